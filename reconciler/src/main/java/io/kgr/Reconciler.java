@@ -1,0 +1,107 @@
+package io.kgr;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+
+import io.kgr.desired.DesiredState;
+import io.kgr.desired.DesiredStateBuilder;
+import io.kgr.manifest.ManifestLoader;
+import io.kgr.manifest.Manifests;
+import io.kgr.manifest.SchemaCatalog;
+import io.kgr.observe.LiveState;
+import io.kgr.observe.ObserveException;
+import io.kgr.plan.Plan;
+import io.kgr.plan.PlanHeader;
+import io.kgr.plan.Planner;
+import io.kgr.plan.Policy;
+import io.kgr.source.GitSource;
+import io.kgr.source.Snapshot;
+import io.kgr.source.SourceException;
+import io.kgr.source.SourceSpec;
+import io.kgr.status.Inventories;
+import io.kgr.status.InventoryStore.InventoryException;
+
+/**
+ * source → manifest → desired → observe → plan. Each stage returns a value or stops the run with a status naming
+ * that stage. Applying is separate: it consumes the {@link Plan} this returns (see {@code apply.Applier}).
+ */
+public final class Reconciler {
+    private final GitSource git = new GitSource();
+    private final ManifestLoader loader = new ManifestLoader(new SchemaCatalog());
+    private final Planner planner = new Planner();
+    private final Clock clock;
+
+    public Reconciler(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Reads and validates the source only; nothing on a cluster is contacted. */
+    public PlanRun validate(SourceSpec source, java.util.Optional<String> cluster) {
+        Snapshot snapshot;
+        try {
+            snapshot = git.read(source);
+        } catch (SourceException e) {
+            return PlanRun.failed(RunStatus.SOURCE_FAILED, e.getMessage(), null, List.of());
+        }
+        DesiredStateBuilder.Result desired = desire(snapshot, cluster);
+        if (!desired.ok()) return invalid(snapshot, desired);
+        return new PlanRun(RunStatus.SUCCEEDED, summary(desired.state().get()), java.util.Optional.of(snapshot),
+                desired.diagnostics(), java.util.Optional.empty());
+    }
+
+    public PlanRun plan(SourceSpec source, String sourceName, Target target, Policy policy) {
+        Snapshot snapshot;
+        try {
+            snapshot = git.read(source);
+        } catch (SourceException e) {
+            return PlanRun.failed(RunStatus.SOURCE_FAILED, e.getMessage(), null, List.of());
+        }
+        DesiredStateBuilder.Result desired = desire(snapshot, target.cluster());
+        if (!desired.ok()) return invalid(snapshot, desired);
+        DesiredState state = desired.state().get();
+
+        LiveState live;
+        Inventories inventories;
+        try {
+            live = target.kafka().observe();
+            inventories = target.inventory().load(state.cluster(), sourceName);
+        } catch (ObserveException | InventoryException e) {
+            return PlanRun.failed(RunStatus.OBSERVE_FAILED, e.getMessage(), snapshot, desired.diagnostics());
+        }
+        PlanHeader header = new PlanHeader(sourceName, snapshot.location(), snapshot.ref(), snapshot.revision(),
+                state.cluster(), target.bootstrapServers(), clock.instant(), fingerprint(live, inventories));
+        Plan plan = planner.plan(state, live, inventories, policy, header);
+        RunStatus status = plan.isRefused() ? RunStatus.PLAN_REFUSED : RunStatus.SUCCEEDED;
+        return new PlanRun(status, "", java.util.Optional.of(snapshot), desired.diagnostics(), java.util.Optional.of(plan));
+    }
+
+    /** The fingerprint a saved plan is checked against before it is applied. */
+    public static String fingerprint(LiveState live, Inventories inventories) {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            d.update(live.fingerprint().getBytes(StandardCharsets.UTF_8));
+            d.update(("\ninventory:" + inventories.version()).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d.digest()).substring(0, 32);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private DesiredStateBuilder.Result desire(Snapshot snapshot, java.util.Optional<String> cluster) {
+        Manifests manifests = loader.load(snapshot);
+        return new DesiredStateBuilder(cluster).build(manifests);
+    }
+
+    private static PlanRun invalid(Snapshot snapshot, DesiredStateBuilder.Result desired) {
+        long errors = desired.diagnostics().stream().filter(io.kgr.manifest.Diagnostic::isError).count();
+        return PlanRun.failed(RunStatus.VALIDATION_FAILED, errors + " error(s) in " + snapshot.location()
+                + " at " + snapshot.shortRevision() + "; nothing was applied", snapshot, desired.diagnostics());
+    }
+
+    private static String summary(DesiredState state) {
+        return state.topics().size() + " topic(s) for cluster " + (state.cluster().isEmpty() ? "(none)" : state.cluster());
+    }
+}

@@ -1,0 +1,287 @@
+package io.kgr.apply;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewPartitionReassignment;
+import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+
+import io.kgr.plan.Change;
+import io.kgr.plan.Change.AlterTopicConfig;
+import io.kgr.plan.Change.ChangeReplicationFactor;
+import io.kgr.plan.Change.CreateTopic;
+import io.kgr.plan.Change.DeleteTopic;
+import io.kgr.plan.Change.IncreasePartitions;
+import io.kgr.plan.Change.UpdateInventory;
+import io.kgr.plan.Plan;
+import io.kgr.plan.Step;
+import io.kgr.status.Inventory;
+import io.kgr.status.InventoryStore;
+
+/**
+ * Executes a plan's steps in order. Consecutive steps of one kind go to the broker as one batched request; each step
+ * still gets its own result. A step whose dependency did not succeed is skipped. The inventory step always runs last
+ * and records what is actually true after the run, so a failure half-way leaves a state the next run converges from.
+ */
+public final class Applier {
+    private final Admin admin;
+    private final InventoryStore inventoryStore;
+    private final ApplyOptions options;
+    private final Consumer<StepResult> progress;
+
+    public Applier(Admin admin, InventoryStore inventoryStore, ApplyOptions options, Consumer<StepResult> progress) {
+        this.admin = admin;
+        this.inventoryStore = inventoryStore;
+        this.options = options;
+        this.progress = progress;
+    }
+
+    public ApplyReport apply(Plan plan) {
+        long start = System.nanoTime();
+        Map<String, StepResult> results = new LinkedHashMap<>();
+        List<Step> steps = plan.steps();
+        int i = 0;
+        while (i < steps.size()) {
+            String kind = steps.get(i).change().kind();
+            List<Step> batch = new ArrayList<>();
+            while (i < steps.size() && steps.get(i).change().kind().equals(kind)) {
+                Step step = steps.get(i++);
+                Optional<String> failedDependency = step.dependsOn().stream()
+                        .filter(d -> results.containsKey(d) && results.get(d).outcome() != StepResult.Outcome.OK)
+                        .findFirst();
+                if (failedDependency.isPresent()) record(results, StepResult.skipped(step.id(), failedDependency.get()));
+                else batch.add(step);
+            }
+            if (!batch.isEmpty()) runBatch(batch, results);
+        }
+        return new ApplyReport(new ArrayList<>(results.values()), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private void record(Map<String, StepResult> results, StepResult result) {
+        results.put(result.stepId(), result);
+        progress.accept(result);
+    }
+
+    private void runBatch(List<Step> batch, Map<String, StepResult> results) {
+        Change first = batch.get(0).change();
+        if (first instanceof CreateTopic) createTopics(batch, results);
+        else if (first instanceof IncreasePartitions) increasePartitions(batch, results);
+        else if (first instanceof AlterTopicConfig) alterConfigs(batch, results);
+        else if (first instanceof ChangeReplicationFactor) reassign(batch, results);
+        else if (first instanceof DeleteTopic) deleteTopics(batch, results);
+        else if (first instanceof UpdateInventory) batch.forEach(s -> updateInventory(s, results));
+        else throw new IllegalArgumentException("unknown change " + first.kind());
+    }
+
+    private void createTopics(List<Step> steps, Map<String, StepResult> results) {
+        for (List<Step> chunk : chunks(steps)) {
+            long start = System.nanoTime();
+            List<NewTopic> topics = new ArrayList<>();
+            for (Step s : chunk) {
+                CreateTopic c = (CreateTopic) s.change();
+                NewTopic t = new NewTopic(c.topic(), Optional.ofNullable(c.partitions()),
+                        Optional.ofNullable(c.replicas()).map(Integer::shortValue));
+                topics.add(t.configs(c.config()));
+            }
+            Map<String, KafkaFuture<Void>> futures = admin.createTopics(topics).values();
+            for (Step s : chunk) collect(s, futures.get(((CreateTopic) s.change()).topic()), start, results);
+        }
+    }
+
+    /** Splits creates so that no request writes more metadata records than the controller accepts. */
+    private List<List<Step>> chunks(List<Step> steps) {
+        List<List<Step>> out = new ArrayList<>();
+        List<Step> current = new ArrayList<>();
+        int records = 0;
+        for (Step s : steps) {
+            CreateTopic c = (CreateTopic) s.change();
+            int partitions = c.partitions() == null ? 1 : c.partitions();
+            int cost = 1 + partitions + c.config().size();
+            if (!current.isEmpty() && records + cost > options.maxRecordsPerRequest()) {
+                out.add(current);
+                current = new ArrayList<>();
+                records = 0;
+            }
+            current.add(s);
+            records += cost;
+        }
+        if (!current.isEmpty()) out.add(current);
+        return out;
+    }
+
+    private void increasePartitions(List<Step> steps, Map<String, StepResult> results) {
+        long start = System.nanoTime();
+        Map<String, NewPartitions> request = new TreeMap<>();
+        for (Step s : steps) {
+            IncreasePartitions c = (IncreasePartitions) s.change();
+            request.put(c.topic(), c.newReplicas().isEmpty() ? NewPartitions.increaseTo(c.to())
+                    : NewPartitions.increaseTo(c.to(), c.newReplicas()));
+        }
+        Map<String, KafkaFuture<Void>> futures = admin.createPartitions(request).values();
+        for (Step s : steps) collect(s, futures.get(((IncreasePartitions) s.change()).topic()), start, results);
+    }
+
+    private void alterConfigs(List<Step> steps, Map<String, StepResult> results) {
+        long start = System.nanoTime();
+        Map<ConfigResource, java.util.Collection<AlterConfigOp>> request = new LinkedHashMap<>();
+        for (Step s : steps) {
+            AlterTopicConfig c = (AlterTopicConfig) s.change();
+            List<AlterConfigOp> ops = new ArrayList<>();
+            c.set().forEach((k, v) -> ops.add(new AlterConfigOp(new ConfigEntry(k, v), AlterConfigOp.OpType.SET)));
+            c.delete().forEach(k -> ops.add(new AlterConfigOp(new ConfigEntry(k, null), AlterConfigOp.OpType.DELETE)));
+            request.put(new ConfigResource(ConfigResource.Type.TOPIC, c.topic()), ops);
+        }
+        Map<ConfigResource, KafkaFuture<Void>> futures = admin.incrementalAlterConfigs(request).values();
+        for (Step s : steps) {
+            collect(s, futures.get(new ConfigResource(ConfigResource.Type.TOPIC, ((AlterTopicConfig) s.change()).topic())),
+                    start, results);
+        }
+    }
+
+    private void reassign(List<Step> steps, Map<String, StepResult> results) {
+        long start = System.nanoTime();
+        Map<TopicPartition, Optional<NewPartitionReassignment>> request = new LinkedHashMap<>();
+        for (Step s : steps) {
+            ChangeReplicationFactor c = (ChangeReplicationFactor) s.change();
+            c.assignment().forEach((p, replicas) ->
+                    request.put(new TopicPartition(c.topic(), p), Optional.of(new NewPartitionReassignment(replicas))));
+        }
+        Map<TopicPartition, KafkaFuture<Void>> futures = admin.alterPartitionReassignments(request).values();
+        Map<String, String> failures = new HashMap<>();
+        for (var e : futures.entrySet()) {
+            try {
+                e.getValue().get(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception ex) {
+                failures.putIfAbsent(e.getKey().topic(), "partition " + e.getKey().partition() + ": " + reason(ex));
+            }
+        }
+        Set<String> waiting = new HashSet<>();
+        for (Step s : steps) {
+            String topic = ((ChangeReplicationFactor) s.change()).topic();
+            if (!failures.containsKey(topic)) waiting.add(topic);
+        }
+        failures.putAll(awaitReassignments(steps, waiting));
+        for (Step s : steps) {
+            String topic = ((ChangeReplicationFactor) s.change()).topic();
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            record(results, failures.containsKey(topic) ? StepResult.failed(s.id(), failures.get(topic), took)
+                    : StepResult.ok(s.id(), took));
+        }
+    }
+
+    /** Waits (bounded) until the brokers hold exactly the planned replicas; returns the topics that did not get there. */
+    private Map<String, String> awaitReassignments(List<Step> steps, Set<String> topics) {
+        Map<String, String> failures = new HashMap<>();
+        if (topics.isEmpty()) return failures;
+        long deadline = System.nanoTime() + options.reassignmentTimeout().toNanos();
+        Set<String> pending = new HashSet<>(topics);
+        while (!pending.isEmpty()) {
+            try {
+                Set<TopicPartition> moving = admin.listPartitionReassignments().reassignments()
+                        .get(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS).keySet();
+                Map<String, TopicDescription> described = admin.describeTopics(pending).allTopicNames()
+                        .get(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                for (Step s : steps) {
+                    ChangeReplicationFactor c = (ChangeReplicationFactor) s.change();
+                    if (!pending.contains(c.topic())) continue;
+                    boolean stillMoving = moving.stream().anyMatch(tp -> tp.topic().equals(c.topic()));
+                    if (!stillMoving && matches(described.get(c.topic()), c)) pending.remove(c.topic());
+                }
+            } catch (Exception e) {
+                // transient while leaders move; the deadline bounds the retries
+            }
+            if (pending.isEmpty()) break;
+            if (System.nanoTime() > deadline) {
+                for (String t : pending) {
+                    failures.put(t, "reassignment still running after " + options.reassignmentTimeout().toSeconds()
+                            + " s; it continues on the brokers and the next run checks it again");
+                }
+                break;
+            }
+            sleep(250);
+        }
+        return failures;
+    }
+
+    private static boolean matches(TopicDescription d, ChangeReplicationFactor c) {
+        if (d == null) return false;
+        for (var p : d.partitions()) {
+            List<Integer> want = c.assignment().get(p.partition());
+            if (want == null) continue;
+            List<Integer> have = p.replicas().stream().map(org.apache.kafka.common.Node::id).toList();
+            if (!have.equals(want)) return false;
+        }
+        return true;
+    }
+
+    private void deleteTopics(List<Step> steps, Map<String, StepResult> results) {
+        long start = System.nanoTime();
+        List<String> names = steps.stream().map(s -> ((DeleteTopic) s.change()).topic()).toList();
+        Map<String, KafkaFuture<Void>> futures = admin.deleteTopics(names).topicNameValues();
+        for (Step s : steps) collect(s, futures.get(((DeleteTopic) s.change()).topic()), start, results);
+    }
+
+    /**
+     * Records the inventory as it really is after this run: topics whose create failed are not owned; topics whose
+     * delete failed still are.
+     */
+    private void updateInventory(Step step, Map<String, StepResult> results) {
+        long start = System.nanoTime();
+        UpdateInventory c = (UpdateInventory) step.change();
+        TreeMap<String, String> topics = new TreeMap<>(c.topics());
+        for (StepResult r : results.values()) {
+            if (r.outcome() == StepResult.Outcome.OK) continue;
+            if (r.stepId().startsWith("create-topic:")) topics.remove(r.stepId().substring("create-topic:".length()));
+        }
+        try {
+            inventoryStore.save(new Inventory(c.cluster(), c.source(), c.commit(), java.time.Instant.now(), topics));
+            record(results, StepResult.ok(step.id(), Duration.ofNanos(System.nanoTime() - start)));
+        } catch (InventoryStore.InventoryException e) {
+            record(results, StepResult.failed(step.id(), e.getMessage(), Duration.ofNanos(System.nanoTime() - start)));
+        }
+    }
+
+    private void collect(Step step, KafkaFuture<Void> future, long start, Map<String, StepResult> results) {
+        try {
+            future.get(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            record(results, StepResult.ok(step.id(), Duration.ofNanos(System.nanoTime() - start)));
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            record(results, StepResult.failed(step.id(), reason(e), Duration.ofNanos(System.nanoTime() - start)));
+        }
+    }
+
+    static String reason(Exception e) {
+        Throwable t = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        if (t instanceof java.util.concurrent.TimeoutException) return "no answer from the cluster in time";
+        String name = t.getClass().getSimpleName().replace("Exception", "");
+        return name + ": " + t.getMessage();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.kgr.apply;
+
+import java.time.Duration;
+
+/** What happened to one step. */
+public record StepResult(String stepId, Outcome outcome, String message, Duration took) {
+    public enum Outcome {
+        /** Applied. */
+        OK,
+        /** Tried and failed; {@code message} says why. */
+        FAILED,
+        /** Not tried because a step it depends on did not succeed. */
+        SKIPPED
+    }
+
+    public static StepResult ok(String id, Duration took) {
+        return new StepResult(id, Outcome.OK, "", took);
+    }
+
+    public static StepResult failed(String id, String reason, Duration took) {
+        return new StepResult(id, Outcome.FAILED, reason, took);
+    }
+
+    public static StepResult skipped(String id, String because) {
+        return new StepResult(id, Outcome.SKIPPED, "skipped because step " + because + " did not succeed", Duration.ZERO);
+    }
+}

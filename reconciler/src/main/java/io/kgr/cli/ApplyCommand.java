@@ -1,0 +1,125 @@
+package io.kgr.cli;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+
+import org.apache.kafka.clients.admin.Admin;
+
+import io.kgr.PlanRun;
+import io.kgr.Reconciler;
+import io.kgr.apply.ApplyOptions;
+import io.kgr.apply.ApplyReport;
+import io.kgr.apply.Applier;
+import io.kgr.apply.StepResult;
+import io.kgr.observe.AdminKafkaState;
+import io.kgr.observe.LiveState;
+import io.kgr.plan.Plan;
+import io.kgr.render.PlanJson;
+import io.kgr.status.Inventories;
+import io.kgr.status.KafkaInventoryStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "apply", mixinStandardHelpOptions = true,
+        description = "Make the cluster equal to Git: plan, then apply the plan's steps in order. "
+                + "With --plan, apply exactly a saved plan (refused if the cluster changed since).")
+final class ApplyCommand implements Callable<Integer> {
+    @Mixin SourceOptions source;
+    @Mixin KafkaOptions kafka;
+    @Mixin PlanOptions options;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--plan", paramLabel = "FILE", description = "A plan saved with 'kgr plan --out FILE'.")
+    Path planFile;
+
+    @Option(names = "--auto-approve", description = "Do not ask for confirmation.")
+    boolean autoApprove;
+
+    @Option(names = "--reassignment-timeout", paramLabel = "SECONDS", defaultValue = "600",
+            description = "How long to wait for replica moves (default: ${DEFAULT-VALUE}).")
+    int reassignmentTimeoutSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Plan saved = planFile == null ? null : PlanJson.read(Files.readString(planFile, StandardCharsets.UTF_8));
+        Properties props = kafka.clientProperties(saved == null ? null : saved.header().bootstrapServers());
+        try (Admin admin = kafka.admin(props)) {
+            KafkaInventoryStore inventory = new KafkaInventoryStore(admin, props, kafka.timeout());
+            Plan plan;
+            if (saved != null) {
+                LiveState live = new AdminKafkaState(admin, kafka.timeout()).observe();
+                Inventories inventories = inventory.load(saved.header().cluster(), saved.header().source());
+                String now = Reconciler.fingerprint(live, inventories);
+                if (!now.equals(saved.header().fingerprint())) {
+                    err.println("kgr: the cluster changed since this plan was made (fingerprint "
+                            + saved.header().fingerprint() + ", now " + now + "). Nothing was applied; run 'kgr plan' again.");
+                    return ExitCodes.ERROR;
+                }
+                plan = saved;
+                out.print(options.output.render(plan, options.noColour));
+            } else {
+                PlanRun run = PlanCommand.plan(source, kafka, options, source.spec(null), props, admin);
+                if (!run.ok()) return Output.failure(err, run);
+                Output.diagnostics(err, run.diagnostics());
+                plan = run.plan().get();
+                out.print(options.output.render(plan, options.noColour));
+            }
+            out.flush();
+            if (plan.isRefused()) {
+                err.println("kgr: PlanRefused: " + plan.refusals().size() + " refused change(s); nothing was applied.");
+                return ExitCodes.ERROR;
+            }
+            if (!plan.hasChanges()) return ExitCodes.OK;
+            if (saved == null && !autoApprove && !confirmed(out)) {
+                err.println("kgr: apply cancelled; nothing was applied.");
+                return ExitCodes.ERROR;
+            }
+            ApplyOptions applyOptions = new ApplyOptions(kafka.timeout(),
+                    java.time.Duration.ofSeconds(reassignmentTimeoutSeconds), ApplyOptions.defaults().maxRecordsPerRequest());
+            out.println("Applying " + plan.steps().size() + " step(s):");
+            out.flush();
+            ApplyReport report = new Applier(admin, inventory, applyOptions, r -> progress(out, r)).apply(plan);
+            out.printf("Apply %s: %d ok, %d failed, %d skipped (%.1f s).%n",
+                    report.succeeded() ? "complete" : "incomplete", report.count(StepResult.Outcome.OK),
+                    report.count(StepResult.Outcome.FAILED), report.count(StepResult.Outcome.SKIPPED),
+                    report.took().toMillis() / 1000.0);
+            if (!report.succeeded()) {
+                out.println("The next run plans again from what is now on the cluster.");
+            }
+            out.flush();
+            return report.succeeded() ? ExitCodes.OK : ExitCodes.ERROR;
+        }
+    }
+
+    private static void progress(PrintWriter out, StepResult r) {
+        String mark = switch (r.outcome()) {
+            case OK -> "  ok      ";
+            case FAILED -> "  FAILED  ";
+            case SKIPPED -> "  skipped ";
+        };
+        out.println(mark + r.stepId() + (r.message().isEmpty() ? "" : "  — " + r.message()));
+        out.flush();
+    }
+
+    private boolean confirmed(PrintWriter out) throws java.io.IOException {
+        if (System.console() == null) {
+            throw new IllegalStateException("no terminal to ask for approval: use --auto-approve, or apply a saved plan"
+                    + " (kgr plan --out FILE, then kgr apply --plan FILE)");
+        }
+        out.print("Apply these changes? Only 'yes' is accepted: ");
+        out.flush();
+        String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        return "yes".equals(answer == null ? null : answer.trim());
+    }
+}

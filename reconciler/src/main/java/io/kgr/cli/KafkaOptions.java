@@ -1,0 +1,56 @@
+package io.kgr.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+import picocli.CommandLine.Option;
+
+/** How to reach the Kafka cluster, with the flags the Kafka CLI tools use. */
+final class KafkaOptions {
+    @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT[,…]", description = "Kafka bootstrap servers.")
+    String bootstrapServer;
+
+    @Option(names = "--command-config", paramLabel = "FILE",
+            description = "Admin client properties (TLS, SASL), as for kafka-topics.sh.")
+    Path commandConfig;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60", description = "Timeout of each Kafka request (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    Duration timeout() {
+        return Duration.ofSeconds(timeoutSeconds);
+    }
+
+    /** Client properties: the command-config file, then the bootstrap server (flag wins). Never logged. */
+    Properties clientProperties(String fallbackBootstrap) throws IOException {
+        Properties props = new Properties();
+        if (commandConfig != null) {
+            try (Reader r = Files.newBufferedReader(commandConfig)) {
+                props.load(r);
+            }
+        }
+        String bootstrap = bootstrapServer != null ? bootstrapServer : fallbackBootstrap;
+        if (bootstrap != null && !bootstrap.isBlank()) props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        if (!props.containsKey(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
+            throw new IllegalArgumentException("no Kafka cluster given: use --bootstrap-server HOST:PORT");
+        }
+        props.putIfAbsent(CommonClientConfigs.CLIENT_ID_CONFIG, "kgr");
+        return props;
+    }
+
+    Admin admin(Properties props) {
+        Properties adminProps = new Properties();
+        adminProps.putAll(props);
+        adminProps.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(timeout().toMillis()));
+        adminProps.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.min(timeout().toMillis(), 30_000)));
+        return Admin.create(adminProps);
+    }
+}

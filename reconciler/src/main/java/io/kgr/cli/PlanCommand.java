@@ -1,0 +1,68 @@
+package io.kgr.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+
+import org.apache.kafka.clients.admin.Admin;
+
+import io.kgr.PlanRun;
+import io.kgr.Reconciler;
+import io.kgr.Target;
+import io.kgr.observe.AdminKafkaState;
+import io.kgr.plan.Plan;
+import io.kgr.render.PlanJson;
+import io.kgr.source.SourceSpec;
+import io.kgr.status.KafkaInventoryStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = "Show what apply would change on the cluster to make it equal to Git. Changes nothing.")
+final class PlanCommand implements Callable<Integer> {
+    @Mixin SourceOptions source;
+    @Mixin KafkaOptions kafka;
+    @Mixin PlanOptions options;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--detailed-exitcode", description = "Exit 2 when the plan has changes (0 none, 1 error or refusal).")
+    boolean detailedExitcode;
+
+    @Override
+    public Integer call() throws Exception {
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        SourceSpec sourceSpec = source.spec(null);
+        Properties props = kafka.clientProperties(null);
+        try (Admin admin = kafka.admin(props)) {
+            PlanRun run = plan(sourceSpec, props, admin);
+            if (!run.ok()) return Output.failure(err, run);
+            Output.diagnostics(err, run.diagnostics());
+            Plan plan = run.plan().get();
+            out.print(options.output.render(plan, options.noColour));
+            out.flush();
+            if (options.out != null) {
+                Files.writeString(options.out, PlanJson.write(plan), StandardCharsets.UTF_8);
+                err.println("Saved the plan to " + options.out + "; apply it with: kgr apply --plan " + options.out);
+            }
+            if (plan.isRefused()) return ExitCodes.ERROR;
+            return detailedExitcode && plan.hasChanges() ? ExitCodes.CHANGES : ExitCodes.OK;
+        }
+    }
+
+    private PlanRun plan(SourceSpec sourceSpec, Properties props, Admin admin) {
+        return plan(source, kafka, options, sourceSpec, props, admin);
+    }
+
+    static PlanRun plan(SourceOptions source, KafkaOptions kafka, PlanOptions options, SourceSpec sourceSpec,
+                        Properties props, Admin admin) {
+        Target target = new Target(source.cluster(), props.getProperty("bootstrap.servers"),
+                new AdminKafkaState(admin, kafka.timeout()), new KafkaInventoryStore(admin, props, kafka.timeout()));
+        return new Reconciler(Clock.systemUTC()).plan(sourceSpec, source.sourceName(sourceSpec), target, options.policy());
+    }
+}

@@ -1,0 +1,79 @@
+package io.kgr.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Optional;
+
+import io.kgr.source.GitSource;
+import io.kgr.source.SourceSpec;
+import picocli.CommandLine.Option;
+
+/** Where the manifests come from. */
+final class SourceOptions {
+    @Option(names = "--repo", paramLabel = "DIR|URL",
+            description = "Plain directory, local Git repository (bare or not), or file://, https:// or ssh URL.")
+    String repo;
+
+    @Option(names = "--ref", paramLabel = "REF", description = "Branch, tag or commit to read (default: HEAD).")
+    String ref;
+
+    @Option(names = "--path", paramLabel = "PATH", defaultValue = "", description = "Only read manifests under this path of the repository.")
+    String path;
+
+    @Option(names = "--cluster", paramLabel = "NAME",
+            description = "Cluster to plan for; manifests labelled strimzi.io/cluster with another name are skipped, unlabelled ones belong to it.")
+    String cluster;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR", description = "Where remote repositories are mirrored (default: ~/.cache/kgr/git).")
+    Path cacheDir;
+
+    @Option(names = "--git-token-file", paramLabel = "FILE", description = "File holding an HTTPS token (else env KGR_GIT_TOKEN).")
+    Path tokenFile;
+
+    @Option(names = "--source-name", paramLabel = "NAME",
+            description = "Name of this source in the cluster's inventory (default: derived from --repo and --path). Sources with different names never prune each other's topics.")
+    String sourceName;
+
+    SourceSpec spec(String positional) throws IOException {
+        String location = repo != null ? repo : positional;
+        if (location == null) location = ".";
+        Path cache = cacheDir != null ? cacheDir : Path.of(System.getProperty("user.home"), ".cache", "kgr", "git");
+        Optional<SourceSpec.Secret> token = Optional.empty();
+        if (tokenFile != null) {
+            token = Optional.of(new SourceSpec.Secret(Files.readString(tokenFile, StandardCharsets.UTF_8).trim()));
+        } else if (System.getenv("KGR_GIT_TOKEN") != null && !System.getenv("KGR_GIT_TOKEN").isBlank()) {
+            token = Optional.of(new SourceSpec.Secret(System.getenv("KGR_GIT_TOKEN").trim()));
+        }
+        return new SourceSpec(location, Optional.ofNullable(ref), path, cache, token);
+    }
+
+    Optional<String> cluster() {
+        return Optional.ofNullable(cluster);
+    }
+
+    /**
+     * The inventory key of this source. Derived from where the manifests come from, so that two repositories pointed
+     * at one cluster get different inventories and never prune each other.
+     */
+    String sourceName(SourceSpec spec) {
+        if (sourceName != null) return sourceName;
+        String where = spec.location();
+        if (!where.contains("://") && !where.contains("@")) {
+            where = Path.of(where).toAbsolutePath().normalize().toString();
+        }
+        where = GitSource.redact(where).replaceAll("\\.git/?$", "").replaceAll("/+$", "");
+        String base = where.substring(where.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "-");
+        if (base.isEmpty()) base = "repo";
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest((where + "#" + spec.path()).getBytes(StandardCharsets.UTF_8));
+            return base + "-" + HexFormat.of().formatHex(hash).substring(0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.kgr.desired;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+import io.kgr.manifest.Diagnostic;
+import io.kgr.manifest.FieldPath;
+import io.kgr.manifest.Manifest;
+import io.kgr.manifest.Manifests;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Manifests → the desired state of one cluster, with the checks a single document's schema cannot make:
+ * cluster membership, topic name rules, duplicates, config key names, min.insync.replicas against replicas.
+ */
+public final class DesiredStateBuilder {
+    static final String CLUSTER_LABEL = "strimzi.io/cluster";
+    private static final Pattern LEGAL_TOPIC = Pattern.compile("[a-zA-Z0-9._-]+");
+    private static final int MAX_TOPIC_LENGTH = 249;
+
+    /** The result: a desired state when there were no errors, and all diagnostics either way. */
+    public record Result(Optional<DesiredState> state, List<Diagnostic> diagnostics) {
+        public boolean ok() {
+            return state.isPresent();
+        }
+    }
+
+    private final Optional<String> defaultCluster;
+
+    /** @param defaultCluster the cluster of manifests without a {@code strimzi.io/cluster} label, and the one to build */
+    public DesiredStateBuilder(Optional<String> defaultCluster) {
+        this.defaultCluster = defaultCluster;
+    }
+
+    public Result build(Manifests manifests) {
+        List<Diagnostic> diagnostics = new ArrayList<>(manifests.diagnostics());
+        TreeMap<String, TopicSpec> topics = new TreeMap<>();
+        Map<String, Manifest> origins = new HashMap<>();
+        Map<String, String> collisions = new HashMap<>();
+        String cluster = defaultCluster.orElse(null);
+
+        for (Manifest m : manifests.ofKind("KafkaTopic")) {
+            String topicCluster = clusterOf(m);
+            if (topicCluster == null) {
+                diagnostics.add(Diagnostic.error(m.at(labelsPath()), labelsPath().child(CLUSTER_LABEL).toString(),
+                        "label " + CLUSTER_LABEL + " is missing and no --cluster was given"));
+                continue;
+            }
+            if (cluster == null) cluster = topicCluster;
+            if (!topicCluster.equals(cluster)) {
+                continue; // another cluster's topic: not this run's business
+            }
+            TopicSpec spec = topic(m, topicCluster, diagnostics);
+            if (spec == null) continue;
+            Manifest first = origins.putIfAbsent(spec.name(), m);
+            if (first != null) {
+                diagnostics.add(Diagnostic.error(m.start(), "metadata.name", "topic '" + spec.name()
+                        + "' is declared twice: also in " + first.file() + ":" + first.start().line()));
+                continue;
+            }
+            // Kafka refuses topics whose names differ only by '.' versus '_' (their metrics names collide)
+            String metricName = spec.name().replace('.', '_');
+            String other = collisions.putIfAbsent(metricName, spec.name());
+            if (other != null) {
+                diagnostics.add(Diagnostic.error(m.start(), "metadata.name", "topic '" + spec.name()
+                        + "' collides with topic '" + other + "': Kafka treats '.' and '_' alike in topic names"));
+                continue;
+            }
+            topics.put(spec.name(), spec);
+        }
+        boolean failed = diagnostics.stream().anyMatch(Diagnostic::isError);
+        if (failed) return new Result(Optional.empty(), diagnostics);
+        return new Result(Optional.of(new DesiredState(cluster == null ? "" : cluster, topics)), diagnostics);
+    }
+
+    private static FieldPath labelsPath() {
+        return FieldPath.ROOT.child("metadata").child("labels");
+    }
+
+    private String clusterOf(Manifest m) {
+        JsonNode label = m.body().path("metadata").path("labels").get(CLUSTER_LABEL);
+        if (label != null && label.isString()) return label.asString();
+        return defaultCluster.orElse(null);
+    }
+
+    private static TopicSpec topic(Manifest m, String cluster, List<Diagnostic> diagnostics) {
+        JsonNode spec = m.body().path("spec");
+        FieldPath specPath = FieldPath.ROOT.child("spec");
+        String resourceName = m.name();
+        boolean explicitName = spec.hasNonNull("topicName");
+        String name = explicitName ? spec.get("topicName").asString() : resourceName;
+        FieldPath nameField = explicitName ? specPath.child("topicName") : FieldPath.ROOT.child("metadata").child("name");
+        int before = diagnostics.size();
+
+        String nameProblem = topicNameProblem(name);
+        if (nameProblem != null) diagnostics.add(Diagnostic.error(m.at(nameField), nameField.toString(), nameProblem));
+
+        Integer partitions = spec.hasNonNull("partitions") ? spec.get("partitions").asInt() : null;
+        Integer replicas = spec.hasNonNull("replicas") ? spec.get("replicas").asInt() : null;
+
+        TreeMap<String, String> config = new TreeMap<>();
+        JsonNode configNode = spec.path("config");
+        FieldPath configPath = specPath.child("config");
+        for (var entry : configNode.properties()) {
+            String key = entry.getKey();
+            FieldPath keyPath = configPath.child(key);
+            if (!TopicConfigKeys.isKnown(key)) {
+                String hint = TopicConfigKeys.suggestion(key);
+                diagnostics.add(Diagnostic.error(m.positions().ofKey(keyPath), keyPath.toString(),
+                        "unknown topic config '" + key + "'" + (hint != null ? " (did you mean '" + hint + "'?)" : "")));
+                continue;
+            }
+            config.put(key, kafkaValue(entry.getValue()));
+        }
+        String minIsr = config.get("min.insync.replicas");
+        if (minIsr != null && replicas != null) {
+            FieldPath isrPath = configPath.child("min.insync.replicas");
+            try {
+                int isr = Integer.parseInt(minIsr.trim());
+                if (isr > replicas) {
+                    diagnostics.add(Diagnostic.error(m.at(isrPath), isrPath.toString(), "min.insync.replicas ("
+                            + isr + ") is greater than replicas (" + replicas + "): no write with acks=all could succeed"));
+                } else if (isr < 1) {
+                    diagnostics.add(Diagnostic.error(m.at(isrPath), isrPath.toString(), "min.insync.replicas must be at least 1"));
+                }
+            } catch (NumberFormatException e) {
+                diagnostics.add(Diagnostic.error(m.at(isrPath), isrPath.toString(), "min.insync.replicas must be an integer"));
+            }
+        }
+        if (diagnostics.size() > before) return null;
+        return new TopicSpec(name, resourceName, cluster, partitions, replicas, config, m.start());
+    }
+
+    /** Kafka's own topic name rules (org.apache.kafka.common.internals.Topic#validate), with a human message. */
+    static String topicNameProblem(String name) {
+        if (name.isEmpty()) return "topic name is empty";
+        if (name.equals(".") || name.equals("..")) return "topic name cannot be '.' or '..'";
+        if (name.length() > MAX_TOPIC_LENGTH) {
+            return "topic name is " + name.length() + " characters long; Kafka allows at most " + MAX_TOPIC_LENGTH;
+        }
+        if (!LEGAL_TOPIC.matcher(name).matches()) {
+            return "topic name '" + name + "' has characters Kafka does not allow (only ASCII letters, digits, '.', '_' and '-')";
+        }
+        return null;
+    }
+
+    /** YAML scalars and lists → the string form Kafka's config API takes. */
+    static String kafkaValue(JsonNode value) {
+        if (value.isArray()) {
+            List<String> parts = new ArrayList<>();
+            value.forEach(v -> parts.add(kafkaValue(v)));
+            return String.join(",", parts);
+        }
+        if (value.isNumber()) {
+            BigDecimal d = value.decimalValue();
+            return d.stripTrailingZeros().scale() <= 0 ? d.toBigInteger().toString() : d.stripTrailingZeros().toPlainString();
+        }
+        return value.asString();
+    }
+}

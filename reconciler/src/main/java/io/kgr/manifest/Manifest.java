@@ -1,0 +1,19 @@
+package io.kgr.manifest;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One YAML document that declares a kgr-managed kind, with the positions of its fields.
+ *
+ * @param body the document as a JSON tree (what the JSON Schema validates and the desired stage reads)
+ */
+public record Manifest(String apiVersion, String kind, String name, JsonNode body, Positions positions, Location start) {
+
+    public Location at(FieldPath path) {
+        return positions.of(path);
+    }
+
+    public String file() {
+        return start.file();
+    }
+}

@@ -1,0 +1,83 @@
+package io.kgr.manifest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.path.NodePath;
+
+/**
+ * The JSON Schemas of the input kinds (the files in the repository's {@code schemas/} folder, packaged on the class
+ * path), and validation of a manifest against its kind's schema.
+ */
+public final class SchemaCatalog {
+    /** Kinds kgr reads, with the schema file that describes each. */
+    static final Map<String, String> SCHEMA_FILES = Map.of("KafkaTopic", "kafkatopic.schema.json");
+
+    private final Map<String, Schema> schemas;
+
+    public SchemaCatalog() {
+        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+        var loaded = new java.util.HashMap<String, Schema>();
+        SCHEMA_FILES.forEach((kind, file) -> loaded.put(kind, load(registry, file)));
+        this.schemas = Map.copyOf(loaded);
+    }
+
+    private static Schema load(SchemaRegistry registry, String file) {
+        try (InputStream in = SchemaCatalog.class.getResourceAsStream("/schemas/" + file)) {
+            if (in == null) throw new IllegalStateException("schema " + file + " is not on the class path");
+            return registry.getSchema(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public boolean knows(String kind) {
+        return schemas.containsKey(kind);
+    }
+
+    public List<Diagnostic> validate(String kind, SafeYaml.Document document) {
+        List<Diagnostic> out = new ArrayList<>();
+        for (Error error : schemas.get(kind).validate(document.tree())) {
+            FieldPath path = toFieldPath(error.getInstanceLocation());
+            String keyword = error.getKeyword();
+            Location at;
+            if ("additionalProperties".equals(keyword) && error.getProperty() != null) {
+                path = path.child(error.getProperty());
+                at = document.positions().ofKey(path);
+                out.add(Diagnostic.error(at, path.toString(), "unknown field '" + error.getProperty() + "'"));
+                continue;
+            }
+            if ("required".equals(keyword) && error.getProperty() != null) {
+                at = document.positions().of(path);
+                path = path.child(error.getProperty());
+                out.add(Diagnostic.error(at, path.toString(), "required field '" + error.getProperty() + "' is missing"));
+                continue;
+            }
+            at = document.positions().of(path);
+            out.add(Diagnostic.error(at, path.toString(), cleanMessage(error.getMessage())));
+        }
+        return out;
+    }
+
+    private static FieldPath toFieldPath(NodePath location) {
+        FieldPath path = FieldPath.ROOT;
+        for (int i = 0; i < location.getNameCount(); i++) {
+            Object element = location.getElement(i);
+            path = element instanceof Integer idx ? path.index(idx) : path.child(String.valueOf(element));
+        }
+        return path;
+    }
+
+    /** The validator prefixes messages with the instance path, which the diagnostic already shows. */
+    private static String cleanMessage(String message) {
+        return message.replaceFirst("^\\$[^:]*:\\s*", "").replaceFirst("^/[^:]*:\\s*", "");
+    }
+}

@@ -1,0 +1,266 @@
+package io.kgr.plan;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import io.kgr.desired.DesiredState;
+import io.kgr.desired.TopicSpec;
+import io.kgr.observe.LiveState;
+import io.kgr.observe.LiveTopic;
+import io.kgr.plan.Change.AlterTopicConfig;
+import io.kgr.plan.Change.ChangeReplicationFactor;
+import io.kgr.plan.Change.CreateTopic;
+import io.kgr.plan.Change.DeleteTopic;
+import io.kgr.plan.Change.IncreasePartitions;
+import io.kgr.plan.Change.UpdateInventory;
+import io.kgr.status.Inventories;
+import io.kgr.status.Inventory;
+
+/**
+ * Desired × live × inventory × policy → plan. A pure function: no I/O, the same inputs always give the same plan.
+ * Steps are ordered by phase, then by kind within the topic phase (create → partitions → config → replication
+ * factor), then by name.
+ */
+public final class Planner {
+    private static final Set<String> RETENTION_KEYS = Set.of("retention.ms", "retention.bytes",
+            "local.retention.ms", "local.retention.bytes");
+
+    public Plan plan(DesiredState desired, LiveState live, Inventories inventories, Policy policy, PlanHeader header) {
+        return new Run(desired, live, inventories, policy).plan(header);
+    }
+
+    /** The state of one planning run; every list is filled in name order, so the result is stable. */
+    private static final class Run {
+        private final DesiredState desired;
+        private final LiveState live;
+        private final Inventory owned;
+        private final Inventories inventories;
+        private final Policy policy;
+        private final ReplicaAssigner assigner;
+
+        private final List<Step> creates = new ArrayList<>();
+        private final List<Step> increases = new ArrayList<>();
+        private final List<Step> alters = new ArrayList<>();
+        private final List<Step> reassignments = new ArrayList<>();
+        private final List<Step> deletes = new ArrayList<>();
+        private final List<Refusal> refusals = new ArrayList<>();
+        private final List<Unmanaged> unmanaged = new ArrayList<>();
+        private final List<String> notes = new ArrayList<>();
+        private final TreeMap<String, String> nextInventory = new TreeMap<>();
+
+        Run(DesiredState desired, LiveState live, Inventories inventories, Policy policy) {
+            this.desired = desired;
+            this.live = live;
+            this.inventories = inventories;
+            this.owned = inventories.own();
+            this.policy = policy;
+            this.assigner = new ReplicaAssigner(live);
+        }
+
+        Plan plan(PlanHeader header) {
+            Map<String, String> renamedFrom = renames();
+            for (TopicSpec spec : desired.topics().values()) {
+                planTopic(spec, renamedFrom.get(spec.name()));
+            }
+            planRemovedTopics(renamedFrom);
+            listUnmanaged();
+
+            List<Step> steps = new ArrayList<>();
+            steps.addAll(creates);
+            steps.addAll(increases);
+            steps.addAll(alters);
+            steps.addAll(reassignments);
+            steps.addAll(deletes);
+            if (!nextInventory.equals(owned.topics())) steps.add(inventoryStep(header.commit()));
+            return new Plan(header, steps, refusals, unmanaged, notes);
+        }
+
+        /** Topics whose manifest (same metadata.name) now names a different Kafka topic: Kafka cannot rename. */
+        private Map<String, String> renames() {
+            Map<String, String> renamedFrom = new TreeMap<>();
+            Map<String, String> ownedByResource = new TreeMap<>();
+            owned.topics().forEach((topic, resource) -> ownedByResource.put(resource, topic));
+            for (TopicSpec spec : desired.topics().values()) {
+                String previous = ownedByResource.get(spec.resourceName());
+                if (previous != null && !previous.equals(spec.name()) && !desired.topics().containsKey(previous)
+                        && live.topics().containsKey(previous)) {
+                    renamedFrom.put(spec.name(), previous);
+                }
+            }
+            return renamedFrom;
+        }
+
+        private void planTopic(TopicSpec spec, String renamedFrom) {
+            String name = spec.name();
+            String protectedBy = policy.protectedBy(name);
+            if (protectedBy != null) {
+                refuse(name, "topic matches the protected pattern '" + protectedBy + "'; kgr does not manage it");
+                return;
+            }
+            var otherOwner = inventories.otherOwner(name);
+            if (otherOwner.isPresent()) {
+                refuse(name, "topic is managed by another source ('" + otherOwner.get()
+                        + "'); two sources must not manage one topic");
+                return;
+            }
+            if (renamedFrom != null) {
+                refuse(name, "renaming topic '" + renamedFrom + "' to '" + name + "' (" + spec.resourceName()
+                        + " changed spec.topicName): Kafka cannot rename topics; declare the new topic in a new manifest"
+                        + " and remove the old one");
+                nextInventory.put(renamedFrom, owned.topics().get(renamedFrom));
+                return;
+            }
+            LiveTopic current = live.topics().get(name);
+            if (current == null) {
+                planCreate(spec);
+            } else {
+                planUpdate(spec, current);
+            }
+        }
+
+        private void planCreate(TopicSpec spec) {
+            if (spec.replicas() != null && spec.replicas() > live.brokers().size()) {
+                refuse(spec.name(), "replicas " + spec.replicas() + " is more than the " + live.brokers().size()
+                        + " live broker(s)");
+                return;
+            }
+            List<FieldChange> fields = new ArrayList<>();
+            fields.add(FieldChange.of("partitions", null, spec.partitions() == null ? "(broker default)" : spec.partitions().toString()));
+            fields.add(FieldChange.of("replicas", null, spec.replicas() == null ? "(broker default)" : spec.replicas().toString()));
+            spec.config().forEach((k, v) -> fields.add(FieldChange.of("config." + k, null, v)));
+            var change = new CreateTopic(spec.name(), spec.partitions(), spec.replicas(), spec.config());
+            creates.add(new Step(Step.idOf(change), Phase.TOPICS, change, Risk.SAFE, fields,
+                    "declared in " + spec.origin(), List.of()));
+            nextInventory.put(spec.name(), spec.resourceName());
+        }
+
+        private void planUpdate(TopicSpec spec, LiveTopic current) {
+            String name = spec.name();
+            String adoption = owned.owns(name) ? "" : " (adopting the existing topic)";
+            nextInventory.put(name, spec.resourceName());
+            boolean rfChange = spec.replicas() != null && spec.replicas() != current.replicationFactor();
+            if (rfChange && spec.replicas() > live.brokers().size()) {
+                refuse(name, "replicas " + current.replicationFactor() + " → " + spec.replicas() + " needs more than the "
+                        + live.brokers().size() + " live broker(s)");
+                rfChange = false;
+            }
+            String increaseId = null;
+            if (spec.partitions() != null && spec.partitions() < current.partitionCount()) {
+                refuse(name, "partitions " + current.partitionCount() + " → " + spec.partitions()
+                        + ": Kafka cannot remove partitions (recreate the topic to shrink it)");
+            } else if (spec.partitions() != null && spec.partitions() > current.partitionCount()) {
+                List<List<Integer>> placement = rfChange
+                        ? assigner.place(current.partitionCount(), spec.partitions(), spec.replicas()) : List.of();
+                var change = new IncreasePartitions(name, current.partitionCount(), spec.partitions(), placement);
+                increaseId = Step.idOf(change);
+                increases.add(new Step(increaseId, Phase.TOPICS, change, Risk.DISRUPTIVE,
+                        List.of(FieldChange.of("partitions", String.valueOf(current.partitionCount()), spec.partitions().toString())),
+                        "records with a key may go to a different partition after the increase" + adoption, List.of()));
+            }
+            planConfig(spec, current, adoption);
+            if (rfChange) {
+                var change = new ChangeReplicationFactor(name, current.replicationFactor(), spec.replicas(),
+                        assigner.reassign(current, spec.replicas()));
+                reassignments.add(new Step(Step.idOf(change), Phase.TOPICS, change, Risk.DISRUPTIVE,
+                        List.of(FieldChange.of("replicas", String.valueOf(current.replicationFactor()), spec.replicas().toString())),
+                        "moves partition data between brokers (reassignment)" + adoption,
+                        increaseId == null ? List.of() : List.of(increaseId)));
+            }
+        }
+
+        private void planConfig(TopicSpec spec, LiveTopic current, String adoption) {
+            TreeMap<String, String> set = new TreeMap<>();
+            TreeSet<String> delete = new TreeSet<>();
+            List<FieldChange> fields = new ArrayList<>();
+            Risk risk = Risk.SAFE;
+            String why = "config differs from Git";
+            for (var e : spec.config().entrySet()) {
+                String before = current.overrides().get(e.getKey());
+                if (!ConfigValues.same(before, e.getValue())) {
+                    set.put(e.getKey(), e.getValue());
+                    fields.add(FieldChange.of("config." + e.getKey(), before, e.getValue()));
+                    if (lowersRetention(e.getKey(), before, e.getValue())) {
+                        risk = Risk.DESTRUCTIVE;
+                        why = "lower " + e.getKey() + " deletes older records at the next log cleanup";
+                    }
+                }
+            }
+            for (var e : current.overrides().entrySet()) {
+                if (!spec.config().containsKey(e.getKey())) {
+                    delete.add(e.getKey());
+                    fields.add(FieldChange.of("config." + e.getKey(), e.getValue(), null));
+                }
+            }
+            if (set.isEmpty() && delete.isEmpty()) return;
+            fields.sort(java.util.Comparator.comparing(FieldChange::field));
+            var change = new AlterTopicConfig(spec.name(), set, delete);
+            alters.add(new Step(Step.idOf(change), Phase.TOPICS, change, risk, fields, why + adoption, List.of()));
+        }
+
+        private static boolean lowersRetention(String key, String before, String after) {
+            if (!RETENTION_KEYS.contains(key) || before == null) return false;
+            BigDecimal b = ConfigValues.retention(before);
+            BigDecimal a = ConfigValues.retention(after);
+            if (a == null) return false; // to "forever"
+            return b == null || a.compareTo(b) < 0;
+        }
+
+        private void planRemovedTopics(Map<String, String> renamedFrom) {
+            Set<String> renamedSources = new TreeSet<>(renamedFrom.values());
+            for (var e : owned.topics().entrySet()) {
+                String topic = e.getKey();
+                if (desired.topics().containsKey(topic) || renamedSources.contains(topic)) continue;
+                LiveTopic current = live.topics().get(topic);
+                if (current == null) continue; // already gone: drop it from the inventory
+                if (!policy.prune()) {
+                    notes.add("topic " + topic + " is no longer in Git; kept (pruning is off: --prune deletes it)");
+                    nextInventory.put(topic, e.getValue());
+                    continue;
+                }
+                String protectedBy = policy.protectedBy(topic);
+                if (protectedBy != null) {
+                    refuse(topic, "deleting a topic that matches the protected pattern '" + protectedBy + "'");
+                    nextInventory.put(topic, e.getValue());
+                    continue;
+                }
+                var change = new DeleteTopic(topic, current.partitionCount());
+                deletes.add(new Step(Step.idOf(change), Phase.PRUNE, change, Risk.DESTRUCTIVE,
+                        List.of(FieldChange.of("partitions", String.valueOf(current.partitionCount()), null)),
+                        "removed from Git; created by this source, and pruning is on", List.of()));
+            }
+        }
+
+        private void listUnmanaged() {
+            for (String topic : live.topics().keySet()) {
+                if (desired.topics().containsKey(topic) || owned.owns(topic)) continue;
+                String note = inventories.otherOwner(topic).map(s -> "managed by source '" + s + "'")
+                        .orElse("not declared in Git");
+                unmanaged.add(new Unmanaged("topic", topic, note));
+            }
+        }
+
+        private Step inventoryStep(String commit) {
+            List<FieldChange> fields = new ArrayList<>();
+            for (String t : nextInventory.keySet()) {
+                if (!owned.owns(t)) fields.add(FieldChange.of("topics." + t, null, "managed"));
+            }
+            for (String t : owned.topics().keySet()) {
+                if (!nextInventory.containsKey(t)) fields.add(FieldChange.of("topics." + t, "managed", null));
+            }
+            SortedMap<String, String> topics = new TreeMap<>(nextInventory);
+            var change = new UpdateInventory(desired.cluster(), owned.source(), commit, topics);
+            return new Step(Step.idOf(change), Phase.INVENTORY, change, Risk.SAFE, fields,
+                    "records what this source manages, so that only its own topics are ever pruned", List.of());
+        }
+
+        private void refuse(String topic, String reason) {
+            refusals.add(new Refusal("topic", topic, reason));
+        }
+    }
+}

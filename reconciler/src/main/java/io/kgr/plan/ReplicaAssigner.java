@@ -1,0 +1,82 @@
+package io.kgr.plan;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+import io.kgr.observe.LivePartition;
+import io.kgr.observe.LiveState;
+import io.kgr.observe.LiveTopic;
+
+/**
+ * Deterministic replica placement for replication-factor changes. Existing replicas stay where they are (the first,
+ * the preferred leader, never moves); added replicas go to the least-loaded brokers, where the starting broker
+ * rotates with the partition number so that new followers spread; removed replicas come off the most-loaded brokers.
+ * Load is the number of replicas a broker holds across the whole cluster, updated as the plan assigns.
+ */
+final class ReplicaAssigner {
+    private final List<Integer> brokers;
+    private final Map<Integer, Integer> load = new HashMap<>();
+
+    ReplicaAssigner(LiveState live) {
+        this.brokers = new ArrayList<>(live.brokers());
+        for (int b : brokers) load.put(b, 0);
+        for (LiveTopic t : live.topics().values()) {
+            for (LivePartition p : t.partitions()) {
+                for (int r : p.replicas()) load.merge(r, 1, Integer::sum);
+            }
+        }
+    }
+
+    SortedMap<Integer, List<Integer>> reassign(LiveTopic topic, int replicas) {
+        SortedMap<Integer, List<Integer>> out = new TreeMap<>();
+        for (LivePartition p : topic.partitions()) {
+            List<Integer> target = new ArrayList<>(p.replicas());
+            while (target.size() < replicas) {
+                int added = pick(target, p.partition());
+                target.add(added);
+                load.merge(added, 1, Integer::sum);
+            }
+            while (target.size() > replicas) {
+                int removed = target.subList(1, target.size()).stream()
+                        .max(Comparator.<Integer>comparingInt(load::get).thenComparingInt(b -> b)).orElseThrow();
+                target.remove(Integer.valueOf(removed));
+                load.merge(removed, -1, Integer::sum);
+            }
+            out.put(p.partition(), List.copyOf(target));
+        }
+        return out;
+    }
+
+    /** Replica lists for partitions {@code from..to-1} created at the given replication factor. */
+    List<List<Integer>> place(int from, int to, int replicas) {
+        List<List<Integer>> out = new ArrayList<>();
+        for (int partition = from; partition < to; partition++) {
+            List<Integer> target = new ArrayList<>();
+            while (target.size() < replicas) {
+                int b = pick(target, partition);
+                target.add(b);
+                load.merge(b, 1, Integer::sum);
+            }
+            out.add(List.copyOf(target));
+        }
+        return out;
+    }
+
+    private int pick(List<Integer> taken, int partition) {
+        int n = brokers.size();
+        int best = -1;
+        for (int i = 0; i < n; i++) {
+            int b = brokers.get((partition + i) % n);
+            if (taken.contains(b)) continue;
+            if (best < 0 || load.get(b) < load.get(best)) best = b;
+        }
+        if (best < 0) throw new IllegalStateException("not enough brokers for " + (taken.size() + 1) + " replicas");
+        return best;
+    }
+
+}

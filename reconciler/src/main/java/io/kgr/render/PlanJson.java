@@ -1,0 +1,242 @@
+package io.kgr.render;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import io.kgr.plan.Change;
+import io.kgr.plan.Change.AlterTopicConfig;
+import io.kgr.plan.Change.ChangeReplicationFactor;
+import io.kgr.plan.Change.CreateTopic;
+import io.kgr.plan.Change.DeleteTopic;
+import io.kgr.plan.Change.IncreasePartitions;
+import io.kgr.plan.Change.UpdateInventory;
+import io.kgr.plan.FieldChange;
+import io.kgr.plan.Phase;
+import io.kgr.plan.Plan;
+import io.kgr.plan.PlanHeader;
+import io.kgr.plan.Refusal;
+import io.kgr.plan.Risk;
+import io.kgr.plan.Step;
+import io.kgr.plan.Unmanaged;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The plan as JSON (format version {@value Plan#FORMAT_VERSION}): the machine-readable output of {@code plan -o json}
+ * and the saved-plan file that {@code apply --plan} reads back. Keys are written in a fixed order.
+ */
+public final class PlanJson {
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    private PlanJson() {
+    }
+
+    public static String write(Plan plan) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("formatVersion", Plan.FORMAT_VERSION);
+        PlanHeader h = plan.header();
+        ObjectNode header = root.putObject("header");
+        header.put("source", h.source());
+        header.put("location", h.location());
+        header.put("ref", h.ref());
+        header.put("commit", h.commit());
+        header.put("cluster", h.cluster());
+        header.put("bootstrapServers", h.bootstrapServers());
+        header.put("createdAt", h.createdAt().toString());
+        header.put("fingerprint", h.fingerprint());
+        ObjectNode summary = root.putObject("summary");
+        summary.put("add", plan.count(io.kgr.plan.Action.CREATE));
+        summary.put("change", plan.count(io.kgr.plan.Action.UPDATE));
+        summary.put("delete", plan.count(io.kgr.plan.Action.DELETE));
+        summary.put("refused", plan.refusals().size());
+        ArrayNode steps = root.putArray("steps");
+        for (Step s : plan.steps()) steps.add(step(s));
+        ArrayNode refusals = root.putArray("refusals");
+        for (Refusal r : plan.refusals()) {
+            refusals.addObject().put("kind", r.kind()).put("subject", r.subject()).put("reason", r.reason());
+        }
+        ArrayNode unmanaged = root.putArray("unmanaged");
+        for (Unmanaged u : plan.unmanaged()) {
+            unmanaged.addObject().put("kind", u.kind()).put("name", u.name()).put("note", u.note());
+        }
+        ArrayNode notes = root.putArray("notes");
+        plan.notes().forEach(notes::add);
+        return JSON.writeValueAsString(root) + "\n";
+    }
+
+    private static ObjectNode step(Step s) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("id", s.id());
+        o.put("phase", s.phase().name());
+        o.put("action", s.change().action().name());
+        o.put("kind", s.change().kind());
+        o.put("subject", s.change().subject());
+        o.put("risk", s.risk().name());
+        o.put("reason", s.reason());
+        ArrayNode deps = o.putArray("dependsOn");
+        s.dependsOn().forEach(deps::add);
+        ArrayNode fields = o.putArray("fields");
+        for (FieldChange f : s.fields()) {
+            ObjectNode fo = fields.addObject();
+            fo.put("field", f.field());
+            fo.put("before", f.sensitive() && f.before() != null ? "(sensitive)" : f.before());
+            fo.put("after", f.sensitive() && f.after() != null ? "(sensitive)" : f.after());
+            if (f.sensitive()) fo.put("sensitive", true);
+        }
+        o.set("change", change(s.change()));
+        return o;
+    }
+
+    private static ObjectNode change(Change change) {
+        ObjectNode o = JSON.createObjectNode();
+        if (change instanceof CreateTopic c) {
+            o.put("topic", c.topic());
+            if (c.partitions() != null) o.put("partitions", c.partitions());
+            if (c.replicas() != null) o.put("replicas", c.replicas());
+            stringMap(o.putObject("config"), c.config());
+        } else if (change instanceof IncreasePartitions c) {
+            o.put("topic", c.topic()).put("from", c.from()).put("to", c.to());
+            ArrayNode a = o.putArray("newReplicas");
+            c.newReplicas().forEach(r -> ints(a.addArray(), r));
+        } else if (change instanceof AlterTopicConfig c) {
+            o.put("topic", c.topic());
+            stringMap(o.putObject("set"), c.set());
+            ArrayNode d = o.putArray("delete");
+            c.delete().forEach(d::add);
+        } else if (change instanceof ChangeReplicationFactor c) {
+            o.put("topic", c.topic()).put("from", c.from()).put("to", c.to());
+            ObjectNode a = o.putObject("assignment");
+            c.assignment().forEach((p, r) -> ints(a.putArray(String.valueOf(p)), r));
+        } else if (change instanceof DeleteTopic c) {
+            o.put("topic", c.topic()).put("partitions", c.partitions());
+        } else if (change instanceof UpdateInventory c) {
+            o.put("cluster", c.cluster()).put("source", c.source()).put("commit", c.commit());
+            stringMap(o.putObject("topics"), c.topics());
+        } else {
+            throw new IllegalArgumentException("unknown change " + change.kind());
+        }
+        return o;
+    }
+
+    private static void stringMap(ObjectNode into, SortedMap<String, String> map) {
+        map.forEach(into::put);
+    }
+
+    private static void ints(ArrayNode into, List<Integer> values) {
+        values.forEach(into::add);
+    }
+
+    /** Reads a saved plan; a file of another format version or a damaged file is refused with a reason. */
+    public static Plan read(String text) throws InvalidPlanException {
+        try {
+            JsonNode root = JSON.readTree(text);
+            int version = root.path("formatVersion").asInt(-1);
+            if (version != Plan.FORMAT_VERSION) {
+                throw new InvalidPlanException("plan file has formatVersion " + version + "; this kgr reads "
+                        + Plan.FORMAT_VERSION);
+            }
+            JsonNode h = root.path("header");
+            PlanHeader header = new PlanHeader(req(h, "source"), req(h, "location"), h.path("ref").asString(""),
+                    req(h, "commit"), req(h, "cluster"), h.path("bootstrapServers").asString(""),
+                    Instant.parse(req(h, "createdAt")), req(h, "fingerprint"));
+            List<Step> steps = new ArrayList<>();
+            for (JsonNode s : root.path("steps")) steps.add(readStep(s));
+            List<Refusal> refusals = new ArrayList<>();
+            for (JsonNode r : root.path("refusals")) {
+                refusals.add(new Refusal(req(r, "kind"), req(r, "subject"), req(r, "reason")));
+            }
+            List<Unmanaged> unmanaged = new ArrayList<>();
+            for (JsonNode u : root.path("unmanaged")) {
+                unmanaged.add(new Unmanaged(req(u, "kind"), req(u, "name"), u.path("note").asString("")));
+            }
+            List<String> notes = new ArrayList<>();
+            root.path("notes").forEach(n -> notes.add(n.asString()));
+            return new Plan(header, steps, refusals, unmanaged, notes);
+        } catch (JacksonException | IllegalArgumentException | java.time.format.DateTimeParseException e) {
+            throw new InvalidPlanException("plan file is not a kgr plan: " + e.getMessage());
+        }
+    }
+
+    private static Step readStep(JsonNode s) throws InvalidPlanException {
+        List<FieldChange> fields = new ArrayList<>();
+        for (JsonNode f : s.path("fields")) {
+            fields.add(new FieldChange(req(f, "field"), nullable(f.get("before")), nullable(f.get("after")),
+                    f.path("sensitive").asBoolean(false)));
+        }
+        List<String> deps = new ArrayList<>();
+        s.path("dependsOn").forEach(d -> deps.add(d.asString()));
+        Change change = readChange(req(s, "kind"), s.path("change"));
+        return new Step(req(s, "id"), Phase.valueOf(req(s, "phase")), change, Risk.valueOf(req(s, "risk")), fields,
+                s.path("reason").asString(""), deps);
+    }
+
+    private static Change readChange(String kind, JsonNode c) throws InvalidPlanException {
+        return switch (kind) {
+            case "create-topic" -> new CreateTopic(req(c, "topic"), optInt(c, "partitions"), optInt(c, "replicas"),
+                    readMap(c.path("config")));
+            case "increase-partitions" -> {
+                List<List<Integer>> placement = new ArrayList<>();
+                for (JsonNode r : c.path("newReplicas")) placement.add(readInts(r));
+                yield new IncreasePartitions(req(c, "topic"), c.path("from").asInt(), c.path("to").asInt(), placement);
+            }
+            case "alter-topic-config" -> {
+                TreeSet<String> delete = new TreeSet<>();
+                c.path("delete").forEach(d -> delete.add(d.asString()));
+                yield new AlterTopicConfig(req(c, "topic"), readMap(c.path("set")), delete);
+            }
+            case "change-replication-factor" -> {
+                TreeMap<Integer, List<Integer>> assignment = new TreeMap<>();
+                for (var e : c.path("assignment").properties()) {
+                    assignment.put(Integer.parseInt(e.getKey()), readInts(e.getValue()));
+                }
+                yield new ChangeReplicationFactor(req(c, "topic"), c.path("from").asInt(), c.path("to").asInt(), assignment);
+            }
+            case "delete-topic" -> new DeleteTopic(req(c, "topic"), c.path("partitions").asInt());
+            case "update-inventory" -> new UpdateInventory(req(c, "cluster"), req(c, "source"), c.path("commit").asString(""),
+                    readMap(c.path("topics")));
+            default -> throw new InvalidPlanException("plan file has a step of unknown kind '" + kind + "'");
+        };
+    }
+
+    private static TreeMap<String, String> readMap(JsonNode node) {
+        TreeMap<String, String> map = new TreeMap<>();
+        node.properties().forEach(e -> map.put(e.getKey(), e.getValue().asString()));
+        return map;
+    }
+
+    private static List<Integer> readInts(JsonNode node) {
+        List<Integer> out = new ArrayList<>();
+        node.forEach(n -> out.add(n.asInt()));
+        return List.copyOf(out);
+    }
+
+    private static Integer optInt(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : v.asInt();
+    }
+
+    private static String nullable(JsonNode node) {
+        return node == null || node.isNull() ? null : node.asString();
+    }
+
+    private static String req(JsonNode node, String field) throws InvalidPlanException {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) throw new InvalidPlanException("plan file misses field '" + field + "'");
+        return v.asString();
+    }
+
+    public static final class InvalidPlanException extends Exception {
+        public InvalidPlanException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.kgr.render;
+
+import io.kgr.plan.Action;
+import io.kgr.plan.FieldChange;
+import io.kgr.plan.Plan;
+import io.kgr.plan.Refusal;
+import io.kgr.plan.Risk;
+import io.kgr.plan.Step;
+import io.kgr.plan.Unmanaged;
+
+/** The plan for people, in the style terraform users read every day: {@code + ~ - !}, field-level before → after. */
+public final class TextRenderer {
+    private static final int MAX_UNMANAGED_SHOWN = 20;
+    private final boolean colour;
+
+    public TextRenderer(boolean colour) {
+        this.colour = colour;
+    }
+
+    /** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
+    public static boolean colourWanted(boolean noColourFlag) {
+        return !noColourFlag && System.console() != null && System.getenv("NO_COLOR") == null;
+    }
+
+    public String render(Plan plan) {
+        StringBuilder out = new StringBuilder();
+        out.append("kgr plan for cluster ").append(plan.header().cluster());
+        if (!plan.header().bootstrapServers().isEmpty()) out.append(" (").append(plan.header().bootstrapServers()).append(')');
+        out.append('\n');
+        out.append("  source ").append(Words.source(plan)).append('\n');
+        out.append('\n');
+        for (Step step : plan.steps()) step(out, step);
+        for (Refusal r : plan.refusals()) {
+            out.append(paint("  ! refuse " + r.kind() + " " + r.subject(), "1;31")).append('\n');
+            out.append("      ").append(r.reason()).append("\n\n");
+        }
+        if (!plan.unmanaged().isEmpty()) {
+            out.append("Unmanaged (on the cluster, not managed by this source; never changed): ")
+                    .append(plan.unmanaged().size()).append('\n');
+            int shown = 0;
+            for (Unmanaged u : plan.unmanaged()) {
+                if (shown++ == MAX_UNMANAGED_SHOWN) {
+                    out.append("    … and ").append(plan.unmanaged().size() - MAX_UNMANAGED_SHOWN)
+                            .append(" more (see -o json)\n");
+                    break;
+                }
+                out.append("    ").append(u.kind()).append(' ').append(u.name()).append("  (").append(u.note()).append(")\n");
+            }
+            out.append('\n');
+        }
+        if (!plan.notes().isEmpty()) {
+            out.append("Notes:\n");
+            plan.notes().forEach(n -> out.append("  - ").append(n).append('\n'));
+            out.append('\n');
+        }
+        out.append(paint(Words.summary(plan), "1")).append('\n');
+        if (plan.isRefused()) {
+            out.append("kgr will not apply this plan until the refused changes are resolved in Git.\n");
+        }
+        return out.toString();
+    }
+
+    private void step(StringBuilder out, Step step) {
+        Action action = step.change().action();
+        String code = switch (action) {
+            case CREATE -> "32";
+            case UPDATE -> "33";
+            case DELETE -> "31";
+        };
+        out.append(paint("  " + action.symbol() + " " + Words.headline(step.change()), code));
+        if (step.risk() != Risk.SAFE) out.append("  ").append(paint("[" + step.risk().name().toLowerCase() + "]", "1;31"));
+        out.append('\n');
+        out.append("      # ").append(step.reason()).append('\n');
+        int width = step.fields().stream().mapToInt(f -> f.field().length()).max().orElse(0);
+        for (FieldChange f : step.fields()) {
+            out.append("      ").append(pad(f.field(), width)).append("  ").append(Words.transition(f)).append('\n');
+        }
+        out.append('\n');
+    }
+
+    private static String pad(String s, int width) {
+        return s + " ".repeat(Math.max(0, width - s.length()));
+    }
+
+    private String paint(String text, String code) {
+        return colour ? "\u001b[" + code + "m" + text + "\u001b[0m" : text;
+    }
+}

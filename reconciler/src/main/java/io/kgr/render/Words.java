@@ -1,0 +1,64 @@
+package io.kgr.render;
+
+import io.kgr.plan.Change;
+import io.kgr.plan.Change.AlterTopicConfig;
+import io.kgr.plan.Change.ChangeReplicationFactor;
+import io.kgr.plan.Change.CreateTopic;
+import io.kgr.plan.Change.DeleteTopic;
+import io.kgr.plan.Change.IncreasePartitions;
+import io.kgr.plan.Change.UpdateInventory;
+import io.kgr.plan.FieldChange;
+import io.kgr.plan.Plan;
+
+/** The words all renderers share, so text, Markdown and logs describe a step the same way. */
+final class Words {
+    static final String SENSITIVE = "(sensitive)";
+    static final String UNSET = "(broker default)";
+
+    private Words() {
+    }
+
+    static String headline(Change change) {
+        // Java 17: no pattern switch yet; the sealed hierarchy keeps this list complete
+        if (change instanceof CreateTopic c) return "create topic " + c.topic();
+        if (change instanceof IncreasePartitions c) return "increase partitions of topic " + c.topic();
+        if (change instanceof AlterTopicConfig c) return "alter config of topic " + c.topic();
+        if (change instanceof ChangeReplicationFactor c) return "change replication factor of topic " + c.topic();
+        if (change instanceof DeleteTopic c) return "delete topic " + c.topic();
+        if (change instanceof UpdateInventory c) return "update inventory " + c.subject();
+        throw new IllegalArgumentException("unknown change " + change.kind());
+    }
+
+    static String before(FieldChange f) {
+        if (f.before() == null) return null;
+        return f.sensitive() ? SENSITIVE : f.before();
+    }
+
+    static String after(FieldChange f) {
+        if (f.after() == null) return null;
+        return f.sensitive() ? SENSITIVE : f.after();
+    }
+
+    /** {@code a → b}, {@code = b} for new values, {@code a → (broker default)} for removed ones. */
+    static String transition(FieldChange f) {
+        String b = before(f);
+        String a = after(f);
+        if (b == null) return "= " + a;
+        if (a == null) return b + " → " + UNSET;
+        return b + " → " + a;
+    }
+
+    static String summary(Plan plan) {
+        if (!plan.hasChanges() && !plan.isRefused()) return "No changes. The cluster matches Git.";
+        return "Plan: " + plan.count(io.kgr.plan.Action.CREATE) + " to add, " + plan.count(io.kgr.plan.Action.UPDATE)
+                + " to change, " + plan.count(io.kgr.plan.Action.DELETE) + " to delete, " + plan.refusals().size()
+                + " refused.";
+    }
+
+    static String source(Plan plan) {
+        var h = plan.header();
+        String ref = h.ref() == null || h.ref().isEmpty() ? "" : " (" + h.ref() + ")";
+        String commit = h.commit().startsWith("dir:") || h.commit().length() <= 12 ? h.commit() : h.commit().substring(0, 12);
+        return h.location() + " @ " + commit + ref;
+    }
+}

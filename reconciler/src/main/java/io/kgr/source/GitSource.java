@@ -1,0 +1,196 @@
+package io.kgr.source;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.PathFilter;
+
+/**
+ * Reads a {@link Snapshot} from a plain directory, a local Git repository, or a remote Git URL.
+ * Remote repositories are kept as bare mirrors in the cache directory and fetched on every read; files are read from
+ * the commit's tree with a TreeWalk, never checked out.
+ */
+public final class GitSource {
+
+    public Snapshot read(SourceSpec spec) throws SourceException {
+        String location = spec.location();
+        if (isUrl(location)) {
+            return readRemote(spec);
+        }
+        Path dir = Path.of(location);
+        if (!Files.isDirectory(dir)) {
+            throw new SourceException("source " + location + ": no such directory, and not a Git URL");
+        }
+        if (isGitRepository(dir)) {
+            try (Repository repo = openLocal(dir)) {
+                return readCommit(repo, spec, dir.toAbsolutePath().normalize().toString());
+            }
+        }
+        if (spec.ref().isPresent()) {
+            throw new SourceException("source " + location + " is a plain directory, so --ref " + spec.ref().get()
+                    + " cannot be resolved; point --repo at a Git repository to read an older revision");
+        }
+        return readDirectory(dir, spec);
+    }
+
+    static boolean isUrl(String location) {
+        return location.contains("://") || location.matches("^[\\w.-]+@[\\w.-]+:.+");
+    }
+
+    private static boolean isGitRepository(Path dir) {
+        return Files.exists(dir.resolve(".git"))
+                || (Files.isRegularFile(dir.resolve("HEAD")) && Files.isDirectory(dir.resolve("objects"))
+                    && Files.isDirectory(dir.resolve("refs")));
+    }
+
+    private static Repository openLocal(Path dir) throws SourceException {
+        try {
+            FileRepositoryBuilder builder = new FileRepositoryBuilder();
+            if (Files.exists(dir.resolve(".git"))) builder.setWorkTree(dir.toFile());
+            else builder.setGitDir(dir.toFile());
+            return builder.setMustExist(true).build();
+        } catch (IOException e) {
+            throw new SourceException("cannot open Git repository " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Snapshot readRemote(SourceSpec spec) throws SourceException {
+        Path mirror = spec.cacheDir().resolve(mirrorName(spec.location()));
+        CredentialsProvider credentials = spec.token()
+                .map(t -> (CredentialsProvider) new UsernamePasswordCredentialsProvider("x-access-token", t.value()))
+                .orElse(null);
+        try {
+            if (!Files.isDirectory(mirror.resolve("objects"))) {
+                Files.createDirectories(mirror.getParent());
+                Git.cloneRepository().setURI(spec.location()).setDirectory(mirror.toFile()).setBare(true)
+                        .setMirror(true).setCredentialsProvider(credentials).call().close();
+            } else {
+                try (Git git = Git.open(mirror.toFile())) {
+                    git.fetch().setRemote(spec.location()).setCredentialsProvider(credentials).setRemoveDeletedRefs(true)
+                            .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"))
+                            .call();
+                }
+            }
+        } catch (GitAPIException | IOException | RuntimeException e) {
+            // JGit may put the URL (and with it embedded credentials) in messages: name the source by its redacted form
+            throw new SourceException("cannot fetch " + redact(spec.location()) + ": " + rootMessage(e), e);
+        }
+        try (Repository repo = openLocal(mirror)) {
+            return readCommit(repo, spec, redact(spec.location()));
+        }
+    }
+
+    private Snapshot readCommit(Repository repo, SourceSpec spec, String locationForHumans) throws SourceException {
+        String ref = spec.ref().orElse("HEAD");
+        try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
+            ObjectId id = repo.resolve(ref + "^{commit}");
+            if (id == null) {
+                throw new SourceException("source " + locationForHumans + ": ref '" + ref + "' not found");
+            }
+            RevCommit commit = walk.parseCommit(id);
+            List<SourceFile> files = new ArrayList<>();
+            try (TreeWalk tree = new TreeWalk(reader)) {
+                tree.addTree(commit.getTree());
+                tree.setRecursive(true);
+                if (!spec.path().isEmpty()) tree.setFilter(PathFilter.create(spec.path()));
+                while (tree.next()) {
+                    String path = tree.getPathString();
+                    if (ManifestFiles.isManifest(path) && ManifestFiles.under(path, spec.path())) {
+                        files.add(new SourceFile(path, reader.open(tree.getObjectId(0)).getBytes()));
+                    }
+                }
+            }
+            files.sort(Comparator.comparing(SourceFile::path));
+            return new Snapshot(locationForHumans, ref, commit.name(), files);
+        } catch (IOException e) {
+            throw new SourceException("source " + locationForHumans + ": cannot read " + ref + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Snapshot readDirectory(Path dir, SourceSpec spec) throws SourceException {
+        Path root = dir.toAbsolutePath().normalize();
+        List<SourceFile> files = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
+                String rel = root.relativize(p).toString().replace('\\', '/');
+                if (ManifestFiles.isManifest(rel) && ManifestFiles.under(rel, spec.path())) {
+                    files.add(new SourceFile(rel, Files.readAllBytes(p)));
+                }
+            }
+        } catch (IOException e) {
+            throw new SourceException("cannot read directory " + dir + ": " + e.getMessage(), e);
+        }
+        files.sort(Comparator.comparing(SourceFile::path));
+        return new Snapshot(root.toString(), "", "dir:" + contentHash(files), files);
+    }
+
+    /** A plain directory has no commit: its revision is a hash of the manifest files' paths and contents. */
+    private static String contentHash(List<SourceFile> files) {
+        MessageDigest digest = sha256();
+        for (SourceFile f : files) {
+            digest.update(f.path().getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+            digest.update(f.content());
+            digest.update((byte) 0);
+        }
+        return HexFormat.of().formatHex(digest.digest()).substring(0, 12);
+    }
+
+    static String mirrorName(String url) {
+        String readable = redact(url).replaceAll("^[a-z+]+://", "").replaceAll("[^A-Za-z0-9._-]+", "_");
+        if (readable.length() > 60) readable = readable.substring(readable.length() - 60);
+        String hash = HexFormat.of().formatHex(sha256().digest(url.getBytes(StandardCharsets.UTF_8))).substring(0, 10);
+        return readable.toLowerCase(Locale.ROOT) + "-" + hash + ".git";
+    }
+
+    /** Removes user-info (user:password@) from a URL so that it can be printed. */
+    public static String redact(String location) {
+        try {
+            if (!location.contains("://")) return location;
+            URI uri = URI.create(location);
+            if (uri.getUserInfo() == null) return location;
+            return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(),
+                    uri.getFragment()).toString();
+        } catch (Exception e) {
+            return location.replaceAll("://[^@/]*@", "://");
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return m.replaceAll("://[^@/\\s]*@", "://");
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.kgr.status;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The inventories of every source that applies to one cluster: this run's own, and the others' (to avoid two
+ * sources fighting over one topic). {@code version} changes whenever any of them is written.
+ */
+public record Inventories(Inventory own, List<Inventory> others, String version) {
+    public Inventories {
+        others = List.copyOf(others);
+    }
+
+    /** The other source that owns {@code topic}, if any. */
+    public Optional<String> otherOwner(String topic) {
+        return others.stream().filter(i -> i.owns(topic)).map(Inventory::source).findFirst();
+    }
+}

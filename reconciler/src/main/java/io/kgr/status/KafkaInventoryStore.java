@@ -1,0 +1,161 @@
+package io.kgr.status;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Keeps inventories in a compacted topic on the Kafka cluster itself ({@value #TOPIC}), one record per
+ * cluster and source (key {@code <cluster>/<source>}). This works for any reachable Kafka, with or without Kubernetes,
+ * and survives restarts of kgr. The topic is created on the first apply.
+ */
+public final class KafkaInventoryStore implements InventoryStore {
+    public static final String TOPIC = "__kgr_inventory";
+    /** Inventories of 10,000+ topics exceed Kafka's 1 MiB default record size before compression. */
+    static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
+    private final Admin admin;
+    private final Properties clientProperties;
+    private final Duration timeout;
+
+    public KafkaInventoryStore(Admin admin, Properties clientProperties, Duration timeout) {
+        this.admin = admin;
+        this.clientProperties = clientProperties;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public Inventories load(String cluster, String source) throws InventoryException {
+        try {
+            if (!admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS).contains(TOPIC)) {
+                return new Inventories(Inventory.empty(cluster, source), List.of(), "none");
+            }
+            Map<String, byte[]> latest = new HashMap<>();
+            long end;
+            try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties(),
+                    new StringDeserializer(), new ByteArrayDeserializer())) {
+                List<TopicPartition> partitions = consumer.partitionsFor(TOPIC, timeout).stream()
+                        .map(p -> new TopicPartition(TOPIC, p.partition())).toList();
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
+                end = ends.values().stream().mapToLong(Long::longValue).sum();
+                long deadline = System.nanoTime() + timeout.toNanos();
+                while (!reachedEnd(consumer, ends)) {
+                    if (System.nanoTime() > deadline) {
+                        throw new InventoryException("reading " + TOPIC + " did not finish within " + timeout.toSeconds() + " s", null);
+                    }
+                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                        if (r.value() == null) latest.remove(r.key());
+                        else latest.put(r.key(), r.value());
+                    }
+                }
+            }
+            Inventory own = Inventory.empty(cluster, source);
+            List<Inventory> others = new ArrayList<>();
+            for (Map.Entry<String, byte[]> e : latest.entrySet()) {
+                Inventory inv = InventoryCodec.read(e.getValue());
+                if (!inv.cluster().equals(cluster)) continue;
+                if (inv.source().equals(source)) own = inv;
+                else others.add(inv);
+            }
+            others.sort(java.util.Comparator.comparing(Inventory::source));
+            return new Inventories(own, others, "offset-" + end);
+        } catch (ExecutionException e) {
+            throw new InventoryException("cannot read inventory topic " + TOPIC + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InventoryException("interrupted while reading " + TOPIC, e);
+        } catch (java.util.concurrent.TimeoutException | org.apache.kafka.common.KafkaException e) {
+            throw new InventoryException("cannot read inventory topic " + TOPIC + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean reachedEnd(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> ends) {
+        for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) return false;
+        }
+        return true;
+    }
+
+    @Override
+    public void save(Inventory inventory) throws InventoryException {
+        try {
+            ensureTopic();
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(),
+                    new StringSerializer(), new ByteArraySerializer())) {
+                producer.send(new ProducerRecord<>(TOPIC, 0, key(inventory), InventoryCodec.write(inventory)))
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (ExecutionException e) {
+            throw new InventoryException("cannot write inventory to " + TOPIC + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InventoryException("interrupted while writing " + TOPIC, e);
+        } catch (java.util.concurrent.TimeoutException | org.apache.kafka.common.KafkaException e) {
+            throw new InventoryException("cannot write inventory to " + TOPIC + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String key(Inventory inventory) {
+        return inventory.cluster() + "/" + inventory.source();
+    }
+
+    private void ensureTopic() throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+        if (admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS).contains(TOPIC)) return;
+        int brokers = admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
+        short rf = (short) Math.max(1, Math.min(3, brokers));
+        NewTopic topic = new NewTopic(TOPIC, 1, rf).configs(Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(MAX_RECORD_BYTES),
+                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(Math.max(1, rf - 1))));
+        try {
+            admin.createTopics(Set.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) throw e;
+        }
+    }
+
+    private Properties consumerProperties() {
+        Properties p = new Properties();
+        p.putAll(clientProperties);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(MAX_RECORD_BYTES));
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(MAX_RECORD_BYTES * 2));
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "kgr-inventory-reader");
+        return p;
+    }
+
+    private Properties producerProperties() {
+        Properties p = new Properties();
+        p.putAll(clientProperties);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(MAX_RECORD_BYTES));
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "kgr-inventory-writer");
+        return p;
+    }
+}
