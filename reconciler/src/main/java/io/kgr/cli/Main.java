@@ -15,7 +15,12 @@ public final class Main implements Runnable {
 
     /** Runs kgr and returns its exit code (0 ok / no changes, 1 error or refusal, 2 changes with --detailed-exitcode). */
     public static int run(String... args) {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+        return run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+    }
+
+    /** Runs kgr with its output going to the given writers (tests and embedding use this). */
+    public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).setOut(out).setErr(err)
                 .setExecutionExceptionHandler((ex, cmd, parsed) -> {
                     cmd.getErr().println("kgr: " + ex.getMessage());
                     return ExitCodes.ERROR;

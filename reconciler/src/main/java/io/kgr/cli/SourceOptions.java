@@ -62,6 +62,7 @@ final class SourceOptions {
     String sourceName(SourceSpec spec) {
         if (sourceName != null) return sourceName;
         String where = spec.location();
+        if (where.startsWith("file:")) where = Path.of(java.net.URI.create(where)).toString();
         if (!where.contains("://") && !where.contains("@")) {
             where = Path.of(where).toAbsolutePath().normalize().toString();
         }

@@ -57,7 +57,7 @@ public final class DesiredStateBuilder {
                 continue; // another cluster's topic: not this run's business
             }
             TopicSpec spec = topic(m, topicCluster, diagnostics);
-            if (spec == null) continue;
+            if (spec == null || !m.schemaValid()) continue;
             Manifest first = origins.putIfAbsent(spec.name(), m);
             if (first != null) {
                 diagnostics.add(Diagnostic.error(m.start(), "metadata.name", "topic '" + spec.name()
@@ -74,6 +74,7 @@ public final class DesiredStateBuilder {
             }
             topics.put(spec.name(), spec);
         }
+        diagnostics.sort(Diagnostic.ORDER);
         boolean failed = diagnostics.stream().anyMatch(Diagnostic::isError);
         if (failed) return new Result(Optional.empty(), diagnostics);
         return new Result(Optional.of(new DesiredState(cluster == null ? "" : cluster, topics)), diagnostics);
@@ -94,15 +95,16 @@ public final class DesiredStateBuilder {
         FieldPath specPath = FieldPath.ROOT.child("spec");
         String resourceName = m.name();
         boolean explicitName = spec.hasNonNull("topicName");
-        String name = explicitName ? spec.get("topicName").asString() : resourceName;
+        String name = explicitName ? spec.get("topicName").asString("") : resourceName;
         FieldPath nameField = explicitName ? specPath.child("topicName") : FieldPath.ROOT.child("metadata").child("name");
         int before = diagnostics.size();
 
         String nameProblem = topicNameProblem(name);
-        if (nameProblem != null) diagnostics.add(Diagnostic.error(m.at(nameField), nameField.toString(), nameProblem));
+        if (nameProblem != null && m.schemaValid()) diagnostics.add(Diagnostic.error(m.at(nameField), nameField.toString(), nameProblem));
 
-        Integer partitions = spec.hasNonNull("partitions") ? spec.get("partitions").asInt() : null;
-        Integer replicas = spec.hasNonNull("replicas") ? spec.get("replicas").asInt() : null;
+        // read defensively: a document with schema errors is still checked here, to report every problem at once
+        Integer partitions = spec.path("partitions").isIntegralNumber() ? spec.get("partitions").asInt() : null;
+        Integer replicas = spec.path("replicas").isIntegralNumber() ? spec.get("replicas").asInt() : null;
 
         TreeMap<String, String> config = new TreeMap<>();
         JsonNode configNode = spec.path("config");

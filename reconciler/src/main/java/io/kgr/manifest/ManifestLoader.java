@@ -63,10 +63,9 @@ public final class ManifestLoader {
         }
         List<Diagnostic> errors = schemas.validate(kind, doc);
         diagnostics.addAll(errors);
-        if (errors.isEmpty()) {
-            String name = text(tree.path("metadata").get("name"));
-            manifests.add(new Manifest(apiVersion, kind, name, tree, doc.positions(), doc.start()));
-        }
+        String name = text(tree.path("metadata").get("name"));
+        manifests.add(new Manifest(apiVersion, kind, name == null ? "" : name, tree, doc.positions(), doc.start(),
+                errors.isEmpty()));
     }
 
     private static String text(JsonNode node) {

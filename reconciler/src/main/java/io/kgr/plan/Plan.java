@@ -22,7 +22,9 @@ public record Plan(PlanHeader header, List<Step> steps, List<Refusal> refusals, 
         return !refusals.isEmpty();
     }
 
+    /** Steps of one action on the cluster; the inventory record is kgr's own bookkeeping and is not counted. */
     public long count(Action action) {
-        return steps.stream().filter(s -> s.change().action() == action).count();
+        return steps.stream().filter(s -> !(s.change() instanceof Change.UpdateInventory))
+                .filter(s -> s.change().action() == action).count();
     }
 }

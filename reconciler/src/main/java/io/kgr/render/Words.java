@@ -52,7 +52,11 @@ final class Words {
         if (!plan.hasChanges() && !plan.isRefused()) return "No changes. The cluster matches Git.";
         return "Plan: " + plan.count(io.kgr.plan.Action.CREATE) + " to add, " + plan.count(io.kgr.plan.Action.UPDATE)
                 + " to change, " + plan.count(io.kgr.plan.Action.DELETE) + " to delete, " + plan.refusals().size()
-                + " refused.";
+                + " refused" + (onlyInventory(plan) ? " (inventory update only)." : ".");
+    }
+
+    private static boolean onlyInventory(Plan plan) {
+        return plan.hasChanges() && plan.steps().stream().allMatch(s -> s.change() instanceof UpdateInventory);
     }
 
     static String source(Plan plan) {

@@ -16,13 +16,17 @@ import java.util.stream.Stream;
 
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.jgit.treewalk.TreeWalk;
@@ -34,6 +38,7 @@ import org.eclipse.jgit.treewalk.filter.PathFilter;
  * the commit's tree with a TreeWalk, never checked out.
  */
 public final class GitSource {
+    private static final String REMOTE_HEAD = "refs/kgr/remote-head";
 
     public Snapshot read(SourceSpec spec) throws SourceException {
         String location = spec.location();
@@ -84,14 +89,21 @@ public final class GitSource {
                 .orElse(null);
         try {
             if (!Files.isDirectory(mirror.resolve("objects"))) {
-                Files.createDirectories(mirror.getParent());
-                Git.cloneRepository().setURI(spec.location()).setDirectory(mirror.toFile()).setBare(true)
-                        .setMirror(true).setCredentialsProvider(credentials).call().close();
-            } else {
-                try (Git git = Git.open(mirror.toFile())) {
-                    git.fetch().setRemote(spec.location()).setCredentialsProvider(credentials).setRemoveDeletedRefs(true)
-                            .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"))
-                            .call();
+                Files.createDirectories(mirror);
+                Git.init().setBare(true).setDirectory(mirror.toFile()).call().close();
+            }
+            try (Git git = Git.open(mirror.toFile())) {
+                // the remote's HEAD is fetched too, so that "no --ref" means the remote's default branch
+                FetchResult fetched = git.fetch().setRemote(spec.location()).setCredentialsProvider(credentials)
+                        .setRemoveDeletedRefs(true)
+                        .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"))
+                        .call();
+                Ref head = fetched.getAdvertisedRef(Constants.HEAD);
+                if (head != null && head.getObjectId() != null) {
+                    RefUpdate update = git.getRepository().updateRef(REMOTE_HEAD);
+                    update.setNewObjectId(head.getObjectId());
+                    update.setForceUpdate(true);
+                    update.update();
                 }
             }
         } catch (GitAPIException | IOException | RuntimeException e) {
@@ -105,10 +117,12 @@ public final class GitSource {
 
     private Snapshot readCommit(Repository repo, SourceSpec spec, String locationForHumans) throws SourceException {
         String ref = spec.ref().orElse("HEAD");
+        if (ref.equals("HEAD") && isUrl(spec.location())) ref = REMOTE_HEAD;
         try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
             ObjectId id = repo.resolve(ref + "^{commit}");
             if (id == null) {
-                throw new SourceException("source " + locationForHumans + ": ref '" + ref + "' not found");
+                String shown = ref.equals(REMOTE_HEAD) ? "HEAD (the remote advertises no default branch; pass --ref)" : ref;
+                throw new SourceException("source " + locationForHumans + ": ref '" + shown + "' not found");
             }
             RevCommit commit = walk.parseCommit(id);
             List<SourceFile> files = new ArrayList<>();
@@ -124,7 +138,7 @@ public final class GitSource {
                 }
             }
             files.sort(Comparator.comparing(SourceFile::path));
-            return new Snapshot(locationForHumans, ref, commit.name(), files);
+            return new Snapshot(locationForHumans, spec.ref().orElse("HEAD"), commit.name(), files);
         } catch (IOException e) {
             throw new SourceException("source " + locationForHumans + ": cannot read " + ref + ": " + e.getMessage(), e);
         }

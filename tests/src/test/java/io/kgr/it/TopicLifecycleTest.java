@@ -1,0 +1,293 @@
+package io.kgr.it;
+
+import static io.kgr.it.Manifests.topic;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The topic pipeline end to end against one real single-broker KRaft cluster shared by the class. Every test uses
+ * its own cluster label, topic prefix and repository, so tests stay independent.
+ */
+class TopicLifecycleTest {
+    static EmbeddedKafka kafka;
+    static Admin admin;
+
+    @TempDir Path tmp;
+    String cluster;
+    String prefix;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        kafka = EmbeddedKafka.start(1);
+        admin = kafka.admin();
+    }
+
+    @AfterAll
+    static void stopKafka() throws Exception {
+        admin.close();
+        kafka.close();
+    }
+
+    @org.junit.jupiter.api.BeforeEach
+    void names(TestInfo info) {
+        String method = info.getTestMethod().orElseThrow().getName().toLowerCase();
+        cluster = "c-" + method;
+        prefix = method + ".";
+    }
+
+    private Kgr.Result kgr(String command, String... args) {
+        return Kgr.run(Kgr.args(command, args, "--bootstrap-server", kafka.bootstrapServers(), "--no-color"));
+    }
+
+    private Path dir(String name, Map<String, String> files) throws Exception {
+        Path d = tmp.resolve(name);
+        Files.createDirectories(d);
+        for (var e : files.entrySet()) {
+            Files.createDirectories(d.resolve(e.getKey()).getParent());
+            Files.writeString(d.resolve(e.getKey()), e.getValue());
+        }
+        return d;
+    }
+
+    private Set<String> liveTopics() throws Exception {
+        return admin.listTopics().names().get(30, TimeUnit.SECONDS);
+    }
+
+    private Map<String, String> overrides(String topic) throws Exception {
+        var resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        var config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+        var out = new java.util.TreeMap<String, String>();
+        for (ConfigEntry e : config.entries()) {
+            if (e.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG) out.put(e.name(), e.value());
+        }
+        return out;
+    }
+
+    private int partitions(String topic) throws Exception {
+        return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
+    }
+
+    /** describeConfigs may lag right after a write (read-after-write is not guaranteed): poll until it settles. */
+    private void awaitOverrides(String topic, Map<String, String> expected) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(overrides(topic)).isEqualTo(expected));
+    }
+
+    @Test
+    void createsFromEmptyThenReportsNoChanges() throws Exception {
+        Path repo = dir("repo", Map.of(
+                "topics/a.yaml", topic(prefix + "orders", cluster, 3, 1,
+                        Map.of("retention.ms", 86400000, "cleanup.policy", "[compact, delete]", "min.cleanable.dirty.ratio", 0.50)),
+                "topics/b.yaml", topic(prefix + "payments", cluster, null, null, Map.of())));
+
+        Kgr.Result plan = kgr("plan", "--repo", repo.toString(), "--detailed-exitcode");
+        assertThat(plan.exitCode()).as(plan.all()).isEqualTo(2);
+        assertThat(plan.out()).contains("+ create topic " + prefix + "orders", "+ create topic " + prefix + "payments",
+                "config.retention.ms", "Plan: 2 to add, 0 to change, 0 to delete, 0 refused.");
+        assertThat(liveTopics()).as("plan changes nothing").doesNotContain(prefix + "orders");
+
+        Kgr.Result apply = kgr("apply", "--repo", repo.toString(), "--auto-approve");
+        assertThat(apply.exitCode()).as(apply.all()).isZero();
+        assertThat(liveTopics()).contains(prefix + "orders", prefix + "payments");
+        assertThat(partitions(prefix + "orders")).isEqualTo(3);
+        assertThat(partitions(prefix + "payments")).as("broker default num.partitions").isEqualTo(1);
+        awaitOverrides(prefix + "orders", Map.of("retention.ms", "86400000", "cleanup.policy", "compact,delete",
+                "min.cleanable.dirty.ratio", "0.5"));
+
+        Kgr.Result again = kgr("plan", "--repo", repo.toString(), "--detailed-exitcode");
+        assertThat(again.exitCode()).as(again.all()).isZero();
+        assertThat(again.out()).contains("No changes.");
+    }
+
+    @Test
+    void increasesPartitionsAndSetsAndDeletesConfig() throws Exception {
+        String t = prefix + "events";
+        Path repo = dir("repo", Map.of("t.yaml", topic(t, cluster, 2, 1, Map.of("retention.ms", 3600000))));
+        assertThat(kgr("apply", "--repo", repo.toString(), "--auto-approve").exitCode()).isZero();
+        awaitOverrides(t, Map.of("retention.ms", "3600000"));
+
+        // drift behind kgr's back: an override Git does not declare
+        admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, t), List.of(
+                new AlterConfigOp(new ConfigEntry("segment.ms", "600000"), AlterConfigOp.OpType.SET))))
+                .all().get(30, TimeUnit.SECONDS);
+        awaitOverrides(t, Map.of("retention.ms", "3600000", "segment.ms", "600000"));
+        Files.writeString(repo.resolve("t.yaml"), topic(t, cluster, 5, 1, Map.of("retention.ms", 7200000, "compression.type", "zstd")));
+
+        Kgr.Result plan = kgr("plan", "--repo", repo.toString());
+        assertThat(plan.out()).contains("~ increase partitions of topic " + t, "partitions  2 → 5",
+                "~ alter config of topic " + t, "config.retention.ms      3600000 → 7200000",
+                "config.segment.ms        600000 → (broker default)", "config.compression.type  = zstd",
+                "Plan: 0 to add, 2 to change");
+        Kgr.Result apply = kgr("apply", "--repo", repo.toString(), "--auto-approve");
+        assertThat(apply.exitCode()).as(apply.all()).isZero();
+        assertThat(partitions(t)).isEqualTo(5);
+        awaitOverrides(t, Map.of("retention.ms", "7200000", "compression.type", "zstd"));
+        assertThat(kgr("plan", "--repo", repo.toString()).out()).contains("No changes.");
+    }
+
+    @Test
+    void refusesPartitionDecreaseAndAppliesNothing() throws Exception {
+        String t = prefix + "clicks";
+        Path repo = dir("repo", Map.of("t.yaml", topic(t, cluster, 4)));
+        assertThat(kgr("apply", "--repo", repo.toString(), "--auto-approve").exitCode()).isZero();
+        Files.writeString(repo.resolve("t.yaml"), topic(t, cluster, 2, 1, Map.of("retention.ms", 1000)));
+        Files.writeString(repo.resolve("u.yaml"), topic(prefix + "other", cluster, 1));
+
+        Kgr.Result apply = kgr("apply", "--repo", repo.toString(), "--auto-approve");
+        assertThat(apply.exitCode()).isEqualTo(1);
+        assertThat(apply.out()).contains("! refuse topic " + t, "partitions 4 → 2", "1 refused");
+        assertThat(apply.err()).contains("PlanRefused");
+        assertThat(partitions(t)).isEqualTo(4);
+        assertThat(liveTopics()).as("a refused plan applies nothing at all").doesNotContain(prefix + "other");
+        assertThat(overrides(t)).isEmpty();
+    }
+
+    @Test
+    void prunesOnlyOwnedTopicsAndOnlyWhenAsked() throws Exception {
+        String keep = prefix + "keep";
+        String gone = prefix + "gone";
+        String foreign = prefix + "foreign";
+        admin.createTopics(List.of(new NewTopic(foreign, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        Path repo = dir("repo", Map.of("keep.yaml", topic(keep, cluster, 1), "gone.yaml", topic(gone, cluster, 1)));
+        assertThat(kgr("apply", "--repo", repo.toString(), "--auto-approve").exitCode()).isZero();
+        Files.delete(repo.resolve("gone.yaml"));
+
+        Kgr.Result noPrune = kgr("apply", "--repo", repo.toString(), "--auto-approve");
+        assertThat(noPrune.exitCode()).as(noPrune.all()).isZero();
+        assertThat(noPrune.out()).contains("topic " + gone + " is no longer in Git; kept");
+        assertThat(liveTopics()).contains(gone);
+
+        Kgr.Result plan = kgr("plan", "--repo", repo.toString(), "--prune");
+        assertThat(plan.out()).contains("- delete topic " + gone, "[destructive]", "topic " + foreign + "  (not declared in Git)")
+                .doesNotContain("delete topic " + foreign);
+        Kgr.Result prune = kgr("apply", "--repo", repo.toString(), "--auto-approve", "--prune");
+        assertThat(prune.exitCode()).as(prune.all()).isZero();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(liveTopics()).doesNotContain(gone));
+        assertThat(liveTopics()).contains(keep, foreign);
+        assertThat(kgr("plan", "--repo", repo.toString(), "--prune").out()).contains("No changes.");
+    }
+
+    @Test
+    void twoSourcesNeverPruneEachOther() throws Exception {
+        Path repoA = dir("team-a", Map.of("a.yaml", topic(prefix + "a", cluster, 1)));
+        Path repoB = dir("team-b", Map.of("b.yaml", topic(prefix + "b", cluster, 1)));
+        assertThat(kgr("apply", "--repo", repoA.toString(), "--auto-approve", "--prune").exitCode()).isZero();
+        assertThat(kgr("apply", "--repo", repoB.toString(), "--auto-approve", "--prune").exitCode()).isZero();
+
+        Kgr.Result planA = kgr("plan", "--repo", repoA.toString(), "--prune");
+        assertThat(planA.out()).contains("No changes.", "topic " + prefix + "b  (managed by source 'team-b-");
+        assertThat(kgr("apply", "--repo", repoA.toString(), "--auto-approve", "--prune").exitCode()).isZero();
+        assertThat(liveTopics()).contains(prefix + "a", prefix + "b");
+
+        // B declaring A's topic is refused rather than fought over
+        Files.writeString(repoB.resolve("steal.yaml"), topic(prefix + "a", cluster, 1, 1, Map.of("retention.ms", 1000)));
+        Kgr.Result steal = kgr("apply", "--repo", repoB.toString(), "--auto-approve");
+        assertThat(steal.exitCode()).isEqualTo(1);
+        assertThat(steal.out()).contains("! refuse topic " + prefix + "a", "managed by another source");
+        assertThat(overrides(prefix + "a")).isEmpty();
+    }
+
+    @Test
+    void badInputIsReportedWithFileAndLineAndNothingIsApplied() throws Exception {
+        Path repo = dir("repo", Map.of(
+                "good.yaml", topic(prefix + "good", cluster, 1),
+                "syntax.yaml", "apiVersion: kafka.strimzi.io/v1beta2\nkind: KafkaTopic\nmetadata: {name: x\n",
+                "types.yaml", topic(prefix + "typed", cluster, 1).replace("partitions: 1", "partitions: many"),
+                "unknown.yaml", topic(prefix + "unknown", cluster, 1) + "  colour: blue\n",
+                "dup1.yaml", topic(prefix + "twice", cluster, 1),
+                "dup2.yaml", topic(prefix + "twice", cluster, 2)));
+        Kgr.Result apply = kgr("apply", "--repo", repo.toString(), "--auto-approve");
+        assertThat(apply.exitCode()).isEqualTo(1);
+        assertThat(apply.err()).contains(
+                "syntax.yaml:4:1  -  YAML syntax error",
+                "types.yaml:8:15  spec.partitions  string found, integer expected",
+                "unknown.yaml:10:3  spec.colour  unknown field 'colour'",
+                "dup2.yaml:1:1  metadata.name  topic '" + prefix + "twice' is declared twice: also in dup1.yaml:1",
+                "ValidationFailed");
+        assertThat(liveTopics()).doesNotContain(prefix + "good");
+
+        Kgr.Result validate = Kgr.run("validate", repo.toString());
+        assertThat(validate.exitCode()).isEqualTo(1);
+        assertThat(validate.err()).contains("types.yaml:8:15");
+    }
+
+    @Test
+    void plansFromAnOlderRefOfAGitRepository() throws Exception {
+        try (GitRepo git = GitRepo.create(tmp.resolve("git"))) {
+            git.write("clusters/x/one.yaml", topic(prefix + "one", cluster, 1)).write("README.md", "docs");
+            String first = git.commitAndPush("one topic");
+            git.write("clusters/x/two.yaml", topic(prefix + "two", cluster, 1));
+            git.commitAndPush("two topics");
+            String cache = tmp.resolve("cache").toString();
+
+            Kgr.Result older = kgr("plan", "--repo", git.url(), "--ref", first, "--path", "clusters/", "--cache-dir", cache);
+            assertThat(older.exitCode()).as(older.all()).isZero();
+            assertThat(older.out()).contains("create topic " + prefix + "one", first.substring(0, 12))
+                    .doesNotContain(prefix + "two");
+            Kgr.Result head = kgr("apply", "--repo", git.url(), "--ref", "main", "--path", "clusters/", "--cache-dir", cache,
+                    "--auto-approve");
+            assertThat(head.exitCode()).as(head.all()).isZero();
+            assertThat(liveTopics()).contains(prefix + "one", prefix + "two");
+
+            // a local bare repository works as a path too, and reads the same commit
+            Kgr.Result bare = Kgr.run("validate", "--repo", git.bareDir().toString(), "--path", "clusters/x");
+            assertThat(bare.exitCode()).as(bare.all()).isZero();
+            assertThat(bare.out()).contains("2 topic(s) for cluster " + cluster);
+        }
+    }
+
+    @Test
+    void savedPlanIsAppliedExactlyAndRefusedWhenStale() throws Exception {
+        Path repo = dir("repo", Map.of("t.yaml", topic(prefix + "saved", cluster, 2)));
+        Path planFile = tmp.resolve("plan.json");
+        Kgr.Result plan = kgr("plan", "--repo", repo.toString(), "-o", "json", "--out", planFile.toString());
+        assertThat(plan.exitCode()).as(plan.all()).isZero();
+        assertThat(plan.out()).contains("\"formatVersion\" : 1", "\"kind\" : \"create-topic\"");
+        // Git moves on after the plan was saved: apply --plan still applies what was reviewed
+        Files.writeString(repo.resolve("t.yaml"), topic(prefix + "saved", cluster, 7));
+        Kgr.Result apply = Kgr.run("apply", "--plan", planFile.toString(), "--no-color");
+        assertThat(apply.exitCode()).as(apply.all()).isZero();
+        assertThat(partitions(prefix + "saved")).isEqualTo(2);
+
+        Files.writeString(repo.resolve("t.yaml"), topic(prefix + "saved", cluster, 3));
+        Path stale = tmp.resolve("stale.json");
+        assertThat(kgr("plan", "--repo", repo.toString(), "--out", stale.toString()).exitCode()).isZero();
+        admin.createPartitions(Map.of(prefix + "saved", NewPartitions.increaseTo(4))).all().get(30, TimeUnit.SECONDS);
+        Kgr.Result refused = Kgr.run("apply", "--plan", stale.toString());
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("the cluster changed since this plan was made");
+        assertThat(partitions(prefix + "saved")).isEqualTo(4);
+    }
+
+    @Test
+    void unreachableClusterIsAnObserveFailure() throws Exception {
+        Path repo = dir("repo", Map.of("t.yaml", topic(prefix + "x", cluster, 1)));
+        Kgr.Result r = Kgr.run("plan", "--repo", repo.toString(), "--bootstrap-server", "127.0.0.1:1", "--timeout", "3");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("ObserveFailed");
+    }
+
+    static Collection<String> names(Collection<String> all, String prefix) {
+        return all.stream().filter(n -> n.startsWith(prefix)).toList();
+    }
+}
