@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -246,17 +245,23 @@ public final class Planner {
         }
 
         private Step inventoryStep(String commit) {
+            List<String> added = nextInventory.keySet().stream().filter(t -> !owned.owns(t)).toList();
+            List<String> removed = owned.topics().keySet().stream().filter(t -> !nextInventory.containsKey(t)).toList();
             List<FieldChange> fields = new ArrayList<>();
-            for (String t : nextInventory.keySet()) {
-                if (!owned.owns(t)) fields.add(FieldChange.of("topics." + t, null, "managed"));
-            }
-            for (String t : owned.topics().keySet()) {
-                if (!nextInventory.containsKey(t)) fields.add(FieldChange.of("topics." + t, "managed", null));
-            }
-            SortedMap<String, String> topics = new TreeMap<>(nextInventory);
-            var change = new UpdateInventory(desired.cluster(), owned.source(), commit, topics);
+            fields.add(FieldChange.of("managed topics", String.valueOf(owned.topics().size()),
+                    String.valueOf(nextInventory.size())));
+            if (!added.isEmpty()) fields.add(FieldChange.of("added", null, names(added)));
+            if (!removed.isEmpty()) fields.add(FieldChange.of("removed", null, names(removed)));
+            var change = new UpdateInventory(desired.cluster(), owned.source(), commit, new TreeMap<>(nextInventory));
             return new Step(Step.idOf(change), Phase.INVENTORY, change, Risk.SAFE, fields,
                     "records what this source manages, so that only its own topics are ever pruned", List.of());
+        }
+
+        /** Up to ten names; inventories of thousands of topics must not flood the plan. */
+        private static String names(List<String> topics) {
+            int shown = Math.min(10, topics.size());
+            String list = String.join(", ", topics.subList(0, shown));
+            return topics.size() > shown ? list + " … (+" + (topics.size() - shown) + " more)" : list;
         }
 
         private void refuse(String topic, String reason) {

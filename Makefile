@@ -1,0 +1,24 @@
+# kgr — build, test, run and benchmark entry points. Needs Java 17 and Maven; nothing else.
+MVN ?= mvn -B -q
+TEST_CP := tests/target/test-classpath.txt
+
+.PHONY: build test run bench clean
+
+build:                       ## reconciler/target/kgr.jar and the bin/kgr launcher
+	$(MVN) install -DskipTests
+
+test:                        ## unit tests and integration tests (real in-process Kafka brokers, real Git repos)
+	$(MVN) install -DskipTests
+	mvn -B test
+
+$(TEST_CP): build
+	$(MVN) -pl tests test-compile dependency:build-classpath -Dmdep.outputFile=$(CURDIR)/$(TEST_CP) -Dmdep.includeScope=test
+
+run: build $(TEST_CP)        ## a real 3-broker Kafka in-process, then kgr validate/plan/apply/plan over samples-repo
+	java -Xmx2g -Dkgr.samples=samples-repo -cp "$$(cat $(TEST_CP)):tests/target/test-classes" io.kgr.local.LocalRun $(ARGS)
+
+bench: build $(TEST_CP)      ## benchmarks against a real broker; results in bench-results/ (see BENCHMARKS.md)
+	java -Xmx3g -cp "$$(cat $(TEST_CP)):tests/target/test-classes" io.kgr.bench.TopicBench $(ARGS)
+
+clean:
+	$(MVN) clean
