@@ -23,7 +23,7 @@ public final class MarkdownRenderer {
                 StringBuilder changes = new StringBuilder();
                 for (FieldChange f : s.fields()) {
                     if (changes.length() > 0) changes.append("<br>");
-                    changes.append('`').append(cell(f.field())).append("` ").append(cell(Words.transition(f)));
+                    changes.append('`').append(cell(f.field())).append("` ").append(cell(Words.transition(f, s.change().action())));
                 }
                 out.append(changes).append(" |\n");
             }

@@ -73,7 +73,7 @@ public final class TextRenderer {
         out.append("      # ").append(step.reason()).append('\n');
         int width = step.fields().stream().mapToInt(f -> f.field().length()).max().orElse(0);
         for (FieldChange f : step.fields()) {
-            out.append("      ").append(pad(f.field(), width)).append("  ").append(Words.transition(f)).append('\n');
+            out.append("      ").append(pad(f.field(), width)).append("  ").append(Words.transition(f, step.change().action())).append('\n');
         }
         out.append('\n');
     }

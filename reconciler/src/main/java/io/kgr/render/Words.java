@@ -39,12 +39,15 @@ final class Words {
         return f.sensitive() ? SENSITIVE : f.after();
     }
 
-    /** {@code a → b}, {@code = b} for new values, {@code a → (broker default)} for removed ones. */
-    static String transition(FieldChange f) {
+    /**
+     * {@code a → b}; {@code = b} for new values; for removed ones {@code a → (broker default)}, or
+     * {@code a → (deleted)} when the whole thing is deleted.
+     */
+    static String transition(FieldChange f, io.kgr.plan.Action action) {
         String b = before(f);
         String a = after(f);
         if (b == null) return "= " + a;
-        if (a == null) return b + " → " + UNSET;
+        if (a == null) return b + " → " + (action == io.kgr.plan.Action.DELETE ? "(deleted)" : UNSET);
         return b + " → " + a;
     }
 

@@ -1,0 +1,211 @@
+package io.kgr.plan;
+
+import static io.kgr.plan.Fixtures.desired;
+import static io.kgr.plan.Fixtures.header;
+import static io.kgr.plan.Fixtures.live;
+import static io.kgr.plan.Fixtures.liveState;
+import static io.kgr.plan.Fixtures.owning;
+import static io.kgr.plan.Fixtures.owningWithOther;
+import static io.kgr.plan.Fixtures.spec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.kgr.desired.TopicSpec;
+import io.kgr.plan.Change.AlterTopicConfig;
+import io.kgr.plan.Change.ChangeReplicationFactor;
+import io.kgr.plan.Change.CreateTopic;
+import io.kgr.plan.Change.IncreasePartitions;
+import io.kgr.plan.Change.UpdateInventory;
+import io.kgr.status.Inventories;
+
+class PlannerTest {
+    private final Planner planner = new Planner();
+
+    private Plan plan(io.kgr.desired.DesiredState d, io.kgr.observe.LiveState l, Inventories i, boolean prune) {
+        return planner.plan(d, l, i, Policy.defaults(prune), header());
+    }
+
+    private static List<String> ids(Plan plan) {
+        return plan.steps().stream().map(Step::id).toList();
+    }
+
+    @Test
+    void createsMissingTopicsInNameOrderAndRecordsThemInTheInventory() {
+        Plan plan = plan(desired(spec("b", 3, 1, Map.of()), spec("a", null, null, Map.of("retention.ms", "1000"))),
+                liveState(1), owning(), false);
+        assertThat(ids(plan)).containsExactly("create-topic:a", "create-topic:b", "update-inventory:c1/repo-a");
+        CreateTopic a = (CreateTopic) plan.steps().get(0).change();
+        assertThat(a.partitions()).as("omitted = broker default").isNull();
+        assertThat(a.config()).containsEntry("retention.ms", "1000");
+        UpdateInventory inv = (UpdateInventory) plan.steps().get(2).change();
+        assertThat(inv.topics()).containsOnlyKeys("a", "b");
+        assertThat(inv.commit()).isEqualTo(header().commit());
+    }
+
+    @Test
+    void equalStateGivesNoStepsEvenWhenValuesAreWrittenDifferently() {
+        var spec = spec("t", 3, 1, Map.of("retention.ms", "1000", "cleanup.policy", "compact, delete",
+                "min.cleanable.dirty.ratio", "0.50", "unclean.leader.election.enable", "FALSE"));
+        var live = live("t", 3, 1, 1, Map.of("retention.ms", "1000", "cleanup.policy", "compact,delete",
+                "min.cleanable.dirty.ratio", "0.5", "unclean.leader.election.enable", "false"));
+        Plan plan = plan(desired(spec), liveState(1, live), owning("t"), false);
+        assertThat(plan.steps()).isEmpty();
+        assertThat(plan.refusals()).isEmpty();
+    }
+
+    @Test
+    void omittedPartitionsAndReplicasAreNeverCompared() {
+        Plan plan = plan(desired(spec("t", null, null, Map.of())), liveState(3, live("t", 7, 2, 3, Map.of())),
+                owning("t"), false);
+        assertThat(plan.steps()).isEmpty();
+    }
+
+    @Test
+    void ordersTopicStepsCreateThenPartitionsThenConfigThenReplication() {
+        var d = desired(spec("new", 1, 1, Map.of()), spec("grow", 4, 1, Map.of()),
+                spec("conf", 1, 1, Map.of("retention.ms", "5")), spec("rf", 1, 2, Map.of()));
+        var l = liveState(2, live("grow", 2, 1, 2, Map.of()), live("conf", 1, 1, 2, Map.of()), live("rf", 1, 1, 2, Map.of()));
+        Plan plan = plan(d, l, owning("grow", "conf", "rf"), false);
+        assertThat(ids(plan)).containsExactly("create-topic:new", "increase-partitions:grow", "alter-topic-config:conf",
+                "change-replication-factor:rf", "update-inventory:c1/repo-a");
+        assertThat(plan.steps().get(1).risk()).isEqualTo(Risk.DISRUPTIVE);
+    }
+
+    @Test
+    void setsChangedKeysAndDeletesKeysGitNoLongerHas() {
+        var plan = plan(desired(spec("t", 1, 1, Map.of("retention.ms", "2000", "compression.type", "zstd"))),
+                liveState(1, live("t", 1, 1, 1, Map.of("retention.ms", "1000", "segment.ms", "60000"))), owning("t"), false);
+        AlterTopicConfig alter = (AlterTopicConfig) plan.steps().get(0).change();
+        assertThat(alter.set()).containsExactly(Map.entry("compression.type", "zstd"), Map.entry("retention.ms", "2000"));
+        assertThat(alter.delete()).containsExactly("segment.ms");
+        assertThat(plan.steps().get(0).fields()).extracting(FieldChange::field, FieldChange::before, FieldChange::after)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("config.compression.type", null, "zstd"),
+                        org.assertj.core.groups.Tuple.tuple("config.retention.ms", "1000", "2000"),
+                        org.assertj.core.groups.Tuple.tuple("config.segment.ms", "60000", null));
+        assertThat(plan.steps().get(0).risk()).isEqualTo(Risk.SAFE);
+    }
+
+    @Test
+    void loweringRetentionIsDestructive() {
+        var plan = plan(desired(spec("t", 1, 1, Map.of("retention.ms", "1000"))),
+                liveState(1, live("t", 1, 1, 1, Map.of("retention.ms", "-1"))), owning("t"), false);
+        assertThat(plan.steps().get(0).risk()).isEqualTo(Risk.DESTRUCTIVE);
+        var raise = plan(desired(spec("t", 1, 1, Map.of("retention.ms", "-1"))),
+                liveState(1, live("t", 1, 1, 1, Map.of("retention.ms", "1000"))), owning("t"), false);
+        assertThat(raise.steps().get(0).risk()).isEqualTo(Risk.SAFE);
+    }
+
+    @Test
+    void refusesPartitionDecreaseAndReplicasAboveBrokerCount() {
+        var plan = plan(desired(spec("shrink", 2, 1, Map.of()), spec("wide", 1, 4, Map.of()), spec("widen", 1, 5, Map.of())),
+                liveState(3, live("shrink", 6, 1, 3, Map.of()), live("widen", 1, 1, 3, Map.of())), owning("shrink", "widen"), false);
+        assertThat(plan.refusals()).extracting(Refusal::subject).containsExactly("shrink", "wide", "widen");
+        assertThat(plan.refusals().get(0).reason()).contains("6 → 2", "cannot remove partitions");
+        assertThat(plan.refusals().get(1).reason()).contains("more than the 3 live broker(s)");
+        assertThat(plan.steps()).noneMatch(s -> s.change() instanceof CreateTopic || s.change() instanceof ChangeReplicationFactor);
+    }
+
+    @Test
+    void growingReplicationKeepsExistingReplicasAndSpreadsNewOnes() {
+        var plan = plan(desired(spec("t", 6, 3, Map.of())), liveState(3, live("t", 6, 1, 3, Map.of())), owning("t"), false);
+        ChangeReplicationFactor rf = (ChangeReplicationFactor) plan.steps().get(0).change();
+        assertThat(rf.from()).isEqualTo(1);
+        assertThat(rf.to()).isEqualTo(3);
+        rf.assignment().forEach((p, replicas) -> {
+            assertThat(replicas).hasSize(3).doesNotHaveDuplicates();
+            assertThat(replicas.get(0)).as("preferred leader of partition %d stays", p).isEqualTo(p % 3);
+        });
+        // the same inputs always give the same assignment
+        var again = plan(desired(spec("t", 6, 3, Map.of())), liveState(3, live("t", 6, 1, 3, Map.of())), owning("t"), false);
+        assertThat(((ChangeReplicationFactor) again.steps().get(0).change()).assignment()).isEqualTo(rf.assignment());
+    }
+
+    @Test
+    void shrinkingReplicationKeepsThePreferredLeader() {
+        var plan = plan(desired(spec("t", 3, 1, Map.of())), liveState(3, live("t", 3, 3, 3, Map.of())), owning("t"), false);
+        ChangeReplicationFactor rf = (ChangeReplicationFactor) plan.steps().get(0).change();
+        rf.assignment().forEach((p, replicas) -> assertThat(replicas).containsExactly(p % 3));
+    }
+
+    @Test
+    void newPartitionsAreplacedAtTheNewReplicationFactorWhenBothChange() {
+        var plan = plan(desired(spec("t", 4, 2, Map.of())), liveState(3, live("t", 2, 1, 3, Map.of())), owning("t"), false);
+        IncreasePartitions inc = (IncreasePartitions) plan.steps().get(0).change();
+        assertThat(inc.newReplicas()).hasSize(2).allSatisfy(r -> assertThat(r).hasSize(2).doesNotHaveDuplicates());
+        Step rf = plan.steps().get(1);
+        assertThat(((ChangeReplicationFactor) rf.change()).assignment()).containsOnlyKeys(0, 1);
+        assertThat(rf.dependsOn()).containsExactly("increase-partitions:t");
+    }
+
+    @Test
+    void prunesOnlyOwnedTopicsAndOnlyWhenPolicySaysSo() {
+        var live = liveState(1, live("owned-gone", 3, 1, 1, Map.of()), live("foreign", 1, 1, 1, Map.of()),
+                live("kept", 1, 1, 1, Map.of()));
+        var d = desired(spec("kept", 1, 1, Map.of()));
+        Plan noPrune = plan(d, live, owning("kept", "owned-gone"), false);
+        assertThat(noPrune.steps()).isEmpty();
+        assertThat(noPrune.notes()).anyMatch(n -> n.contains("owned-gone is no longer in Git; kept"));
+        assertThat(noPrune.unmanaged()).extracting(Unmanaged::name).containsExactly("foreign");
+
+        Plan prune = plan(d, live, owning("kept", "owned-gone"), true);
+        assertThat(ids(prune)).containsExactly("delete-topic:owned-gone", "update-inventory:c1/repo-a");
+        assertThat(prune.steps().get(0).risk()).isEqualTo(Risk.DESTRUCTIVE);
+        assertThat(prune.steps().get(0).phase()).isEqualTo(Phase.PRUNE);
+        assertThat(((UpdateInventory) prune.steps().get(1).change()).topics()).containsOnlyKeys("kept");
+    }
+
+    @Test
+    void neverPrunesProtectedTopicsEvenWhenOwned() {
+        var live = liveState(1, live("_schemas", 1, 1, 1, Map.of()));
+        Plan plan = plan(desired(), live, owning("_schemas"), true);
+        assertThat(plan.steps()).isEmpty();
+        assertThat(plan.refusals()).singleElement().satisfies(r -> assertThat(r.reason()).contains("protected pattern"));
+    }
+
+    @Test
+    void refusesTopicsOfAnotherSourceAndListsThemAsTheirs() {
+        var live = liveState(1, live("theirs", 1, 1, 1, Map.of()), live("also-theirs", 1, 1, 1, Map.of()));
+        var inv = owningWithOther("repo-b", List.of(), List.of("theirs", "also-theirs"));
+        Plan plan = plan(desired(spec("theirs", 1, 1, Map.of("retention.ms", "1"))), live, inv, true);
+        assertThat(plan.refusals()).singleElement().satisfies(r -> assertThat(r.reason()).contains("'repo-b'"));
+        assertThat(plan.unmanaged()).singleElement().satisfies(u -> assertThat(u.note()).contains("managed by source 'repo-b'"));
+        assertThat(plan.steps()).isEmpty();
+    }
+
+    @Test
+    void refusesInternalAndProtectedTopicsInGit() {
+        Plan plan = plan(desired(spec("__consumer_offsets", 1, 1, Map.of()), spec("connect-offsets", 1, 1, Map.of())),
+                liveState(1), owning(), false);
+        assertThat(plan.refusals()).extracting(Refusal::subject).containsExactly("__consumer_offsets", "connect-offsets");
+        assertThat(plan.steps()).isEmpty();
+    }
+
+    @Test
+    void refusesRenameAndKeepsTheOldTopic() {
+        var renamed = new TopicSpec("orders-v2", "orders", "c1", 1, 1, new java.util.TreeMap<>(), new io.kgr.manifest.Location("t.yaml", 1, 1));
+        var inv = new Inventories(new io.kgr.status.Inventory("c1", "repo-a", "abc", Fixtures.T0,
+                new java.util.TreeMap<>(Map.of("orders-v1", "orders"))), List.of(), "v1");
+        Plan plan = planner.plan(desired(renamed), liveState(1, live("orders-v1", 1, 1, 1, Map.of())), inv,
+                Policy.defaults(true), header());
+        assertThat(plan.refusals()).singleElement().satisfies(r -> assertThat(r.reason()).contains("renaming topic 'orders-v1' to 'orders-v2'"));
+        assertThat(plan.steps()).as("neither the new topic is created nor the old one pruned").isEmpty();
+    }
+
+    @Test
+    void adoptsExistingTopicsThatGitDeclares() {
+        Plan plan = plan(desired(spec("t", 1, 1, Map.of())), liveState(1, live("t", 1, 1, 1, Map.of())), owning(), false);
+        assertThat(ids(plan)).containsExactly("update-inventory:c1/repo-a");
+        assertThat(plan.count(Action.UPDATE)).as("bookkeeping is not counted as a cluster change").isZero();
+    }
+
+    @Test
+    void topicsDeletedBehindKgrsBackAreRecreatedIfInGitAndForgottenIfNot() {
+        Plan plan = plan(desired(spec("back", 1, 1, Map.of())), liveState(1), owning("back", "gone"), true);
+        assertThat(ids(plan)).containsExactly("create-topic:back", "update-inventory:c1/repo-a");
+        assertThat(((UpdateInventory) plan.steps().get(1).change()).topics()).containsOnlyKeys("back");
+    }
+}
