@@ -46,6 +46,11 @@ public final class SafeYaml {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     public Result parse(String file, String text) {
+        if (text.length() > MAX_FILE_CODE_POINTS) {
+            return new Result(List.of(), List.of(Diagnostic.error(new Location(file, 1, 1), "",
+                    "file is " + text.length() / 1024 + " KiB; kgr reads YAML files of at most "
+                            + MAX_FILE_CODE_POINTS / 1024 / 1024 + " MiB")));
+        }
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
         options.setMaxAliasesForCollections(MAX_ALIASES);

@@ -1,0 +1,125 @@
+package io.kgr.manifest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import io.kgr.desired.DesiredStateBuilder;
+import io.kgr.source.Snapshot;
+import io.kgr.source.SourceFile;
+
+class ManifestLoaderTest {
+    private final ManifestLoader loader = new ManifestLoader(new SchemaCatalog());
+
+    private static Snapshot snapshot(String... pathThenContent) {
+        List<SourceFile> files = new ArrayList<>();
+        for (int i = 0; i < pathThenContent.length; i += 2) {
+            files.add(new SourceFile(pathThenContent[i], pathThenContent[i + 1].getBytes(StandardCharsets.UTF_8)));
+        }
+        return new Snapshot("test", "", "dir:0", files);
+    }
+
+    private static String topic(String name, String extraSpec) {
+        return "apiVersion: kafka.strimzi.io/v1beta2\nkind: KafkaTopic\nmetadata:\n  name: " + name
+                + "\n  labels:\n    strimzi.io/cluster: c1\nspec:\n  partitions: 1\n" + extraSpec;
+    }
+
+    private List<String> errors(Snapshot s) {
+        var result = new DesiredStateBuilder(Optional.empty()).build(loader.load(s));
+        return result.diagnostics().stream().filter(Diagnostic::isError).map(Diagnostic::format).toList();
+    }
+
+    @Test
+    void readsSeveralDocumentsPerFileAndSkipsOtherTools() {
+        String other = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n";
+        Manifests m = loader.load(snapshot("a.yaml", topic("one", "") + "---\n" + topic("two", "") + "---\n" + other));
+        assertThat(m.diagnostics()).isEmpty();
+        assertThat(m.manifests()).extracting(Manifest::name).containsExactly("one", "two");
+        assertThat(m.manifests().get(1).start().line()).isEqualTo(10);
+    }
+
+    @Test
+    void duplicateKeysAreErrorsAtTheSecondKey() {
+        assertThat(errors(snapshot("d.yaml", topic("t", "  partitions: 2\n"))))
+                .containsExactly("d.yaml:9:3  spec.partitions  duplicate key 'partitions' (first defined at line 8)");
+    }
+
+    @Test
+    void aliasBombsAreRefused() {
+        StringBuilder bomb = new StringBuilder("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for (char c = 'b'; c <= 'z'; c++) {
+            char p = (char) (c - 1);
+            bomb.append(c).append(": &").append(c).append(" [*").append(p).append(", *").append(p).append(", *")
+                    .append(p).append(", *").append(p).append(", *").append(p).append("]\n");
+        }
+        assertThat(errors(snapshot("bomb.yaml", bomb.toString()))).singleElement().asString()
+                .startsWith("bomb.yaml:1:1  -  YAML rejected");
+    }
+
+    @Test
+    void deepNestingIsRefused() {
+        String deep = "a: " + "[".repeat(200) + "]".repeat(200) + "\n";
+        assertThat(errors(snapshot("deep.yaml", deep))).singleElement().asString().contains("deep.yaml:1:");
+    }
+
+    @Test
+    void oversizedFilesAreRefused() {
+        String big = "# " + "x".repeat(SafeYaml.MAX_FILE_CODE_POINTS + 10) + "\n";
+        assertThat(errors(snapshot("big.yaml", big))).singleElement().asString().contains("big.yaml:1:1");
+    }
+
+    @Test
+    void schemaErrorsNameFieldAndPosition() {
+        String bad = "apiVersion: kafka.strimzi.io/v1alpha1\nkind: KafkaTopic\nmetadata:\n  name: Bad_Name\nspec:\n"
+                + "  partitions: 0\n  replicas: 1.5\n";
+        assertThat(errors(snapshot("s.yaml", bad))).containsExactlyInAnyOrder(
+                "s.yaml:1:13  apiVersion  does not have a value in the enumeration [\"kafka.strimzi.io/v1beta2\", \"kafka.strimzi.io/v1\"]",
+                "s.yaml:4:9  metadata.name  does not match the regex pattern ^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
+                "s.yaml:6:15  spec.partitions  must have a minimum value of 1",
+                "s.yaml:7:13  spec.replicas  number found, integer expected",
+                "s.yaml:4:3  metadata.labels[\"strimzi.io/cluster\"]  label strimzi.io/cluster is missing and no --cluster was given");
+    }
+
+    @Test
+    void crossChecksReportEveryProblemAtOnce() {
+        var s = snapshot(
+                "a.yaml", topic("dup", ""),
+                "b.yaml", topic("dup", ""),
+                "c.yaml", topic("c", "  replicas: 2\n  config:\n    min.insync.replicas: 3\n    retension.ms: 5\n"),
+                "d.yaml", topic("d", "  topicName: \"bad name!\"\n"),
+                "e.yaml", topic("e.x", "") + "---\n" + topic("e-x", "  topicName: e_x\n"));
+        assertThat(errors(s)).containsExactly(
+                "b.yaml:1:1  metadata.name  topic 'dup' is declared twice: also in a.yaml:1",
+                "c.yaml:11:26  spec.config[\"min.insync.replicas\"]  min.insync.replicas (3) is greater than replicas (2): no write with acks=all could succeed",
+                "c.yaml:12:5  spec.config[\"retension.ms\"]  unknown topic config 'retension.ms' (did you mean 'retention.ms'?)",
+                "d.yaml:9:14  spec.topicName  topic name 'bad name!' has characters Kafka does not allow (only ASCII letters, digits, '.', '_' and '-')",
+                "e.yaml:10:1  metadata.name  topic 'e_x' collides with topic 'e.x': Kafka treats '.' and '_' alike in topic names");
+    }
+
+    @Test
+    void topicsOfOtherClustersAreSkippedAndUnlabelledOnesTakeTheDefault() {
+        String unlabelled = "apiVersion: kafka.strimzi.io/v1\nkind: KafkaTopic\nmetadata:\n  name: plain\nspec: {}\n";
+        String other = topic("elsewhere", "").replace("strimzi.io/cluster: c1", "strimzi.io/cluster: c2");
+        var result = new DesiredStateBuilder(Optional.of("c1"))
+                .build(loader.load(snapshot("a.yaml", topic("mine", ""), "b.yaml", unlabelled, "c.yaml", other)));
+        assertThat(result.state()).get().satisfies(d -> {
+            assertThat(d.cluster()).isEqualTo("c1");
+            assertThat(d.topics()).containsOnlyKeys("mine", "plain");
+        });
+    }
+
+    @Test
+    void configValuesBecomeKafkaStrings() {
+        var result = new DesiredStateBuilder(Optional.empty()).build(loader.load(snapshot("a.yaml", topic("t",
+                "  config:\n    retention.ms: 604800000\n    cleanup.policy: [compact, delete]\n"
+                        + "    min.cleanable.dirty.ratio: 0.50\n    unclean.leader.election.enable: false\n"))));
+        assertThat(result.state().get().topics().get("t").config()).containsExactlyEntriesOf(new java.util.TreeMap<>(java.util.Map.of(
+                "retention.ms", "604800000", "cleanup.policy", "compact,delete", "min.cleanable.dirty.ratio", "0.5",
+                "unclean.leader.election.enable", "false")));
+    }
+}
