@@ -24,8 +24,8 @@ public sealed interface Change {
     }
 
     /**
-     * More partitions. {@code newReplicas} lists the replicas of each new partition when kgr places them (during a
-     * replication-factor change); empty lets the controller place them.
+     * More partitions. {@code newReplicas} lists the replicas of each new partition when they are placed explicitly;
+     * empty lets the controller place them (rack-aware), at the topic's current replication factor.
      */
     record IncreasePartitions(String topic, int from, int to, List<List<Integer>> newReplicas) implements Change {
         public String kind() { return "increase-partitions"; }

@@ -149,27 +149,31 @@ public final class Planner {
                         + live.brokers().size() + " live broker(s)");
                 rfChange = false;
             }
-            String increaseId = null;
+            Step increase = null;
             if (spec.partitions() != null && spec.partitions() < current.partitionCount()) {
                 refuse(name, "partitions " + current.partitionCount() + " → " + spec.partitions()
                         + ": Kafka cannot remove partitions (recreate the topic to shrink it)");
             } else if (spec.partitions() != null && spec.partitions() > current.partitionCount()) {
-                List<List<Integer>> placement = rfChange
-                        ? assigner.place(current.partitionCount(), spec.partitions(), spec.replicas()) : List.of();
-                var change = new IncreasePartitions(name, current.partitionCount(), spec.partitions(), placement);
-                increaseId = Step.idOf(change);
-                increases.add(new Step(increaseId, Phase.TOPICS, change, Risk.DISRUPTIVE,
+                var change = new IncreasePartitions(name, current.partitionCount(), spec.partitions(), List.of());
+                increase = new Step(Step.idOf(change), Phase.TOPICS, change, Risk.DISRUPTIVE,
                         List.of(FieldChange.of("partitions", String.valueOf(current.partitionCount()), spec.partitions().toString())),
-                        "records with a key may go to a different partition after the increase" + adoption, List.of()));
+                        "records with a key may go to a different partition after the increase" + adoption, List.of());
             }
             planConfig(spec, current, adoption);
-            if (rfChange) {
-                var change = new ChangeReplicationFactor(name, current.replicationFactor(), spec.replicas(),
-                        assigner.reassign(current, spec.replicas()));
-                reassignments.add(new Step(Step.idOf(change), Phase.TOPICS, change, Risk.DISRUPTIVE,
-                        List.of(FieldChange.of("replicas", String.valueOf(current.replicationFactor()), spec.replicas().toString())),
-                        "moves partition data between brokers (reassignment)" + adoption,
-                        increaseId == null ? List.of() : List.of(increaseId)));
+            if (!rfChange) {
+                if (increase != null) increases.add(increase);
+                return;
+            }
+            var change = new ChangeReplicationFactor(name, current.replicationFactor(), spec.replicas(),
+                    assigner.reassign(current, spec.replicas()));
+            Step reassign = new Step(Step.idOf(change), Phase.TOPICS, change, Risk.DISRUPTIVE,
+                    List.of(FieldChange.of("replicas", String.valueOf(current.replicationFactor()), spec.replicas().toString())),
+                    "moves partition data between brokers (reassignment)" + adoption, List.of());
+            reassignments.add(reassign);
+            if (increase != null) {
+                // Kafka creates new partitions only at the topic's current replication factor: grow after the move
+                reassignments.add(new Step(increase.id(), increase.phase(), increase.change(), increase.risk(),
+                        increase.fields(), increase.reason() + "; after the replication change", List.of(reassign.id())));
             }
         }
 

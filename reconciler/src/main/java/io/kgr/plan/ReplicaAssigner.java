@@ -52,21 +52,6 @@ final class ReplicaAssigner {
         return out;
     }
 
-    /** Replica lists for partitions {@code from..to-1} created at the given replication factor. */
-    List<List<Integer>> place(int from, int to, int replicas) {
-        List<List<Integer>> out = new ArrayList<>();
-        for (int partition = from; partition < to; partition++) {
-            List<Integer> target = new ArrayList<>();
-            while (target.size() < replicas) {
-                int b = pick(target, partition);
-                target.add(b);
-                load.merge(b, 1, Integer::sum);
-            }
-            out.add(List.copyOf(target));
-        }
-        return out;
-    }
-
     private int pick(List<Integer> taken, int partition) {
         int n = brokers.size();
         int best = -1;
