@@ -280,6 +280,25 @@ class TopicLifecycleTest {
     }
 
     @Test
+    void aFailedStepLeavesAStateTheNextRunConvergesFrom() throws Exception {
+        Path repo = dir("repo", Map.of(
+                "ok.yaml", topic(prefix + "ok", cluster, 1),
+                "bad.yaml", topic(prefix + "bad", cluster, 1, 1, Map.of("retention.ms", "forever"))));
+        Kgr.Result apply = kgr("apply", "--repo", repo.toString(), "--auto-approve");
+        assertThat(apply.exitCode()).isEqualTo(1);
+        assertThat(apply.out()).contains("ok      create-topic:" + prefix + "ok",
+                "FAILED  create-topic:" + prefix + "bad  — InvalidConfiguration",
+                "ok      update-inventory:", "Apply incomplete: 2 ok, 1 failed, 0 skipped");
+        assertThat(liveTopics()).contains(prefix + "ok").doesNotContain(prefix + "bad");
+
+        Files.writeString(repo.resolve("bad.yaml"), topic(prefix + "bad", cluster, 1, 1, Map.of("retention.ms", -1)));
+        Kgr.Result plan = kgr("plan", "--repo", repo.toString());
+        assertThat(plan.out()).contains("+ create topic " + prefix + "bad").doesNotContain("create topic " + prefix + "ok");
+        assertThat(kgr("apply", "--repo", repo.toString(), "--auto-approve").exitCode()).isZero();
+        assertThat(kgr("plan", "--repo", repo.toString()).out()).contains("No changes.");
+    }
+
+    @Test
     void unreachableClusterIsAnObserveFailure() throws Exception {
         Path repo = dir("repo", Map.of("t.yaml", topic(prefix + "x", cluster, 1)));
         Kgr.Result r = Kgr.run("plan", "--repo", repo.toString(), "--bootstrap-server", "127.0.0.1:1", "--timeout", "3");
