@@ -5,6 +5,8 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import io.kgr.desired.DesiredState;
 import io.kgr.desired.DesiredStateBuilder;
@@ -22,6 +24,7 @@ import io.kgr.source.Snapshot;
 import io.kgr.source.SourceException;
 import io.kgr.source.SourceSpec;
 import io.kgr.status.Inventories;
+import io.kgr.status.InventoryRecords;
 import io.kgr.status.InventoryStore.InventoryException;
 
 /**
@@ -53,6 +56,8 @@ public final class Reconciler {
     }
 
     public PlanRun plan(SourceSpec source, String sourceName, Target target, Policy policy) {
+        // Git and the cluster are read at the same time (observing changes nothing); a run stops at the first failure
+        CompletableFuture<Observation> observation = observe(target);
         Snapshot snapshot;
         try {
             snapshot = git.read(source);
@@ -63,19 +68,42 @@ public final class Reconciler {
         if (!desired.ok()) return invalid(snapshot, desired);
         DesiredState state = desired.state().get();
 
-        LiveState live;
-        Inventories inventories;
+        Observation observed;
         try {
-            live = target.kafka().observe();
-            inventories = target.inventory().load(state.cluster(), sourceName);
-        } catch (ObserveException | InventoryException e) {
-            return PlanRun.failed(RunStatus.OBSERVE_FAILED, e.getMessage(), snapshot, desired.diagnostics());
+            observed = observation.join();
+        } catch (CompletionException e) {
+            String message = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+            return PlanRun.failed(RunStatus.OBSERVE_FAILED, message, snapshot, desired.diagnostics());
         }
+        Inventories inventories = observed.inventories().select(state.cluster(), sourceName);
         PlanHeader header = new PlanHeader(sourceName, snapshot.location(), snapshot.ref(), snapshot.revision(),
-                state.cluster(), target.bootstrapServers(), clock.instant(), fingerprint(live, inventories));
-        Plan plan = planner.plan(state, live, inventories, policy, header);
+                state.cluster(), target.bootstrapServers(), clock.instant(), fingerprint(observed.live(), inventories));
+        Plan plan = planner.plan(state, observed.live(), inventories, policy, header);
         RunStatus status = plan.isRefused() ? RunStatus.PLAN_REFUSED : RunStatus.SUCCEEDED;
         return new PlanRun(status, "", java.util.Optional.of(snapshot), desired.diagnostics(), java.util.Optional.of(plan));
+    }
+
+    /** What a cluster holds: its live state and the inventories stored on it. */
+    public record Observation(LiveState live, InventoryRecords inventories) {
+    }
+
+    /** Reads the live state and the inventories concurrently (independent requests). */
+    public static CompletableFuture<Observation> observe(Target target) {
+        CompletableFuture<LiveState> live = CompletableFuture.supplyAsync(() -> {
+            try {
+                return target.kafka().observe();
+            } catch (ObserveException e) {
+                throw new CompletionException(e);
+            }
+        });
+        CompletableFuture<InventoryRecords> inventories = CompletableFuture.supplyAsync(() -> {
+            try {
+                return target.inventory().loadAll();
+            } catch (InventoryException e) {
+                throw new CompletionException(e);
+            }
+        });
+        return live.thenCombine(inventories, Observation::new);
     }
 
     /** The fingerprint a saved plan is checked against before it is applied. */

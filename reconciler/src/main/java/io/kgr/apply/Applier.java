@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -47,6 +48,7 @@ public final class Applier {
     private final InventoryStore inventoryStore;
     private final ApplyOptions options;
     private final Consumer<StepResult> progress;
+    private CompletableFuture<Void> inventoryReady;
 
     public Applier(Admin admin, InventoryStore inventoryStore, ApplyOptions options, Consumer<StepResult> progress) {
         this.admin = admin;
@@ -57,6 +59,9 @@ public final class Applier {
 
     public ApplyReport apply(Plan plan) {
         long start = System.nanoTime();
+        // the inventory's topic is created while the other steps run: a new partition takes a while to get a leader
+        inventoryReady = plan.steps().stream().anyMatch(s -> s.change() instanceof UpdateInventory)
+                ? CompletableFuture.runAsync(this::prepareInventory) : CompletableFuture.completedFuture(null);
         Map<String, StepResult> results = new LinkedHashMap<>();
         List<Step> steps = plan.steps();
         int i = 0;
@@ -253,10 +258,19 @@ public final class Applier {
             if (r.stepId().startsWith("create-topic:")) topics.remove(r.stepId().substring("create-topic:".length()));
         }
         try {
+            inventoryReady.exceptionally(e -> null).join(); // a failed prepare is retried by save, which reports it
             inventoryStore.save(new Inventory(c.cluster(), c.source(), c.commit(), java.time.Instant.now(), topics));
             record(results, StepResult.ok(step.id(), Duration.ofNanos(System.nanoTime() - start)));
         } catch (InventoryStore.InventoryException e) {
             record(results, StepResult.failed(step.id(), e.getMessage(), Duration.ofNanos(System.nanoTime() - start)));
+        }
+    }
+
+    private void prepareInventory() {
+        try {
+            inventoryStore.prepare();
+        } catch (InventoryStore.InventoryException e) {
+            throw new java.util.concurrent.CompletionException(e);
         }
     }
 

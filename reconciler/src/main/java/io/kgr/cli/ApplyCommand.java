@@ -18,7 +18,6 @@ import io.kgr.apply.ApplyReport;
 import io.kgr.apply.Applier;
 import io.kgr.apply.StepResult;
 import io.kgr.observe.AdminKafkaState;
-import io.kgr.observe.LiveState;
 import io.kgr.plan.Plan;
 import io.kgr.render.PlanJson;
 import io.kgr.status.Inventories;
@@ -58,9 +57,17 @@ final class ApplyCommand implements Callable<Integer> {
             KafkaInventoryStore inventory = new KafkaInventoryStore(admin, props, kafka.timeout());
             Plan plan;
             if (saved != null) {
-                LiveState live = new AdminKafkaState(admin, kafka.timeout()).observe();
-                Inventories inventories = inventory.load(saved.header().cluster(), saved.header().source());
-                String now = Reconciler.fingerprint(live, inventories);
+                var target = new io.kgr.Target(java.util.Optional.of(saved.header().cluster()),
+                        saved.header().bootstrapServers(), new AdminKafkaState(admin, kafka.timeout()), inventory);
+                Reconciler.Observation observed;
+                try {
+                    observed = Reconciler.observe(target).join();
+                } catch (java.util.concurrent.CompletionException e) {
+                    err.println("kgr: ObserveFailed: " + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
+                    return ExitCodes.ERROR;
+                }
+                Inventories inventories = observed.inventories().select(saved.header().cluster(), saved.header().source());
+                String now = Reconciler.fingerprint(observed.live(), inventories);
                 if (!now.equals(saved.header().fingerprint())) {
                     err.println("kgr: the cluster changed since this plan was made (fingerprint "
                             + saved.header().fingerprint() + ", now " + now + "). Nothing was applied; run 'kgr plan' again.");

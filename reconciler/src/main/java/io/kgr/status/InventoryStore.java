@@ -2,9 +2,13 @@ package io.kgr.status;
 
 /** Where inventories live. It must be on the target itself, so ownership survives kgr's restarts and hosts. */
 public interface InventoryStore {
-    Inventories load(String cluster, String source) throws InventoryException;
+    InventoryRecords loadAll() throws InventoryException;
 
     void save(Inventory inventory) throws InventoryException;
+
+    /** Makes the store ready for a {@link #save}; called early by apply so that the save at the end is quick. */
+    default void prepare() throws InventoryException {
+    }
 
     class InventoryException extends Exception {
         public InventoryException(String message, Throwable cause) {

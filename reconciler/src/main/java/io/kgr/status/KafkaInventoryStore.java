@@ -47,10 +47,10 @@ public final class KafkaInventoryStore implements InventoryStore {
     }
 
     @Override
-    public Inventories load(String cluster, String source) throws InventoryException {
+    public InventoryRecords loadAll() throws InventoryException {
         try {
             if (!admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS).contains(TOPIC)) {
-                return new Inventories(Inventory.empty(cluster, source), List.of(), "none");
+                return InventoryRecords.none();
             }
             Map<String, byte[]> latest = new HashMap<>();
             long end;
@@ -73,16 +73,9 @@ public final class KafkaInventoryStore implements InventoryStore {
                     }
                 }
             }
-            Inventory own = Inventory.empty(cluster, source);
-            List<Inventory> others = new ArrayList<>();
-            for (Map.Entry<String, byte[]> e : latest.entrySet()) {
-                Inventory inv = InventoryCodec.read(e.getValue());
-                if (!inv.cluster().equals(cluster)) continue;
-                if (inv.source().equals(source)) own = inv;
-                else others.add(inv);
-            }
-            others.sort(java.util.Comparator.comparing(Inventory::source));
-            return new Inventories(own, others, "offset-" + end);
+            List<Inventory> all = new ArrayList<>();
+            for (byte[] value : latest.values()) all.add(InventoryCodec.read(value));
+            return new InventoryRecords(all, "offset-" + end);
         } catch (ExecutionException e) {
             throw new InventoryException("cannot read inventory topic " + TOPIC + ": " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
@@ -119,6 +112,20 @@ public final class KafkaInventoryStore implements InventoryStore {
         }
     }
 
+    @Override
+    public void prepare() throws InventoryException {
+        try {
+            ensureTopic();
+        } catch (ExecutionException e) {
+            throw new InventoryException("cannot create inventory topic " + TOPIC + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InventoryException("interrupted while creating " + TOPIC, e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new InventoryException("cannot create inventory topic " + TOPIC + ": timeout", e);
+        }
+    }
+
     static String key(Inventory inventory) {
         return inventory.cluster() + "/" + inventory.source();
     }
@@ -135,6 +142,17 @@ public final class KafkaInventoryStore implements InventoryStore {
             admin.createTopics(Set.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) throw e;
+        }
+        // a producer that meets a topic without a leader backs off for seconds; a short poll here is much faster
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                var d = admin.describeTopics(Set.of(TOPIC)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                if (d.get(TOPIC).partitions().stream().allMatch(p -> p.leader() != null)) return;
+            } catch (ExecutionException e) {
+                // not visible in metadata yet
+            }
+            Thread.sleep(50);
         }
     }
 

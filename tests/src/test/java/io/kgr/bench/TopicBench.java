@@ -1,0 +1,158 @@
+package io.kgr.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+
+import io.kgr.it.EmbeddedKafka;
+
+/**
+ * {@code make bench}: kgr against a real broker at N topics (1 partition, RF 1): plan from empty, apply, no-op plan,
+ * each as wall time and peak RSS of the kgr process (median of 3), next to the Admin floor measured the same way.
+ * kgr runs as its own process with the launcher's flags (-Xmx512m), so finishing at all proves the heap bound.
+ */
+public final class TopicBench {
+    private static final int RUNS = 3;
+
+    record Sample(double seconds, long rssKiB) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<Integer> sizes = args.length > 0 ? Arrays.stream(args).map(Integer::parseInt).toList() : List.of(1000, 10000);
+        Path root = Path.of("").toAbsolutePath();
+        Path jar = root.resolve("reconciler/target/kgr.jar");
+        Path testClasses = root.resolve("tests/target/test-classes");
+        Path out = Files.createDirectories(root.resolve("bench-results"));
+        StringBuilder report = new StringBuilder();
+        report.append("| N | step | kgr wall s | kgr peak RSS MiB | floor wall s | floor peak RSS MiB | kgr / floor |\n");
+        report.append("|---:|---|---:|---:|---:|---:|---:|\n");
+
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(1); Admin admin = kafka.admin()) {
+            String bs = kafka.bootstrapServers();
+            for (int n : sizes) {
+                Path repo = Files.createTempDirectory("kgr-bench-" + n);
+                String prefix = "bench" + n + ".t";
+                writeTopics(repo, prefix, n);
+                List<String> kgrBase = List.of("java", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
+                        jar.toString());
+                List<String> planCmd = concat(kgrBase, "plan", "--repo", repo.toString(), "--bootstrap-server", bs, "--no-color");
+                List<String> applyCmd = concat(kgrBase, "apply", "--repo", repo.toString(), "--bootstrap-server", bs,
+                        "--auto-approve", "--no-color");
+                List<String> floorBase = List.of("java", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
+                        jar + ":" + testClasses, AdminFloor.class.getName());
+                List<String> floorObserve = concat(floorBase, "observe", bs);
+                List<String> floorCreate = concat(floorBase, "observe-create", bs, prefix, String.valueOf(n));
+
+                List<Sample> planEmpty = new ArrayList<>();
+                List<Sample> observeEmpty = new ArrayList<>();
+                List<Sample> apply = new ArrayList<>();
+                List<Sample> create = new ArrayList<>();
+                List<Sample> noop = new ArrayList<>();
+                List<Sample> observeFull = new ArrayList<>();
+                for (int run = 0; run < RUNS; run++) {
+                    log("N=" + n + " run " + (run + 1) + ": plan from empty");
+                    planEmpty.add(time(planCmd, 0));
+                    observeEmpty.add(time(floorObserve, 0));
+                    log("N=" + n + " run " + (run + 1) + ": apply");
+                    apply.add(time(applyCmd, 0));
+                    noop.add(time(planCmd, 0));
+                    observeFull.add(time(floorObserve, 0));
+                    clear(admin, prefix, n);
+                    log("N=" + n + " run " + (run + 1) + ": floor create");
+                    create.add(time(floorCreate, 0));
+                    clear(admin, prefix, n);
+                }
+                row(report, n, "plan from empty", planEmpty, observeEmpty);
+                row(report, n, "apply (from empty)", apply, create);
+                row(report, n, "no-op plan", noop, observeFull);
+                System.out.println(report);
+            }
+        }
+        String header = "Run " + LocalDate.now() + " on " + machine() + "\n\n";
+        Path file = out.resolve("topics-" + LocalDate.now() + ".md");
+        Files.writeString(file, header + report, StandardCharsets.UTF_8);
+        System.out.println("Written to " + file);
+    }
+
+    private static void row(StringBuilder report, int n, String step, List<Sample> kgr, List<Sample> floor) {
+        Sample k = median(kgr);
+        Sample f = median(floor);
+        report.append(String.format("| %,d | %s | %.2f | %d | %.2f | %d | %.2f× |%n", n, step, k.seconds(),
+                k.rssKiB() / 1024, f.seconds(), f.rssKiB() / 1024, k.seconds() / f.seconds()));
+    }
+
+    private static Sample median(List<Sample> samples) {
+        List<Double> secs = samples.stream().map(Sample::seconds).sorted().toList();
+        List<Long> rss = samples.stream().map(Sample::rssKiB).sorted().toList();
+        return new Sample(secs.get(secs.size() / 2), rss.get(rss.size() / 2));
+    }
+
+    /** Runs a command under /usr/bin/time; returns wall seconds and peak RSS. */
+    private static Sample time(List<String> command, int expectedExit) throws IOException, InterruptedException {
+        List<String> full = new ArrayList<>(List.of("/usr/bin/time", "-f", "KGR_BENCH %e %M"));
+        full.addAll(command);
+        Path err = Files.createTempFile("bench", ".err");
+        Process p = new ProcessBuilder(full).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(err.toFile()).start();
+        int code = p.waitFor();
+        List<String> lines = Files.readAllLines(err);
+        Files.delete(err);
+        String last = lines.stream().filter(l -> l.startsWith("KGR_BENCH ")).reduce((a, b) -> b).orElseThrow(
+                () -> new IllegalStateException("no timing from " + command + ": " + lines));
+        if (code != expectedExit) {
+            throw new IllegalStateException(command.get(command.size() - 1) + " exited " + code + ": "
+                    + lines.stream().limit(20).collect(Collectors.joining("\n")));
+        }
+        String[] parts = last.split(" ");
+        return new Sample(Double.parseDouble(parts[1]), Long.parseLong(parts[2]));
+    }
+
+    /** Deletes the benchmark topics and kgr's inventory, and waits until the broker no longer lists them. */
+    private static void clear(Admin admin, String prefix, int n) throws Exception {
+        Set<String> names = admin.listTopics().names().get(120, TimeUnit.SECONDS).stream()
+                .filter(t -> t.startsWith(prefix) || t.equals("__kgr_inventory")).collect(Collectors.toSet());
+        if (!names.isEmpty()) admin.deleteTopics(names).all().get(300, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        while (admin.listTopics().names().get(120, TimeUnit.SECONDS).stream().anyMatch(names::contains)) {
+            if (System.nanoTime() > deadline) throw new IllegalStateException("topics not deleted in time");
+            Thread.sleep(500);
+        }
+        Thread.sleep(Math.min(30_000, n)); // let the broker finish removing logs before the next measurement
+    }
+
+    private static void writeTopics(Path repo, String prefix, int n) throws IOException {
+        for (int i = 0; i < n; i++) {
+            String name = prefix + i;
+            Files.writeString(repo.resolve(name + ".yaml"), "apiVersion: kafka.strimzi.io/v1beta2\nkind: KafkaTopic\n"
+                    + "metadata:\n  name: " + name + "\n  labels:\n    strimzi.io/cluster: bench\nspec:\n  partitions: 1\n"
+                    + "  replicas: 1\n  config:\n    retention.ms: 86400000\n");
+        }
+    }
+
+    private static List<String> concat(List<String> base, String... more) {
+        List<String> all = new ArrayList<>(base);
+        Collections.addAll(all, more);
+        return all;
+    }
+
+    private static String machine() {
+        return Runtime.getRuntime().availableProcessors() + " cores, "
+                + Runtime.getRuntime().maxMemory() / 1024 / 1024 + " MiB max heap (bench JVM), Java "
+                + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " " + System.getProperty("os.version");
+    }
+
+    private static void log(String s) {
+        System.out.println("[bench] " + s);
+    }
+}
