@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionException;
 
 import io.kgr.desired.DesiredState;
 import io.kgr.desired.DesiredStateBuilder;
+import io.kgr.desired.SecretResolver;
 import io.kgr.manifest.ManifestLoader;
 import io.kgr.manifest.Manifests;
 import io.kgr.manifest.SchemaCatalog;
@@ -36,9 +37,11 @@ public final class Reconciler {
     private final ManifestLoader loader = new ManifestLoader(new SchemaCatalog());
     private final Planner planner = new Planner();
     private final Clock clock;
+    private final SecretResolver secrets;
 
-    public Reconciler(Clock clock) {
+    public Reconciler(Clock clock, SecretResolver secrets) {
         this.clock = clock;
+        this.secrets = secrets;
     }
 
     /** Reads and validates the source only; nothing on a cluster is contacted. */
@@ -67,6 +70,11 @@ public final class Reconciler {
         DesiredStateBuilder.Result desired = desire(snapshot, target.cluster());
         if (!desired.ok()) return invalid(snapshot, desired);
         DesiredState state = desired.state().get();
+        if (state.cluster().isEmpty()) {
+            return PlanRun.failed(RunStatus.VALIDATION_FAILED, "no manifest names its cluster (label strimzi.io/cluster)"
+                    + " and no --cluster was given: kgr cannot tell which cluster's inventory to compare with", snapshot,
+                    desired.diagnostics());
+        }
 
         Observation observed;
         try {
@@ -120,7 +128,7 @@ public final class Reconciler {
 
     private DesiredStateBuilder.Result desire(Snapshot snapshot, java.util.Optional<String> cluster) {
         Manifests manifests = loader.load(snapshot);
-        return new DesiredStateBuilder(cluster).build(manifests);
+        return new DesiredStateBuilder(cluster, secrets).build(manifests);
     }
 
     private static PlanRun invalid(Snapshot snapshot, DesiredStateBuilder.Result desired) {

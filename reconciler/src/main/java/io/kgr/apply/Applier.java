@@ -25,6 +25,21 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialDeletion;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.quota.ClientQuotaAlteration;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 
 import io.kgr.plan.Change;
 import io.kgr.plan.Change.AlterTopicConfig;
@@ -33,6 +48,15 @@ import io.kgr.plan.Change.CreateTopic;
 import io.kgr.plan.Change.DeleteTopic;
 import io.kgr.plan.Change.IncreasePartitions;
 import io.kgr.plan.Change.UpdateInventory;
+import io.kgr.plan.Change.UpsertScramCredential;
+import io.kgr.plan.Change.DeleteScramCredential;
+import io.kgr.plan.Change.CreateAcls;
+import io.kgr.plan.Change.DeleteAcls;
+import io.kgr.plan.Change.AlterUserQuotas;
+import io.kgr.plan.PasswordHash;
+import io.kgr.desired.SecretResolver;
+import io.kgr.model.AclRule;
+import io.kgr.status.ManagedUser;
 import io.kgr.plan.Plan;
 import io.kgr.plan.Step;
 import io.kgr.status.Inventory;
@@ -46,19 +70,25 @@ import io.kgr.status.InventoryStore;
 public final class Applier {
     private final Admin admin;
     private final InventoryStore inventoryStore;
+    private final SecretResolver secrets;
     private final ApplyOptions options;
     private final Consumer<StepResult> progress;
     private CompletableFuture<Void> inventoryReady;
+    private final Map<String, Step> stepsById = new LinkedHashMap<>();
 
-    public Applier(Admin admin, InventoryStore inventoryStore, ApplyOptions options, Consumer<StepResult> progress) {
+    public Applier(Admin admin, InventoryStore inventoryStore, SecretResolver secrets, ApplyOptions options,
+                   Consumer<StepResult> progress) {
         this.admin = admin;
         this.inventoryStore = inventoryStore;
+        this.secrets = secrets;
         this.options = options;
         this.progress = progress;
     }
 
     public ApplyReport apply(Plan plan) {
         long start = System.nanoTime();
+        stepsById.clear();
+        plan.steps().forEach(s -> stepsById.put(s.id(), s));
         // the inventory's topic is created while the other steps run: a new partition takes a while to get a leader
         inventoryReady = plan.steps().stream().anyMatch(s -> s.change() instanceof UpdateInventory)
                 ? CompletableFuture.runAsync(this::prepareInventory) : CompletableFuture.completedFuture(null);
@@ -93,6 +123,11 @@ public final class Applier {
         else if (first instanceof AlterTopicConfig) alterConfigs(batch, results);
         else if (first instanceof ChangeReplicationFactor) reassign(batch, results);
         else if (first instanceof DeleteTopic) deleteTopics(batch, results);
+        else if (first instanceof UpsertScramCredential) upsertCredentials(batch, results);
+        else if (first instanceof DeleteScramCredential) deleteCredentials(batch, results);
+        else if (first instanceof CreateAcls) createAcls(batch, results);
+        else if (first instanceof DeleteAcls) deleteAcls(batch, results);
+        else if (first instanceof AlterUserQuotas) alterQuotas(batch, results);
         else if (first instanceof UpdateInventory) batch.forEach(s -> updateInventory(s, results));
         else throw new IllegalArgumentException("unknown change " + first.kind());
     }
@@ -246,6 +281,93 @@ public final class Applier {
     }
 
     /**
+     * Sets SCRAM credentials. The password is read again from its reference and must still be the one planned (by
+     * its hash); it goes to the broker and nowhere else.
+     */
+    private void upsertCredentials(List<Step> steps, Map<String, StepResult> results) {
+        long start = System.nanoTime();
+        List<UserScramCredentialAlteration> alterations = new ArrayList<>();
+        List<Step> sent = new ArrayList<>();
+        for (Step s : steps) {
+            UpsertScramCredential c = (UpsertScramCredential) s.change();
+            var password = secrets.resolve(c.passwordRef());
+            if (password.isEmpty()) {
+                record(results, StepResult.failed(s.id(), "password " + c.passwordRef() + " not found: looked in "
+                        + secrets.places(c.passwordRef()), Duration.ZERO));
+            } else if (!PasswordHash.matches(c.passwordHash(), password.get())) {
+                record(results, StepResult.failed(s.id(), "the password in " + c.passwordRef()
+                        + " changed since the plan was made; plan again", Duration.ZERO));
+            } else {
+                alterations.add(new UserScramCredentialUpsertion(c.user(),
+                        new ScramCredentialInfo(ScramMechanism.fromMechanismName(c.mechanism()), c.iterations()),
+                        password.get().reveal()));
+                sent.add(s);
+            }
+        }
+        if (alterations.isEmpty()) return;
+        Map<String, KafkaFuture<Void>> futures = admin.alterUserScramCredentials(alterations).values();
+        for (Step s : sent) collect(s, futures.get(((UpsertScramCredential) s.change()).user()), start, results);
+    }
+
+    private void deleteCredentials(List<Step> steps, Map<String, StepResult> results) {
+        long start = System.nanoTime();
+        List<UserScramCredentialAlteration> alterations = new ArrayList<>();
+        for (Step s : steps) {
+            DeleteScramCredential c = (DeleteScramCredential) s.change();
+            alterations.add(new UserScramCredentialDeletion(c.user(), ScramMechanism.fromMechanismName(c.mechanism())));
+        }
+        Map<String, KafkaFuture<Void>> futures = admin.alterUserScramCredentials(alterations).values();
+        for (Step s : steps) collect(s, futures.get(((DeleteScramCredential) s.change()).user()), start, results);
+    }
+
+    private void createAcls(List<Step> steps, Map<String, StepResult> results) {
+        long start = System.nanoTime();
+        List<AclBinding> bindings = new ArrayList<>();
+        for (Step s : steps) ((CreateAcls) s.change()).acls().forEach(a -> bindings.add(binding(a)));
+        Map<AclBinding, KafkaFuture<Void>> futures = admin.createAcls(bindings).values();
+        for (Step s : steps) {
+            List<KafkaFuture<Void>> mine = ((CreateAcls) s.change()).acls().stream().map(a -> futures.get(binding(a))).toList();
+            collect(s, KafkaFuture.allOf(mine.toArray(KafkaFuture[]::new)), start, results);
+        }
+    }
+
+    private void deleteAcls(List<Step> steps, Map<String, StepResult> results) {
+        long start = System.nanoTime();
+        List<AclBindingFilter> filters = new ArrayList<>();
+        for (Step s : steps) ((DeleteAcls) s.change()).acls().forEach(a -> filters.add(binding(a).toFilter()));
+        var futures = admin.deleteAcls(filters).values();
+        for (Step s : steps) {
+            List<KafkaFuture<?>> mine = ((DeleteAcls) s.change()).acls().stream()
+                    .<KafkaFuture<?>>map(a -> futures.get(binding(a).toFilter())).toList();
+            collect(s, KafkaFuture.allOf(mine.toArray(KafkaFuture[]::new)), start, results);
+        }
+    }
+
+    private void alterQuotas(List<Step> steps, Map<String, StepResult> results) {
+        long start = System.nanoTime();
+        List<ClientQuotaAlteration> alterations = new ArrayList<>();
+        for (Step s : steps) {
+            AlterUserQuotas c = (AlterUserQuotas) s.change();
+            List<ClientQuotaAlteration.Op> ops = new ArrayList<>();
+            c.set().forEach((k, v) -> ops.add(new ClientQuotaAlteration.Op(k, v)));
+            c.remove().forEach(k -> ops.add(new ClientQuotaAlteration.Op(k, null)));
+            alterations.add(new ClientQuotaAlteration(userEntity(c.user()), ops));
+        }
+        Map<ClientQuotaEntity, KafkaFuture<Void>> futures = admin.alterClientQuotas(alterations).values();
+        for (Step s : steps) collect(s, futures.get(userEntity(((AlterUserQuotas) s.change()).user())), start, results);
+    }
+
+    private static ClientQuotaEntity userEntity(String user) {
+        return new ClientQuotaEntity(Map.of(ClientQuotaEntity.USER, user));
+    }
+
+    static AclBinding binding(AclRule a) {
+        return new AclBinding(new ResourcePattern(ResourceType.valueOf(a.resourceType()), a.resourceName(),
+                PatternType.valueOf(a.patternType())), new AccessControlEntry(a.principal(), a.host(),
+                AclOperation.valueOf(a.operation()), AclPermissionType.valueOf(a.permission())));
+    }
+
+    /**
      * Records the inventory as it really is after this run: topics whose create failed are not owned; topics whose
      * delete failed still are.
      */
@@ -253,16 +375,42 @@ public final class Applier {
         long start = System.nanoTime();
         UpdateInventory c = (UpdateInventory) step.change();
         TreeMap<String, String> topics = new TreeMap<>(c.topics());
-        for (StepResult r : results.values()) {
-            if (r.outcome() == StepResult.Outcome.OK) continue;
-            if (r.stepId().startsWith("create-topic:")) topics.remove(r.stepId().substring("create-topic:".length()));
+        TreeMap<String, ManagedUser> users = new TreeMap<>(c.users());
+        for (Step s : stepsById.values()) {
+            StepResult r = results.get(s.id());
+            if (r == null || r.outcome() == StepResult.Outcome.OK) continue;
+            forgetFailed(s.change(), topics, users);
         }
         try {
             inventoryReady.exceptionally(e -> null).join(); // a failed prepare is retried by save, which reports it
-            inventoryStore.save(new Inventory(c.cluster(), c.source(), c.commit(), java.time.Instant.now(), topics));
+            inventoryStore.save(new Inventory(c.cluster(), c.source(), c.commit(), java.time.Instant.now(), topics, users));
             record(results, StepResult.ok(step.id(), Duration.ofNanos(System.nanoTime() - start)));
         } catch (InventoryStore.InventoryException e) {
             record(results, StepResult.failed(step.id(), e.getMessage(), Duration.ofNanos(System.nanoTime() - start)));
+        }
+    }
+
+    /** Adjusts the planned inventory for a step that did not succeed, so that it records only what is true. */
+    private static void forgetFailed(Change change, Map<String, String> topics, Map<String, ManagedUser> users) {
+        if (change instanceof CreateTopic c) {
+            topics.remove(c.topic());
+        } else if (change instanceof UpsertScramCredential c) {
+            users.computeIfPresent(c.user(), (k, u) -> new ManagedUser(u.principal(), u.mechanism(), "", u.acls(), u.quotaKeys()));
+        } else if (change instanceof CreateAcls c) {
+            users.computeIfPresent(c.user(), (k, u) -> new ManagedUser(u.principal(), u.mechanism(), u.passwordHash(),
+                    u.acls().stream().filter(a -> !c.acls().contains(a)).toList(), u.quotaKeys()));
+        } else if (change instanceof DeleteAcls c) {
+            ManagedUser u = users.get(c.user());
+            List<AclRule> kept = new ArrayList<>(c.acls());
+            if (u != null) kept.addAll(u.acls());
+            users.put(c.user(), u != null ? new ManagedUser(u.principal(), u.mechanism(), u.passwordHash(), kept, u.quotaKeys())
+                    : new ManagedUser(c.acls().get(0).principal(), "", "", kept, new java.util.TreeSet<>()));
+        } else if (change instanceof AlterUserQuotas c) {
+            users.computeIfPresent(c.user(), (k, u) -> {
+                var keys = new java.util.TreeSet<>(u.quotaKeys());
+                keys.addAll(c.remove());
+                return new ManagedUser(u.principal(), u.mechanism(), u.passwordHash(), u.acls(), keys);
+            });
         }
     }
 

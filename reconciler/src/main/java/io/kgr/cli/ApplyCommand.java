@@ -96,7 +96,7 @@ final class ApplyCommand implements Callable<Integer> {
                     java.time.Duration.ofSeconds(reassignmentTimeoutSeconds), ApplyOptions.defaults().maxRecordsPerRequest());
             out.println("Applying " + plan.steps().size() + " step(s):");
             out.flush();
-            ApplyReport report = new Applier(admin, inventory, applyOptions, r -> progress(out, r)).apply(plan);
+            ApplyReport report = new Applier(admin, inventory, source.secrets(), applyOptions, r -> progress(out, r)).apply(plan);
             out.printf("Apply %s: %d ok, %d failed, %d skipped (%.1f s).%n",
                     report.succeeded() ? "complete" : "incomplete", report.count(StepResult.Outcome.OK),
                     report.count(StepResult.Outcome.FAILED), report.count(StepResult.Outcome.SKIPPED),

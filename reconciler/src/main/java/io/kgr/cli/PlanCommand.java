@@ -63,6 +63,6 @@ final class PlanCommand implements Callable<Integer> {
                         Properties props, Admin admin) {
         Target target = new Target(source.cluster(), props.getProperty("bootstrap.servers"),
                 new AdminKafkaState(admin, kafka.timeout()), new KafkaInventoryStore(admin, props, kafka.timeout()));
-        return new Reconciler(Clock.systemUTC()).plan(sourceSpec, source.sourceName(sourceSpec), target, options.policy());
+        return new Reconciler(Clock.systemUTC(), source.secrets()).plan(sourceSpec, source.sourceName(sourceSpec), target, options.policy());
     }
 }

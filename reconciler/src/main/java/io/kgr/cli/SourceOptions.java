@@ -38,6 +38,14 @@ final class SourceOptions {
             description = "Name of this source in the cluster's inventory (default: derived from --repo and --path). Sources with different names never prune each other's topics.")
     String sourceName;
 
+    @Option(names = "--secrets-dir", paramLabel = "DIR",
+            description = "Where secretKeyRef passwords are read from: DIR/<secret name>/<key> (a mounted Secret's layout); else env KGR_SECRET_<NAME>_<KEY>.")
+    Path secretsDir;
+
+    io.kgr.desired.SecretResolver secrets() {
+        return new io.kgr.desired.SecretResolver(Optional.ofNullable(secretsDir), System.getenv());
+    }
+
     SourceSpec spec(String positional) throws IOException {
         String location = repo != null ? repo : positional;
         if (location == null) location = ".";

@@ -32,10 +32,16 @@ public final class DesiredStateBuilder {
     }
 
     private final Optional<String> defaultCluster;
+    private final UserRules userRules;
 
     /** @param defaultCluster the cluster of manifests without a {@code strimzi.io/cluster} label, and the one to build */
     public DesiredStateBuilder(Optional<String> defaultCluster) {
+        this(defaultCluster, SecretResolver.none());
+    }
+
+    public DesiredStateBuilder(Optional<String> defaultCluster, SecretResolver secrets) {
         this.defaultCluster = defaultCluster;
+        this.userRules = new UserRules(secrets);
     }
 
     public Result build(Manifests manifests) {
@@ -74,10 +80,31 @@ public final class DesiredStateBuilder {
             }
             topics.put(spec.name(), spec);
         }
+        TreeMap<String, UserSpec> users = new TreeMap<>();
+        Map<String, Manifest> userOrigins = new HashMap<>();
+        for (Manifest m : manifests.ofKind("KafkaUser")) {
+            String userCluster = clusterOf(m);
+            if (userCluster == null) {
+                diagnostics.add(Diagnostic.error(m.at(labelsPath()), labelsPath().child(CLUSTER_LABEL).toString(),
+                        "label " + CLUSTER_LABEL + " is missing and no --cluster was given"));
+                continue;
+            }
+            if (cluster == null) cluster = userCluster;
+            if (!userCluster.equals(cluster)) continue;
+            UserSpec user = userRules.user(m, diagnostics);
+            if (user == null) continue;
+            Manifest first = userOrigins.putIfAbsent(user.name(), m);
+            if (first != null) {
+                diagnostics.add(Diagnostic.error(m.start(), "metadata.name", "user '" + user.name()
+                        + "' is declared twice: also in " + first.file() + ":" + first.start().line()));
+                continue;
+            }
+            users.put(user.name(), user);
+        }
         diagnostics.sort(Diagnostic.ORDER);
         boolean failed = diagnostics.stream().anyMatch(Diagnostic::isError);
         if (failed) return new Result(Optional.empty(), diagnostics);
-        return new Result(Optional.of(new DesiredState(cluster == null ? "" : cluster, topics)), diagnostics);
+        return new Result(Optional.of(new DesiredState(cluster == null ? "" : cluster, topics, users)), diagnostics);
     }
 
     private static FieldPath labelsPath() {

@@ -19,7 +19,8 @@ import com.networknt.schema.path.NodePath;
  */
 public final class SchemaCatalog {
     /** Kinds kgr reads, with the schema file that describes each. */
-    static final Map<String, String> SCHEMA_FILES = Map.of("KafkaTopic", "kafkatopic.schema.json");
+    static final Map<String, String> SCHEMA_FILES = Map.of("KafkaTopic", "kafkatopic.schema.json",
+            "KafkaUser", "kafkauser.schema.json");
 
     private final Map<String, Schema> schemas;
 

@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -21,11 +23,22 @@ import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.SecurityDisabledException;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
+import org.apache.kafka.common.quota.ClientQuotaFilter;
+import org.apache.kafka.common.quota.ClientQuotaFilterComponent;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.UserScramCredentialsDescription;
+
+import io.kgr.model.AclRule;
 
 /**
  * Observes a cluster with bulk Admin calls only: one describeCluster, one listTopics, one describeTopics for all
- * topics and one describeConfigs for all topics — never one request per topic.
+ * topics, one describeConfigs for all topics, one describeUserScramCredentials, one describeAcls and one
+ * describeClientQuotas — never one request per topic or user.
  */
 public final class AdminKafkaState implements KafkaState {
     private final Admin admin;
@@ -61,7 +74,9 @@ public final class AdminKafkaState implements KafkaState {
             }
             TreeSet<Integer> brokers = new TreeSet<>();
             nodes.forEach(n -> brokers.add(n.id()));
-            return new LiveState(clusterId, brokers, topics);
+            List<AclRule> acls = acls();
+            return new LiveState(clusterId, brokers, topics, scramUsers(), acls == null ? List.of() : acls, acls != null,
+                    userQuotas());
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new ObserveException("cannot read the cluster state: " + cause.getMessage(), cause);
@@ -71,6 +86,47 @@ public final class AdminKafkaState implements KafkaState {
             Thread.currentThread().interrupt();
             throw new ObserveException("interrupted while reading the cluster state", e);
         }
+    }
+
+    /** All SCRAM users and their mechanisms, in one request. */
+    private TreeMap<String, SortedSet<String>> scramUsers() throws ExecutionException, InterruptedException, TimeoutException {
+        TreeMap<String, SortedSet<String>> out = new TreeMap<>();
+        for (UserScramCredentialsDescription d : get(admin.describeUserScramCredentials().all()).values()) {
+            TreeSet<String> mechanisms = new TreeSet<>();
+            for (ScramCredentialInfo info : d.credentialInfos()) mechanisms.add(info.mechanism().mechanismName());
+            out.put(d.name(), mechanisms);
+        }
+        return out;
+    }
+
+    /** All ACL bindings, or null when the cluster has no authorizer. */
+    private List<AclRule> acls() throws ExecutionException, InterruptedException, TimeoutException {
+        try {
+            List<AclRule> out = new ArrayList<>();
+            for (AclBinding b : get(admin.describeAcls(AclBindingFilter.ANY).values())) {
+                out.add(new AclRule(b.entry().principal(), b.entry().host(), b.entry().operation().name(),
+                        b.entry().permissionType().name(), b.pattern().resourceType().name(), b.pattern().name(),
+                        b.pattern().patternType().name()));
+            }
+            return out;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SecurityDisabledException) return null;
+            throw e;
+        }
+    }
+
+    /** Quotas of user entities (the default user entity included, as "<default>"). */
+    private TreeMap<String, SortedMap<String, Double>> userQuotas()
+            throws ExecutionException, InterruptedException, TimeoutException {
+        TreeMap<String, SortedMap<String, Double>> out = new TreeMap<>();
+        var filter = ClientQuotaFilter.contains(List.of(ClientQuotaFilterComponent.ofEntityType(ClientQuotaEntity.USER)));
+        for (var e : get(admin.describeClientQuotas(filter).entities()).entrySet()) {
+            Map<String, String> entity = e.getKey().entries();
+            if (entity.size() != 1 || !entity.containsKey(ClientQuotaEntity.USER)) continue; // user+client-id pairs are not kgr's
+            String user = entity.get(ClientQuotaEntity.USER);
+            out.put(user == null ? "<default>" : user, new TreeMap<>(e.getValue()));
+        }
+        return out;
     }
 
     private Map<String, Map<String, String>> overrides(Set<String> names)

@@ -5,21 +5,43 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-/** What the Kafka cluster holds now: its brokers and its (non-internal) topics, sorted by name. */
-public record LiveState(String clusterId, SortedSet<Integer> brokers, SortedMap<String, LiveTopic> topics) {
+import io.kgr.model.AclRule;
+
+/**
+ * What the Kafka cluster holds now: brokers, (non-internal) topics, SCRAM users with their mechanisms, ACLs and user
+ * quotas, all sorted.
+ *
+ * @param aclsEnabled false when the cluster has no authorizer (ACLs can then be neither read nor written)
+ */
+public record LiveState(String clusterId, SortedSet<Integer> brokers, SortedMap<String, LiveTopic> topics,
+                        SortedMap<String, SortedSet<String>> scramUsers, List<AclRule> acls, boolean aclsEnabled,
+                        SortedMap<String, SortedMap<String, Double>> userQuotas) {
     public LiveState {
         brokers = Collections.unmodifiableSortedSet(new TreeSet<>(brokers));
         topics = Collections.unmodifiableSortedMap(new TreeMap<>(topics));
+        scramUsers = Collections.unmodifiableSortedMap(new TreeMap<>(scramUsers));
+        acls = acls.stream().sorted().distinct().toList();
+        userQuotas = Collections.unmodifiableSortedMap(new TreeMap<>(userQuotas));
+    }
+
+    /** A cluster state with topics only (no users, ACLs or quotas). */
+    public LiveState(String clusterId, SortedSet<Integer> brokers, SortedMap<String, LiveTopic> topics) {
+        this(clusterId, brokers, topics, new TreeMap<>(), List.of(), true, new TreeMap<>());
+    }
+
+    public List<AclRule> aclsOf(String principal) {
+        return acls.stream().filter(a -> a.principal().equals(principal)).toList();
     }
 
     /**
-     * A hash of everything a plan depends on: brokers, partitions with their replica lists, and overrides.
-     * Leaders and ISRs move on their own and are left out, so that a saved plan is not refused for that.
+     * A hash of everything a plan depends on: brokers, partitions with their replica lists, overrides, SCRAM users,
+     * ACLs and quotas. Leaders and ISRs move on their own and are left out, so that a saved plan is not refused for that.
      */
     public String fingerprint() {
         MessageDigest d = sha256();
@@ -30,6 +52,9 @@ public record LiveState(String clusterId, SortedSet<Integer> brokers, SortedMap<
             for (LivePartition p : t.partitions()) update(d, p.partition() + ":" + p.replicas());
             t.overrides().forEach((k, v) -> update(d, "config:" + k + "=" + v));
         }
+        scramUsers.forEach((u, m) -> update(d, "scram:" + u + "=" + m));
+        acls.forEach(a -> update(d, "acl:" + a));
+        userQuotas.forEach((u, q) -> update(d, "quota:" + u + "=" + q));
         return HexFormat.of().formatHex(d.digest());
     }
 

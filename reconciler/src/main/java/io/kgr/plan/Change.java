@@ -4,6 +4,10 @@ import java.util.List;
 import java.util.SortedMap;
 import java.util.SortedSet;
 
+import io.kgr.model.AclRule;
+import io.kgr.model.SecretRef;
+import io.kgr.status.ManagedUser;
+
 /** What a step does: one record per kind of action, carrying all it needs to be applied later from a saved plan. */
 public sealed interface Change {
 
@@ -54,9 +58,47 @@ public sealed interface Change {
         public Action action() { return Action.DELETE; }
     }
 
-    /** The ownership record after this plan: managed topic → the manifest it came from. */
-    record UpdateInventory(String cluster, String source, String commit, SortedMap<String, String> topics)
-            implements Change {
+    /**
+     * Sets a SCRAM credential. The plan never holds the password: apply reads it again from {@code passwordRef} and
+     * checks it against {@code passwordHash}, so a password that changed after planning is not applied unseen.
+     */
+    record UpsertScramCredential(String user, String mechanism, int iterations, SecretRef passwordRef,
+                                 String passwordHash, boolean rotation) implements Change {
+        public String kind() { return "upsert-scram-credential"; }
+        public String subject() { return user; }
+        public Action action() { return rotation ? Action.UPDATE : Action.CREATE; }
+    }
+
+    record DeleteScramCredential(String user, String mechanism) implements Change {
+        public String kind() { return "delete-scram-credential"; }
+        public String subject() { return user; }
+        public Action action() { return Action.DELETE; }
+    }
+
+    /** ACL bindings to add for one user (its principal). */
+    record CreateAcls(String user, List<AclRule> acls) implements Change {
+        public String kind() { return "create-acls"; }
+        public String subject() { return user; }
+        public Action action() { return Action.CREATE; }
+    }
+
+    /** ACL bindings kgr created that Git no longer declares, removed by exact match. */
+    record DeleteAcls(String user, List<AclRule> acls) implements Change {
+        public String kind() { return "delete-acls"; }
+        public String subject() { return user; }
+        public Action action() { return Action.DELETE; }
+    }
+
+    /** Quota values to set and quota keys to remove for one user entity. */
+    record AlterUserQuotas(String user, SortedMap<String, Double> set, SortedSet<String> remove) implements Change {
+        public String kind() { return "alter-user-quotas"; }
+        public String subject() { return user; }
+        public Action action() { return set.isEmpty() ? Action.DELETE : Action.UPDATE; }
+    }
+
+    /** The ownership record after this plan: managed topic → the manifest it came from, managed users. */
+    record UpdateInventory(String cluster, String source, String commit, SortedMap<String, String> topics,
+                           SortedMap<String, ManagedUser> users) implements Change {
         public String kind() { return "update-inventory"; }
         public String subject() { return cluster + "/" + source; }
         public Action action() { return Action.UPDATE; }

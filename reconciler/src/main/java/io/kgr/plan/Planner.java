@@ -20,11 +20,13 @@ import io.kgr.plan.Change.IncreasePartitions;
 import io.kgr.plan.Change.UpdateInventory;
 import io.kgr.status.Inventories;
 import io.kgr.status.Inventory;
+import io.kgr.status.ManagedUser;
 
 /**
  * Desired × live × inventory × policy → plan. A pure function: no I/O, the same inputs always give the same plan.
- * Steps are ordered by phase, then by kind within the topic phase (create → partitions → config → replication
- * factor), then by name.
+ * Steps are ordered by phase (topics, users, prune, inventory), then by kind within a phase (topics: create →
+ * partitions → config → replication factor; users: credentials → ACLs → quotas; prune: ACLs → quotas → credentials →
+ * topics), then by name.
  */
 public final class Planner {
     private static final Set<String> RETENTION_KEYS = Set.of("retention.ms", "retention.bytes",
@@ -69,14 +71,28 @@ public final class Planner {
             }
             planRemovedTopics(renamedFrom);
             listUnmanaged();
+            UserPlanner users = new UserPlanner(desired, live, inventories, policy);
+            users.plan();
+            refusals.addAll(users.refusals);
+            unmanaged.addAll(users.unmanaged);
+            notes.addAll(users.notes);
 
             List<Step> steps = new ArrayList<>();
             steps.addAll(creates);
             steps.addAll(increases);
             steps.addAll(alters);
             steps.addAll(reassignments);
+            steps.addAll(users.credentials);
+            steps.addAll(users.aclCreates);
+            steps.addAll(users.aclDeletes);
+            steps.addAll(users.quotas);
+            steps.addAll(users.pruneAcls);
+            steps.addAll(users.pruneQuotas);
+            steps.addAll(users.pruneCredentials);
             steps.addAll(deletes);
-            if (!nextInventory.equals(owned.topics())) steps.add(inventoryStep(header.commit()));
+            if (!nextInventory.equals(owned.topics()) || !users.nextUsers.equals(owned.users())) {
+                steps.add(inventoryStep(header.commit(), users.nextUsers));
+            }
             return new Plan(header, steps, refusals, unmanaged, notes);
         }
 
@@ -248,17 +264,27 @@ public final class Planner {
             }
         }
 
-        private Step inventoryStep(String commit) {
+        private Step inventoryStep(String commit, TreeMap<String, ManagedUser> nextUsers) {
             List<String> added = nextInventory.keySet().stream().filter(t -> !owned.owns(t)).toList();
             List<String> removed = owned.topics().keySet().stream().filter(t -> !nextInventory.containsKey(t)).toList();
             List<FieldChange> fields = new ArrayList<>();
-            fields.add(FieldChange.of("managed topics", String.valueOf(owned.topics().size()),
-                    String.valueOf(nextInventory.size())));
-            if (!added.isEmpty()) fields.add(FieldChange.of("added", null, names(added)));
-            if (!removed.isEmpty()) fields.add(FieldChange.of("removed", null, names(removed)));
-            var change = new UpdateInventory(desired.cluster(), owned.source(), commit, new TreeMap<>(nextInventory));
+            if (!nextInventory.equals(owned.topics())) {
+                fields.add(FieldChange.of("managed topics", String.valueOf(owned.topics().size()),
+                        String.valueOf(nextInventory.size())));
+            }
+            if (!added.isEmpty()) fields.add(FieldChange.of("added topics", null, names(added)));
+            if (!removed.isEmpty()) fields.add(FieldChange.of("removed topics", null, names(removed)));
+            if (!nextUsers.equals(owned.users())) {
+                fields.add(FieldChange.of("managed users", String.valueOf(owned.users().size()), String.valueOf(nextUsers.size())));
+                List<String> addedUsers = nextUsers.keySet().stream().filter(u -> !owned.ownsUser(u)).toList();
+                List<String> removedUsers = owned.users().keySet().stream().filter(u -> !nextUsers.containsKey(u)).toList();
+                if (!addedUsers.isEmpty()) fields.add(FieldChange.of("added users", null, names(addedUsers)));
+                if (!removedUsers.isEmpty()) fields.add(FieldChange.of("removed users", null, names(removedUsers)));
+            }
+            var change = new UpdateInventory(desired.cluster(), owned.source(), commit, new TreeMap<>(nextInventory),
+                    nextUsers);
             return new Step(Step.idOf(change), Phase.INVENTORY, change, Risk.SAFE, fields,
-                    "records what this source manages, so that only its own topics are ever pruned", List.of());
+                    "records what this source manages, so that only what it created is ever pruned", List.of());
         }
 
         /** Up to ten names; inventories of thousands of topics must not flood the plan. */

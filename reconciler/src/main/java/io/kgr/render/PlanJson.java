@@ -14,6 +14,15 @@ import io.kgr.plan.Change.CreateTopic;
 import io.kgr.plan.Change.DeleteTopic;
 import io.kgr.plan.Change.IncreasePartitions;
 import io.kgr.plan.Change.UpdateInventory;
+import io.kgr.plan.Change.UpsertScramCredential;
+import io.kgr.plan.Change.DeleteScramCredential;
+import io.kgr.plan.Change.CreateAcls;
+import io.kgr.plan.Change.DeleteAcls;
+import io.kgr.plan.Change.AlterUserQuotas;
+import io.kgr.model.AclRule;
+import io.kgr.model.SecretRef;
+import io.kgr.status.InventoryCodec;
+import io.kgr.status.ManagedUser;
 import io.kgr.plan.FieldChange;
 import io.kgr.plan.Phase;
 import io.kgr.plan.Plan;
@@ -118,9 +127,31 @@ public final class PlanJson {
             c.assignment().forEach((p, r) -> ints(a.putArray(String.valueOf(p)), r));
         } else if (change instanceof DeleteTopic c) {
             o.put("topic", c.topic()).put("partitions", c.partitions());
+        } else if (change instanceof UpsertScramCredential c) {
+            o.put("user", c.user()).put("mechanism", c.mechanism()).put("iterations", c.iterations());
+            o.putObject("passwordRef").put("name", c.passwordRef().name()).put("key", c.passwordRef().key());
+            o.put("passwordHash", c.passwordHash()).put("rotation", c.rotation());
+        } else if (change instanceof DeleteScramCredential c) {
+            o.put("user", c.user()).put("mechanism", c.mechanism());
+        } else if (change instanceof CreateAcls c) {
+            o.put("user", c.user());
+            ArrayNode acls = o.putArray("acls");
+            c.acls().forEach(a -> acls.add(InventoryCodec.acl(a)));
+        } else if (change instanceof DeleteAcls c) {
+            o.put("user", c.user());
+            ArrayNode acls = o.putArray("acls");
+            c.acls().forEach(a -> acls.add(InventoryCodec.acl(a)));
+        } else if (change instanceof AlterUserQuotas c) {
+            o.put("user", c.user());
+            ObjectNode set = o.putObject("set");
+            c.set().forEach(set::put);
+            ArrayNode remove = o.putArray("remove");
+            c.remove().forEach(remove::add);
         } else if (change instanceof UpdateInventory c) {
             o.put("cluster", c.cluster()).put("source", c.source()).put("commit", c.commit());
             stringMap(o.putObject("topics"), c.topics());
+            ObjectNode users = o.putObject("users");
+            c.users().forEach((name, u) -> users.set(name, InventoryCodec.user(u)));
         } else {
             throw new IllegalArgumentException("unknown change " + change.kind());
         }
@@ -201,10 +232,33 @@ public final class PlanJson {
                 yield new ChangeReplicationFactor(req(c, "topic"), c.path("from").asInt(), c.path("to").asInt(), assignment);
             }
             case "delete-topic" -> new DeleteTopic(req(c, "topic"), c.path("partitions").asInt());
-            case "update-inventory" -> new UpdateInventory(req(c, "cluster"), req(c, "source"), c.path("commit").asString(""),
-                    readMap(c.path("topics")));
+            case "upsert-scram-credential" -> new UpsertScramCredential(req(c, "user"), req(c, "mechanism"),
+                    c.path("iterations").asInt(4096), new SecretRef(req(c.path("passwordRef"), "name"),
+                    req(c.path("passwordRef"), "key")), req(c, "passwordHash"), c.path("rotation").asBoolean(false));
+            case "delete-scram-credential" -> new DeleteScramCredential(req(c, "user"), req(c, "mechanism"));
+            case "create-acls" -> new CreateAcls(req(c, "user"), readAcls(c.path("acls")));
+            case "delete-acls" -> new DeleteAcls(req(c, "user"), readAcls(c.path("acls")));
+            case "alter-user-quotas" -> {
+                TreeMap<String, Double> set = new TreeMap<>();
+                c.path("set").properties().forEach(e -> set.put(e.getKey(), e.getValue().asDouble()));
+                TreeSet<String> remove = new TreeSet<>();
+                c.path("remove").forEach(k -> remove.add(k.asString()));
+                yield new AlterUserQuotas(req(c, "user"), set, remove);
+            }
+            case "update-inventory" -> {
+                TreeMap<String, ManagedUser> users = new TreeMap<>();
+                c.path("users").properties().forEach(e -> users.put(e.getKey(), InventoryCodec.readUser(e.getValue())));
+                yield new UpdateInventory(req(c, "cluster"), req(c, "source"), c.path("commit").asString(""),
+                        readMap(c.path("topics")), users);
+            }
             default -> throw new InvalidPlanException("plan file has a step of unknown kind '" + kind + "'");
         };
+    }
+
+    private static List<AclRule> readAcls(JsonNode node) {
+        List<AclRule> out = new ArrayList<>();
+        node.forEach(a -> out.add(InventoryCodec.readAcl(a)));
+        return out;
     }
 
     private static TreeMap<String, String> readMap(JsonNode node) {

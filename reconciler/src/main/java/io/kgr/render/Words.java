@@ -7,6 +7,11 @@ import io.kgr.plan.Change.CreateTopic;
 import io.kgr.plan.Change.DeleteTopic;
 import io.kgr.plan.Change.IncreasePartitions;
 import io.kgr.plan.Change.UpdateInventory;
+import io.kgr.plan.Change.UpsertScramCredential;
+import io.kgr.plan.Change.DeleteScramCredential;
+import io.kgr.plan.Change.CreateAcls;
+import io.kgr.plan.Change.DeleteAcls;
+import io.kgr.plan.Change.AlterUserQuotas;
 import io.kgr.plan.FieldChange;
 import io.kgr.plan.Plan;
 
@@ -25,6 +30,15 @@ final class Words {
         if (change instanceof AlterTopicConfig c) return "alter config of topic " + c.topic();
         if (change instanceof ChangeReplicationFactor c) return "change replication factor of topic " + c.topic();
         if (change instanceof DeleteTopic c) return "delete topic " + c.topic();
+        if (change instanceof UpsertScramCredential c) {
+            return (c.rotation() ? "rotate password of user " : "create SCRAM credential for user ") + c.user();
+        }
+        if (change instanceof DeleteScramCredential c) return "delete SCRAM credential of user " + c.user();
+        if (change instanceof CreateAcls c) return "create ACLs for user " + c.user();
+        if (change instanceof DeleteAcls c) return "delete ACLs of user " + c.user();
+        if (change instanceof AlterUserQuotas c) {
+            return (c.set().isEmpty() ? "remove quotas of user " : "alter quotas of user ") + c.user();
+        }
         if (change instanceof UpdateInventory c) return "update inventory " + c.subject();
         throw new IllegalArgumentException("unknown change " + change.kind());
     }

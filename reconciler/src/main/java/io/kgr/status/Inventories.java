@@ -12,6 +12,11 @@ public record Inventories(Inventory own, List<Inventory> others, String version)
         others = List.copyOf(others);
     }
 
+    /** The other source that manages {@code user}, if any. */
+    public Optional<String> otherUserOwner(String user) {
+        return others.stream().filter(i -> i.ownsUser(user)).map(Inventory::source).findFirst();
+    }
+
     /** The other source that owns {@code topic}, if any. */
     public Optional<String> otherOwner(String topic) {
         return others.stream().filter(i -> i.owns(topic)).map(Inventory::source).findFirst();

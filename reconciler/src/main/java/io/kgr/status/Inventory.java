@@ -7,14 +7,20 @@ import java.util.TreeMap;
 
 /**
  * What one source has applied to one cluster: the proof of ownership that pruning needs. kgr only ever deletes
- * topics that are in its own source's inventory.
+ * topics, ACLs, quotas and credentials that are in its own source's inventory.
  *
  * @param topics managed topic name → the manifest's metadata.name it came from (to notice renames)
+ * @param users  managed user name → what kgr applied for it
  */
 public record Inventory(String cluster, String source, String commit, Instant appliedAt,
-                        SortedMap<String, String> topics) {
+                        SortedMap<String, String> topics, SortedMap<String, ManagedUser> users) {
     public Inventory {
         topics = Collections.unmodifiableSortedMap(new TreeMap<>(topics));
+        users = Collections.unmodifiableSortedMap(new TreeMap<>(users));
+    }
+
+    public Inventory(String cluster, String source, String commit, Instant appliedAt, SortedMap<String, String> topics) {
+        this(cluster, source, commit, appliedAt, topics, new TreeMap<>());
     }
 
     public static Inventory empty(String cluster, String source) {
@@ -23,5 +29,9 @@ public record Inventory(String cluster, String source, String commit, Instant ap
 
     public boolean owns(String topic) {
         return topics.containsKey(topic);
+    }
+
+    public boolean ownsUser(String user) {
+        return users.containsKey(user);
     }
 }

@@ -1,15 +1,20 @@
 package io.kgr.status;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
+import io.kgr.model.AclRule;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Inventory ⇄ JSON (format version 1). */
-final class InventoryCodec {
+/** Inventory ⇄ JSON (format version 1; "users" is optional so older records still read). */
+public final class InventoryCodec {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     private InventoryCodec() {
@@ -24,14 +29,53 @@ final class InventoryCodec {
         root.put("appliedAt", inventory.appliedAt().toString());
         ObjectNode topics = root.putObject("topics");
         inventory.topics().forEach(topics::put);
+        ObjectNode users = root.putObject("users");
+        inventory.users().forEach((name, u) -> users.set(name, user(u)));
         return JSON.writeValueAsBytes(root);
+    }
+
+    public static ObjectNode user(ManagedUser u) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("principal", u.principal());
+        o.put("mechanism", u.mechanism());
+        o.put("passwordHash", u.passwordHash());
+        ArrayNode acls = o.putArray("acls");
+        u.acls().forEach(a -> acls.add(acl(a)));
+        ArrayNode quotas = o.putArray("quotaKeys");
+        u.quotaKeys().forEach(quotas::add);
+        return o;
+    }
+
+    public static ObjectNode acl(AclRule a) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("principal", a.principal()).put("host", a.host()).put("operation", a.operation())
+                .put("permission", a.permission()).put("resourceType", a.resourceType())
+                .put("resourceName", a.resourceName()).put("patternType", a.patternType());
+        return o;
+    }
+
+    public static AclRule readAcl(JsonNode o) {
+        return new AclRule(o.path("principal").asString(), o.path("host").asString(), o.path("operation").asString(),
+                o.path("permission").asString(), o.path("resourceType").asString(), o.path("resourceName").asString(),
+                o.path("patternType").asString());
+    }
+
+    public static ManagedUser readUser(JsonNode o) {
+        List<AclRule> acls = new ArrayList<>();
+        o.path("acls").forEach(a -> acls.add(readAcl(a)));
+        TreeSet<String> quotaKeys = new TreeSet<>();
+        o.path("quotaKeys").forEach(k -> quotaKeys.add(k.asString()));
+        return new ManagedUser(o.path("principal").asString(), o.path("mechanism").asString(""),
+                o.path("passwordHash").asString(""), acls, quotaKeys);
     }
 
     static Inventory read(byte[] bytes) {
         JsonNode root = JSON.readTree(bytes);
         TreeMap<String, String> topics = new TreeMap<>();
         root.path("topics").properties().forEach(e -> topics.put(e.getKey(), e.getValue().asString()));
+        TreeMap<String, ManagedUser> users = new TreeMap<>();
+        root.path("users").properties().forEach(e -> users.put(e.getKey(), readUser(e.getValue())));
         return new Inventory(root.path("cluster").asString(), root.path("source").asString(),
-                root.path("commit").asString(), Instant.parse(root.path("appliedAt").asString()), topics);
+                root.path("commit").asString(), Instant.parse(root.path("appliedAt").asString()), topics, users);
     }
 }

@@ -16,6 +16,21 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import io.kgr.desired.DesiredState;
+import io.kgr.desired.UserSpec;
+import io.kgr.manifest.Location;
+import io.kgr.model.AclRule;
+import io.kgr.model.Secret;
+import io.kgr.model.SecretRef;
+import io.kgr.observe.LiveState;
+import io.kgr.status.Inventories;
+import io.kgr.status.Inventory;
+import io.kgr.status.ManagedUser;
 import io.kgr.plan.Plan;
 import io.kgr.plan.Planner;
 import io.kgr.plan.Policy;
@@ -43,7 +58,23 @@ class RenderGoldenTest {
                 live("theirs", 1, 1, 3, Map.of()),
                 live("legacy.stuff", 1, 1, 3, Map.of()));
         var inv = owningWithOther("team-b", List.of("payments", "clicks", "audit", "retired"), List.of("theirs"));
-        return new Planner().plan(d, l, inv, Policy.defaults(true), header());
+        var alice = new UserSpec("alice", "User:alice", "scram-sha-512", Optional.of("SCRAM-SHA-512"),
+                Optional.of(new SecretRef("alice", "password")), Optional.of(new Secret("do-not-print-me")),
+                List.of(new AclRule("User:alice", "*", "WRITE", "ALLOW", "TOPIC", "orders", "LITERAL"),
+                        new AclRule("User:alice", "*", "READ", "ALLOW", "GROUP", "billing-", "PREFIXED")),
+                new TreeMap<>(Map.of("producer_byte_rate", 1048576.0)), new Location("users/alice.yaml", 1, 1));
+        var bob = new ManagedUser("User:bob", "SCRAM-SHA-512", "", List.of(
+                new AclRule("User:bob", "*", "READ", "ALLOW", "TOPIC", "orders", "LITERAL")), new TreeSet<>());
+        var withUsers = new DesiredState(d.cluster(), d.topics(), new TreeMap<>(Map.of("alice", alice)));
+        var live = new LiveState(l.clusterId(), l.brokers(), l.topics(),
+                new TreeMap<>(Map.of("bob", new TreeSet<>(Set.of("SCRAM-SHA-512")))),
+                List.of(new AclRule("User:bob", "*", "READ", "ALLOW", "TOPIC", "orders", "LITERAL"),
+                        new AclRule("User:mallory", "*", "ALL", "ALLOW", "CLUSTER", "kafka-cluster", "LITERAL")),
+                true, new TreeMap<>());
+        var own = inv.own();
+        var invWithBob = new Inventories(new Inventory(own.cluster(), own.source(), own.commit(), own.appliedAt(),
+                own.topics(), new TreeMap<>(Map.of("bob", bob))), inv.others(), inv.version());
+        return new Planner().plan(withUsers, live, invWithBob, Policy.defaults(true), header());
     }
 
     static Plan empty() {
@@ -65,6 +96,14 @@ class RenderGoldenTest {
     void text() throws Exception {
         golden("plan.txt", new TextRenderer(false).render(everything()));
         golden("no-changes.txt", new TextRenderer(false).render(empty()));
+    }
+
+    @Test
+    void passwordsNeverAppearInAnyFormat() {
+        Plan plan = everything();
+        for (String out : List.of(new TextRenderer(false).render(plan), PlanJson.write(plan), new MarkdownRenderer().render(plan))) {
+            assertThat(out).doesNotContain("do-not-print-me").contains("(sensitive)");
+        }
     }
 
     @Test

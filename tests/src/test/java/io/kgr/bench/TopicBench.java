@@ -38,7 +38,9 @@ public final class TopicBench {
         report.append("| N | step | kgr wall s | kgr peak RSS MiB | floor wall s | floor peak RSS MiB | kgr / floor |\n");
         report.append("|---:|---|---:|---:|---:|---:|---:|\n");
 
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(1); Admin admin = kafka.admin()) {
+        // deleted logs keep their files open until deleted (60 s by default): one JVM holds at most ~20k files here
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(1, java.util.Map.of("log.segment.delete.delay.ms", "500"));
+             Admin admin = kafka.admin()) {
             String bs = kafka.bootstrapServers();
             for (int n : sizes) {
                 Path repo = Files.createTempDirectory("kgr-bench-" + n);
@@ -61,16 +63,19 @@ public final class TopicBench {
                 List<Sample> noop = new ArrayList<>();
                 List<Sample> observeFull = new ArrayList<>();
                 for (int run = 0; run < RUNS; run++) {
+                    // kgr and the floor take turns going first, and the broker settles before each pair
+                    boolean kgrFirst = run % 2 == 0;
                     log("N=" + n + " run " + (run + 1) + ": plan from empty");
-                    planEmpty.add(time(planCmd, 0));
-                    observeEmpty.add(time(floorObserve, 0));
+                    pair(kgrFirst, planCmd, planEmpty, floorObserve, observeEmpty);
                     log("N=" + n + " run " + (run + 1) + ": apply");
                     apply.add(time(applyCmd, 0));
-                    noop.add(time(planCmd, 0));
-                    observeFull.add(time(floorObserve, 0));
+                    settle(n);
+                    log("N=" + n + " run " + (run + 1) + ": no-op plan");
+                    pair(kgrFirst, planCmd, noop, floorObserve, observeFull);
                     clear(admin, prefix, n);
                     log("N=" + n + " run " + (run + 1) + ": floor create");
                     create.add(time(floorCreate, 0));
+                    settle(n);
                     clear(admin, prefix, n);
                 }
                 row(report, n, "plan from empty", planEmpty, observeEmpty);
@@ -83,6 +88,22 @@ public final class TopicBench {
         Path file = out.resolve("topics-" + LocalDate.now() + ".md");
         Files.writeString(file, header + report, StandardCharsets.UTF_8);
         System.out.println("Written to " + file);
+    }
+
+    private static void pair(boolean kgrFirst, List<String> kgr, List<Sample> kgrSamples, List<String> floor,
+                             List<Sample> floorSamples) throws IOException, InterruptedException {
+        if (kgrFirst) {
+            kgrSamples.add(time(kgr, 0));
+            floorSamples.add(time(floor, 0));
+        } else {
+            floorSamples.add(time(floor, 0));
+            kgrSamples.add(time(kgr, 0));
+        }
+    }
+
+    /** The broker creates partition logs in the background after createTopics returns; let it finish. */
+    private static void settle(int n) throws InterruptedException {
+        Thread.sleep(Math.min(30_000, 2_000 + n * 2L));
     }
 
     private static void row(StringBuilder report, int n, String step, List<Sample> kgr, List<Sample> floor) {

@@ -1,0 +1,60 @@
+package io.kgr.desired;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import io.kgr.model.Secret;
+import io.kgr.model.SecretRef;
+
+/**
+ * Resolves {@code secretKeyRef}s without Kubernetes: from a directory laid out like a mounted Secret
+ * ({@code <dir>/<secret name>/<key>}, e.g. a Kubernetes secret volume or a CI secrets folder), else from the
+ * environment variable {@code KGR_SECRET_<NAME>_<KEY>} (upper case, other characters as '_').
+ * The environment is passed in once, never read mid-run.
+ */
+public final class SecretResolver {
+    private final Optional<Path> directory;
+    private final Map<String, String> environment;
+
+    public SecretResolver(Optional<Path> directory, Map<String, String> environment) {
+        this.directory = directory;
+        this.environment = Map.copyOf(environment);
+    }
+
+    public static SecretResolver none() {
+        return new SecretResolver(Optional.empty(), Map.of());
+    }
+
+    public Optional<Secret> resolve(SecretRef ref) {
+        if (directory.isPresent()) {
+            Path file = directory.get().resolve(ref.name()).resolve(ref.key());
+            if (Files.isRegularFile(file)) {
+                try {
+                    return Optional.of(new Secret(stripNewline(Files.readString(file, StandardCharsets.UTF_8))));
+                } catch (IOException e) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.ofNullable(environment.get(environmentName(ref))).map(Secret::new);
+    }
+
+    /** Where this resolver looked, for the error message of a missing secret. */
+    public String places(SecretRef ref) {
+        String env = "environment variable " + environmentName(ref);
+        return directory.map(d -> d.resolve(ref.name()).resolve(ref.key()) + " or " + env).orElse(env + " (no --secrets-dir given)");
+    }
+
+    static String environmentName(SecretRef ref) {
+        return ("KGR_SECRET_" + ref.name() + "_" + ref.key()).toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9_]", "_");
+    }
+
+    private static String stripNewline(String s) {
+        return s.endsWith("\r\n") ? s.substring(0, s.length() - 2) : s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
+    }
+}

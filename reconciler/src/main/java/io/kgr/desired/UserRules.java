@@ -1,0 +1,132 @@
+package io.kgr.desired;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import io.kgr.manifest.Diagnostic;
+import io.kgr.manifest.FieldPath;
+import io.kgr.manifest.Manifest;
+import io.kgr.model.AclRule;
+import io.kgr.model.Secret;
+import io.kgr.model.SecretRef;
+import tools.jackson.databind.JsonNode;
+
+/** KafkaUser manifest → {@link UserSpec}, with the checks the schema cannot make. */
+final class UserRules {
+    /** Strimzi's quota fields → Kafka's client quota keys. */
+    private static final Map<String, String> QUOTA_KEYS = Map.of(
+            "producerByteRate", "producer_byte_rate",
+            "consumerByteRate", "consumer_byte_rate",
+            "requestPercentage", "request_percentage",
+            "controllerMutationRate", "controller_mutation_rate");
+
+    private final SecretResolver secrets;
+
+    UserRules(SecretResolver secrets) {
+        this.secrets = secrets;
+    }
+
+    UserSpec user(Manifest m, List<Diagnostic> diagnostics) {
+        JsonNode spec = m.body().path("spec");
+        FieldPath specPath = FieldPath.ROOT.child("spec");
+        int before = diagnostics.size();
+        String name = m.name();
+
+        JsonNode auth = spec.path("authentication");
+        FieldPath authPath = specPath.child("authentication");
+        String type = auth.path("type").asString("none");
+        boolean tls = type.startsWith("tls");
+        String principal = tls ? "User:CN=" + name : "User:" + name;
+        Optional<String> mechanism = type.startsWith("scram-") ? Optional.of(type.toUpperCase(Locale.ROOT)) : Optional.empty();
+
+        Optional<SecretRef> ref = Optional.empty();
+        Optional<Secret> password = Optional.empty();
+        if (mechanism.isPresent()) {
+            JsonNode r = auth.path("password").path("valueFrom").path("secretKeyRef");
+            if (r.isObject()) {
+                FieldPath refPath = authPath.child("password").child("valueFrom").child("secretKeyRef");
+                ref = Optional.of(new SecretRef(r.path("name").asString(""), r.path("key").asString("")));
+                password = secrets.resolve(ref.get());
+                if (password.isEmpty()) {
+                    diagnostics.add(Diagnostic.error(m.at(refPath), refPath.toString(), "password " + ref.get()
+                            + " not found: looked in " + secrets.places(ref.get())));
+                } else if (password.get().reveal().isEmpty()) {
+                    diagnostics.add(Diagnostic.error(m.at(refPath), refPath.toString(), "password " + ref.get() + " is empty"));
+                }
+            } else {
+                diagnostics.add(Diagnostic.error(m.at(authPath), authPath.child("password").toString(),
+                        "a SCRAM user needs password.valueFrom.secretKeyRef on a Kafka-only cluster: kgr generates"
+                                + " passwords only into Kubernetes Secrets"));
+            }
+        }
+
+        List<AclRule> acls = new ArrayList<>();
+        JsonNode authorization = spec.path("authorization");
+        int index = 0;
+        for (JsonNode acl : authorization.path("acls")) {
+            acls.addAll(acl(m, principal, acl, specPath.child("authorization").child("acls").index(index++), diagnostics));
+        }
+
+        TreeMap<String, Double> quotas = new TreeMap<>();
+        spec.path("quotas").properties().forEach(e -> {
+            String key = QUOTA_KEYS.get(e.getKey());
+            if (key != null && e.getValue().isNumber()) quotas.put(key, e.getValue().asDouble());
+        });
+
+        if (diagnostics.size() > before || !m.schemaValid()) return null;
+        return new UserSpec(name, principal, type, mechanism, ref, password, acls, quotas, m.start());
+    }
+
+    private static List<AclRule> acl(Manifest m, String principal, JsonNode acl, FieldPath path, List<Diagnostic> diagnostics) {
+        JsonNode resource = acl.path("resource");
+        String type = resource.path("type").asString("");
+        String pattern = resource.path("patternType").asString("literal");
+        String name = resource.path("name").asString("");
+        if (type.equals("cluster")) {
+            if (pattern.equals("prefix")) {
+                diagnostics.add(Diagnostic.error(m.at(path.child("resource").child("patternType")),
+                        path.child("resource").child("patternType").toString(), "a cluster resource cannot have patternType prefix"));
+            }
+            name = "kafka-cluster";
+        } else if (name.isEmpty()) {
+            diagnostics.add(Diagnostic.error(m.at(path.child("resource")), path.child("resource").child("name").toString(),
+                    "resource name is required for a " + type + " resource"));
+        }
+        List<String> operations = new ArrayList<>();
+        acl.path("operations").forEach(o -> operations.add(o.asString()));
+        if (acl.hasNonNull("operation")) {
+            if (!operations.isEmpty()) {
+                diagnostics.add(Diagnostic.error(m.at(path.child("operation")), path.child("operation").toString(),
+                        "use either operations or the deprecated operation, not both"));
+            } else {
+                diagnostics.add(Diagnostic.warning(m.at(path.child("operation")), path.child("operation").toString(),
+                        "operation is deprecated; use operations: [" + acl.get("operation").asString() + "]"));
+                operations.add(acl.get("operation").asString());
+            }
+        }
+        if (operations.isEmpty()) {
+            diagnostics.add(Diagnostic.error(m.at(path), path.child("operations").toString(), "an ACL needs at least one operation"));
+        }
+        String host = acl.path("host").asString("*");
+        String permission = acl.path("type").asString("allow").toUpperCase(Locale.ROOT);
+        String resourceType = switch (type) {
+            case "transactionalId" -> "TRANSACTIONAL_ID";
+            default -> type.toUpperCase(Locale.ROOT);
+        };
+        String patternType = pattern.equals("prefix") ? "PREFIXED" : "LITERAL";
+        List<AclRule> rules = new ArrayList<>();
+        for (String op : operations) {
+            rules.add(new AclRule(principal, host, operationName(op), permission, resourceType, name, patternType));
+        }
+        return rules;
+    }
+
+    /** Strimzi's CamelCase operations → Kafka's AclOperation names (IdempotentWrite → IDEMPOTENT_WRITE). */
+    static String operationName(String op) {
+        return op.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+    }
+}

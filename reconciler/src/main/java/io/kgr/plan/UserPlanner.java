@@ -1,0 +1,242 @@
+package io.kgr.plan;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import io.kgr.desired.DesiredState;
+import io.kgr.desired.UserSpec;
+import io.kgr.model.AclRule;
+import io.kgr.observe.LiveState;
+import io.kgr.plan.Change.AlterUserQuotas;
+import io.kgr.plan.Change.CreateAcls;
+import io.kgr.plan.Change.DeleteAcls;
+import io.kgr.plan.Change.DeleteScramCredential;
+import io.kgr.plan.Change.UpsertScramCredential;
+import io.kgr.status.Inventories;
+import io.kgr.status.Inventory;
+import io.kgr.status.ManagedUser;
+
+/**
+ * The user part of a plan (DESIGN phase 8, and users in phase 9): credentials → ACLs → quotas, then for users Git
+ * no longer declares (with pruning on, owned only): ACLs → quotas → credentials. Pure, like {@link Planner}.
+ */
+final class UserPlanner {
+    private static final int SCRAM_ITERATIONS = 4096;
+
+    final List<Step> credentials = new ArrayList<>();
+    final List<Step> aclCreates = new ArrayList<>();
+    final List<Step> aclDeletes = new ArrayList<>();
+    final List<Step> quotas = new ArrayList<>();
+    final List<Step> pruneAcls = new ArrayList<>();
+    final List<Step> pruneQuotas = new ArrayList<>();
+    final List<Step> pruneCredentials = new ArrayList<>();
+    final List<Refusal> refusals = new ArrayList<>();
+    final List<Unmanaged> unmanaged = new ArrayList<>();
+    final List<String> notes = new ArrayList<>();
+    final TreeMap<String, ManagedUser> nextUsers = new TreeMap<>();
+
+    private final DesiredState desired;
+    private final LiveState live;
+    private final Inventory owned;
+    private final Inventories inventories;
+    private final Policy policy;
+
+    UserPlanner(DesiredState desired, LiveState live, Inventories inventories, Policy policy) {
+        this.desired = desired;
+        this.live = live;
+        this.inventories = inventories;
+        this.owned = inventories.own();
+        this.policy = policy;
+    }
+
+    void plan() {
+        for (UserSpec user : desired.users().values()) planUser(user);
+        for (var e : owned.users().entrySet()) {
+            if (!desired.users().containsKey(e.getKey())) planRemovedUser(e.getKey(), e.getValue());
+        }
+        listUnmanaged();
+    }
+
+    private void planUser(UserSpec user) {
+        var other = inventories.otherUserOwner(user.name());
+        if (other.isPresent()) {
+            refusals.add(new Refusal("user", user.name(), "user is managed by another source ('" + other.get()
+                    + "'); two sources must not manage one user"));
+            return;
+        }
+        ManagedUser before = owned.users().get(user.name());
+        if (user.isTls()) {
+            notes.add("user " + user.name() + " uses " + user.authentication() + " authentication: ACLs and quotas are"
+                    + " planned for " + user.principal() + "; kgr does not issue client certificates yet");
+        }
+        String hash = planCredential(user, before);
+        List<AclRule> ownedAcls = planAcls(user, before);
+        SortedSet<String> quotaKeys = planQuotas(user, before);
+        nextUsers.put(user.name(), new ManagedUser(user.principal(), user.mechanism().orElse(""), hash, ownedAcls, quotaKeys));
+    }
+
+    /** Returns the password hash the inventory records after this plan. */
+    private String planCredential(UserSpec user, ManagedUser before) {
+        SortedSet<String> liveMechanisms = live.scramUsers().getOrDefault(user.name(), new TreeSet<>());
+        if (user.mechanism().isEmpty()) {
+            if (before != null && !before.mechanism().isEmpty() && liveMechanisms.contains(before.mechanism())) {
+                deleteCredential(credentials, Phase.USERS, user.name(), before.mechanism(), "user no longer authenticates with SCRAM");
+            }
+            return "";
+        }
+        String mechanism = user.mechanism().get();
+        String hash = PasswordHash.of(user.password().orElseThrow(), desired.cluster(), user.name());
+        boolean exists = liveMechanisms.contains(mechanism);
+        boolean knownSame = before != null && before.mechanism().equals(mechanism)
+                && PasswordHash.matches(before.passwordHash(), user.password().get());
+        if (!exists || !knownSame) {
+            String reason = !exists ? "SCRAM credential does not exist on the cluster"
+                    : before == null || before.passwordHash().isEmpty()
+                        ? "credential exists but kgr never set it: set it from Git (adopting the user)"
+                        : "the password in " + user.passwordRef().get() + " changed";
+            var change = new UpsertScramCredential(user.name(), mechanism, SCRAM_ITERATIONS, user.passwordRef().get(),
+                    hash, exists);
+            credentials.add(new Step(Step.idOf(change), Phase.USERS, change, exists ? Risk.DISRUPTIVE : Risk.SAFE,
+                    List.of(new FieldChange("password", exists ? "(sensitive)" : null, "(sensitive)", true),
+                            FieldChange.of("mechanism", exists ? mechanism : null, mechanism)),
+                    exists ? reason + "; clients using the old password fail to log in" : reason, List.of()));
+        }
+        // a mechanism Git dropped (e.g. SCRAM-SHA-256 → SCRAM-SHA-512) goes once the new one is set
+        if (before != null && !before.mechanism().isEmpty() && !before.mechanism().equals(mechanism)
+                && liveMechanisms.contains(before.mechanism())) {
+            deleteCredential(credentials, Phase.USERS, user.name(), before.mechanism(), "Git now says " + mechanism);
+        }
+        return hash;
+    }
+
+    private List<AclRule> planAcls(UserSpec user, ManagedUser before) {
+        List<AclRule> wanted = user.acls();
+        List<AclRule> present = live.aclsOf(user.principal());
+        if (!wanted.isEmpty() && !live.aclsEnabled()) {
+            refusals.add(new Refusal("user", user.name(), "Git declares ACLs but the cluster has no authorizer"
+                    + " (authorizer.class.name is not set): ACLs can be neither read nor written"));
+            return before == null ? List.of() : before.acls();
+        }
+        List<AclRule> create = wanted.stream().filter(a -> !present.contains(a)).toList();
+        List<AclRule> ownedBefore = before == null ? List.of() : before.acls();
+        List<AclRule> remove = present.stream().filter(a -> !wanted.contains(a) && ownedBefore.contains(a)).toList();
+        if (!create.isEmpty()) {
+            var change = new CreateAcls(user.name(), create);
+            aclCreates.add(new Step(Step.idOf(change), Phase.USERS, change, Risk.SAFE, aclFields(create, true),
+                    "ACLs declared for " + user.principal(), List.of()));
+        }
+        if (!remove.isEmpty()) {
+            var change = new DeleteAcls(user.name(), remove);
+            aclDeletes.add(new Step(Step.idOf(change), Phase.USERS, change, Risk.DISRUPTIVE, aclFields(remove, false),
+                    "ACLs kgr created for " + user.principal() + " that Git no longer declares; clients lose this access",
+                    List.of()));
+        }
+        long foreign = present.stream().filter(a -> !wanted.contains(a) && !ownedBefore.contains(a)).count();
+        if (foreign > 0) {
+            unmanaged.add(new Unmanaged("acl", user.principal(), foreign + " binding(s) not in Git and not created by kgr"));
+        }
+        return wanted;
+    }
+
+    private SortedSet<String> planQuotas(UserSpec user, ManagedUser before) {
+        Map<String, Double> current = live.userQuotas().getOrDefault(user.name(), new TreeMap<>());
+        SortedSet<String> ownedBefore = before == null ? new TreeSet<>() : before.quotaKeys();
+        TreeMap<String, Double> set = new TreeMap<>();
+        TreeSet<String> remove = new TreeSet<>();
+        List<FieldChange> fields = new ArrayList<>();
+        user.quotas().forEach((k, v) -> {
+            Double now = current.get(k);
+            if (!Objects.equals(now, v)) {
+                set.put(k, v);
+                fields.add(FieldChange.of(k, now == null ? null : number(now), number(v)));
+            }
+        });
+        for (String k : ownedBefore) {
+            if (!user.quotas().containsKey(k) && current.containsKey(k)) {
+                remove.add(k);
+                fields.add(FieldChange.of(k, number(current.get(k)), null));
+            }
+        }
+        if (!set.isEmpty() || !remove.isEmpty()) {
+            var change = new AlterUserQuotas(user.name(), set, remove);
+            quotas.add(new Step(Step.idOf(change), Phase.USERS, change, Risk.SAFE, fields,
+                    "quotas declared for user " + user.name(), List.of()));
+        }
+        return new TreeSet<>(user.quotas().keySet());
+    }
+
+    private void planRemovedUser(String name, ManagedUser before) {
+        List<AclRule> present = live.aclsOf(before.principal()).stream().filter(before.acls()::contains).toList();
+        Map<String, Double> quotaNow = live.userQuotas().getOrDefault(name, new TreeMap<>());
+        TreeSet<String> quotaKeys = new TreeSet<>(before.quotaKeys());
+        quotaKeys.retainAll(quotaNow.keySet());
+        boolean credential = !before.mechanism().isEmpty()
+                && live.scramUsers().getOrDefault(name, new TreeSet<>()).contains(before.mechanism());
+        if (present.isEmpty() && quotaKeys.isEmpty() && !credential) return; // already gone: forget it
+        if (!policy.prune()) {
+            notes.add("user " + name + " is no longer in Git; kept (pruning is off: --prune removes its credential, ACLs"
+                    + " and quotas)");
+            nextUsers.put(name, before);
+            return;
+        }
+        if (!present.isEmpty()) {
+            var change = new DeleteAcls(name, present);
+            pruneAcls.add(new Step(Step.idOf(change), Phase.PRUNE, change, Risk.DESTRUCTIVE, aclFields(present, false),
+                    "user removed from Git; its ACLs were created by this source, and pruning is on", List.of()));
+        }
+        if (!quotaKeys.isEmpty()) {
+            List<FieldChange> fields = new ArrayList<>();
+            quotaKeys.forEach(k -> fields.add(FieldChange.of(k, number(quotaNow.get(k)), null)));
+            var change = new AlterUserQuotas(name, new TreeMap<>(), quotaKeys);
+            pruneQuotas.add(new Step(Step.idOf(change), Phase.PRUNE, change, Risk.SAFE, fields,
+                    "user removed from Git; pruning is on", List.of()));
+        }
+        if (credential) {
+            deleteCredential(pruneCredentials, Phase.PRUNE, name, before.mechanism(), "user removed from Git; pruning is on");
+        }
+    }
+
+    private static void deleteCredential(List<Step> into, Phase phase, String user, String mechanism, String reason) {
+        var change = new DeleteScramCredential(user, mechanism);
+        into.add(new Step(Step.idOf(change) + "/" + mechanism, phase, change, Risk.DESTRUCTIVE,
+                List.of(new FieldChange("password", "(sensitive)", null, true), FieldChange.of("mechanism", mechanism, null)),
+                reason + "; clients of this user can no longer log in", List.of()));
+    }
+
+    private void listUnmanaged() {
+        TreeSet<String> managedPrincipals = new TreeSet<>();
+        desired.users().values().forEach(u -> managedPrincipals.add(u.principal()));
+        nextUsers.values().forEach(u -> managedPrincipals.add(u.principal()));
+        TreeSet<AclRule> ownAcls = new TreeSet<>();
+        owned.users().values().forEach(u -> ownAcls.addAll(u.acls()));
+        TreeMap<String, Integer> foreignAcls = new TreeMap<>();
+        for (AclRule a : live.acls()) {
+            if (!managedPrincipals.contains(a.principal()) && !ownAcls.contains(a)) {
+                foreignAcls.merge(a.principal(), 1, Integer::sum);
+            }
+        }
+        foreignAcls.forEach((p, n) -> unmanaged.add(new Unmanaged("acl", p, n + " binding(s) "
+                + inventories.others().stream().filter(i -> i.users().values().stream().anyMatch(u -> u.principal().equals(p)))
+                        .map(i -> "managed by source '" + i.source() + "'").findFirst().orElse("not declared in Git"))));
+        for (String user : live.scramUsers().keySet()) {
+            if (desired.users().containsKey(user) || owned.ownsUser(user)) continue;
+            unmanaged.add(new Unmanaged("user", user, inventories.otherUserOwner(user)
+                    .map(s -> "managed by source '" + s + "'").orElse("SCRAM credential not declared in Git")));
+        }
+    }
+
+    private static List<FieldChange> aclFields(List<AclRule> acls, boolean add) {
+        List<FieldChange> out = new ArrayList<>();
+        for (AclRule a : acls) out.add(add ? FieldChange.of("acl", null, a.describe()) : FieldChange.of("acl", a.describe(), null));
+        return out;
+    }
+
+    private static String number(double d) {
+        return d == Math.rint(d) && !Double.isInfinite(d) ? String.valueOf((long) d) : String.valueOf(d);
+    }
+}

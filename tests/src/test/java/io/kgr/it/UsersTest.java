@@ -1,0 +1,288 @@
+package io.kgr.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
+import org.apache.kafka.common.quota.ClientQuotaFilter;
+import org.apache.kafka.common.quota.ClientQuotaFilterComponent;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Users end to end on a real broker with a SASL_PLAINTEXT listener and the StandardAuthorizer: kgr logs in as the
+ * super user through --command-config, creates SCRAM users, ACLs and quotas, and real clients prove what the ACLs
+ * allow.
+ */
+class UsersTest {
+    static EmbeddedKafka kafka;
+    static Admin admin;
+    @TempDir static Path shared;
+    @TempDir Path tmp;
+    Path repo;
+    Path secrets;
+    static Path commandConfig;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = EmbeddedKafka.startSecured();
+        admin = kafka.admin();
+        commandConfig = shared.resolve("admin.properties");
+        StringBuilder sb = new StringBuilder();
+        EmbeddedKafka.SUPER_USER.forEach((k, v) -> sb.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+        Files.writeString(commandConfig, sb.toString());
+        admin.createTopics(List.of(new NewTopic("u.allowed", 1, (short) 1), new NewTopic("u.denied", 1, (short) 1),
+                new NewTopic("u.other-1", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        admin.close();
+        kafka.close();
+    }
+
+    @BeforeEach
+    void dirs() throws Exception {
+        repo = Files.createDirectories(tmp.resolve("repo"));
+        secrets = Files.createDirectories(tmp.resolve("secrets"));
+    }
+
+    private void password(String secret, String value) throws Exception {
+        Files.createDirectories(secrets.resolve(secret));
+        Files.writeString(secrets.resolve(secret).resolve("password"), value + "\n");
+    }
+
+    private static String user(String name, String auth, String acls, String quotas) {
+        return "apiVersion: kafka.strimzi.io/v1beta2\nkind: KafkaUser\nmetadata:\n  name: " + name
+                + "\n  labels:\n    strimzi.io/cluster: secured\nspec:\n" + auth + "  authorization:\n    type: simple\n"
+                + "    acls:\n" + acls + quotas;
+    }
+
+    private static String scram(String secret) {
+        return "  authentication:\n    type: scram-sha-512\n    password:\n      valueFrom:\n        secretKeyRef:\n"
+                + "          name: " + secret + "\n          key: password\n";
+    }
+
+    private static String topicAcl(String name, String pattern, String ops) {
+        return "      - resource:\n          type: topic\n          name: " + name + "\n          patternType: " + pattern
+                + "\n        operations: [" + ops + "]\n";
+    }
+
+    private Kgr.Result kgr(String command, String... more) {
+        return Kgr.run(Kgr.args(command, new String[] {"--repo", repo.toString(), "--bootstrap-server",
+                kafka.bootstrapServers(), "--cluster", "secured", "--command-config", commandConfig.toString(), "--secrets-dir",
+                secrets.toString(), "--no-color"}, more));
+    }
+
+    private static Properties login(String user, String password) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", kafka.bootstrapServers());
+        p.put("security.protocol", "SASL_PLAINTEXT");
+        p.put("sasl.mechanism", "SCRAM-SHA-512");
+        p.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                + user + "\" password=\"" + password + "\";");
+        p.put("max.block.ms", "10000");
+        p.put("delivery.timeout.ms", "10000");
+        p.put("request.timeout.ms", "5000");
+        p.put("enable.idempotence", "false");
+        p.put("acks", "1");
+        return p;
+    }
+
+    /** Produces one record as the user; returns null on success, else the cause. */
+    private static Throwable produce(String user, String password, String topic) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(login(user, password), new StringSerializer(),
+                new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, "k", "v")).get(15, TimeUnit.SECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (Exception e) {
+            return e;
+        }
+    }
+
+    private static Map<String, Double> quotas(String user) throws Exception {
+        var filter = ClientQuotaFilter.containsOnly(List.of(ClientQuotaFilterComponent.ofEntity(ClientQuotaEntity.USER, user)));
+        var entities = admin.describeClientQuotas(filter).entities().get(30, TimeUnit.SECONDS);
+        return entities.getOrDefault(new ClientQuotaEntity(Map.of(ClientQuotaEntity.USER, user)), Map.of());
+    }
+
+    @Test
+    void usersAclsAndQuotasFromGitDecideWhatRealClientsMayDo() throws Exception {
+        password("alice-secret", "first-Passw0rd");
+        Files.writeString(repo.resolve("alice.yaml"), user("alice", scram("alice-secret"),
+                topicAcl("u.allowed", "literal", "Write, Describe"), "  quotas:\n    producerByteRate: 1048576\n"));
+
+        Kgr.Result plan = kgr("plan");
+        assertThat(plan.exitCode()).as(plan.all()).isZero();
+        assertThat(plan.out()).contains("+ create SCRAM credential for user alice", "password   = (sensitive)",
+                "+ create ACLs for user alice", "= ALLOW WRITE on TOPIC u.allowed (LITERAL) from *",
+                "~ alter quotas of user alice", "producer_byte_rate  = 1048576");
+        Kgr.Result apply = kgr("apply", "--auto-approve");
+        assertThat(apply.exitCode()).as(apply.all()).isZero();
+
+        assertThat(produce("alice", "first-Passw0rd", "u.allowed")).isNull();
+        assertThat(produce("alice", "first-Passw0rd", "u.denied")).isInstanceOf(TopicAuthorizationException.class);
+        assertThat(quotas("alice")).containsEntry("producer_byte_rate", 1048576.0);
+        assertThat(kgr("plan").out()).contains("No changes.");
+
+        // an ACL changes in Git: the plan shows it, apply changes what alice may do
+        Files.writeString(repo.resolve("alice.yaml"), user("alice", scram("alice-secret"),
+                topicAcl("u.other", "prefix", "Write, Describe"), ""));
+        Kgr.Result change = kgr("plan");
+        assertThat(change.out()).contains("+ create ACLs for user alice", "ALLOW WRITE on TOPIC u.other (PREFIXED)",
+                "- delete ACLs of user alice", "ALLOW WRITE on TOPIC u.allowed (LITERAL) from * → (deleted)",
+                "- remove quotas of user alice", "producer_byte_rate  1048576 → (deleted)");
+        assertThat(kgr("apply", "--auto-approve").exitCode()).isZero();
+        assertThat(produce("alice", "first-Passw0rd", "u.other-1")).isNull();
+        assertThat(produce("alice", "first-Passw0rd", "u.allowed")).isInstanceOf(TopicAuthorizationException.class);
+        assertThat(quotas("alice")).isEmpty();
+
+        // the password is rotated by changing the referenced secret
+        password("alice-secret", "second-Passw0rd");
+        Kgr.Result rotate = kgr("plan");
+        assertThat(rotate.out()).contains("~ rotate password of user alice  [disruptive]",
+                "the password in secret alice-secret/password changed", "password   (sensitive) → (sensitive)");
+        assertThat(kgr("apply", "--auto-approve").exitCode()).isZero();
+        assertThat(produce("alice", "second-Passw0rd", "u.other-1")).isNull();
+        assertThat(produce("alice", "first-Passw0rd", "u.other-1")).isInstanceOf(SaslAuthenticationException.class);
+        assertThat(kgr("plan").out()).contains("No changes.");
+    }
+
+    @Test
+    void pruneRemovesOnlyWhatKgrCreated() throws Exception {
+        password("carol-secret", "carol-Passw0rd");
+        Files.writeString(repo.resolve("carol.yaml"), user("carol", scram("carol-secret"),
+                topicAcl("u.allowed", "literal", "Read"), "  quotas:\n    consumerByteRate: 2048\n"));
+        assertThat(kgr("apply", "--auto-approve").exitCode()).isZero();
+        // someone grants carol more by hand: unmanaged, never removed by kgr
+        AclBinding manual = new AclBinding(new ResourcePattern(ResourceType.TOPIC, "u.denied", PatternType.LITERAL),
+                new AccessControlEntry("User:carol", "*", AclOperation.READ, AclPermissionType.ALLOW));
+        admin.createAcls(List.of(manual)).all().get(30, TimeUnit.SECONDS);
+        assertThat(kgr("plan").out()).contains("No changes.", "acl User:carol  (1 binding(s) not in Git and not created by kgr)");
+        String unmanagedOnly = "acl User:carol  (1 binding(s) not declared in Git)";
+
+        Files.delete(repo.resolve("carol.yaml"));
+        Kgr.Result noPrune = kgr("apply", "--auto-approve");
+        assertThat(noPrune.exitCode()).as(noPrune.all()).isZero();
+        assertThat(noPrune.out()).contains("user carol is no longer in Git; kept");
+        assertThat(admin.describeUserScramCredentials().all().get(30, TimeUnit.SECONDS)).containsKey("carol");
+
+        Kgr.Result prune = kgr("apply", "--auto-approve", "--prune");
+        assertThat(prune.exitCode()).as(prune.all()).isZero();
+        assertThat(prune.out()).contains(unmanagedOnly);
+        assertThat(prune.out()).contains("- delete ACLs of user carol", "- delete SCRAM credential of user carol",
+                "- remove quotas of user carol");
+        assertThat(admin.describeUserScramCredentials().all().get(30, TimeUnit.SECONDS)).doesNotContainKey("carol");
+        assertThat(quotas("carol")).isEmpty();
+        var left = admin.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS).stream()
+                .filter(b -> b.entry().principal().equals("User:carol")).toList();
+        assertThat(left).containsExactly(manual);
+    }
+
+    @Test
+    void badUserInputIsReportedWithFileAndLineAndNothingIsApplied() throws Exception {
+        Files.writeString(repo.resolve("bad-op.yaml"), user("dave", scram("dave-secret"),
+                topicAcl("u.allowed", "literal", "Write, Fly"), ""));
+        Files.writeString(repo.resolve("bad-cluster.yaml"), user("erin", "",
+                "      - resource:\n          type: cluster\n          patternType: prefix\n        operations: [Alter]\n", ""));
+        password("frank-secret", "frank-Passw0rd");
+        Files.writeString(repo.resolve("ok.yaml"), user("frank", scram("frank-secret"), topicAcl("u.allowed", "literal", "Read"), ""));
+        Kgr.Result r = kgr("apply", "--auto-approve");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains(
+                "bad-cluster.yaml:13:24  spec.authorization.acls[0].resource.patternType  a cluster resource cannot have patternType prefix",
+                "bad-op.yaml:13:11  spec.authentication.password.valueFrom.secretKeyRef  password secret dave-secret/password not found",
+                "bad-op.yaml:22:29  spec.authorization.acls[0].operations[1]  does not have a value in the enumeration",
+                "ValidationFailed");
+        assertThat(admin.describeUserScramCredentials().all().get(30, TimeUnit.SECONDS)).doesNotContainKey("frank");
+    }
+
+    @Test
+    void noPasswordIsEverPrintedOrLogged() throws Exception {
+        String secret = "Sup3r-Secret-Value-" + System.nanoTime();
+        password("gina-secret", secret);
+        Files.writeString(repo.resolve("gina.yaml"), user("gina", scram("gina-secret"), topicAcl("u.allowed", "literal", "Read"), ""));
+        Path planFile = tmp.resolve("plan.json");
+        List<String> outputs = new ArrayList<>();
+        // as a separate process, with debug logging, so that logs are captured too
+        for (List<String> args : List.of(
+                List.of("plan", "-o", "json", "--out", planFile.toString()),
+                List.of("plan", "-o", "markdown"),
+                List.of("apply", "--plan", planFile.toString()),
+                List.of("plan"))) {
+            outputs.add(runJar(args));
+        }
+        outputs.add(Files.readString(planFile));
+        // rotate, then apply from Git in text mode
+        password("gina-secret", secret + "-2");
+        outputs.add(runJar(List.of("apply", "--auto-approve")));
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(
+                kafka.clientProperties(Map.of("group.id", "inspect", "auto.offset.reset", "earliest")),
+                new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.StringDeserializer())) {
+            consumer.subscribe(List.of("__kgr_inventory"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            StringBuilder inventory = new StringBuilder();
+            while (System.nanoTime() < deadline && inventory.indexOf("gina") < 0) {
+                consumer.poll(Duration.ofMillis(500)).forEach(r -> inventory.append(r.value()));
+            }
+            assertThat(inventory.toString()).as("the inventory keeps a salted hash").contains("gina", "pbkdf2-sha256:4096:");
+            outputs.add(inventory.toString());
+        }
+        assertThat(produce("gina", secret + "-2", "u.denied")).isInstanceOf(TopicAuthorizationException.class);
+        for (String out : outputs) {
+            assertThat(out).doesNotContain(secret);
+        }
+        assertThat(String.join("\n", outputs)).contains("(sensitive)");
+    }
+
+    private String runJar(List<String> args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("java", "-jar", System.getProperty("kgr.jar"), args.get(0)));
+        if (!args.get(0).equals("apply") || !args.contains("--plan")) {
+            cmd.addAll(List.of("--repo", repo.toString()));
+        }
+        cmd.addAll(List.of("--bootstrap-server", kafka.bootstrapServers(), "--cluster", "secured", "--command-config", commandConfig.toString(),
+                "--secrets-dir", secrets.toString(), "--no-color"));
+        cmd.addAll(args.subList(1, args.size()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("KGR_LOG_LEVEL", "DEBUG");
+        pb.environment().put("KGR_KAFKA_LOG_LEVEL", "DEBUG");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out.length() > 4000 ? out.substring(out.length() - 4000) : out).isZero();
+        return out;
+    }
+
+}
