@@ -108,6 +108,9 @@ public final class Applier {
             }
             if (!batch.isEmpty()) runBatch(batch, results);
         }
+        // the next plan should read back what was just applied (bounded: a slow broker does not fail the apply)
+        new Visibility(admin, options.requestTimeout().compareTo(Duration.ofSeconds(15)) < 0
+                ? options.requestTimeout() : Duration.ofSeconds(15)).await(succeeded(results));
         return new ApplyReport(new ArrayList<>(results.values()), Duration.ofNanos(System.nanoTime() - start));
     }
 
@@ -388,6 +391,11 @@ public final class Applier {
         } catch (InventoryStore.InventoryException e) {
             record(results, StepResult.failed(step.id(), e.getMessage(), Duration.ofNanos(System.nanoTime() - start)));
         }
+    }
+
+    private List<Step> succeeded(Map<String, StepResult> results) {
+        return stepsById.values().stream().filter(s -> results.containsKey(s.id())
+                && results.get(s.id()).outcome() == StepResult.Outcome.OK).toList();
     }
 
     /** Adjusts the planned inventory for a step that did not succeed, so that it records only what is true. */

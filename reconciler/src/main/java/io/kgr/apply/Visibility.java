@@ -1,0 +1,123 @@
+package io.kgr.apply;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
+import org.apache.kafka.common.quota.ClientQuotaFilter;
+import org.apache.kafka.common.quota.ClientQuotaFilterComponent;
+
+import io.kgr.plan.Change;
+import io.kgr.plan.Change.AlterTopicConfig;
+import io.kgr.plan.Change.AlterUserQuotas;
+import io.kgr.plan.Change.CreateAcls;
+import io.kgr.plan.Change.DeleteAcls;
+import io.kgr.plan.Change.DeleteScramCredential;
+import io.kgr.plan.Change.UpsertScramCredential;
+import io.kgr.plan.Step;
+
+/**
+ * Waits (bounded) until applied configs, credentials, ACLs and quotas can be read back from the brokers. The
+ * controller acknowledges a change before every broker has it; without this wait, a plan right after an apply can
+ * still see the old state and show changes that are already made.
+ */
+final class Visibility {
+    private final Admin admin;
+    private final Duration timeout;
+
+    Visibility(Admin admin, Duration timeout) {
+        this.admin = admin;
+        this.timeout = timeout;
+    }
+
+    void await(List<Step> applied) {
+        List<Change> changes = applied.stream().map(Step::change).filter(Visibility::checkable).toList();
+        if (changes.isEmpty()) return;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (visible(changes)) return;
+            } catch (Exception e) {
+                // a broker may be busy; the deadline bounds the retries
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static boolean checkable(Change c) {
+        return c instanceof AlterTopicConfig || c instanceof UpsertScramCredential || c instanceof DeleteScramCredential
+                || c instanceof CreateAcls || c instanceof DeleteAcls || c instanceof AlterUserQuotas;
+    }
+
+    private boolean visible(List<Change> changes) throws Exception {
+        long ms = timeout.toMillis();
+        boolean needScram = changes.stream().anyMatch(c -> c instanceof UpsertScramCredential || c instanceof DeleteScramCredential);
+        boolean needAcls = changes.stream().anyMatch(c -> c instanceof CreateAcls || c instanceof DeleteAcls);
+        boolean needQuotas = changes.stream().anyMatch(c -> c instanceof AlterUserQuotas);
+        List<ConfigResource> topics = changes.stream().filter(c -> c instanceof AlterTopicConfig)
+                .map(c -> new ConfigResource(ConfigResource.Type.TOPIC, ((AlterTopicConfig) c).topic())).toList();
+
+        Map<String, Set<String>> scram = Map.of();
+        if (needScram) {
+            var described = admin.describeUserScramCredentials().all().get(ms, TimeUnit.MILLISECONDS);
+            var map = new java.util.HashMap<String, Set<String>>();
+            described.forEach((user, d) -> {
+                Set<String> m = new HashSet<>();
+                for (ScramCredentialInfo i : d.credentialInfos()) m.add(i.mechanism().mechanismName());
+                map.put(user, m);
+            });
+            scram = map;
+        }
+        Set<AclBinding> acls = needAcls ? new HashSet<>(admin.describeAcls(AclBindingFilter.ANY).values()
+                .get(ms, TimeUnit.MILLISECONDS)) : Set.of();
+        Map<ClientQuotaEntity, Map<String, Double>> quotas = needQuotas ? admin.describeClientQuotas(
+                ClientQuotaFilter.contains(List.of(ClientQuotaFilterComponent.ofEntityType(ClientQuotaEntity.USER))))
+                .entities().get(ms, TimeUnit.MILLISECONDS) : Map.of();
+        Map<ConfigResource, Config> configs = topics.isEmpty() ? Map.of()
+                : admin.describeConfigs(topics).all().get(ms, TimeUnit.MILLISECONDS);
+
+        for (Change c : changes) {
+            if (c instanceof UpsertScramCredential u && !scram.getOrDefault(u.user(), Set.of()).contains(u.mechanism())) return false;
+            if (c instanceof DeleteScramCredential d && scram.getOrDefault(d.user(), Set.of()).contains(d.mechanism())) return false;
+            if (c instanceof CreateAcls a && !a.acls().stream().map(Applier::binding).allMatch(acls::contains)) return false;
+            if (c instanceof DeleteAcls a && a.acls().stream().map(Applier::binding).anyMatch(acls::contains)) return false;
+            if (c instanceof AlterUserQuotas q) {
+                Map<String, Double> now = quotas.getOrDefault(new ClientQuotaEntity(Map.of(ClientQuotaEntity.USER, q.user())), Map.of());
+                for (var e : q.set().entrySet()) if (!e.getValue().equals(now.get(e.getKey()))) return false;
+                for (String k : q.remove()) if (now.containsKey(k)) return false;
+            }
+            if (c instanceof AlterTopicConfig t && !configVisible(t, configs.get(new ConfigResource(ConfigResource.Type.TOPIC, t.topic())))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean configVisible(AlterTopicConfig t, Config config) {
+        if (config == null) return false;
+        List<String> own = new ArrayList<>();
+        for (ConfigEntry e : config.entries()) {
+            if (e.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG) own.add(e.name());
+            String want = t.set().get(e.name());
+            if (want != null && !io.kgr.plan.ConfigValues.same(want, e.value())) return false;
+        }
+        return t.delete().stream().noneMatch(own::contains);
+    }
+}
