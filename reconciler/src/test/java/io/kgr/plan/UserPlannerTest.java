@@ -1,0 +1,150 @@
+package io.kgr.plan;
+
+import static io.kgr.plan.Fixtures.header;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.Test;
+
+import io.kgr.desired.DesiredState;
+import io.kgr.desired.UserSpec;
+import io.kgr.manifest.Location;
+import io.kgr.model.AclRule;
+import io.kgr.model.Secret;
+import io.kgr.model.SecretRef;
+import io.kgr.observe.LiveState;
+import io.kgr.plan.Change.UpsertScramCredential;
+import io.kgr.status.Inventories;
+import io.kgr.status.Inventory;
+import io.kgr.status.ManagedUser;
+
+class UserPlannerTest {
+    private static final AclRule WRITE = new AclRule("User:u", "*", "WRITE", "ALLOW", "TOPIC", "t", "LITERAL");
+    private static final AclRule READ = new AclRule("User:u", "*", "READ", "ALLOW", "TOPIC", "t", "LITERAL");
+
+    private static UserSpec scram(String password, List<AclRule> acls, Map<String, Double> quotas) {
+        return new UserSpec("u", "User:u", "scram-sha-512", Optional.of("SCRAM-SHA-512"),
+                Optional.of(new SecretRef("u", "password")), Optional.of(new Secret(password)), acls, new TreeMap<>(quotas),
+                new Location("u.yaml", 1, 1));
+    }
+
+    private static LiveState live(boolean credential, List<AclRule> acls, Map<String, Double> quotas, boolean authorizer) {
+        TreeMap<String, java.util.SortedSet<String>> scram = new TreeMap<>();
+        if (credential) scram.put("u", new TreeSet<>(Set.of("SCRAM-SHA-512")));
+        TreeMap<String, java.util.SortedMap<String, Double>> q = new TreeMap<>();
+        if (!quotas.isEmpty()) q.put("u", new TreeMap<>(quotas));
+        return new LiveState("id", new TreeSet<>(Set.of(0)), new TreeMap<>(), scram, acls, authorizer, q);
+    }
+
+    private static Inventories owning(ManagedUser user) {
+        TreeMap<String, ManagedUser> users = new TreeMap<>();
+        if (user != null) users.put("u", user);
+        return new Inventories(new Inventory("c1", "repo-a", "abc", Fixtures.T0, new TreeMap<>(), users), List.of(), "v");
+    }
+
+    private static ManagedUser applied(String password, List<AclRule> acls, Set<String> quotaKeys) {
+        return new ManagedUser("User:u", "SCRAM-SHA-512", password == null ? "" : PasswordHash.of(new Secret(password), "c1", "u"),
+                acls, new TreeSet<>(quotaKeys));
+    }
+
+    private static Plan plan(UserSpec user, LiveState live, Inventories inv, boolean prune) {
+        TreeMap<String, UserSpec> users = new TreeMap<>();
+        if (user != null) users.put("u", user);
+        return new Planner().plan(new DesiredState("c1", new TreeMap<>(), users), live, inv, Policy.defaults(prune), header());
+    }
+
+    private static List<String> ids(Plan p) {
+        return p.steps().stream().map(Step::id).toList();
+    }
+
+    @Test
+    void newUserGetsCredentialThenAclsThenQuotasAndNoPasswordInThePlan() {
+        Plan p = plan(scram("pw-1", List.of(WRITE), Map.of("producer_byte_rate", 100.0)), live(false, List.of(), Map.of(), true),
+                owning(null), false);
+        assertThat(ids(p)).containsExactly("upsert-scram-credential:u", "create-acls:u", "alter-user-quotas:u",
+                "update-inventory:c1/repo-a");
+        UpsertScramCredential c = (UpsertScramCredential) p.steps().get(0).change();
+        assertThat(c.rotation()).isFalse();
+        assertThat(c.toString()).doesNotContain("pw-1");
+        assertThat(p.steps().get(0).fields().get(0)).satisfies(f -> {
+            assertThat(f.sensitive()).isTrue();
+            assertThat(f.after()).isEqualTo("(sensitive)");
+        });
+        assertThat(PasswordHash.matches(c.passwordHash(), new Secret("pw-1"))).isTrue();
+        assertThat(PasswordHash.matches(c.passwordHash(), new Secret("pw-2"))).isFalse();
+    }
+
+    @Test
+    void unchangedUserHasNoSteps() {
+        Plan p = plan(scram("pw-1", List.of(WRITE), Map.of("producer_byte_rate", 100.0)),
+                live(true, List.of(WRITE), Map.of("producer_byte_rate", 100.0), true),
+                owning(applied("pw-1", List.of(WRITE), Set.of("producer_byte_rate"))), false);
+        assertThat(p.steps()).isEmpty();
+    }
+
+    @Test
+    void changedSecretIsARotationAndAdoptedCredentialsAreSetOnce() {
+        var rotated = plan(scram("pw-2", List.of(), Map.of()), live(true, List.of(), Map.of(), true),
+                owning(applied("pw-1", List.of(), Set.of())), false);
+        assertThat(ids(rotated)).containsExactly("upsert-scram-credential:u", "update-inventory:c1/repo-a");
+        assertThat(((UpsertScramCredential) rotated.steps().get(0).change()).rotation()).isTrue();
+        assertThat(rotated.steps().get(0).risk()).isEqualTo(Risk.DISRUPTIVE);
+
+        var adopted = plan(scram("pw-1", List.of(), Map.of()), live(true, List.of(), Map.of(), true), owning(null), false);
+        assertThat(adopted.steps().get(0).reason()).contains("kgr never set it");
+    }
+
+    @Test
+    void removesOnlyAclsKgrCreatedAndListsTheOthers() {
+        AclRule manual = new AclRule("User:u", "*", "DELETE", "ALLOW", "TOPIC", "t", "LITERAL");
+        Plan p = plan(scram("pw-1", List.of(READ), Map.of()), live(true, List.of(WRITE, manual), Map.of(), true),
+                owning(applied("pw-1", List.of(WRITE), Set.of())), false);
+        assertThat(ids(p)).containsExactly("create-acls:u", "delete-acls:u", "update-inventory:c1/repo-a");
+        assertThat(((Change.DeleteAcls) p.steps().get(1).change()).acls()).containsExactly(WRITE);
+        assertThat(p.unmanaged()).singleElement().satisfies(u -> assertThat(u.note()).contains("1 binding(s)"));
+    }
+
+    @Test
+    void aclsWithoutAnAuthorizerAreRefused() {
+        Plan p = plan(scram("pw-1", List.of(WRITE), Map.of()), live(false, List.of(), Map.of(), false), owning(null), false);
+        assertThat(p.refusals()).singleElement().satisfies(r -> assertThat(r.reason()).contains("no authorizer"));
+    }
+
+    @Test
+    void removedUserIsPrunedOnlyWithPolicyAclsFirstCredentialLast() {
+        var inv = owning(applied("pw", List.of(WRITE), Set.of("producer_byte_rate")));
+        var l = live(true, List.of(WRITE), Map.of("producer_byte_rate", 5.0), true);
+        Plan keep = plan(null, l, inv, false);
+        assertThat(keep.steps()).isEmpty();
+        assertThat(keep.notes()).anyMatch(n -> n.contains("user u is no longer in Git; kept"));
+        Plan prune = plan(null, l, inv, true);
+        assertThat(ids(prune)).containsExactly("delete-acls:u", "alter-user-quotas:u",
+                "delete-scram-credential:u/SCRAM-SHA-512", "update-inventory:c1/repo-a");
+        assertThat(prune.steps()).first().extracting(Step::phase).isEqualTo(Phase.PRUNE);
+    }
+
+    @Test
+    void tlsUsersGetAclsForTheirCertificatePrincipalAndANote() {
+        AclRule cn = new AclRule("User:CN=u", "*", "READ", "ALLOW", "TOPIC", "t", "LITERAL");
+        var tls = new UserSpec("u", "User:CN=u", "tls", Optional.empty(), Optional.empty(), Optional.empty(), List.of(cn),
+                new TreeMap<>(), new Location("u.yaml", 1, 1));
+        Plan p = plan(tls, live(false, List.of(), Map.of(), true), owning(null), false);
+        assertThat(ids(p)).containsExactly("create-acls:u", "update-inventory:c1/repo-a");
+        assertThat(p.notes()).anyMatch(n -> n.contains("User:CN=u") && n.contains("does not issue client certificates"));
+    }
+
+    @Test
+    void anotherSourcesUserIsRefused() {
+        var inv = new Inventories(Inventory.empty("c1", "repo-a"), List.of(new Inventory("c1", "repo-b", "x", Fixtures.T0,
+                new TreeMap<>(), new TreeMap<>(Map.of("u", applied("pw", List.of(), Set.of()))))), "v");
+        Plan p = plan(scram("pw", List.of(), Map.of()), live(true, List.of(), Map.of(), true), inv, false);
+        assertThat(p.refusals()).singleElement().satisfies(r -> assertThat(r.reason()).contains("'repo-b'"));
+        assertThat(p.steps()).isEmpty();
+    }
+}
