@@ -18,7 +18,8 @@ run: build $(TEST_CP)        ## a real 3-broker Kafka in-process, then kgr valid
 	java -Xmx2g -Dkgr.samples=samples-repo -cp "$$(cat $(TEST_CP)):tests/target/test-classes" io.kgr.local.LocalRun $(ARGS)
 
 bench: build $(TEST_CP)      ## benchmarks against a real broker; results in bench-results/ (see BENCHMARKS.md)
-	java -Xmx3g -cp "$$(cat $(TEST_CP)):tests/target/test-classes" io.kgr.bench.TopicBench $(ARGS)
+	java -Xmx3g -cp "$$(cat $(TEST_CP)):tests/target/test-classes" io.kgr.bench.TopicBench $(TOPICS)
+	java -Xmx3g -cp "$$(cat $(TEST_CP)):tests/target/test-classes" io.kgr.bench.UserBench $(USERS)
 
 clean:
 	$(MVN) clean

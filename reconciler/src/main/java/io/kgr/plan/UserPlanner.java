@@ -45,6 +45,7 @@ final class UserPlanner {
     private final Inventory owned;
     private final Inventories inventories;
     private final Policy policy;
+    private Map<String, String> hashes = Map.of();
 
     UserPlanner(DesiredState desired, LiveState live, Inventories inventories, Policy policy) {
         this.desired = desired;
@@ -55,6 +56,10 @@ final class UserPlanner {
     }
 
     void plan() {
+        // PBKDF2 is deliberately slow (~2 ms a password): hash all passwords at once, on every core
+        hashes = desired.users().values().parallelStream().filter(u -> u.password().isPresent())
+                .collect(java.util.stream.Collectors.toConcurrentMap(UserSpec::name,
+                        u -> PasswordHash.of(u.password().get(), desired.cluster(), u.name())));
         for (UserSpec user : desired.users().values()) planUser(user);
         for (var e : owned.users().entrySet()) {
             if (!desired.users().containsKey(e.getKey())) planRemovedUser(e.getKey(), e.getValue());
@@ -90,10 +95,10 @@ final class UserPlanner {
             return "";
         }
         String mechanism = user.mechanism().get();
-        String hash = PasswordHash.of(user.password().orElseThrow(), desired.cluster(), user.name());
+        String hash = hashes.get(user.name());
         boolean exists = liveMechanisms.contains(mechanism);
-        boolean knownSame = before != null && before.mechanism().equals(mechanism)
-                && PasswordHash.matches(before.passwordHash(), user.password().get());
+        // the salt depends only on cluster and user, so equal hashes mean equal passwords
+        boolean knownSame = before != null && before.mechanism().equals(mechanism) && before.passwordHash().equals(hash);
         if (!exists || !knownSame) {
             String reason = !exists ? "SCRAM credential does not exist on the cluster"
                     : before == null || before.passwordHash().isEmpty()

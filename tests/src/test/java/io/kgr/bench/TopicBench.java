@@ -23,7 +23,7 @@ import io.kgr.it.EmbeddedKafka;
  * kgr runs as its own process with the launcher's flags (-Xmx512m), so finishing at all proves the heap bound.
  */
 public final class TopicBench {
-    private static final int RUNS = 3;
+    static final int RUNS = 3;
 
     record Sample(double seconds, long rssKiB) {
     }
@@ -46,12 +46,12 @@ public final class TopicBench {
                 Path repo = Files.createTempDirectory("kgr-bench-" + n);
                 String prefix = "bench" + n + ".t";
                 writeTopics(repo, prefix, n);
-                List<String> kgrBase = List.of("java", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
+                List<String> kgrBase = List.of("java", "-Xmx512m", "-XX:+UseSerialGC", "-jar",
                         jar.toString());
                 List<String> planCmd = concat(kgrBase, "plan", "--repo", repo.toString(), "--bootstrap-server", bs, "--no-color");
                 List<String> applyCmd = concat(kgrBase, "apply", "--repo", repo.toString(), "--bootstrap-server", bs,
                         "--auto-approve", "--no-color");
-                List<String> floorBase = List.of("java", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
+                List<String> floorBase = List.of("java", "-Xmx512m", "-XX:+UseSerialGC", "-cp",
                         jar + ":" + testClasses, AdminFloor.class.getName());
                 List<String> floorObserve = concat(floorBase, "observe", bs);
                 List<String> floorCreate = concat(floorBase, "observe-create", bs, prefix, String.valueOf(n));
@@ -90,7 +90,7 @@ public final class TopicBench {
         System.out.println("Written to " + file);
     }
 
-    private static void pair(boolean kgrFirst, List<String> kgr, List<Sample> kgrSamples, List<String> floor,
+    static void pair(boolean kgrFirst, List<String> kgr, List<Sample> kgrSamples, List<String> floor,
                              List<Sample> floorSamples) throws IOException, InterruptedException {
         if (kgrFirst) {
             kgrSamples.add(time(kgr, 0));
@@ -102,11 +102,11 @@ public final class TopicBench {
     }
 
     /** The broker creates partition logs in the background after createTopics returns; let it finish. */
-    private static void settle(int n) throws InterruptedException {
+    static void settle(int n) throws InterruptedException {
         Thread.sleep(Math.min(30_000, 2_000 + n * 2L));
     }
 
-    private static void row(StringBuilder report, int n, String step, List<Sample> kgr, List<Sample> floor) {
+    static void row(StringBuilder report, int n, String step, List<Sample> kgr, List<Sample> floor) {
         Sample k = median(kgr);
         Sample f = median(floor);
         report.append(String.format("| %,d | %s | %.2f | %d | %.2f | %d | %.2f× |%n", n, step, k.seconds(),
@@ -120,7 +120,7 @@ public final class TopicBench {
     }
 
     /** Runs a command under /usr/bin/time; returns wall seconds and peak RSS. */
-    private static Sample time(List<String> command, int expectedExit) throws IOException, InterruptedException {
+    static Sample time(List<String> command, int expectedExit) throws IOException, InterruptedException {
         List<String> full = new ArrayList<>(List.of("/usr/bin/time", "-f", "KGR_BENCH %e %M"));
         full.addAll(command);
         Path err = Files.createTempFile("bench", ".err");
@@ -161,19 +161,19 @@ public final class TopicBench {
         }
     }
 
-    private static List<String> concat(List<String> base, String... more) {
+    static List<String> concat(List<String> base, String... more) {
         List<String> all = new ArrayList<>(base);
         Collections.addAll(all, more);
         return all;
     }
 
-    private static String machine() {
+    static String machine() {
         return Runtime.getRuntime().availableProcessors() + " cores, "
                 + Runtime.getRuntime().maxMemory() / 1024 / 1024 + " MiB max heap (bench JVM), Java "
                 + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " " + System.getProperty("os.version");
     }
 
-    private static void log(String s) {
+    static void log(String s) {
         System.out.println("[bench] " + s);
     }
 }
