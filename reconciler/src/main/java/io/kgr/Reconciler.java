@@ -138,6 +138,7 @@ public final class Reconciler {
     }
 
     private static String summary(DesiredState state) {
-        return state.topics().size() + " topic(s) for cluster " + (state.cluster().isEmpty() ? "(none)" : state.cluster());
+        return state.topics().size() + " topic(s) and " + state.users().size() + " user(s) for cluster "
+                + (state.cluster().isEmpty() ? "(none)" : state.cluster());
     }
 }

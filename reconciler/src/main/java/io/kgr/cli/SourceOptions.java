@@ -46,6 +46,12 @@ final class SourceOptions {
         return new io.kgr.desired.SecretResolver(Optional.ofNullable(secretsDir), System.getenv());
     }
 
+    /** validate checks secret references only when told where secrets are (linting in CI has none). */
+    io.kgr.desired.SecretResolver secretsForValidation() {
+        boolean anyInEnvironment = System.getenv().keySet().stream().anyMatch(k -> k.startsWith("KGR_SECRET_"));
+        return secretsDir != null || anyInEnvironment ? secrets() : io.kgr.desired.SecretResolver.unchecked();
+    }
+
     SourceSpec spec(String positional) throws IOException {
         String location = repo != null ? repo : positional;
         if (location == null) location = ".";

@@ -22,7 +22,7 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PlanRun run = new Reconciler(Clock.systemUTC(), source.secrets()).validate(source.spec(positional), source.cluster());
+        PlanRun run = new Reconciler(Clock.systemUTC(), source.secretsForValidation()).validate(source.spec(positional), source.cluster());
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         if (!run.status().equals(io.kgr.RunStatus.SUCCEEDED)) {

@@ -124,7 +124,7 @@ public final class DesiredStateBuilder {
         boolean explicitName = spec.hasNonNull("topicName");
         String name = explicitName ? spec.get("topicName").asString("") : resourceName;
         FieldPath nameField = explicitName ? specPath.child("topicName") : FieldPath.ROOT.child("metadata").child("name");
-        int before = diagnostics.size();
+        long before = errors(diagnostics);
 
         String nameProblem = topicNameProblem(name);
         if (nameProblem != null && m.schemaValid()) diagnostics.add(Diagnostic.error(m.at(nameField), nameField.toString(), nameProblem));
@@ -162,7 +162,7 @@ public final class DesiredStateBuilder {
                 diagnostics.add(Diagnostic.error(m.at(isrPath), isrPath.toString(), "min.insync.replicas must be an integer"));
             }
         }
-        if (diagnostics.size() > before) return null;
+        if (errors(diagnostics) > before) return null;
         return new TopicSpec(name, resourceName, cluster, partitions, replicas, config, m.start());
     }
 
@@ -191,5 +191,9 @@ public final class DesiredStateBuilder {
             return d.stripTrailingZeros().scale() <= 0 ? d.toBigInteger().toString() : d.stripTrailingZeros().toPlainString();
         }
         return value.asString();
+    }
+
+    static long errors(List<Diagnostic> diagnostics) {
+        return diagnostics.stream().filter(Diagnostic::isError).count();
     }
 }

@@ -20,14 +20,29 @@ import io.kgr.model.SecretRef;
 public final class SecretResolver {
     private final Optional<Path> directory;
     private final Map<String, String> environment;
+    private final boolean checked;
 
     public SecretResolver(Optional<Path> directory, Map<String, String> environment) {
+        this(directory, environment, true);
+    }
+
+    private SecretResolver(Optional<Path> directory, Map<String, String> environment, boolean checked) {
         this.directory = directory;
         this.environment = Map.copyOf(environment);
+        this.checked = checked;
     }
 
     public static SecretResolver none() {
         return new SecretResolver(Optional.empty(), Map.of());
+    }
+
+    /** For linting without secrets (e.g. CI on a pull request): references are not resolved, only reported. */
+    public static SecretResolver unchecked() {
+        return new SecretResolver(Optional.empty(), Map.of(), false);
+    }
+
+    public boolean checked() {
+        return checked;
     }
 
     public Optional<Secret> resolve(SecretRef ref) {

@@ -33,7 +33,7 @@ final class UserRules {
     UserSpec user(Manifest m, List<Diagnostic> diagnostics) {
         JsonNode spec = m.body().path("spec");
         FieldPath specPath = FieldPath.ROOT.child("spec");
-        int before = diagnostics.size();
+        long before = errors(diagnostics);
         String name = m.name();
 
         JsonNode auth = spec.path("authentication");
@@ -50,8 +50,11 @@ final class UserRules {
             if (r.isObject()) {
                 FieldPath refPath = authPath.child("password").child("valueFrom").child("secretKeyRef");
                 ref = Optional.of(new SecretRef(r.path("name").asString(""), r.path("key").asString("")));
-                password = secrets.resolve(ref.get());
-                if (password.isEmpty()) {
+                password = secrets.checked() ? secrets.resolve(ref.get()) : Optional.empty();
+                if (!secrets.checked()) {
+                    diagnostics.add(Diagnostic.warning(m.at(refPath), refPath.toString(), "password " + ref.get()
+                            + " not checked (no --secrets-dir given)"));
+                } else if (password.isEmpty()) {
                     diagnostics.add(Diagnostic.error(m.at(refPath), refPath.toString(), "password " + ref.get()
                             + " not found: looked in " + secrets.places(ref.get())));
                 } else if (password.get().reveal().isEmpty()) {
@@ -77,7 +80,7 @@ final class UserRules {
             if (key != null && e.getValue().isNumber()) quotas.put(key, e.getValue().asDouble());
         });
 
-        if (diagnostics.size() > before || !m.schemaValid()) return null;
+        if (errors(diagnostics) > before || !m.schemaValid()) return null;
         return new UserSpec(name, principal, type, mechanism, ref, password, acls, quotas, m.start());
     }
 
@@ -128,5 +131,9 @@ final class UserRules {
     /** Strimzi's CamelCase operations → Kafka's AclOperation names (IdempotentWrite → IDEMPOTENT_WRITE). */
     static String operationName(String op) {
         return op.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+    }
+
+    static long errors(List<Diagnostic> diagnostics) {
+        return diagnostics.stream().filter(Diagnostic::isError).count();
     }
 }

@@ -122,4 +122,49 @@ class ManifestLoaderTest {
                 "retention.ms", "604800000", "cleanup.policy", "compact,delete", "min.cleanable.dirty.ratio", "0.5",
                 "unclean.leader.election.enable", "false")));
     }
+
+    @Test
+    void usersBecomeBindingsPerOperationWithDeprecatedFormsAccepted() throws Exception {
+        java.nio.file.Path secrets = java.nio.file.Files.createTempDirectory("secrets");
+        java.nio.file.Files.createDirectories(secrets.resolve("app"));
+        java.nio.file.Files.writeString(secrets.resolve("app").resolve("password"), "s3cret\n");
+        String user = "apiVersion: kafka.strimzi.io/v1\nkind: KafkaUser\nmetadata:\n  name: app\n  labels:\n"
+                + "    strimzi.io/cluster: c1\nspec:\n  authentication:\n    type: scram-sha-512\n    password:\n"
+                + "      valueFrom:\n        secretKeyRef: {name: app, key: password}\n  authorization:\n    type: simple\n"
+                + "    acls:\n      - resource: {type: transactionalId, name: app-, patternType: prefix}\n"
+                + "        operation: Write\n      - resource: {type: cluster}\n        operations: [IdempotentWrite]\n"
+                + "        host: 10.0.0.1\n        type: deny\n  quotas: {producerByteRate: 1024, controllerMutationRate: 0.5}\n";
+        String tls = "apiVersion: kafka.strimzi.io/v1\nkind: KafkaUser\nmetadata:\n  name: reader\n  labels:\n"
+                + "    strimzi.io/cluster: c1\nspec:\n  authentication: {type: tls}\n";
+        var result = new DesiredStateBuilder(Optional.empty(), new io.kgr.desired.SecretResolver(Optional.of(secrets), java.util.Map.of()))
+                .build(loader.load(snapshot("u.yaml", user, "t.yaml", tls)));
+        assertThat(result.diagnostics()).singleElement().satisfies(d -> {
+            assertThat(d.isError()).isFalse();
+            assertThat(d.format()).contains("u.yaml:17:20", "operation is deprecated; use operations: [Write]");
+        });
+        var app = result.state().orElseThrow().users().get("app");
+        assertThat(app.principal()).isEqualTo("User:app");
+        assertThat(app.password()).get().satisfies(p -> assertThat(p.reveal()).isEqualTo("s3cret"));
+        assertThat(app.acls()).extracting(io.kgr.model.AclRule::describe).containsExactly(
+                "DENY IDEMPOTENT_WRITE on CLUSTER kafka-cluster (LITERAL) from 10.0.0.1",
+                "ALLOW WRITE on TRANSACTIONAL_ID app- (PREFIXED) from *");
+        assertThat(app.quotas()).containsEntry("producer_byte_rate", 1024.0).containsEntry("controller_mutation_rate", 0.5);
+        assertThat(result.state().get().users().get("reader").principal()).isEqualTo("User:CN=reader");
+    }
+
+    @Test
+    void secretsAreOnlyReportedWhenValidatingWithoutThem() {
+        String user = "apiVersion: kafka.strimzi.io/v1\nkind: KafkaUser\nmetadata:\n  name: app\n  labels:\n"
+                + "    strimzi.io/cluster: c1\nspec:\n  authentication:\n    type: scram-sha-512\n    password:\n"
+                + "      valueFrom:\n        secretKeyRef: {name: app, key: password}\n";
+        var unchecked = new DesiredStateBuilder(Optional.empty(), io.kgr.desired.SecretResolver.unchecked())
+                .build(loader.load(snapshot("u.yaml", user)));
+        assertThat(unchecked.ok()).isTrue();
+        assertThat(unchecked.diagnostics()).singleElement().satisfies(d -> assertThat(d.message()).contains("not checked"));
+        var checked = new DesiredStateBuilder(Optional.empty(), io.kgr.desired.SecretResolver.none())
+                .build(loader.load(snapshot("u.yaml", user)));
+        assertThat(checked.ok()).isFalse();
+        assertThat(checked.diagnostics()).singleElement().satisfies(d -> assertThat(d.format())
+                .contains("u.yaml:12:23", "password secret app/password not found", "KGR_SECRET_APP_PASSWORD"));
+    }
 }

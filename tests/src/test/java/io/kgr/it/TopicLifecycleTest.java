@@ -252,7 +252,7 @@ class TopicLifecycleTest {
             // a local bare repository works as a path too, and reads the same commit
             Kgr.Result bare = Kgr.run("validate", "--repo", git.bareDir().toString(), "--path", "clusters/x");
             assertThat(bare.exitCode()).as(bare.all()).isZero();
-            assertThat(bare.out()).contains("2 topic(s) for cluster " + cluster);
+            assertThat(bare.out()).contains("2 topic(s) and 0 user(s) for cluster " + cluster);
         }
     }
 
