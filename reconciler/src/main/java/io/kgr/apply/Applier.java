@@ -150,15 +150,16 @@ public final class Applier {
         }
     }
 
-    /** Splits creates so that no request writes more metadata records than the controller accepts. */
+    /**
+     * Splits a batch so that no request makes the controller write more metadata records than it accepts (10,000):
+     * a topic costs 1 + partitions + configs, a new partition or a config change 1, a deleted topic 1.
+     */
     private List<List<Step>> chunks(List<Step> steps) {
         List<List<Step>> out = new ArrayList<>();
         List<Step> current = new ArrayList<>();
         int records = 0;
         for (Step s : steps) {
-            CreateTopic c = (CreateTopic) s.change();
-            int partitions = c.partitions() == null ? 1 : c.partitions();
-            int cost = 1 + partitions + c.config().size();
+            int cost = records(s.change());
             if (!current.isEmpty() && records + cost > options.maxRecordsPerRequest()) {
                 out.add(current);
                 current = new ArrayList<>();
@@ -171,7 +172,19 @@ public final class Applier {
         return out;
     }
 
+    private static int records(Change change) {
+        if (change instanceof CreateTopic c) return 1 + (c.partitions() == null ? 1 : c.partitions()) + c.config().size();
+        if (change instanceof IncreasePartitions c) return c.to() - c.from();
+        if (change instanceof AlterTopicConfig c) return Math.max(1, c.set().size() + c.delete().size());
+        if (change instanceof ChangeReplicationFactor c) return c.assignment().size();
+        return 1;
+    }
+
     private void increasePartitions(List<Step> steps, Map<String, StepResult> results) {
+        for (List<Step> chunk : chunks(steps)) increasePartitionsChunk(chunk, results);
+    }
+
+    private void increasePartitionsChunk(List<Step> steps, Map<String, StepResult> results) {
         long start = System.nanoTime();
         Map<String, NewPartitions> request = new TreeMap<>();
         for (Step s : steps) {
@@ -184,6 +197,10 @@ public final class Applier {
     }
 
     private void alterConfigs(List<Step> steps, Map<String, StepResult> results) {
+        for (List<Step> chunk : chunks(steps)) alterConfigsChunk(chunk, results);
+    }
+
+    private void alterConfigsChunk(List<Step> steps, Map<String, StepResult> results) {
         long start = System.nanoTime();
         Map<ConfigResource, java.util.Collection<AlterConfigOp>> request = new LinkedHashMap<>();
         for (Step s : steps) {
@@ -277,6 +294,10 @@ public final class Applier {
     }
 
     private void deleteTopics(List<Step> steps, Map<String, StepResult> results) {
+        for (List<Step> chunk : chunks(steps)) deleteTopicsChunk(chunk, results);
+    }
+
+    private void deleteTopicsChunk(List<Step> steps, Map<String, StepResult> results) {
         long start = System.nanoTime();
         List<String> names = steps.stream().map(s -> ((DeleteTopic) s.change()).topic()).toList();
         Map<String, KafkaFuture<Void>> futures = admin.deleteTopics(names).topicNameValues();

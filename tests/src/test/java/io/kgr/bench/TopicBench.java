@@ -143,7 +143,10 @@ public final class TopicBench {
     private static void clear(Admin admin, String prefix, int n) throws Exception {
         Set<String> names = admin.listTopics().names().get(120, TimeUnit.SECONDS).stream()
                 .filter(t -> t.startsWith(prefix) || t.equals("__kgr_inventory")).collect(Collectors.toSet());
-        if (!names.isEmpty()) admin.deleteTopics(names).all().get(300, TimeUnit.SECONDS);
+        List<String> all = new ArrayList<>(names);
+        for (int i = 0; i < all.size(); i += 5000) { // the controller takes at most 10,000 records a request
+            admin.deleteTopics(all.subList(i, Math.min(all.size(), i + 5000))).all().get(300, TimeUnit.SECONDS);
+        }
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
         while (admin.listTopics().names().get(120, TimeUnit.SECONDS).stream().anyMatch(names::contains)) {
             if (System.nanoTime() > deadline) throw new IllegalStateException("topics not deleted in time");
