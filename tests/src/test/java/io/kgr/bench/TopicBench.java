@@ -46,12 +46,12 @@ public final class TopicBench {
                 Path repo = Files.createTempDirectory("kgr-bench-" + n);
                 String prefix = "bench" + n + ".t";
                 writeTopics(repo, prefix, n);
-                List<String> kgrBase = List.of("java", "-Xmx512m", "-XX:+UseSerialGC", "-jar",
+                List<String> kgrBase = List.of("java", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
                         jar.toString());
                 List<String> planCmd = concat(kgrBase, "plan", "--repo", repo.toString(), "--bootstrap-server", bs, "--no-color");
                 List<String> applyCmd = concat(kgrBase, "apply", "--repo", repo.toString(), "--bootstrap-server", bs,
                         "--auto-approve", "--no-color");
-                List<String> floorBase = List.of("java", "-Xmx512m", "-XX:+UseSerialGC", "-cp",
+                List<String> floorBase = List.of("java", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
                         jar + ":" + testClasses, AdminFloor.class.getName());
                 List<String> floorObserve = concat(floorBase, "observe", bs);
                 List<String> floorCreate = concat(floorBase, "observe-create", bs, prefix, String.valueOf(n));

@@ -64,12 +64,12 @@ public final class UserBench {
                 "authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
                 "super.users", "User:ANONYMOUS")); Admin admin = kafka.admin()) {
             String bs = kafka.bootstrapServers();
-            List<String> kgrBase = List.of("java", "-Xmx512m", "-XX:+UseSerialGC", "-jar", jar.toString());
+            List<String> kgrBase = List.of("java", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString());
             List<String> common = List.of("--repo", repo.toString(), "--bootstrap-server", bs, "--secrets-dir", secrets.toString(),
                     "--no-color");
             List<String> planCmd = concat(concat(kgrBase, "plan"), common.toArray(String[]::new));
             List<String> applyCmd = concat(concat(kgrBase, "apply", "--auto-approve"), common.toArray(String[]::new));
-            List<String> floorBase = List.of("java", "-Xmx512m", "-XX:+UseSerialGC", "-cp",
+            List<String> floorBase = List.of("java", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
                     jar + ":" + testClasses, AdminFloor.class.getName());
             List<String> floorObserve = concat(floorBase, "users-observe", bs);
             List<String> floorCreate = concat(floorBase, "users-observe-create", bs, prefix, String.valueOf(n), secrets.toString());
