@@ -4,8 +4,9 @@ TEST_CP := tests/target/test-classpath.txt
 
 .PHONY: build test run bench clean
 
-build:                       ## reconciler/target/kgr.jar and the bin/kgr launcher
+build:                       ## reconciler/target/kgr.jar, its class-data-sharing archive, and the bin/kgr launcher
 	$(MVN) install -DskipTests
+	rm -f reconciler/target/kgr.jsa; KGR_CDS_DUMP=1 bin/kgr validate samples-repo > /dev/null 2>&1 || rm -f reconciler/target/kgr.jsa
 
 test:                        ## unit tests and integration tests (real in-process Kafka brokers, real Git repos)
 	$(MVN) install -DskipTests

@@ -46,33 +46,18 @@ public final class DesiredStateBuilder {
 
     public Result build(Manifests manifests) {
         List<Diagnostic> diagnostics = new ArrayList<>(manifests.diagnostics());
-        TreeMap<String, TopicSpec> topics = new TreeMap<>();
-        Map<String, Manifest> origins = new HashMap<>();
-        Map<String, String> collisions = new HashMap<>();
-        String cluster = defaultCluster.orElse(null);
+        String cluster = defaultCluster.orElseGet(() -> firstLabelledCluster(manifests));
 
-        for (Manifest m : manifests.ofKind("KafkaTopic")) {
-            String topicCluster = clusterOf(m);
-            if (topicCluster == null) {
-                diagnostics.add(Diagnostic.error(m.at(labelsPath()), labelsPath().child(CLUSTER_LABEL).toString(),
-                        "label " + CLUSTER_LABEL + " is missing and no --cluster was given"));
-                continue;
-            }
-            if (cluster == null) cluster = topicCluster;
-            if (!topicCluster.equals(cluster)) {
-                continue; // another cluster's topic: not this run's business
-            }
-            TopicSpec spec = topic(m, topicCluster, diagnostics);
-            if (spec == null || !m.schemaValid()) continue;
-            Manifest first = origins.putIfAbsent(spec.name(), m);
-            if (first != null) {
-                diagnostics.add(Diagnostic.error(m.start(), "metadata.name", "topic '" + spec.name()
-                        + "' is declared twice: also in " + first.file() + ":" + first.start().line()));
+        TreeMap<String, TopicSpec> topics = new TreeMap<>();
+        Map<String, Manifest> topicOrigins = new HashMap<>();
+        Map<String, String> collisions = new HashMap<>();
+        for (Manifest m : ofCluster(manifests.ofKind("KafkaTopic"), cluster, diagnostics)) {
+            TopicSpec spec = topic(m, cluster, diagnostics);
+            if (spec == null || !m.schemaValid() || declaredTwice("topic", spec.name(), m, topicOrigins, diagnostics)) {
                 continue;
             }
             // Kafka refuses topics whose names differ only by '.' versus '_' (their metrics names collide)
-            String metricName = spec.name().replace('.', '_');
-            String other = collisions.putIfAbsent(metricName, spec.name());
+            String other = collisions.putIfAbsent(spec.name().replace('.', '_'), spec.name());
             if (other != null) {
                 diagnostics.add(Diagnostic.error(m.start(), "metadata.name", "topic '" + spec.name()
                         + "' collides with topic '" + other + "': Kafka treats '.' and '_' alike in topic names"));
@@ -82,23 +67,9 @@ public final class DesiredStateBuilder {
         }
         TreeMap<String, UserSpec> users = new TreeMap<>();
         Map<String, Manifest> userOrigins = new HashMap<>();
-        for (Manifest m : manifests.ofKind("KafkaUser")) {
-            String userCluster = clusterOf(m);
-            if (userCluster == null) {
-                diagnostics.add(Diagnostic.error(m.at(labelsPath()), labelsPath().child(CLUSTER_LABEL).toString(),
-                        "label " + CLUSTER_LABEL + " is missing and no --cluster was given"));
-                continue;
-            }
-            if (cluster == null) cluster = userCluster;
-            if (!userCluster.equals(cluster)) continue;
+        for (Manifest m : ofCluster(manifests.ofKind("KafkaUser"), cluster, diagnostics)) {
             UserSpec user = userRules.user(m, diagnostics);
-            if (user == null) continue;
-            Manifest first = userOrigins.putIfAbsent(user.name(), m);
-            if (first != null) {
-                diagnostics.add(Diagnostic.error(m.start(), "metadata.name", "user '" + user.name()
-                        + "' is declared twice: also in " + first.file() + ":" + first.start().line()));
-                continue;
-            }
+            if (user == null || declaredTwice("user", user.name(), m, userOrigins, diagnostics)) continue;
             users.put(user.name(), user);
         }
         diagnostics.sort(Diagnostic.ORDER);
@@ -107,14 +78,49 @@ public final class DesiredStateBuilder {
         return new Result(Optional.of(new DesiredState(cluster == null ? "" : cluster, topics, users)), diagnostics);
     }
 
+    /** Without --cluster, the first labelled manifest (topics, then users, in file order) names the cluster. */
+    private static String firstLabelledCluster(Manifests manifests) {
+        List<Manifest> all = new ArrayList<>(manifests.ofKind("KafkaTopic"));
+        all.addAll(manifests.ofKind("KafkaUser"));
+        return all.stream().map(DesiredStateBuilder::label).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+    }
+
+    /** The manifests of {@code cluster}; others' are skipped, unlabelled ones without --cluster are errors. */
+    private List<Manifest> ofCluster(List<Manifest> manifests, String cluster, List<Diagnostic> diagnostics) {
+        List<Manifest> mine = new ArrayList<>();
+        for (Manifest m : manifests) {
+            String own = clusterOf(m);
+            if (own == null) {
+                diagnostics.add(Diagnostic.error(m.at(labelsPath()), labelsPath().child(CLUSTER_LABEL).toString(),
+                        "label " + CLUSTER_LABEL + " is missing and no --cluster was given"));
+            } else if (own.equals(cluster)) {
+                mine.add(m);
+            }
+        }
+        return mine;
+    }
+
+    private static boolean declaredTwice(String kind, String name, Manifest m, Map<String, Manifest> origins,
+                                         List<Diagnostic> diagnostics) {
+        Manifest first = origins.putIfAbsent(name, m);
+        if (first == null) return false;
+        diagnostics.add(Diagnostic.error(m.start(), "metadata.name", kind + " '" + name + "' is declared twice: also in "
+                + first.file() + ":" + first.start().line()));
+        return true;
+    }
+
     private static FieldPath labelsPath() {
         return FieldPath.ROOT.child("metadata").child("labels");
     }
 
     private String clusterOf(Manifest m) {
+        String label = label(m);
+        return label != null ? label : defaultCluster.orElse(null);
+    }
+
+    private static String label(Manifest m) {
         JsonNode label = m.body().path("metadata").path("labels").get(CLUSTER_LABEL);
-        if (label != null && label.isString()) return label.asString();
-        return defaultCluster.orElse(null);
+        return label != null && label.isString() ? label.asString() : null;
     }
 
     private static TopicSpec topic(Manifest m, String cluster, List<Diagnostic> diagnostics) {

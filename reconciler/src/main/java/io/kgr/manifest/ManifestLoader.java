@@ -26,14 +26,23 @@ public final class ManifestLoader {
     }
 
     public Manifests load(Snapshot snapshot) {
+        // files are independent: parse and validate them on every core, then keep the snapshot's (path) order
+        List<Manifests> perFile = snapshot.files().parallelStream().map(this::load).toList();
         List<Manifest> manifests = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>();
-        for (SourceFile file : snapshot.files()) {
-            SafeYaml.Result parsed = yaml.parse(file.path(), file.text());
-            diagnostics.addAll(parsed.diagnostics());
-            for (SafeYaml.Document doc : parsed.documents()) {
-                readDocument(doc, manifests, diagnostics);
-            }
+        for (Manifests m : perFile) {
+            manifests.addAll(m.manifests());
+            diagnostics.addAll(m.diagnostics());
+        }
+        return new Manifests(manifests, diagnostics);
+    }
+
+    private Manifests load(SourceFile file) {
+        List<Manifest> manifests = new ArrayList<>();
+        SafeYaml.Result parsed = yaml.parse(file.path(), file.text());
+        List<Diagnostic> diagnostics = new ArrayList<>(parsed.diagnostics());
+        for (SafeYaml.Document doc : parsed.documents()) {
+            readDocument(doc, manifests, diagnostics);
         }
         return new Manifests(manifests, diagnostics);
     }

@@ -46,8 +46,7 @@ public final class TopicBench {
                 Path repo = Files.createTempDirectory("kgr-bench-" + n);
                 String prefix = "bench" + n + ".t";
                 writeTopics(repo, prefix, n);
-                List<String> kgrBase = List.of("java", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
-                        jar.toString());
+                List<String> kgrBase = TopicBench.kgrCommand(jar);
                 List<String> planCmd = concat(kgrBase, "plan", "--repo", repo.toString(), "--bootstrap-server", bs, "--no-color");
                 List<String> applyCmd = concat(kgrBase, "apply", "--repo", repo.toString(), "--bootstrap-server", bs,
                         "--auto-approve", "--no-color");
@@ -162,6 +161,15 @@ public final class TopicBench {
                     + "metadata:\n  name: " + name + "\n  labels:\n    strimzi.io/cluster: bench\nspec:\n  partitions: 1\n"
                     + "  replicas: 1\n  config:\n    retention.ms: 86400000\n");
         }
+    }
+
+    /** kgr as bin/kgr runs it: C1 only, and the class-data-sharing archive next to the jar when there is one. */
+    static List<String> kgrCommand(Path jar) {
+        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        Path cds = jar.resolveSibling("kgr.jsa");
+        if (Files.exists(cds)) cmd.addAll(List.of("-XX:SharedArchiveFile=" + cds, "-Xlog:cds*=off"));
+        cmd.addAll(List.of("-jar", jar.toString()));
+        return cmd;
     }
 
     static List<String> concat(List<String> base, String... more) {

@@ -64,7 +64,7 @@ public final class UserBench {
                 "authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
                 "super.users", "User:ANONYMOUS")); Admin admin = kafka.admin()) {
             String bs = kafka.bootstrapServers();
-            List<String> kgrBase = List.of("java", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString());
+            List<String> kgrBase = TopicBench.kgrCommand(jar);
             List<String> common = List.of("--repo", repo.toString(), "--bootstrap-server", bs, "--secrets-dir", secrets.toString(),
                     "--no-color");
             List<String> planCmd = concat(concat(kgrBase, "plan"), common.toArray(String[]::new));
