@@ -136,8 +136,10 @@ public final class Applier {
     }
 
     private void createTopics(List<Step> steps, Map<String, StepResult> results) {
+        long start = System.nanoTime();
+        // all requests are sent before any answer is awaited: the controller queues them, kgr does not wait in between
+        Map<String, KafkaFuture<Void>> futures = new java.util.HashMap<>();
         for (List<Step> chunk : chunks(steps)) {
-            long start = System.nanoTime();
             List<NewTopic> topics = new ArrayList<>();
             for (Step s : chunk) {
                 CreateTopic c = (CreateTopic) s.change();
@@ -145,9 +147,9 @@ public final class Applier {
                         Optional.ofNullable(c.replicas()).map(Integer::shortValue));
                 topics.add(t.configs(c.config()));
             }
-            Map<String, KafkaFuture<Void>> futures = admin.createTopics(topics).values();
-            for (Step s : chunk) collect(s, futures.get(((CreateTopic) s.change()).topic()), start, results);
+            futures.putAll(admin.createTopics(topics).values());
         }
+        for (Step s : steps) collect(s, futures.get(((CreateTopic) s.change()).topic()), start, results);
     }
 
     /**
@@ -294,13 +296,12 @@ public final class Applier {
     }
 
     private void deleteTopics(List<Step> steps, Map<String, StepResult> results) {
-        for (List<Step> chunk : chunks(steps)) deleteTopicsChunk(chunk, results);
-    }
-
-    private void deleteTopicsChunk(List<Step> steps, Map<String, StepResult> results) {
         long start = System.nanoTime();
-        List<String> names = steps.stream().map(s -> ((DeleteTopic) s.change()).topic()).toList();
-        Map<String, KafkaFuture<Void>> futures = admin.deleteTopics(names).topicNameValues();
+        Map<String, KafkaFuture<Void>> futures = new java.util.HashMap<>();
+        for (List<Step> chunk : chunks(steps)) {
+            futures.putAll(admin.deleteTopics(chunk.stream().map(s -> ((DeleteTopic) s.change()).topic()).toList())
+                    .topicNameValues());
+        }
         for (Step s : steps) collect(s, futures.get(((DeleteTopic) s.change()).topic()), start, results);
     }
 

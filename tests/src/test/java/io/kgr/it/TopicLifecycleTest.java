@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -304,9 +303,5 @@ class TopicLifecycleTest {
         Kgr.Result r = Kgr.run("plan", "--repo", repo.toString(), "--bootstrap-server", "127.0.0.1:1", "--timeout", "3");
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).contains("ObserveFailed");
-    }
-
-    static Collection<String> names(Collection<String> all, String prefix) {
-        return all.stream().filter(n -> n.startsWith(prefix)).toList();
     }
 }
