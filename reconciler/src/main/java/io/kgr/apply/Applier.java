@@ -221,13 +221,16 @@ public final class Applier {
 
     private void reassign(List<Step> steps, Map<String, StepResult> results) {
         long start = System.nanoTime();
-        Map<TopicPartition, Optional<NewPartitionReassignment>> request = new LinkedHashMap<>();
-        for (Step s : steps) {
-            ChangeReplicationFactor c = (ChangeReplicationFactor) s.change();
-            c.assignment().forEach((p, replicas) ->
-                    request.put(new TopicPartition(c.topic(), p), Optional.of(new NewPartitionReassignment(replicas))));
+        Map<TopicPartition, KafkaFuture<Void>> futures = new LinkedHashMap<>();
+        for (List<Step> chunk : chunks(steps)) {
+            Map<TopicPartition, Optional<NewPartitionReassignment>> request = new LinkedHashMap<>();
+            for (Step s : chunk) {
+                ChangeReplicationFactor c = (ChangeReplicationFactor) s.change();
+                c.assignment().forEach((p, replicas) ->
+                        request.put(new TopicPartition(c.topic(), p), Optional.of(new NewPartitionReassignment(replicas))));
+            }
+            futures.putAll(admin.alterPartitionReassignments(request).values());
         }
-        Map<TopicPartition, KafkaFuture<Void>> futures = admin.alterPartitionReassignments(request).values();
         Map<String, String> failures = new HashMap<>();
         for (var e : futures.entrySet()) {
             try {

@@ -298,6 +298,16 @@ class TopicLifecycleTest {
     }
 
     @Test
+    void applyWithoutApprovalAndWithoutATerminalChangesNothing() throws Exception {
+        Path repo = dir("repo", Map.of("t.yaml", topic(prefix + "unapproved", cluster, 1)));
+        Kgr.Result r = kgr("apply", "--repo", repo.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).contains("+ create topic " + prefix + "unapproved");
+        assertThat(r.err()).contains("no terminal to ask for approval: use --auto-approve");
+        assertThat(liveTopics()).doesNotContain(prefix + "unapproved");
+    }
+
+    @Test
     void unreachableClusterIsAnObserveFailure() throws Exception {
         Path repo = dir("repo", Map.of("t.yaml", topic(prefix + "x", cluster, 1)));
         Kgr.Result r = Kgr.run("plan", "--repo", repo.toString(), "--bootstrap-server", "127.0.0.1:1", "--timeout", "3");
