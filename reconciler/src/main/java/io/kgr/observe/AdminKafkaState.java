@@ -58,8 +58,7 @@ public final class AdminKafkaState implements KafkaState {
             String clusterId = get(cluster.clusterId());
             Collection<Node> nodes = get(cluster.nodes());
 
-            Map<String, TopicDescription> descriptions = names.isEmpty() ? Map.of()
-                    : get(admin.describeTopics(names).allTopicNames());
+            Map<String, TopicDescription> descriptions = names.isEmpty() ? Map.of() : descriptions(names);
             Map<String, Map<String, String>> overrides = names.isEmpty() ? Map.of() : overrides(names);
 
             TreeMap<String, LiveTopic> topics = new TreeMap<>();
@@ -133,7 +132,7 @@ public final class AdminKafkaState implements KafkaState {
             throws ExecutionException, InterruptedException, TimeoutException {
         List<ConfigResource> resources = new ArrayList<>(names.size());
         for (String n : names) resources.add(new ConfigResource(ConfigResource.Type.TOPIC, n));
-        Map<ConfigResource, Config> configs = get(admin.describeConfigs(resources).all());
+        Map<ConfigResource, Config> configs = withoutVanished(admin.describeConfigs(resources).values());
         Map<String, Map<String, String>> out = new HashMap<>(configs.size() * 2);
         for (Map.Entry<ConfigResource, Config> e : configs.entrySet()) {
             Map<String, String> own = new TreeMap<>();
@@ -143,6 +142,26 @@ public final class AdminKafkaState implements KafkaState {
                 }
             }
             out.put(e.getKey().name(), own);
+        }
+        return out;
+    }
+
+    /** One describeTopics for all; a topic deleted since listTopics is simply left out. */
+    private Map<String, TopicDescription> descriptions(Set<String> names)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        return withoutVanished(admin.describeTopics(names).topicNameValues());
+    }
+
+    /** The answers of one bulk request, without the entries whose topic was deleted meanwhile. */
+    private <K, V> Map<K, V> withoutVanished(Map<K, org.apache.kafka.common.KafkaFuture<V>> futures)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        Map<K, V> out = new HashMap<>(futures.size() * 2);
+        for (Map.Entry<K, org.apache.kafka.common.KafkaFuture<V>> e : futures.entrySet()) {
+            try {
+                out.put(e.getKey(), get(e.getValue()));
+            } catch (ExecutionException ex) {
+                if (!(ex.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) throw ex;
+            }
         }
         return out;
     }
