@@ -42,14 +42,40 @@ final class SourceOptions {
             description = "Where secretKeyRef passwords are read from: DIR/<secret name>/<key> (a mounted Secret's layout); else env KGR_SECRET_<NAME>_<KEY>.")
     Path secretsDir;
 
+    @Option(names = "--namespace", paramLabel = "NS",
+            description = "Kubernetes namespace of the cluster: secretKeyRefs are read from its Secrets, and SCRAM users without a password get a generated one in a Secret named after them.")
+    String namespace;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig to reach Kubernetes (default: $KUBECONFIG, ~/.kube/config or in-cluster).")
+    Path kubeconfig;
+
+    private io.kgr.desired.SecretResolver kubernetesSecrets;
+
     io.kgr.desired.SecretResolver secrets() {
+        if (namespace != null) return kubernetesSecrets();
         return new io.kgr.desired.SecretResolver(Optional.ofNullable(secretsDir), System.getenv());
+    }
+
+    private io.kgr.desired.SecretResolver kubernetesSecrets() {
+        if (kubernetesSecrets == null) {
+            io.fabric8.kubernetes.client.Config config;
+            try {
+                config = kubeconfig == null ? io.fabric8.kubernetes.client.Config.autoConfigure(null)
+                        : io.fabric8.kubernetes.client.Config.fromKubeconfig(null, Files.readString(kubeconfig),
+                                kubeconfig.toString());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot read kubeconfig " + kubeconfig, e);
+            }
+            var client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build();
+            kubernetesSecrets = io.kgr.desired.SecretResolver.kubernetes(new io.kgr.desired.KubernetesSecrets(client, namespace));
+        }
+        return kubernetesSecrets;
     }
 
     /** validate checks secret references only when told where secrets are (linting in CI has none). */
     io.kgr.desired.SecretResolver secretsForValidation() {
         boolean anyInEnvironment = System.getenv().keySet().stream().anyMatch(k -> k.startsWith("KGR_SECRET_"));
-        return secretsDir != null || anyInEnvironment ? secrets() : io.kgr.desired.SecretResolver.unchecked();
+        return secretsDir != null || namespace != null || anyInEnvironment ? secrets() : io.kgr.desired.SecretResolver.unchecked();
     }
 
     SourceSpec spec(String positional) throws IOException {

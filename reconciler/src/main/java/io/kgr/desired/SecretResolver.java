@@ -21,15 +21,47 @@ public final class SecretResolver {
     private final Optional<Path> directory;
     private final Map<String, String> environment;
     private final boolean checked;
+    private final Optional<KubernetesSecrets> kubernetes;
 
     public SecretResolver(Optional<Path> directory, Map<String, String> environment) {
-        this(directory, environment, true);
+        this(directory, environment, true, Optional.empty());
     }
 
-    private SecretResolver(Optional<Path> directory, Map<String, String> environment, boolean checked) {
+    private SecretResolver(Optional<Path> directory, Map<String, String> environment, boolean checked,
+                           Optional<KubernetesSecrets> kubernetes) {
         this.directory = directory;
         this.environment = Map.copyOf(environment);
         this.checked = checked;
+        this.kubernetes = kubernetes;
+    }
+
+    /** On a Kubernetes target: references are read from the namespace's Secrets, and passwords can be generated. */
+    public static SecretResolver kubernetes(KubernetesSecrets secrets) {
+        return new SecretResolver(Optional.empty(), Map.of(), true, Optional.of(secrets));
+    }
+
+    /** Whether kgr can generate passwords and keep them (only in a Kubernetes Secret). */
+    public boolean generates() {
+        return kubernetes.isPresent();
+    }
+
+    public Optional<String> namespace() {
+        return kubernetes.map(KubernetesSecrets::namespace);
+    }
+
+    /** Stores a password kgr generated for {@code user}. */
+    public void storeGenerated(String user, Secret password, String mechanism) {
+        kubernetes.orElseThrow(() -> new IllegalStateException("generated passwords need a Kubernetes namespace"))
+                .writeGenerated(user, password, mechanism);
+    }
+
+    /** True when a Secret named {@code name} exists on Kubernetes and kgr did not create it. */
+    public boolean foreignSecret(String name) {
+        return kubernetes.map(k -> k.foreign(name)).orElse(false);
+    }
+
+    public void deleteGenerated(String user) {
+        kubernetes.ifPresent(k -> k.deleteGenerated(user));
     }
 
     public static SecretResolver none() {
@@ -38,7 +70,7 @@ public final class SecretResolver {
 
     /** For linting without secrets (e.g. CI on a pull request): references are not resolved, only reported. */
     public static SecretResolver unchecked() {
-        return new SecretResolver(Optional.empty(), Map.of(), false);
+        return new SecretResolver(Optional.empty(), Map.of(), false, Optional.empty());
     }
 
     public boolean checked() {
@@ -46,6 +78,7 @@ public final class SecretResolver {
     }
 
     public Optional<Secret> resolve(SecretRef ref) {
+        if (kubernetes.isPresent()) return kubernetes.get().read(ref);
         if (directory.isPresent()) {
             Path file = directory.get().resolve(ref.name()).resolve(ref.key());
             if (Files.isRegularFile(file)) {
@@ -61,6 +94,7 @@ public final class SecretResolver {
 
     /** Where this resolver looked, for the error message of a missing secret. */
     public String places(SecretRef ref) {
+        if (kubernetes.isPresent()) return "Secret " + kubernetes.get().namespace() + "/" + ref.name() + " key " + ref.key();
         String env = "environment variable " + environmentName(ref);
         return directory.map(d -> d.resolve(ref.name()).resolve(ref.key()) + " or " + env).orElse(env + " (no --secrets-dir given)");
     }

@@ -45,6 +45,7 @@ final class UserRules {
 
         Optional<SecretRef> ref = Optional.empty();
         Optional<Secret> password = Optional.empty();
+        boolean generated = false;
         if (mechanism.isPresent()) {
             JsonNode r = auth.path("password").path("valueFrom").path("secretKeyRef");
             if (r.isObject()) {
@@ -60,6 +61,16 @@ final class UserRules {
                 } else if (password.get().reveal().isEmpty()) {
                     diagnostics.add(Diagnostic.error(m.at(refPath), refPath.toString(), "password " + ref.get() + " is empty"));
                 }
+            } else if (secrets.generates()) {
+                ref = Optional.of(new SecretRef(name, "password"));
+                if (secrets.foreignSecret(name)) {
+                    diagnostics.add(Diagnostic.error(m.at(authPath), authPath.child("password").toString(),
+                            "the Secret " + secrets.namespace().orElse("") + "/" + name + " exists and was not created by"
+                                    + " kgr: kgr will not generate a password into it; reference it with"
+                                    + " password.valueFrom.secretKeyRef, or remove it"));
+                }
+                password = secrets.resolve(ref.get()); // empty until kgr has generated it
+                generated = true;
             } else {
                 diagnostics.add(Diagnostic.error(m.at(authPath), authPath.child("password").toString(),
                         "a SCRAM user needs password.valueFrom.secretKeyRef on a Kafka-only cluster: kgr generates"
@@ -81,7 +92,7 @@ final class UserRules {
         });
 
         if (errors(diagnostics) > before || !m.schemaValid()) return null;
-        return new UserSpec(name, principal, type, mechanism, ref, password, acls, quotas, m.start());
+        return new UserSpec(name, principal, type, mechanism, ref, password, acls, quotas, m.start(), generated);
     }
 
     private static List<AclRule> acl(Manifest m, String principal, JsonNode acl, FieldPath path, List<Diagnostic> diagnostics) {

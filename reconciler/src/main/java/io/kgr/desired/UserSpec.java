@@ -19,13 +19,21 @@ import io.kgr.model.SecretRef;
  * @param password    the resolved password; never printed
  * @param acls        every binding, one per operation, sorted
  * @param quotas      Kafka quota keys (producer_byte_rate …) → value
+ * @param generatedPassword the manifest names no password: kgr generates one into the Secret {@code passwordRef}
+ *                    (empty {@code password} until it exists)
  */
 public record UserSpec(String name, String principal, String authentication, Optional<String> mechanism,
                        Optional<SecretRef> passwordRef, Optional<Secret> password, List<AclRule> acls,
-                       SortedMap<String, Double> quotas, Location origin) {
+                       SortedMap<String, Double> quotas, Location origin, boolean generatedPassword) {
     public UserSpec {
         acls = acls.stream().sorted().distinct().toList();
         quotas = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(quotas));
+    }
+
+    public UserSpec(String name, String principal, String authentication, Optional<String> mechanism,
+                    Optional<SecretRef> passwordRef, Optional<Secret> password, List<AclRule> acls,
+                    SortedMap<String, Double> quotas, Location origin) {
+        this(name, principal, authentication, mechanism, passwordRef, password, acls, quotas, origin, false);
     }
 
     public boolean isTls() {

@@ -69,6 +69,20 @@ public sealed interface Change {
         public Action action() { return rotation ? Action.UPDATE : Action.CREATE; }
     }
 
+    /** A Kubernetes Secret with a password kgr generates at apply time (never in the plan). */
+    record CreateUserSecret(String user, String mechanism) implements Change {
+        public String kind() { return "create-user-secret"; }
+        public String subject() { return user; }
+        public Action action() { return Action.CREATE; }
+    }
+
+    /** The generated-password Secret of a user Git no longer declares; only a Secret kgr labelled is deleted. */
+    record DeleteUserSecret(String user) implements Change {
+        public String kind() { return "delete-user-secret"; }
+        public String subject() { return user; }
+        public Action action() { return Action.DELETE; }
+    }
+
     record DeleteScramCredential(String user, String mechanism) implements Change {
         public String kind() { return "delete-scram-credential"; }
         public String subject() { return user; }

@@ -15,7 +15,9 @@ import io.kgr.observe.LiveState;
 import io.kgr.plan.Change.AlterUserQuotas;
 import io.kgr.plan.Change.CreateAcls;
 import io.kgr.plan.Change.DeleteAcls;
+import io.kgr.plan.Change.CreateUserSecret;
 import io.kgr.plan.Change.DeleteScramCredential;
+import io.kgr.plan.Change.DeleteUserSecret;
 import io.kgr.plan.Change.UpsertScramCredential;
 import io.kgr.status.Inventories;
 import io.kgr.status.Inventory;
@@ -82,7 +84,8 @@ final class UserPlanner {
         String hash = planCredential(user, before);
         List<AclRule> ownedAcls = planAcls(user, before);
         SortedSet<String> quotaKeys = planQuotas(user, before);
-        nextUsers.put(user.name(), new ManagedUser(user.principal(), user.mechanism().orElse(""), hash, ownedAcls, quotaKeys));
+        nextUsers.put(user.name(), new ManagedUser(user.principal(), user.mechanism().orElse(""), hash, ownedAcls, quotaKeys,
+                user.generatedPassword()));
     }
 
     /** Returns the password hash the inventory records after this plan. */
@@ -95,6 +98,21 @@ final class UserPlanner {
             return "";
         }
         String mechanism = user.mechanism().get();
+        if (user.generatedPassword() && user.password().isEmpty()) {
+            // the Secret is written first, then the credential is set from it; apply records the hash
+            var secret = new CreateUserSecret(user.name(), mechanism);
+            Step secretStep = new Step(Step.idOf(secret), Phase.USERS, secret, Risk.SAFE,
+                    List.of(new FieldChange("password", null, "(sensitive)", true), FieldChange.of("secret", null, user.name())),
+                    "the manifest names no password: kgr generates one into a Secret named after the user", List.of());
+            credentials.add(secretStep);
+            boolean exists = liveMechanisms.contains(mechanism);
+            var change = new UpsertScramCredential(user.name(), mechanism, SCRAM_ITERATIONS, user.passwordRef().get(), "", exists);
+            credentials.add(new Step(Step.idOf(change), Phase.USERS, change, exists ? Risk.DISRUPTIVE : Risk.SAFE,
+                    List.of(new FieldChange("password", exists ? "(sensitive)" : null, "(sensitive)", true),
+                            FieldChange.of("mechanism", exists ? mechanism : null, mechanism)),
+                    "set from the generated Secret", List.of(secretStep.id())));
+            return "";
+        }
         String hash = hashes.get(user.name());
         boolean exists = liveMechanisms.contains(mechanism);
         // the salt depends only on cluster and user, so equal hashes mean equal passwords
@@ -182,7 +200,7 @@ final class UserPlanner {
         quotaKeys.retainAll(quotaNow.keySet());
         boolean credential = !before.mechanism().isEmpty()
                 && live.scramUsers().getOrDefault(name, new TreeSet<>()).contains(before.mechanism());
-        if (present.isEmpty() && quotaKeys.isEmpty() && !credential) return; // already gone: forget it
+        if (present.isEmpty() && quotaKeys.isEmpty() && !credential && !before.generatedSecret()) return; // already gone
         if (!policy.prune()) {
             notes.add("user " + name + " is no longer in Git; kept (pruning is off: --prune removes its credential, ACLs"
                     + " and quotas)");
@@ -203,6 +221,12 @@ final class UserPlanner {
         }
         if (credential) {
             deleteCredential(pruneCredentials, Phase.PRUNE, name, before.mechanism(), "user removed from Git; pruning is on");
+        }
+        if (before.generatedSecret()) {
+            var change = new DeleteUserSecret(name);
+            pruneCredentials.add(new Step(Step.idOf(change), Phase.PRUNE, change, Risk.DESTRUCTIVE,
+                    List.of(new FieldChange("password", "(sensitive)", null, true), FieldChange.of("secret", name, null)),
+                    "the Secret kgr generated for a user removed from Git; pruning is on", List.of()));
         }
     }
 

@@ -133,6 +133,10 @@ public final class PlanJson {
             o.put("passwordHash", c.passwordHash()).put("rotation", c.rotation());
         } else if (change instanceof DeleteScramCredential c) {
             o.put("user", c.user()).put("mechanism", c.mechanism());
+        } else if (change instanceof Change.CreateUserSecret c) {
+            o.put("user", c.user()).put("mechanism", c.mechanism());
+        } else if (change instanceof Change.DeleteUserSecret c) {
+            o.put("user", c.user());
         } else if (change instanceof CreateAcls c) {
             o.put("user", c.user());
             ArrayNode acls = o.putArray("acls");
@@ -236,6 +240,8 @@ public final class PlanJson {
                     c.path("iterations").asInt(4096), new SecretRef(req(c.path("passwordRef"), "name"),
                     req(c.path("passwordRef"), "key")), req(c, "passwordHash"), c.path("rotation").asBoolean(false));
             case "delete-scram-credential" -> new DeleteScramCredential(req(c, "user"), req(c, "mechanism"));
+            case "create-user-secret" -> new Change.CreateUserSecret(req(c, "user"), req(c, "mechanism"));
+            case "delete-user-secret" -> new Change.DeleteUserSecret(req(c, "user"));
             case "create-acls" -> new CreateAcls(req(c, "user"), readAcls(c.path("acls")));
             case "delete-acls" -> new DeleteAcls(req(c, "user"), readAcls(c.path("acls")));
             case "alter-user-quotas" -> {

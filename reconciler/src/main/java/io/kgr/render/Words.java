@@ -34,6 +34,8 @@ final class Words {
             return (c.rotation() ? "rotate password of user " : "create SCRAM credential for user ") + c.user();
         }
         if (change instanceof DeleteScramCredential c) return "delete SCRAM credential of user " + c.user();
+        if (change instanceof Change.CreateUserSecret c) return "create Secret " + c.user() + " with a generated password";
+        if (change instanceof Change.DeleteUserSecret c) return "delete Secret " + c.user() + " (generated password)";
         if (change instanceof CreateAcls c) return "create ACLs for user " + c.user();
         if (change instanceof DeleteAcls c) return "delete ACLs of user " + c.user();
         if (change instanceof AlterUserQuotas c) {

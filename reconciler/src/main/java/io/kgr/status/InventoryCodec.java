@@ -43,6 +43,7 @@ public final class InventoryCodec {
         u.acls().forEach(a -> acls.add(acl(a)));
         ArrayNode quotas = o.putArray("quotaKeys");
         u.quotaKeys().forEach(quotas::add);
+        if (u.generatedSecret()) o.put("generatedSecret", true);
         return o;
     }
 
@@ -66,7 +67,7 @@ public final class InventoryCodec {
         TreeSet<String> quotaKeys = new TreeSet<>();
         o.path("quotaKeys").forEach(k -> quotaKeys.add(k.asString()));
         return new ManagedUser(o.path("principal").asString(), o.path("mechanism").asString(""),
-                o.path("passwordHash").asString(""), acls, quotaKeys);
+                o.path("passwordHash").asString(""), acls, quotaKeys, o.path("generatedSecret").asBoolean(false));
     }
 
     static Inventory read(byte[] bytes) {

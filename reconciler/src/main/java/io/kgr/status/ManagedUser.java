@@ -12,12 +12,22 @@ import io.kgr.model.AclRule;
  * broker never returns passwords, so this is how a changed password is noticed), the ACL bindings and quota keys it
  * created. Only these are ever removed by kgr.
  *
- * @param passwordHash empty when unknown (never applied, or the last attempt failed)
+ * @param passwordHash    empty when unknown (never applied, or the last attempt failed)
+ * @param generatedSecret kgr generated the password into a Kubernetes Secret (deleted with the user on prune)
  */
 public record ManagedUser(String principal, String mechanism, String passwordHash, List<AclRule> acls,
-                          SortedSet<String> quotaKeys) {
+                          SortedSet<String> quotaKeys, boolean generatedSecret) {
     public ManagedUser {
         acls = acls.stream().sorted().distinct().toList();
         quotaKeys = Collections.unmodifiableSortedSet(new TreeSet<>(quotaKeys));
+    }
+
+    public ManagedUser(String principal, String mechanism, String passwordHash, List<AclRule> acls,
+                       SortedSet<String> quotaKeys) {
+        this(principal, mechanism, passwordHash, acls, quotaKeys, false);
+    }
+
+    public ManagedUser withPasswordHash(String hash) {
+        return new ManagedUser(principal, mechanism, hash, acls, quotaKeys, generatedSecret);
     }
 }

@@ -97,6 +97,11 @@ class UsersTest {
                 + "\n        operations: [" + ops + "]\n";
     }
 
+    private Kgr.Result kgr(String command, String[] first, String... more) {
+        return kgr(command, Kgr.args(first.length == 0 ? "--no-color" : first[0],
+                java.util.Arrays.copyOfRange(first, Math.min(1, first.length), first.length), more));
+    }
+
     private Kgr.Result kgr(String command, String... more) {
         return Kgr.run(Kgr.args(command, new String[] {"--repo", repo.toString(), "--bootstrap-server",
                 kafka.bootstrapServers(), "--cluster", "secured", "--command-config", commandConfig.toString(), "--secrets-dir",
@@ -265,6 +270,63 @@ class UsersTest {
             assertThat(out).doesNotContain(secret);
         }
         assertThat(String.join("\n", outputs)).contains("(sensitive)");
+    }
+
+    @Test
+    void generatedPasswordsLiveInAKubernetesSecretThatKgrOwns() throws Exception {
+        var mock = new io.fabric8.kubernetes.client.server.mock.KubernetesMockServer(new io.fabric8.mockwebserver.Context(),
+                new io.fabric8.mockwebserver.MockWebServer(), new java.util.HashMap<>(),
+                new io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher(), false);
+        mock.init();
+        try (var kube = mock.createClient()) {
+            Path kubeconfig = tmp.resolve("kubeconfig");
+            Files.writeString(kubeconfig, "apiVersion: v1\nkind: Config\nclusters:\n- name: mock\n  cluster:\n    server: "
+                    + mock.url("/").replaceAll("/$", "") + "\ncontexts:\n- name: mock\n  context: {cluster: mock, user: mock}\n"
+                    + "current-context: mock\nusers:\n- name: mock\n  user: {token: test}\n");
+            String noPassword = "  authentication:\n    type: scram-sha-512\n";
+            Files.writeString(repo.resolve("ivan.yaml"), user("ivan", noPassword, topicAcl("u.allowed", "literal", "Write, Describe"), ""));
+            // a Secret someone else made is never taken over
+            kube.secrets().inNamespace("kafka").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                    .withNewMetadata().withName("jill").endMetadata().addToStringData("password", "theirs").build()).create();
+            Files.writeString(repo.resolve("jill.yaml"), user("jill", noPassword, topicAcl("u.allowed", "literal", "Read"), ""));
+            String[] k8s = {"--namespace", "kafka", "--kubeconfig", kubeconfig.toString()};
+
+            Kgr.Result refused = kgr("plan", k8s);
+            assertThat(refused.exitCode()).isEqualTo(1);
+            assertThat(refused.err()).contains("jill.yaml:9:5  spec.authentication.password  the Secret kafka/jill exists and"
+                    + " was not created by kgr");
+            Files.delete(repo.resolve("jill.yaml"));
+
+            Kgr.Result plan = kgr("plan", k8s);
+            assertThat(plan.exitCode()).as(plan.all()).isZero();
+            assertThat(plan.out()).containsSubsequence("+ create Secret ivan with a generated password",
+                    "+ create SCRAM credential for user ivan");
+            Kgr.Result apply = kgr("apply", Kgr.args("--auto-approve", k8s));
+            assertThat(apply.exitCode()).as(apply.all()).isZero();
+            assertThat(apply.out()).containsSubsequence("ok      create-user-secret:ivan", "ok      upsert-scram-credential:ivan");
+
+            var secret = kube.secrets().inNamespace("kafka").withName("ivan").get();
+            assertThat(secret.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "kgr");
+            String password = new String(java.util.Base64.getDecoder().decode(secret.getData().get("password")));
+            assertThat(password).hasSize(32);
+            assertThat(new String(java.util.Base64.getDecoder().decode(secret.getData().get("sasl.jaas.config"))))
+                    .contains("username=\"ivan\"");
+            assertThat(produce("ivan", password, "u.allowed")).isNull();
+            assertThat(apply.all()).doesNotContain(password);
+            assertThat(kube.secrets().inNamespace("kafka").withName("jill").get().getStringData()).containsEntry("password", "theirs");
+
+            Kgr.Result again = kgr("plan", k8s);
+            assertThat(again.out()).as("the generated password is known now").contains("No changes.");
+
+            Files.delete(repo.resolve("ivan.yaml"));
+            Kgr.Result prune = kgr("apply", Kgr.args("--auto-approve", k8s, "--prune"));
+            assertThat(prune.exitCode()).as(prune.all()).isZero();
+            assertThat(prune.out()).containsSubsequence("- delete SCRAM credential of user ivan", "- delete Secret ivan");
+            assertThat(kube.secrets().inNamespace("kafka").withName("ivan").get()).isNull();
+            assertThat(kube.secrets().inNamespace("kafka").withName("jill").get()).isNotNull();
+        } finally {
+            mock.destroy();
+        }
     }
 
     private String runJar(List<String> args) throws Exception {
