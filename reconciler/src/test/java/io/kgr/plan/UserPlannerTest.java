@@ -147,4 +147,28 @@ class UserPlannerTest {
         assertThat(p.refusals()).singleElement().satisfies(r -> assertThat(r.reason()).contains("'repo-b'"));
         assertThat(p.steps()).isEmpty();
     }
+
+    private static UserSpec generated(Secret existing) {
+        return new UserSpec("u", "User:u", "scram-sha-512", Optional.of("SCRAM-SHA-512"),
+                Optional.of(new SecretRef("u", "password")), Optional.ofNullable(existing), List.of(), new TreeMap<>(),
+                new Location("u.yaml", 1, 1), true);
+    }
+
+    @Test
+    void generatedPasswordsGetTheirSecretFirstThenTheCredential() {
+        Plan p = plan(generated(null), live(false, List.of(), Map.of(), true), owning(null), false);
+        assertThat(ids(p)).containsExactly("create-user-secret:u", "upsert-scram-credential:u", "update-inventory:c1/repo-a");
+        assertThat(p.steps().get(1).dependsOn()).containsExactly("create-user-secret:u");
+        assertThat(((UpsertScramCredential) p.steps().get(1).change()).passwordHash()).as("known only after apply").isEmpty();
+        assertThat(((Change.UpdateInventory) p.steps().get(2).change()).users().get("u").generatedSecret()).isTrue();
+
+        // once generated and recorded, nothing changes
+        var recorded = new ManagedUser("User:u", "SCRAM-SHA-512", PasswordHash.of(new Secret("gen"), "c1", "u"), List.of(),
+                new TreeSet<>(), true);
+        assertThat(plan(generated(new Secret("gen")), live(true, List.of(), Map.of(), true), owning(recorded), false).steps())
+                .isEmpty();
+        // and pruning the user deletes the Secret after the credential
+        assertThat(ids(plan(null, live(true, List.of(), Map.of(), true), owning(recorded), true)))
+                .containsExactly("delete-scram-credential:u/SCRAM-SHA-512", "delete-user-secret:u", "update-inventory:c1/repo-a");
+    }
 }
