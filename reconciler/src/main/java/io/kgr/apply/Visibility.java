@@ -96,8 +96,8 @@ final class Visibility {
         for (Change c : changes) {
             if (c instanceof UpsertScramCredential u && !scram.getOrDefault(u.user(), Set.of()).contains(u.mechanism())) return false;
             if (c instanceof DeleteScramCredential d && scram.getOrDefault(d.user(), Set.of()).contains(d.mechanism())) return false;
-            if (c instanceof CreateAcls a && !a.acls().stream().map(Applier::binding).allMatch(acls::contains)) return false;
-            if (c instanceof DeleteAcls a && a.acls().stream().map(Applier::binding).anyMatch(acls::contains)) return false;
+            if (c instanceof CreateAcls a && !a.acls().stream().map(UserSteps::binding).allMatch(acls::contains)) return false;
+            if (c instanceof DeleteAcls a && a.acls().stream().map(UserSteps::binding).anyMatch(acls::contains)) return false;
             if (c instanceof AlterUserQuotas q) {
                 Map<String, Double> now = quotas.getOrDefault(new ClientQuotaEntity(Map.of(ClientQuotaEntity.USER, q.user())), Map.of());
                 for (var e : q.set().entrySet()) if (!e.getValue().equals(now.get(e.getKey()))) return false;

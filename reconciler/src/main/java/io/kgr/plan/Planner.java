@@ -82,6 +82,7 @@ public final class Planner {
             steps.addAll(increases);
             steps.addAll(alters);
             steps.addAll(reassignments);
+            steps.addAll(users.secrets);
             steps.addAll(users.credentials);
             steps.addAll(users.aclCreates);
             steps.addAll(users.aclDeletes);

@@ -30,6 +30,7 @@ import io.kgr.status.ManagedUser;
 final class UserPlanner {
     private static final int SCRAM_ITERATIONS = 4096;
 
+    final List<Step> secrets = new ArrayList<>();
     final List<Step> credentials = new ArrayList<>();
     final List<Step> aclCreates = new ArrayList<>();
     final List<Step> aclDeletes = new ArrayList<>();
@@ -104,7 +105,7 @@ final class UserPlanner {
             Step secretStep = new Step(Step.idOf(secret), Phase.USERS, secret, Risk.SAFE,
                     List.of(new FieldChange("password", null, "(sensitive)", true), FieldChange.of("secret", null, user.name())),
                     "the manifest names no password: kgr generates one into a Secret named after the user", List.of());
-            credentials.add(secretStep);
+            secrets.add(secretStep);
             boolean exists = liveMechanisms.contains(mechanism);
             var change = new UpsertScramCredential(user.name(), mechanism, SCRAM_ITERATIONS, user.passwordRef().get(), "", exists);
             credentials.add(new Step(Step.idOf(change), Phase.USERS, change, exists ? Risk.DISRUPTIVE : Risk.SAFE,

@@ -30,4 +30,12 @@ public record ManagedUser(String principal, String mechanism, String passwordHas
     public ManagedUser withPasswordHash(String hash) {
         return new ManagedUser(principal, mechanism, hash, acls, quotaKeys, generatedSecret);
     }
+
+    public ManagedUser withAcls(List<AclRule> owned) {
+        return new ManagedUser(principal, mechanism, passwordHash, owned, quotaKeys, generatedSecret);
+    }
+
+    public ManagedUser withQuotaKeys(SortedSet<String> keys) {
+        return new ManagedUser(principal, mechanism, passwordHash, acls, keys, generatedSecret);
+    }
 }
