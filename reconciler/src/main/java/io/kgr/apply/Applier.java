@@ -48,6 +48,7 @@ public final class Applier {
     private final SecretResolver secrets;
     private final ApplyOptions options;
     private final Consumer<StepResult> progress;
+    private java.util.function.BooleanSupplier stopping = () -> false;
 
     public Applier(Admin admin, InventoryStore inventoryStore, SecretResolver secrets, ApplyOptions options,
                    Consumer<StepResult> progress) {
@@ -56,6 +57,15 @@ public final class Applier {
         this.secrets = secrets;
         this.options = options;
         this.progress = progress;
+    }
+
+    /**
+     * Lets a shutdown end the run early: once {@code stopping} is true, no further batch starts (the one in flight
+     * finishes), the remaining steps are reported as not started, and the inventory still records what was done.
+     */
+    public Applier stopWhen(java.util.function.BooleanSupplier stopping) {
+        this.stopping = stopping;
+        return this;
     }
 
     public ApplyReport apply(Plan plan) {
@@ -79,6 +89,10 @@ public final class Applier {
             }
             if (batch.isEmpty()) continue;
             Change first = batch.get(0).change();
+            if (!(first instanceof UpdateInventory) && stopping.getAsBoolean()) {
+                batch.forEach(s -> results.record(StepResult.notStarted(s.id(), "not started: kgr is shutting down")));
+                continue;
+            }
             if (first instanceof UpdateInventory) {
                 inventoryReady.exceptionally(e -> null).join(); // a failed prepare is retried by save, which reports it
                 batch.forEach(s -> updateInventory(s, plan, results, users.freshHashes));

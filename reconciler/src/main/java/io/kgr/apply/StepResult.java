@@ -21,6 +21,11 @@ public record StepResult(String stepId, Outcome outcome, String message, Duratio
         return new StepResult(id, Outcome.FAILED, reason, took);
     }
 
+    /** Not started because kgr is stopping; the next run plans it again. */
+    public static StepResult notStarted(String id, String why) {
+        return new StepResult(id, Outcome.SKIPPED, why, Duration.ZERO);
+    }
+
     public static StepResult skipped(String id, String because) {
         return new StepResult(id, Outcome.SKIPPED, "skipped because step " + because + " did not succeed", Duration.ZERO);
     }

@@ -3,10 +3,11 @@ package io.kgr.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code kgr validate|plan|apply}: the command-line entry point. */
+/** {@code kgr validate|plan|apply|serve}: the command-line entry point. */
 @Command(name = "kgr", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Kafka GitOps Reconciler: keeps Kafka clusters equal to a Git repository.",
-        subcommands = {ValidateCommand.class, PlanCommand.class, ApplyCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ValidateCommand.class, PlanCommand.class, ApplyCommand.class, ServeCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

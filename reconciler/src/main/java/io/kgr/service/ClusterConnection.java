@@ -1,0 +1,108 @@
+package io.kgr.service;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Optional;
+import java.util.Properties;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kgr.Target;
+import io.kgr.desired.KubernetesSecrets;
+import io.kgr.desired.SecretResolver;
+import io.kgr.observe.AdminKafkaState;
+import io.kgr.status.KafkaInventoryStore;
+
+/**
+ * A cluster's long-lived clients: one Admin client (it reconnects by itself) and, when the cluster is on Kubernetes,
+ * one Kubernetes client. Shared by every source that targets the cluster.
+ */
+final class ClusterConnection implements AutoCloseable {
+    private final ServiceConfig.Cluster cluster;
+    private final Properties props;
+    private final Admin admin;
+    private final Optional<KubernetesClient> kubernetes;
+
+    ClusterConnection(ServiceConfig.Cluster cluster) {
+        this.cluster = cluster;
+        this.props = clientProperties(cluster);
+        Properties adminProps = new Properties();
+        adminProps.putAll(props);
+        long timeout = cluster.timeout().toMillis();
+        adminProps.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(timeout));
+        adminProps.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.min(timeout, 30_000)));
+        this.admin = Admin.create(adminProps);
+        this.kubernetes = switch (cluster.kubernetes()) {
+            case NONE -> Optional.empty();
+            case IN_CLUSTER -> Optional.of(client(Config.autoConfigure(null)));
+            case KUBECONFIG -> Optional.of(client(kubeconfig(cluster)));
+        };
+    }
+
+    private static KubernetesClient client(Config config) {
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    private static Config kubeconfig(ServiceConfig.Cluster cluster) {
+        if (cluster.kubeconfig().isEmpty()) return Config.autoConfigure(cluster.context().orElse(null));
+        try {
+            return Config.fromKubeconfig(cluster.context().orElse(null), Files.readString(cluster.kubeconfig().get()),
+                    cluster.kubeconfig().get().toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cluster " + cluster.name() + ": cannot read kubeconfig " + cluster.kubeconfig().get(), e);
+        }
+    }
+
+    /** The properties file first, then the bootstrap override. Values are never logged: they may hold passwords. */
+    private static Properties clientProperties(ServiceConfig.Cluster cluster) {
+        Properties p = new Properties();
+        if (cluster.kafkaPropertiesFile().isPresent()) {
+            try (Reader r = Files.newBufferedReader(cluster.kafkaPropertiesFile().get())) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cluster " + cluster.name() + ": cannot read kafka.propertiesFile "
+                        + cluster.kafkaPropertiesFile().get(), e);
+            }
+        }
+        cluster.bootstrapServers().ifPresent(b -> p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, b));
+        if (!p.containsKey(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
+            throw new IllegalArgumentException("cluster " + cluster.name() + ": no bootstrap.servers");
+        }
+        p.putIfAbsent(CommonClientConfigs.CLIENT_ID_CONFIG, "kgr-serve");
+        return p;
+    }
+
+    ServiceConfig.Cluster config() {
+        return cluster;
+    }
+
+    Admin admin() {
+        return admin;
+    }
+
+    Target target() {
+        return new Target(Optional.of(cluster.name()), props.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG),
+                new AdminKafkaState(admin, cluster.timeout()), new KafkaInventoryStore(admin, props, cluster.timeout()));
+    }
+
+    /** Secrets from the namespace on Kubernetes (and generated there); else from a mounted folder or the environment. */
+    SecretResolver secrets() {
+        if (kubernetes.isPresent() && cluster.namespace().isPresent()) {
+            return SecretResolver.kubernetes(new KubernetesSecrets(kubernetes.get(), cluster.namespace().get()));
+        }
+        return new SecretResolver(cluster.secretsDir(), System.getenv());
+    }
+
+    @Override
+    public void close() {
+        admin.close(java.time.Duration.ofSeconds(5));
+        kubernetes.ifPresent(KubernetesClient::close);
+    }
+}

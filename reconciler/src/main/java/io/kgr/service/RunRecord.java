@@ -1,0 +1,39 @@
+package io.kgr.service;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.kgr.RunStatus;
+
+/**
+ * One reconcile of one source, as the status API and the log report it.
+ *
+ * @param trigger     what started it: schedule, webhook, retry or startup
+ * @param commit      the commit that was read (empty when the source could not be read)
+ * @param steps       planned steps by action kind (create-topic, alter-topic-config, …)
+ * @param drift       the cluster differed from a commit kgr had already applied (someone changed it behind kgr's back);
+ *                    in plan mode: the cluster differs from Git
+ * @param applied     step outcomes by name (ok, failed, skipped); empty when nothing was applied
+ * @param diagnostics formatted validation errors and warnings ({@code file:line:col  field  message})
+ */
+public record RunRecord(String source, String trigger, Instant startedAt, Duration took, RunStatus status, String message,
+                        Optional<String> commit, Map<String, Long> steps, boolean drift, Map<String, Long> applied,
+                        List<String> refusals, int unmanaged, List<String> diagnostics) {
+    public RunRecord {
+        steps = Map.copyOf(steps);
+        applied = Map.copyOf(applied);
+        refusals = List.copyOf(refusals);
+        diagnostics = List.copyOf(diagnostics);
+    }
+
+    public boolean succeeded() {
+        return status == RunStatus.SUCCEEDED;
+    }
+
+    public long changes() {
+        return steps.values().stream().mapToLong(Long::longValue).sum();
+    }
+}

@@ -1,0 +1,196 @@
+package io.kgr.service;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.kgr.PlanRun;
+import io.kgr.Reconciler;
+import io.kgr.RunStatus;
+import io.kgr.apply.ApplyOptions;
+import io.kgr.apply.ApplyReport;
+import io.kgr.apply.Applier;
+import io.kgr.apply.StepResult;
+import io.kgr.desired.SecretResolver;
+import io.kgr.manifest.Diagnostic;
+import io.kgr.plan.Plan;
+import io.kgr.plan.Policy;
+import io.kgr.plan.Step;
+import io.kgr.source.GitSource;
+import io.kgr.source.SourceSpec;
+
+/**
+ * One source's run: fetch → validate → observe → plan → (mode apply) apply → record. A run that stops before the plan
+ * applies nothing, so a bad commit leaves the cluster as the last good one made it.
+ */
+final class SourceRunner {
+    private static final Logger log = LoggerFactory.getLogger(SourceRunner.class);
+
+    private final ServiceConfig.Source source;
+    private final ClusterConnection cluster;
+    private final Path cacheDir;
+    private final SourceState state;
+    private final ServiceMetrics metrics;
+    private final Clock clock;
+
+    SourceRunner(ServiceConfig.Source source, ClusterConnection cluster, Path cacheDir, SourceState state,
+                 ServiceMetrics metrics, Clock clock) {
+        this.source = source;
+        this.cluster = cluster;
+        this.cacheDir = cacheDir;
+        this.state = state;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    ServiceConfig.Source source() {
+        return source;
+    }
+
+    SourceState state() {
+        return state;
+    }
+
+    RunRecord run(String trigger, BooleanSupplier stopping) {
+        Instant started = clock.instant();
+        long start = System.nanoTime();
+        RunRecord record;
+        Optional<Plan> plan = Optional.empty();
+        try {
+            SecretResolver secrets = cluster.secrets();
+            PlanRun planned = new Reconciler(clock, secrets).plan(spec(), source.name(), cluster.target(), policy());
+            plan = planned.plan();
+            record = plan.isEmpty() || planned.status() != RunStatus.SUCCEEDED
+                    ? stopped(trigger, started, start, planned)
+                    : applyOrReport(trigger, started, start, planned, secrets, stopping);
+        } catch (IOException | RuntimeException e) {
+            // a configuration problem that only shows at run time (unreadable token file, unreachable Kubernetes)
+            record = new RunRecord(source.name(), trigger, started, since(start), RunStatus.SOURCE_FAILED,
+                    GitSource.redact(String.valueOf(e.getMessage())), Optional.empty(), Map.of(), false, Map.of(),
+                    List.of(), 0, List.of());
+        }
+        state.record(record, plan);
+        metrics.recorded(record);
+        logOutcome(record);
+        return record;
+    }
+
+    private RunRecord stopped(String trigger, Instant started, long start, PlanRun planned) {
+        Optional<Plan> plan = planned.plan();
+        return new RunRecord(source.name(), trigger, started, since(start), planned.status(),
+                plan.map(p -> p.refusals().size() + " refused change(s); nothing was applied").orElse(planned.message()),
+                planned.snapshot().map(s -> s.revision()), plan.map(SourceRunner::stepsByKind).orElse(Map.of()),
+                plan.map(p -> drifted(p)).orElse(false), Map.of(),
+                plan.map(p -> p.refusals().stream().map(r -> r.kind() + " " + r.subject() + ": " + r.reason()).toList())
+                        .orElse(List.of()),
+                plan.map(p -> p.unmanaged().size()).orElse(0),
+                planned.diagnostics().stream().map(Diagnostic::format).toList());
+    }
+
+    private RunRecord applyOrReport(String trigger, Instant started, long start, PlanRun planned, SecretResolver secrets,
+                                    BooleanSupplier stopping) {
+        Plan plan = planned.plan().get();
+        String commit = plan.header().commit();
+        boolean drift = drifted(plan);
+        List<String> diagnostics = planned.diagnostics().stream().map(Diagnostic::format).toList();
+        if (!plan.hasChanges()) {
+            state.converged(commit);
+            return new RunRecord(source.name(), trigger, started, since(start), RunStatus.SUCCEEDED, "no changes",
+                    Optional.of(commit), Map.of(), false, Map.of(), List.of(), plan.unmanaged().size(), diagnostics);
+        }
+        if (source.mode() == ServiceConfig.Mode.PLAN) {
+            return new RunRecord(source.name(), trigger, started, since(start), RunStatus.SUCCEEDED,
+                    plan.steps().size() + " change(s) planned; mode plan applies nothing", Optional.of(commit),
+                    stepsByKind(plan), true, Map.of(), List.of(), plan.unmanaged().size(), diagnostics);
+        }
+        if (drift) {
+            log.info("source {}: the cluster drifted from commit {} (changed outside kgr); correcting {} step(s)",
+                    source.name(), abbreviate(commit), plan.steps().size());
+        }
+        ApplyOptions options = new ApplyOptions(cluster.config().timeout(), Duration.ofMinutes(10),
+                ApplyOptions.defaults().maxRecordsPerRequest());
+        ApplyReport report = new Applier(cluster.admin(), cluster.target().inventory(), secrets, options, this::logStep)
+                .stopWhen(stopping).apply(plan);
+        Map<String, Long> outcomes = report.results().stream().collect(Collectors.groupingBy(
+                r -> r.outcome().name().toLowerCase(java.util.Locale.ROOT), TreeMap::new, Collectors.counting()));
+        if (report.succeeded()) state.converged(commit);
+        String message = report.succeeded() ? "applied " + plan.steps().size() + " step(s)"
+                : report.count(StepResult.Outcome.FAILED) + " step(s) failed, " + report.count(StepResult.Outcome.SKIPPED)
+                    + " not applied: " + report.results().stream().filter(r -> r.outcome() != StepResult.Outcome.OK)
+                        .findFirst().map(r -> r.stepId() + ": " + r.message()).orElse("");
+        return new RunRecord(source.name(), trigger, started, since(start),
+                report.succeeded() ? RunStatus.SUCCEEDED : RunStatus.APPLY_FAILED, message, Optional.of(commit),
+                stepsByKind(plan), drift, outcomes, List.of(), plan.unmanaged().size(), diagnostics);
+    }
+
+    /**
+     * Changes to a commit kgr had already made the cluster equal to can only come from someone changing the cluster.
+     * In plan mode nothing is applied, so any difference from Git is reported as drift.
+     */
+    private boolean drifted(Plan plan) {
+        if (!plan.hasChanges()) return false;
+        if (source.mode() == ServiceConfig.Mode.PLAN) return true;
+        return state.lastAppliedCommit().map(c -> c.equals(plan.header().commit())).orElse(false);
+    }
+
+    private void logStep(StepResult r) {
+        if (r.outcome() == StepResult.Outcome.OK) {
+            log.info("source {}: {} ok ({} ms)", source.name(), r.stepId(), r.took().toMillis());
+        } else {
+            log.warn("source {}: {} {}: {}", source.name(), r.stepId(), r.outcome().name().toLowerCase(java.util.Locale.ROOT),
+                    r.message());
+        }
+    }
+
+    private void logOutcome(RunRecord r) {
+        var event = (r.succeeded() ? log.atInfo() : log.atWarn())
+                .addKeyValue("source", r.source()).addKeyValue("trigger", r.trigger())
+                .addKeyValue("result", r.status().reason()).addKeyValue("commit", r.commit().orElse(""))
+                .addKeyValue("changes", r.changes()).addKeyValue("drift", r.drift())
+                .addKeyValue("durationMs", r.took().toMillis());
+        event.log("run of source {} ({}) at {}: {} — {}", r.source(), r.trigger(), r.commit().map(SourceRunner::abbreviate)
+                .orElse("no commit"), r.status().reason(), r.message());
+        for (String d : r.diagnostics()) log.warn("source {}: {}", r.source(), d);
+    }
+
+    private SourceSpec spec() throws IOException {
+        Optional<SourceSpec.Secret> token = Optional.empty();
+        if (source.tokenFile().isPresent()) {
+            token = Optional.of(new SourceSpec.Secret(Files.readString(source.tokenFile().get(), StandardCharsets.UTF_8).trim()));
+        }
+        return new SourceSpec(source.url(), source.ref(), source.path(), cacheDir, token);
+    }
+
+    private Policy policy() {
+        List<Pattern> protect = new java.util.ArrayList<>(Policy.DEFAULT_PROTECTED);
+        source.protect().forEach(p -> protect.add(Pattern.compile(p)));
+        return new Policy(source.prune(), protect);
+    }
+
+    static Map<String, Long> stepsByKind(Plan plan) {
+        return plan.steps().stream().map(Step::change).filter(c -> !(c instanceof io.kgr.plan.Change.UpdateInventory))
+                .collect(Collectors.groupingBy(io.kgr.plan.Change::kind, TreeMap::new, Collectors.counting()));
+    }
+
+    private static Duration since(long start) {
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    private static String abbreviate(String commit) {
+        return commit.length() > 12 ? commit.substring(0, 12) : commit;
+    }
+}
