@@ -116,15 +116,17 @@ final class HttpApi implements AutoCloseable {
         }
         int limit = service.config().server().maxWebhookBytes();
         String length = x.getRequestHeaders().getFirst("Content-Length");
-        if (length != null && parseLong(length) > limit) {
-            send(x, 413, "text/plain", "body larger than " + limit + " bytes\n");
-            return;
-        }
         byte[] body;
         try (InputStream in = x.getRequestBody()) {
-            body = in.readNBytes(limit + 1);
-        }
-        if (body.length > limit) {
+            body = length != null && parseLong(length) > limit ? new byte[limit + 1] : in.readNBytes(limit + 1);
+            if (body.length > limit) {
+                // read (a bounded amount of) the rest, so that the sender gets the answer rather than a reset connection
+                long rest = length == null ? 16L * limit : Math.max(0, parseLong(length) - body.length);
+                in.skipNBytes(Math.min(rest, 16L * limit));
+                send(x, 413, "text/plain", "body larger than " + limit + " bytes\n");
+                return;
+            }
+        } catch (java.io.EOFException e) {
             send(x, 413, "text/plain", "body larger than " + limit + " bytes\n");
             return;
         }

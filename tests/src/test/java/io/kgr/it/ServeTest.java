@@ -1,0 +1,278 @@
+package io.kgr.it;
+
+import static io.kgr.it.Manifests.topic;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.kgr.service.Service;
+import io.kgr.service.ServiceConfig;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code kgr serve} end to end: a real single-broker KRaft cluster shared by the class, a real bare Git repository per
+ * test, the service in this JVM, and everything observed over its HTTP API, as an operator would.
+ */
+class ServeTest {
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final String HOOK_SECRET = "hook-secret-value";
+    static final String NEVER = "0 0 0 1 1 ? 2099";
+    static EmbeddedKafka kafka;
+    static Admin admin;
+
+    final HttpClient http = HttpClient.newHttpClient();
+    @TempDir Path tmp;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        kafka = EmbeddedKafka.start(1);
+        admin = kafka.admin();
+    }
+
+    @AfterAll
+    static void stopKafka() throws Exception {
+        admin.close();
+        kafka.close();
+    }
+
+    /** A service watching {@code repo} for cluster "c1"; {@code extra} is added to the source's entry. */
+    Service serve(GitRepo repo, String source, String schedule, String extra) throws Exception {
+        Files.writeString(tmp.resolve("hook-secret"), HOOK_SECRET + "\n");
+        String yaml = """
+                server: {port: 0, bindAddress: 127.0.0.1}
+                cacheDir: cache
+                leaderElection: {enabled: false}
+                clusters:
+                  - name: c1
+                    kafka: {bootstrapServers: "%s", timeoutSeconds: 20}
+                sources:
+                  - name: %s
+                    url: %s
+                    ref: main
+                    cluster: c1
+                    schedule: "%s"
+                    webhook: {secretFile: hook-secret}
+                %s""".formatted(kafka.bootstrapServers(), source, repo.url(), schedule, extra.indent(4));
+        Files.writeString(tmp.resolve("kgr.yaml"), yaml);
+        ServiceConfig.Result config = ServiceConfig.load(tmp.resolve("kgr.yaml"));
+        assertThat(config.diagnostics()).isEmpty();
+        return Service.start(config.config().orElseThrow(), Service.Options.defaults());
+    }
+
+    HttpResponse<String> get(Service s, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> hook(Service s, String source, String body, Map<String, String> headers) throws Exception {
+        var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/hooks/git/" + source))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
+        headers.forEach(b::header);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String sign(String secret, String body) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    JsonNode status(Service s, String source) throws Exception {
+        for (JsonNode n : JSON.readTree(get(s, "/api/v1/status").body()).path("sources")) {
+            if (n.path("name").asString().equals(source)) return n;
+        }
+        throw new AssertionError("no source " + source + " in status");
+    }
+
+    List<JsonNode> runs(Service s, String source) throws Exception {
+        List<JsonNode> out = new java.util.ArrayList<>();
+        JSON.readTree(get(s, "/api/v1/runs?source=" + source).body()).forEach(out::add);
+        return out;
+    }
+
+    static Set<String> topics() throws Exception {
+        return admin.listTopics().names().get();
+    }
+
+    static double metric(String scrape, String name, String source) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{[^}]*source=\"" + Pattern.quote(source)
+                + "\"[^}]*} ([0-9.eE+-]+)$").matcher(scrape);
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    }
+
+    @Test
+    void aSignedPushAppliesAtOnceAndUnsignedOrForgedOnesTriggerNothing() throws Exception {
+        GitRepo repo = GitRepo.create(tmp.resolve("git"));
+        repo.write("topics/a.yaml", topic("hook-a", "c1", 1)).commitAndPush("a");
+        try (Service s = serve(repo, "hooks", NEVER, "")) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> topics().contains("hook-a"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> get(s, "/readyz").statusCode() == 200);
+            await().until(() -> runs(s, "hooks").size() == 1);
+            assertThat(runs(s, "hooks").get(0).path("trigger").asString()).isEqualTo("startup");
+
+            String commit = repo.write("topics/b.yaml", topic("hook-b", "c1", 2)).commitAndPush("b");
+            String body = "{\"ref\":\"refs/heads/main\",\"after\":\"" + commit + "\"}";
+            assertThat(hook(s, "hooks", body, Map.of()).statusCode()).isEqualTo(401);
+            assertThat(hook(s, "hooks", body, Map.of("X-Hub-Signature-256", sign("wrong", body))).statusCode()).isEqualTo(401);
+            assertThat(hook(s, "hooks", body, Map.of("X-Gitlab-Token", "wrong")).statusCode()).isEqualTo(401);
+            String dev = "{\"ref\":\"refs/heads/dev\"}";
+            assertThat(hook(s, "hooks", dev, Map.of("X-Hub-Signature-256", sign(HOOK_SECRET, dev))).statusCode()).isEqualTo(422);
+            assertThat(hook(s, "nope", body, Map.of("X-Hub-Signature-256", sign(HOOK_SECRET, body))).statusCode()).isEqualTo(404);
+            String huge = "{\"ref\":\"refs/heads/main\",\"pad\":\"" + "x".repeat(1_100_000) + "\"}";
+            assertThat(hook(s, "hooks", huge, Map.of("X-Hub-Signature-256", sign(HOOK_SECRET, huge))).statusCode()).isEqualTo(413);
+            Thread.sleep(1500);
+            assertThat(runs(s, "hooks")).hasSize(1);
+            assertThat(topics()).doesNotContain("hook-b");
+
+            var accepted = hook(s, "hooks", body, Map.of("X-Hub-Signature-256", sign(HOOK_SECRET, body), "X-GitHub-Event", "push"));
+            assertThat(accepted.statusCode()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(20)).until(() -> topics().contains("hook-b"));
+            await().until(() -> runs(s, "hooks").size() == 2);
+            JsonNode run = runs(s, "hooks").get(0);
+            assertThat(run.path("trigger").asString()).isEqualTo("webhook");
+            assertThat(run.path("result").asString()).isEqualTo("Succeeded");
+            assertThat(run.path("commit").asString()).isEqualTo(commit);
+            assertThat(run.path("steps").path("create-topic").asInt()).isEqualTo(1);
+            assertThat(status(s, "hooks").path("lastAppliedCommit").asString()).isEqualTo(commit);
+            JsonNode plan = JSON.readTree(get(s, "/api/v1/plans/latest?source=hooks").body());
+            assertThat(plan.path("header").path("commit").asString()).isEqualTo(commit);
+            assertThat(get(s, "/metrics").body()).contains("kgr_source_info{commit=\"" + commit + "\",source=\"hooks\"} 1");
+        }
+    }
+
+    @Test
+    void driftIsRevertedByTheNextScheduledRun() throws Exception {
+        GitRepo repo = GitRepo.create(tmp.resolve("git"));
+        repo.write("topics/d.yaml", topic("drift-d", "c1", 1, 1, Map.of("retention.ms", 3600000))).commitAndPush("d");
+        try (Service s = serve(repo, "drift", "*/2 * * * * ?", "")) {
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> retention("drift-d").equals(Optional.of("3600000")));
+            await().until(() -> status(s, "drift").path("lastAppliedCommit").isString());
+            assertThat(metric(get(s, "/metrics").body(), "kgr_drift_detected_total", "drift")).isEqualTo(0.0);
+
+            var resource = new ConfigResource(ConfigResource.Type.TOPIC, "drift-d");
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
+                    new ConfigEntry("retention.ms", "60000"), AlterConfigOp.OpType.SET)))).all().get();
+            assertThat(retention("drift-d")).contains("60000");
+
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> retention("drift-d").equals(Optional.of("3600000")));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> metric(get(s, "/metrics").body(), "kgr_drift_detected_total", "drift") >= 1.0);
+            String metrics = get(s, "/metrics").body();
+            assertThat(metrics).contains("kgr_reconcile_duration_seconds_bucket").contains("jvm_memory_used_bytes");
+            assertThat(metric(metrics, "kgr_reconcile_total", "drift")).isGreaterThanOrEqualTo(2.0);
+            assertThat(metric(metrics, "kgr_last_success_timestamp_seconds", "drift")).isGreaterThan(1.7e9);
+            assertThat(runs(s, "drift")).anySatisfy(r -> {
+                assertThat(r.path("drift").asBoolean()).isTrue();
+                assertThat(r.path("trigger").asString()).isEqualTo("schedule");
+                assertThat(r.path("steps").path("alter-topic-config").asInt()).isEqualTo(1);
+            });
+        }
+    }
+
+    static Optional<String> retention(String topic) throws Exception {
+        var resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        ConfigEntry e = admin.describeConfigs(List.of(resource)).all().get().get(resource).get("retention.ms");
+        return e == null || e.source() != ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG ? Optional.empty() : Optional.of(e.value());
+    }
+
+    @Test
+    void anInvalidCommitIsNotAppliedAndTheLastGoodStateStays() throws Exception {
+        GitRepo repo = GitRepo.create(tmp.resolve("git"));
+        String good = repo.write("topics/a.yaml", topic("bad-a", "c1", 1)).commitAndPush("good");
+        try (Service s = serve(repo, "bad", NEVER, "prune: true")) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> topics().contains("bad-a"));
+            await().until(() -> good.equals(status(s, "bad").path("lastAppliedCommit").asString()));
+
+            // one commit: a new topic, bad-a removed (prune would delete it), and a broken file
+            repo.delete("topics/a.yaml").write("topics/c.yaml", topic("bad-c", "c1", 1))
+                    .write("topics/broken.yaml", "apiVersion: kafka.strimzi.io/v1beta2\nkind: KafkaTopic\nmetadata:\n"
+                            + "  name: bad-broken\nspec:\n  partitions: -3\n");
+            String bad = repo.commitAndPush("bad");
+            String body = "{\"ref\":\"refs/heads/main\"}";
+            assertThat(hook(s, "bad", body, Map.of("X-Signature", sign(HOOK_SECRET, body))).statusCode()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(20)).until(() -> runs(s, "bad").size() == 2);
+
+            JsonNode st = status(s, "bad");
+            assertThat(st.path("lastRun").path("result").asString()).isEqualTo("ValidationFailed");
+            assertThat(st.path("lastAttemptedCommit").asString()).isEqualTo(bad);
+            assertThat(st.path("lastAppliedCommit").asString()).isEqualTo(good);
+            assertThat(st.path("lastRun").path("diagnostics").toString()).contains("topics/broken.yaml:6:").contains("partitions");
+            assertThat(topics()).contains("bad-a").doesNotContain("bad-c");
+            assertThat(get(s, "/metrics").body()).contains("kgr_reconcile_total{result=\"ValidationFailed\",source=\"bad\"} 1");
+        }
+    }
+
+    @Test
+    void planModeReportsDriftAndChangesNothing() throws Exception {
+        GitRepo repo = GitRepo.create(tmp.resolve("git"));
+        repo.write("topics/p.yaml", topic("plan-only", "c1", 3)).commitAndPush("p");
+        try (Service s = serve(repo, "planner", NEVER, "mode: plan")) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> runs(s, "planner").size() == 1);
+            JsonNode run = runs(s, "planner").get(0);
+            assertThat(run.path("result").asString()).isEqualTo("Succeeded");
+            assertThat(run.path("drift").asBoolean()).isTrue();
+            assertThat(run.path("steps").path("create-topic").asInt()).isEqualTo(1);
+            assertThat(run.path("applied").size()).isZero();
+            assertThat(get(s, "/api/v1/plans/latest?source=planner").body()).contains("plan-only");
+            assertThat(metric(get(s, "/metrics").body(), "kgr_drift_detected_total", "planner")).isEqualTo(1.0);
+            assertThat(get(s, "/metrics").body()).contains("kgr_plan_steps{action=\"create-topic\",source=\"planner\"} 1");
+            assertThat(topics()).doesNotContain("plan-only");
+        }
+    }
+
+    @Test
+    void anUnreachableGitServerIsReportedAndRetried() throws Exception {
+        String url = "http://127.0.0.1:1/nothing-listens-here.git";
+        try (Service s = serveUrl(url)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> runs(s, "gone").size() >= 2);
+            List<JsonNode> runs = runs(s, "gone");
+            assertThat(runs).allSatisfy(r -> assertThat(r.path("result").asString()).isEqualTo("SourceFailed"));
+            assertThat(runs.get(0).path("trigger").asString()).isEqualTo("retry");
+            assertThat(runs.get(0).path("message").asString()).contains("127.0.0.1:1");
+            assertThat(get(s, "/readyz").statusCode()).isEqualTo(503);
+            assertThat(get(s, "/healthz").statusCode()).isEqualTo(200);
+        }
+    }
+
+    Service serveUrl(String url) throws Exception {
+        String yaml = """
+                server: {port: 0, bindAddress: 127.0.0.1}
+                cacheDir: cache2
+                leaderElection: {enabled: false}
+                clusters:
+                  - name: c1
+                    kafka: {bootstrapServers: "%s"}
+                sources:
+                  - {name: gone, url: "%s", cluster: c1, schedule: "%s"}
+                """.formatted(kafka.bootstrapServers(), url, NEVER);
+        Files.writeString(tmp.resolve("kgr2.yaml"), yaml);
+        return Service.start(ServiceConfig.load(tmp.resolve("kgr2.yaml")).config().orElseThrow(), Service.Options.defaults());
+    }
+}
