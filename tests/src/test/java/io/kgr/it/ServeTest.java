@@ -275,4 +275,61 @@ class ServeTest {
         Files.writeString(tmp.resolve("kgr2.yaml"), yaml);
         return Service.start(ServiceConfig.load(tmp.resolve("kgr2.yaml")).config().orElseThrow(), Service.Options.defaults());
     }
+
+    @Test
+    void withLeaderElectionOnlyTheLeaseHolderReconciles() throws Exception {
+        var mock = new io.fabric8.kubernetes.client.server.mock.KubernetesMockServer(new io.fabric8.mockwebserver.Context(),
+                new io.fabric8.mockwebserver.MockWebServer(), new java.util.HashMap<>(),
+                new io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher(), false);
+        mock.init();
+        GitRepo repo = GitRepo.create(tmp.resolve("git"));
+        repo.write("topics/l.yaml", topic("leader-l", "c1", 1)).commitAndPush("l");
+        Path kubeconfig = tmp.resolve("kubeconfig");
+        Files.writeString(kubeconfig, "apiVersion: v1\nkind: Config\nclusters:\n- name: mock\n  cluster:\n    server: "
+                + mock.url("/").replaceAll("/$", "") + "\ncontexts:\n- name: mock\n  context: {cluster: mock, user: mock}\n"
+                + "current-context: mock\nusers:\n- name: mock\n  user: {token: test}\n");
+        Files.writeString(tmp.resolve("hook-secret"), HOOK_SECRET);
+        Files.writeString(tmp.resolve("kgr.yaml"), """
+                server: {port: 0, bindAddress: 127.0.0.1}
+                cacheDir: cache
+                leaderElection: {enabled: true, namespace: kgr, leaseName: kgr-test, leaseDurationSeconds: 4,
+                                 renewDeadlineSeconds: 3, retryPeriodSeconds: 1}
+                clusters:
+                  - {name: c1, kafka: {bootstrapServers: "%s"}}
+                sources:
+                  - {name: ha, url: "%s", ref: main, cluster: c1, schedule: "%s", webhook: {secretFile: hook-secret}}
+                """.formatted(kafka.bootstrapServers(), repo.url(), NEVER));
+        ServiceConfig config = ServiceConfig.load(tmp.resolve("kgr.yaml")).config().orElseThrow();
+        Service a = Service.start(config, new Service.Options(Optional.of(true), Optional.of(kubeconfig), Optional.of("replica-a"), Optional.empty()));
+        Service b = Service.start(config, new Service.Options(Optional.of(true), Optional.of(kubeconfig), Optional.of("replica-b"), Optional.empty()));
+        try (var kube = mock.createClient()) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> a.isLeader() || b.isLeader());
+            Service leader = a.isLeader() ? a : b;
+            Service follower = leader == a ? b : a;
+            String leaderName = leader == a ? "replica-a" : "replica-b";
+            await().atMost(Duration.ofSeconds(30)).until(() -> topics().contains("leader-l"));
+            Thread.sleep(1500); // several renewals: the follower must still stand by
+            assertThat(follower.isLeader()).isFalse();
+            assertThat(runs(leader, "ha")).isNotEmpty();
+            assertThat(runs(follower, "ha")).isEmpty();
+            assertThat(kube.leases().inNamespace("kgr").withName("kgr-test").get().getSpec().getHolderIdentity()).isEqualTo(leaderName);
+            assertThat(get(follower, "/healthz").statusCode()).isEqualTo(200);
+            assertThat(get(follower, "/readyz").statusCode()).isEqualTo(200);
+            assertThat(get(follower, "/metrics").body()).contains("jvm_threads_live_threads");
+            String body = "{\"ref\":\"refs/heads/main\"}";
+            assertThat(hook(follower, "ha", body, Map.of("X-Hub-Signature-256", sign(HOOK_SECRET, body))).statusCode()).isEqualTo(503);
+            assertThat(status(follower, "ha").path("nextRun").isNull()).isTrue();
+
+            // the leader goes away: the other replica takes the lease and reconciles what was pushed meanwhile
+            repo.write("topics/m.yaml", topic("leader-m", "c1", 1)).commitAndPush("m");
+            leader.close();
+            await().atMost(Duration.ofSeconds(20)).until(follower::isLeader);
+            await().atMost(Duration.ofSeconds(30)).until(() -> topics().contains("leader-m"));
+            assertThat(runs(follower, "ha")).isNotEmpty();
+        } finally {
+            a.close();
+            b.close();
+            mock.destroy();
+        }
+    }
 }
