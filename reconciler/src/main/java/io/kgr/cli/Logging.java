@@ -35,6 +35,8 @@ final class Logging {
             json.setWithNanoseconds(false);
             json.setWithContext(false);
             json.setWithArguments(false);
+            json.setWithMessage(false);
+            json.setWithFormattedMessage(true);
             encoder = json;
         } else {
             PatternLayoutEncoder pattern = new PatternLayoutEncoder();

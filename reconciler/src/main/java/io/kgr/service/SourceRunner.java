@@ -70,6 +70,7 @@ final class SourceRunner {
         long start = System.nanoTime();
         RunRecord record;
         Optional<Plan> plan = Optional.empty();
+        log.info("source {}: run started ({})", source.name(), trigger);
         try {
             SecretResolver secrets = cluster.secrets();
             PlanRun planned = new Reconciler(clock, secrets).plan(spec(), source.name(), cluster.target(), policy());

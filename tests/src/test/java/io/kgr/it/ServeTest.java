@@ -332,4 +332,55 @@ class ServeTest {
             mock.destroy();
         }
     }
+
+    @Test
+    void sigtermDuringARunLetsItFinishItsStepAndExitsZero() throws Exception {
+        GitRepo repo = GitRepo.create(tmp.resolve("git"));
+        for (int i = 0; i < 300; i++) repo.write("topics/t" + i + ".yaml", topic("term-" + i, "c1", 2));
+        repo.commitAndPush("many");
+        Files.writeString(tmp.resolve("kgr.yaml"), """
+                server: {port: 0, bindAddress: 127.0.0.1}
+                cacheDir: cache
+                leaderElection: {enabled: false}
+                clusters:
+                  - {name: c1, kafka: {bootstrapServers: "%s"}}
+                sources:
+                  - {name: term, url: "%s", ref: main, cluster: c1, schedule: "%s"}
+                """.formatted(kafka.bootstrapServers(), repo.url(), NEVER));
+        Process p = new ProcessBuilder("java", "-jar", System.getProperty("kgr.jar"), "serve", "--config",
+                tmp.resolve("kgr.yaml").toString(), "--log-format", "json", "--shutdown-grace", "60")
+                .redirectErrorStream(true).start();
+        List<String> lines = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Thread reader = new Thread(() -> new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                StandardCharsets.UTF_8)).lines().forEach(lines::add));
+        reader.start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> lines.stream().anyMatch(l -> l.contains("run started")));
+            p.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its output)
+            assertThat(p.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            reader.join(5000);
+            String out = String.join("\n", lines);
+            assertThat(p.exitValue()).as(out).isZero();
+            assertThat(out).contains("stopping").contains("kgr serve: stopped");
+            // the run in progress ended with a recorded outcome instead of being killed half-way
+            assertThat(out).contains("run of source term (startup)");
+            // --log-format json: every log line is one JSON object
+            List<String> logLines = lines.stream().filter(l -> l.startsWith("{")).toList();
+            assertThat(logLines).isNotEmpty();
+            for (String l : logLines) assertThat(JSON.readTree(l).path("formattedMessage").isString()).as(l).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        // whatever the run got to, the next plan starts from there: all or nothing of the topics, no failure
+        var plan = new java.io.StringWriter();
+        int code = io.kgr.cli.Main.run(new java.io.PrintWriter(plan), new java.io.PrintWriter(new java.io.StringWriter()),
+                "plan", "--repo", repo.url(), "--ref", "main", "--source-name", "term", "--bootstrap-server",
+                kafka.bootstrapServers(), "--cache-dir", tmp.resolve("cache-cli").toString(), "-o", "json");
+        assertThat(code).isZero();
+        long missing = 300 - topics().stream().filter(t -> t.startsWith("term-")).count();
+        List<String> kinds = new java.util.ArrayList<>();
+        JSON.readTree(plan.toString()).path("steps").forEach(st -> kinds.add(st.path("kind").asString()));
+        assertThat(kinds.stream().filter(k -> k.equals("create-topic")).count()).isEqualTo(missing);
+        assertThat(kinds).allMatch(k -> k.equals("create-topic") || k.equals("update-inventory"));
+    }
 }
