@@ -1,0 +1,140 @@
+package io.kgr.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import io.kgr.service.ServiceConfig;
+
+/**
+ * deploy/ renders with {@code kubectl kustomize} and holds what running kgr in Kubernetes needs: a valid kgr.yaml whose
+ * credential files are mounted, two replicas with leader election, probes, a locked-down pod, least-privilege RBAC.
+ */
+class DeployManifestsTest {
+    static final Path DEPLOY = Path.of(System.getProperty("kgr.samples")).resolve("../deploy").normalize();
+    static List<Map<String, Object>> objects;
+
+    @BeforeAll
+    static void render() throws Exception {
+        String kubectl = findKubectl();
+        assumeTrue(kubectl != null, "kubectl is not installed here: cannot render deploy/ (.ci/run installs Debian's kubernetes-client)");
+        Process p = new ProcessBuilder(kubectl, "kustomize", DEPLOY.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        objects = new ArrayList<>();
+        for (Object doc : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(out)) {
+            if (doc != null) objects.add(map(doc));
+        }
+    }
+
+    private static String findKubectl() throws IOException, InterruptedException {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Path.of(dir, "kubectl").toFile().canExecute()) return Path.of(dir, "kubectl").toString();
+        }
+        return null;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> list(Object o) {
+        return (List<Object>) o;
+    }
+
+    static Map<String, Object> one(String kind, String namePrefix) {
+        return objects.stream().filter(o -> kind.equals(o.get("kind")))
+                .filter(o -> String.valueOf(map(o.get("metadata")).get("name")).startsWith(namePrefix))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + kind + " " + namePrefix + " in deploy/"));
+    }
+
+    @Test
+    void everyPartIsThere() {
+        assertThat(objects).extracting(o -> o.get("kind")).contains("Namespace", "CustomResourceDefinition",
+                "ServiceAccount", "Role", "RoleBinding", "ClusterRole", "Deployment", "Service", "ConfigMap", "Secret");
+        Map<String, Object> crd = one("CustomResourceDefinition", "podsets.kgr.io");
+        assertThat(map(crd.get("spec")).get("group")).isEqualTo("kgr.io");
+        assertThat(map(map(crd.get("spec")).get("names")).get("plural")).isEqualTo("podsets");
+    }
+
+    @Test
+    void theConfigIsValidAndItsCredentialFilesAreMounted() {
+        Map<String, Object> configMap = one("ConfigMap", "kgr-config");
+        String yaml = String.valueOf(map(configMap.get("data")).get("kgr.yaml"));
+        ServiceConfig.Result parsed = ServiceConfig.parse("deploy/kgr.yaml", yaml, Path.of("/etc/kgr"));
+        assertThat(parsed.diagnostics()).isEmpty();
+        ServiceConfig config = parsed.config().orElseThrow();
+
+        Map<String, Object> pod = map(map(map(one("Deployment", "kgr").get("spec")).get("template")).get("spec"));
+        Map<String, Object> container = map(list(pod.get("containers")).get(0));
+        List<String> mounts = list(container.get("volumeMounts")).stream().map(m -> String.valueOf(map(m).get("mountPath"))).toList();
+        List<Path> files = new ArrayList<>();
+        config.sources().forEach(s -> {
+            s.tokenFile().ifPresent(files::add);
+            s.webhookSecretFile().ifPresent(files::add);
+        });
+        assertThat(files).isNotEmpty().allSatisfy(f -> assertThat(mounts).anyMatch(m -> f.startsWith(m)));
+        assertThat(mounts).contains(config.cacheDir().toString(), "/etc/kgr/kgr.yaml");
+        assertThat(list(container.get("args"))).contains("serve", "/etc/kgr/kgr.yaml");
+        // the ConfigMap the Deployment mounts is the generated one
+        assertThat(list(pod.get("volumes")).stream().map(DeployManifestsTest::map)
+                .filter(v -> v.containsKey("configMap")).map(v -> map(v.get("configMap")).get("name")))
+                .containsExactly(map(configMap.get("metadata")).get("name"));
+    }
+
+    @Test
+    void twoLockedDownReplicasWithProbes() {
+        Map<String, Object> spec = map(one("Deployment", "kgr").get("spec"));
+        assertThat(spec.get("replicas")).isEqualTo(2);
+        Map<String, Object> pod = map(map(spec.get("template")).get("spec"));
+        assertThat(map(pod.get("securityContext")).get("runAsNonRoot")).isEqualTo(true);
+        Map<String, Object> container = map(list(pod.get("containers")).get(0));
+        Map<String, Object> security = map(container.get("securityContext"));
+        assertThat(security.get("readOnlyRootFilesystem")).isEqualTo(true);
+        assertThat(security.get("allowPrivilegeEscalation")).isEqualTo(false);
+        assertThat(map(map(container.get("livenessProbe")).get("httpGet")).get("path")).isEqualTo("/healthz");
+        assertThat(map(map(container.get("readinessProbe")).get("httpGet")).get("path")).isEqualTo("/readyz");
+        assertThat(map(container.get("resources"))).containsKeys("requests", "limits");
+        assertThat(list(pod.get("volumes")).stream().map(DeployManifestsTest::map).filter(v -> v.containsKey("emptyDir"))).hasSizeGreaterThanOrEqualTo(1);
+        // the pod knows its own name and namespace: the Lease holder identity and the leader label use them
+        assertThat(list(container.get("env")).stream().map(e -> map(e).get("name"))).contains("POD_NAME", "POD_NAMESPACE");
+        Map<String, Object> webhook = map(one("Service", "kgr-webhook").get("spec"));
+        assertThat(map(webhook.get("selector"))).containsEntry("kgr.io/leader", "true");
+    }
+
+    @Test
+    void rbacGrantsOnlyNamedVerbsOnNamedResources() {
+        List<Map<String, Object>> roles = objects.stream().filter(o -> o.get("kind").equals("Role") || o.get("kind").equals("ClusterRole")).toList();
+        for (Map<String, Object> role : roles) {
+            for (Object r : list(role.get("rules"))) {
+                Map<String, Object> rule = map(r);
+                assertThat(list(rule.get("verbs"))).doesNotContain("*", "escalate", "bind", "impersonate");
+                assertThat(list(rule.get("resources"))).doesNotContain("*");
+            }
+        }
+        Map<String, Object> leaderRole = one("Role", "kgr-leader-election");
+        assertThat(list(leaderRole.get("rules"))).anySatisfy(r -> {
+            assertThat(list(map(r).get("resources"))).contains("leases");
+            assertThat(list(map(r).get("verbs"))).contains("get", "create", "update");
+        });
+        // cluster rights are granted per namespace, by a RoleBinding, never cluster-wide
+        assertThat(objects).filteredOn(o -> o.get("kind").equals("ClusterRoleBinding"))
+                .allSatisfy(b -> assertThat(map(b.get("roleRef")).get("name")).isNotEqualTo("kgr-cluster-manager"));
+    }
+}
