@@ -34,6 +34,13 @@ final class SourceOptions {
     @Option(names = "--git-token-file", paramLabel = "FILE", description = "File holding an HTTPS token (else env KGR_GIT_TOKEN).")
     Path tokenFile;
 
+    @Option(names = "--ssh-key", paramLabel = "FILE", description = "Private key for ssh:// and user@host:path URLs (needs --known-hosts).")
+    Path sshKey;
+
+    @Option(names = "--known-hosts", paramLabel = "FILE",
+            description = "known_hosts file that must list the Git server's host key; an unknown or changed key fails the fetch.")
+    Path knownHosts;
+
     @Option(names = "--source-name", paramLabel = "NAME",
             description = "Name of this source in the cluster's inventory (default: derived from --repo and --path). Sources with different names never prune each other's topics.")
     String sourceName;
@@ -88,7 +95,11 @@ final class SourceOptions {
         } else if (System.getenv("KGR_GIT_TOKEN") != null && !System.getenv("KGR_GIT_TOKEN").isBlank()) {
             token = Optional.of(new SourceSpec.Secret(System.getenv("KGR_GIT_TOKEN").trim()));
         }
-        return new SourceSpec(location, Optional.ofNullable(ref), path, cache, token);
+        if ((sshKey == null) != (knownHosts == null)) {
+            throw new IllegalArgumentException("--ssh-key and --known-hosts go together: kgr never accepts an unknown host key");
+        }
+        Optional<SourceSpec.SshAuth> ssh = sshKey == null ? Optional.empty() : Optional.of(new SourceSpec.SshAuth(sshKey, knownHosts));
+        return new SourceSpec(location, Optional.ofNullable(ref), path, cache, token, ssh);
     }
 
     Optional<String> cluster() {

@@ -173,7 +173,9 @@ final class SourceRunner {
         if (source.tokenFile().isPresent()) {
             token = Optional.of(new SourceSpec.Secret(Files.readString(source.tokenFile().get(), StandardCharsets.UTF_8).trim()));
         }
-        return new SourceSpec(source.url(), source.ref(), source.path(), cacheDir, token);
+        Optional<SourceSpec.SshAuth> ssh = source.sshKeyFile()
+                .map(key -> new SourceSpec.SshAuth(key, source.knownHostsFile().orElseThrow()));
+        return new SourceSpec(source.url(), source.ref(), source.path(), cacheDir, token, ssh);
     }
 
     private Policy policy() {

@@ -28,6 +28,10 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.SshTransport;
+import org.eclipse.jgit.transport.sshd.JGitKeyCache;
+import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
+import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.PathFilter;
@@ -87,6 +91,7 @@ public final class GitSource {
         CredentialsProvider credentials = spec.token()
                 .map(t -> (CredentialsProvider) new UsernamePasswordCredentialsProvider("x-access-token", t.value()))
                 .orElse(null);
+        SshdSessionFactory sshSessions = spec.ssh().map(ssh -> sshSessions(ssh, spec.cacheDir())).orElse(null);
         try {
             if (!Files.isDirectory(mirror.resolve("objects"))) {
                 Files.createDirectories(mirror);
@@ -94,7 +99,13 @@ public final class GitSource {
             }
             try (Git git = Git.open(mirror.toFile())) {
                 // the remote's HEAD is fetched too, so that "no --ref" means the remote's default branch
-                FetchResult fetched = git.fetch().setRemote(spec.location()).setCredentialsProvider(credentials)
+                var fetch = git.fetch();
+                if (sshSessions != null) {
+                    fetch.setTransportConfigCallback(t -> {
+                        if (t instanceof SshTransport ssh) ssh.setSshSessionFactory(sshSessions);
+                    });
+                }
+                FetchResult fetched = fetch.setRemote(spec.location()).setCredentialsProvider(credentials)
                         .setRemoveDeletedRefs(true)
                         .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"))
                         .call();
@@ -109,10 +120,39 @@ public final class GitSource {
         } catch (GitAPIException | IOException | RuntimeException e) {
             // JGit may put the URL (and with it embedded credentials) in messages: name the source by its redacted form
             throw new SourceException("cannot fetch " + redact(spec.location()) + ": " + rootMessage(e), e);
+        } finally {
+            if (sshSessions != null) sshSessions.close();
         }
         try (Repository repo = openLocal(mirror)) {
             return readCommit(repo, spec, redact(spec.location()));
         }
+    }
+
+    /**
+     * SSH with exactly the given key, and the server's host key checked against the given known_hosts file: an unknown
+     * or changed host key fails the fetch (StrictHostKeyChecking yes); nothing from ~/.ssh is used.
+     */
+    private static SshdSessionFactory sshSessions(SourceSpec.SshAuth ssh, Path cacheDir) {
+        Path key = ssh.privateKey().toAbsolutePath();
+        Path knownHosts = ssh.knownHosts().toAbsolutePath();
+        String text = "Host *\n  StrictHostKeyChecking yes\n  BatchMode yes\n  IdentitiesOnly yes\n"
+                + "  IdentityFile \"" + key + "\"\n  UserKnownHostsFile \"" + knownHosts + "\"\n  GlobalKnownHostsFile none\n";
+        Path config = cacheDir.resolve("ssh_config-" + HexFormat.of().formatHex(sha256().digest(
+                text.getBytes(StandardCharsets.UTF_8))).substring(0, 12));
+        try {
+            Files.createDirectories(cacheDir);
+            Files.writeString(config, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + config, e);
+        }
+        return new SshdSessionFactoryBuilder()
+                .setHomeDirectory(cacheDir.toFile())
+                .setSshDirectory(cacheDir.toFile())
+                .setConfigFile(dir -> config.toFile())
+                .setDefaultKnownHostsFiles(dir -> List.of(knownHosts))
+                .setDefaultIdentities(dir -> List.of(key))
+                .setPreferredAuthentications("publickey")
+                .build(new JGitKeyCache());
     }
 
     private Snapshot readCommit(Repository repo, SourceSpec spec, String locationForHumans) throws SourceException {

@@ -11,8 +11,18 @@ import java.util.Optional;
  * @param path      sub-path inside the repository to read ("" for all)
  * @param cacheDir  where bare mirrors of remote repositories are kept
  * @param token     an HTTPS token, never logged
+ * @param ssh       for ssh URLs: the private key and the known_hosts file the server's key is checked against
  */
-public record SourceSpec(String location, Optional<String> ref, String path, Path cacheDir, Optional<Secret> token) {
+public record SourceSpec(String location, Optional<String> ref, String path, Path cacheDir, Optional<Secret> token,
+                         Optional<SshAuth> ssh) {
+
+    /** SSH authentication: a private key file, and the known_hosts file that must list the server's host key. */
+    public record SshAuth(Path privateKey, Path knownHosts) {
+    }
+
+    public SourceSpec(String location, Optional<String> ref, String path, Path cacheDir, Optional<Secret> token) {
+        this(location, ref, path, cacheDir, token, Optional.empty());
+    }
 
     /** A value that must never be printed; toString hides it. */
     public record Secret(String value) {
