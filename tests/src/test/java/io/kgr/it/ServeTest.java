@@ -164,6 +164,14 @@ class ServeTest {
             JsonNode plan = JSON.readTree(get(s, "/api/v1/plans/latest?source=hooks").body());
             assertThat(plan.path("header").path("commit").asString()).isEqualTo(commit);
             assertThat(get(s, "/metrics").body()).contains("kgr_source_info{commit=\"" + commit + "\",source=\"hooks\"} 1");
+
+            // a burst of pushes is folded: one run at a time, and at most one waiting
+            for (int i = 0; i < 5; i++) {
+                assertThat(hook(s, "hooks", body, Map.of("X-Hub-Signature-256", sign(HOOK_SECRET, body))).statusCode()).isEqualTo(202);
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> runs(s, "hooks").size() >= 3);
+            Thread.sleep(3000);
+            assertThat(runs(s, "hooks").size()).isBetween(3, 4);
         }
     }
 
