@@ -316,6 +316,7 @@ class ServeTest {
             Service follower = leader == a ? b : a;
             String leaderName = leader == a ? "replica-a" : "replica-b";
             await().atMost(Duration.ofSeconds(30)).until(() -> topics().contains("leader-l"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> !runs(leader, "ha").isEmpty());
             Thread.sleep(1500); // several renewals: the follower must still stand by
             assertThat(follower.isLeader()).isFalse();
             assertThat(runs(leader, "ha")).isNotEmpty();
@@ -333,7 +334,9 @@ class ServeTest {
             leader.close();
             await().atMost(Duration.ofSeconds(20)).until(follower::isLeader);
             await().atMost(Duration.ofSeconds(30)).until(() -> topics().contains("leader-m"));
-            assertThat(runs(follower, "ha")).isNotEmpty();
+            // the run is recorded once the apply has also read its changes back
+            await().atMost(Duration.ofSeconds(30)).until(() -> !runs(follower, "ha").isEmpty());
+            assertThat(runs(follower, "ha").get(0).path("trigger").asString()).isEqualTo("startup");
         } finally {
             a.close();
             b.close();
