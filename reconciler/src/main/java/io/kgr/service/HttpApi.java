@@ -118,8 +118,9 @@ final class HttpApi implements AutoCloseable {
         String length = x.getRequestHeaders().getFirst("Content-Length");
         byte[] body;
         try (InputStream in = x.getRequestBody()) {
-            body = length != null && parseLong(length) > limit ? new byte[limit + 1] : in.readNBytes(limit + 1);
-            if (body.length > limit) {
+            boolean declaredTooLarge = length != null && parseLong(length) > limit;
+            body = declaredTooLarge ? new byte[0] : in.readNBytes(limit + 1);
+            if (declaredTooLarge || body.length > limit) {
                 // read (a bounded amount of) the rest, so that the sender gets the answer rather than a reset connection
                 long rest = length == null ? 16L * limit : Math.max(0, parseLong(length) - body.length);
                 in.skipNBytes(Math.min(rest, 16L * limit));
