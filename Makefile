@@ -15,8 +15,8 @@ test:                        ## unit tests and integration tests (real in-proces
 $(TEST_CP): build
 	$(MVN) -pl tests test-compile dependency:build-classpath -Dmdep.outputFile=$(CURDIR)/$(TEST_CP) -Dmdep.includeScope=test
 
-run: build $(TEST_CP)        ## a real 3-broker Kafka in-process, then kgr validate/plan/apply/plan over samples-repo
-	java -Xmx2g -Dkgr.samples=samples-repo -cp "$$(cat $(TEST_CP)):tests/target/test-classes" io.kgr.local.LocalRun $(ARGS)
+run: build $(TEST_CP)        ## kgr demo: kgr serve on an embedded Kafka, Kubernetes API server and Git repo (ARGS=--once)
+	java -Xmx2g -Dkgr.samples=samples-repo -cp "$$(cat $(TEST_CP))" io.kgr.cli.Main demo $(ARGS)
 
 bench: build $(TEST_CP)      ## benchmarks against a real broker; results in bench-results/ (see BENCHMARKS.md)
 	java -Xmx3g -cp "$$(cat $(TEST_CP)):tests/target/test-classes" io.kgr.bench.TopicBench $(TOPICS)

@@ -35,11 +35,21 @@ public final class Service implements AutoCloseable {
      * @param kubeconfig   for the Lease (default: in-cluster, $KUBECONFIG or ~/.kube/config)
      * @param identity     this replica's name in the Lease (default: POD_NAME, else host name and process id)
      * @param port         overrides {@code server.port}
+     * @param listener     follows runs as they happen
      */
     public record Options(Optional<Boolean> leaderElect, Optional<Path> kubeconfig, Optional<String> identity,
-                          Optional<Integer> port) {
+                          Optional<Integer> port, RunListener listener) {
+        public Options(Optional<Boolean> leaderElect, Optional<Path> kubeconfig, Optional<String> identity,
+                       Optional<Integer> port) {
+            this(leaderElect, kubeconfig, identity, port, RunListener.NONE);
+        }
+
         public static Options defaults() {
             return new Options(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        }
+
+        public Options withListener(RunListener listener) {
+            return new Options(leaderElect, kubeconfig, identity, port, listener);
         }
     }
 
@@ -62,7 +72,7 @@ public final class Service implements AutoCloseable {
         for (ServiceConfig.Source s : config.sources()) {
             metrics.register(s.name());
             runners.put(s.name(), new SourceRunner(s, clusters.get(s.cluster()), config.cacheDir(),
-                    new SourceState(config.history()), metrics, Clock.systemUTC()));
+                    new SourceState(config.history()), metrics, Clock.systemUTC(), options.listener()));
         }
         this.leadership = electionWanted(config, options)
                 ? Leadership.elected(identity, kubernetes(options.kubeconfig())) : Leadership.always(identity);

@@ -46,9 +46,12 @@ final class SourceRunner {
     private final SourceState state;
     private final ServiceMetrics metrics;
     private final Clock clock;
+    private final RunListener listener;
+    private volatile String diagnosticsLoggedFor = "";
 
     SourceRunner(ServiceConfig.Source source, ClusterConnection cluster, Path cacheDir, SourceState state,
-                 ServiceMetrics metrics, Clock clock) {
+                 ServiceMetrics metrics, Clock clock, RunListener listener) {
+        this.listener = listener;
         this.source = source;
         this.cluster = cluster;
         this.cacheDir = cacheDir;
@@ -75,6 +78,7 @@ final class SourceRunner {
             SecretResolver secrets = cluster.secrets();
             PlanRun planned = new Reconciler(clock, secrets).plan(spec(), source.name(), cluster.target(), policy());
             plan = planned.plan();
+            plan.ifPresent(p -> listener.planned(source.name(), trigger, p));
             record = plan.isEmpty() || planned.status() != RunStatus.SUCCEEDED
                     ? stopped(trigger, started, start, planned)
                     : applyOrReport(trigger, started, start, planned, secrets, stopping);
@@ -87,6 +91,7 @@ final class SourceRunner {
         state.record(record, plan);
         metrics.recorded(record);
         logOutcome(record);
+        listener.finished(record);
         return record;
     }
 
@@ -149,6 +154,7 @@ final class SourceRunner {
     }
 
     private void logStep(StepResult r) {
+        listener.stepDone(source.name(), r);
         if (r.outcome() == StepResult.Outcome.OK) {
             log.info("source {}: {} ok ({} ms)", source.name(), r.stepId(), r.took().toMillis());
         } else {
@@ -165,7 +171,12 @@ final class SourceRunner {
                 .addKeyValue("durationMs", r.took().toMillis());
         event.log("run of source {} ({}) at {}: {} — {}", r.source(), r.trigger(), r.commit().map(SourceRunner::abbreviate)
                 .orElse("no commit"), r.status().reason(), r.message());
-        for (String d : r.diagnostics()) log.warn("source {}: {}", r.source(), d);
+        // a commit's diagnostics are logged once (the status keeps them); a new commit logs its own
+        String commit = r.commit().orElse("");
+        if (!commit.equals(diagnosticsLoggedFor)) {
+            for (String d : r.diagnostics()) log.warn("source {}: {}", r.source(), d);
+            if (r.commit().isPresent()) diagnosticsLoggedFor = commit;
+        }
     }
 
     private SourceSpec spec() throws IOException {

@@ -1,0 +1,296 @@
+package io.kgr.demo;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.kafka.clients.admin.Admin;
+
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.kgr.apply.StepResult;
+import io.kgr.manifest.ManifestLoader;
+import io.kgr.manifest.SchemaCatalog;
+import io.kgr.plan.Plan;
+import io.kgr.render.TextRenderer;
+import io.kgr.service.RunListener;
+import io.kgr.service.RunRecord;
+import io.kgr.service.Service;
+import io.kgr.service.ServiceConfig;
+import io.kgr.source.GitSource;
+import io.kgr.source.SourceSpec;
+
+/**
+ * {@code kgr demo}: the whole product on one machine. A real Kafka cluster in this process, an in-memory Kubernetes API
+ * server with simulated pods, a bare Git repository made from samples-repo, and {@code kgr serve} reconciling them on
+ * a short schedule and at once on every push. Everything lives under one temporary folder that stopping removes.
+ */
+public final class Demo {
+    static final String NAMESPACE = "kafka";
+    static final String SOURCE = "demo";
+    /** Held so that the level stays set: the mock API server logs every request at INFO through java.util.logging. */
+    private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+    /**
+     * @param repo            a folder to copy into the demo's Git repository (default samples-repo), or a Git URL to watch
+     * @param scheduleSeconds how often the service reconciles without a push
+     */
+    public record Options(int brokers, Optional<String> repo, String cluster, boolean once, int scheduleSeconds,
+                          int port, Path samples) {
+    }
+
+    private final Options options;
+    private final PrintWriter out;
+    private final List<AutoCloseable> running = new ArrayList<>();
+    private Path home;
+
+    private Demo(Options options, PrintWriter out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    /** Runs the demo; returns the exit code (with --once: 0 when the reconcile succeeded, 1 otherwise). */
+    public static int run(Options options, PrintWriter out, PrintWriter err) throws Exception {
+        Demo demo = new Demo(options, out);
+        Thread cleanup = new Thread(demo::stop, "kgr-demo-stop");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            return demo.start();
+        } finally {
+            demo.stop();
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is running already
+            }
+        }
+    }
+
+    private int start() throws Exception {
+        MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+        home = Files.createTempDirectory("kgr-demo-");
+        out.println("kgr demo — the whole product on this machine. Everything below is on 127.0.0.1 and lives in " + home);
+        out.println();
+
+        progress("Kafka", "starting a real KRaft cluster in this process (" + options.brokers() + " broker(s), with an authorizer) …");
+        long t0 = System.nanoTime();
+        DemoKafka kafka = DemoKafka.start(options.brokers());
+        running.add(0, kafka);
+        progress("Kafka", String.format("up in %.1f s at %s — topics, users, ACLs and quotas are applied to it for real",
+                (System.nanoTime() - t0) / 1e9, kafka.bootstrapServers()));
+
+        DemoKubernetes kube = DemoKubernetes.start(NAMESPACE);
+        running.add(0, kube);
+        running.add(0, new PodSimulator(kube.client()).start());
+        Path kubeconfig = kube.writeKubeconfig(home.resolve("kubeconfig"));
+        progress("Kubernetes", "in-memory API server at " + kube.url() + " (fabric8 mock, CRUD) with the PodSet CRD;"
+                + " pods are SIMULATED (they become Ready, nothing runs)");
+
+        String gitUrl;
+        Path secretFile = home.resolve("webhook-secret");
+        Files.writeString(secretFile, randomSecret());
+        Optional<Path> bare = Optional.empty();
+        Path content = options.repo().map(Path::of).filter(Files::isDirectory).orElse(options.samples());
+        if (options.repo().isPresent() && !Files.isDirectory(Path.of(options.repo().get()))) {
+            gitUrl = options.repo().get();
+            progress("Git", "watching " + GitSource.redact(gitUrl) + " (pushes there are seen on the schedule)");
+        } else {
+            Path repo = home.resolve("git").resolve("kafka-gitops.git");
+            DemoGit.create(repo, content, home);
+            bare = Optional.of(repo);
+            gitUrl = repo.toUri().toString();
+            progress("Git", "bare repository " + gitUrl + " made from " + content);
+        }
+        int passwords = createUserSecrets(kube, gitUrl);
+        if (passwords > 0) {
+            progress("Secrets", passwords + " user password(s) generated into Secrets of namespace " + NAMESPACE
+                    + " (users without a password reference get one from kgr)");
+        }
+
+        AtomicReference<RunRecord> first = new AtomicReference<>();
+        CountDownLatch firstRun = new CountDownLatch(1);
+        Service service = Service.start(config(kafka, kubeconfig, gitUrl, secretFile),
+                new Service.Options(Optional.of(false), Optional.empty(), Optional.of("kgr-demo"),
+                        Optional.of(options.port())).withListener(new Printer(first, firstRun)));
+        running.add(0, service);
+        String api = "http://127.0.0.1:" + service.port();
+        if (bare.isPresent()) DemoGit.installHook(bare.get(), api + "/hooks/git/" + SOURCE, secretFile);
+        progress("kgr serve", "status " + api + "/api/v1/status, metrics " + api + "/metrics; reconciles every "
+                + options.scheduleSeconds() + " s" + (bare.isPresent() ? " and at once on every push" : ""));
+        out.println();
+        if (!options.once()) printTryIt(kafka, kubeconfig, gitUrl, api);
+        out.flush();
+
+        firstRun.await();
+        RunRecord run = first.get();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            long topics = admin.listTopics().names().get(30, TimeUnit.SECONDS).size();
+            out.println("Topics on the Kafka cluster now: " + topics);
+        }
+        if (options.once()) return run.succeeded() ? 0 : 1;
+
+        out.println();
+        out.println("Watching Git. Push a change and watch it arrive here; Ctrl-C stops everything.");
+        out.flush();
+        new CountDownLatch(1).await(); // until Ctrl-C: the shutdown hook stops everything
+        return 0;
+    }
+
+    private ServiceConfig config(DemoKafka kafka, Path kubeconfig, String gitUrl, Path secretFile) {
+        String schedule = "0/" + Math.max(1, Math.min(59, options.scheduleSeconds())) + " * * * * ?";
+        String yaml = """
+                server: {port: %d, bindAddress: 127.0.0.1}
+                cacheDir: cache
+                leaderElection: {enabled: false}
+                clusters:
+                  - name: %s
+                    namespace: %s
+                    kubernetes: {mode: kubeconfig, kubeconfig: "%s"}
+                    kafka: {bootstrapServers: "%s", timeoutSeconds: 30}
+                sources:
+                  - name: %s
+                    url: "%s"
+                    cluster: %s
+                    schedule: "%s"
+                    prune: true
+                    webhook: {secretFile: "%s"}
+                """.formatted(options.port(), options.cluster(), NAMESPACE, kubeconfig, kafka.bootstrapServers(), SOURCE,
+                gitUrl, options.cluster(), schedule, secretFile);
+        ServiceConfig.Result result = ServiceConfig.parse("kgr-demo.yaml", yaml, home);
+        if (!result.ok()) throw new IllegalStateException("demo configuration: " + result.diagnostics());
+        return result.config().get();
+    }
+
+    /** A random password in a Secret for every secretKeyRef of the repository's users, as a platform team would. */
+    private int createUserSecrets(DemoKubernetes kube, String gitUrl) throws Exception {
+        var snapshot = new GitSource().read(new SourceSpec(gitUrl, Optional.empty(), "", home.resolve("cache"), Optional.empty()));
+        var manifests = new ManifestLoader(new SchemaCatalog()).load(snapshot);
+        int n = 0;
+        for (var m : manifests.ofKind("KafkaUser")) {
+            var ref = m.body().path("spec").path("authentication").path("password").path("valueFrom").path("secretKeyRef");
+            if (!ref.isObject()) continue;
+            String name = ref.path("name").asString();
+            String key = ref.path("key").asString();
+            var existing = kube.client().secrets().inNamespace(NAMESPACE).withName(name).get();
+            var secret = existing != null ? existing : new SecretBuilder().withNewMetadata().withName(name)
+                    .withNamespace(NAMESPACE).endMetadata().build();
+            Map<String, String> data = new java.util.HashMap<>(secret.getData() == null ? Map.of() : secret.getData());
+            data.put(key, Base64.getEncoder().encodeToString(randomSecret().getBytes(StandardCharsets.UTF_8)));
+            secret.setData(data);
+            kube.client().secrets().inNamespace(NAMESPACE).resource(secret).createOr(r -> r.update());
+            n++;
+        }
+        return n;
+    }
+
+    private void printTryIt(DemoKafka kafka, Path kubeconfig, String gitUrl, String api) {
+        out.println("Try it (in another terminal):");
+        out.println("  git clone " + gitUrl + " /tmp/kafka-gitops && cd /tmp/kafka-gitops");
+        out.println("  # add clusters/my-cluster/topics/payments.yaml, then: git add -A && git commit -m payments && git push");
+        out.println("  curl -s " + api + "/api/v1/status");
+        out.println("  kubectl --kubeconfig " + kubeconfig + " get podsets,pods,pvc,svc,secrets -n " + NAMESPACE);
+        out.println("  bin/kgr plan --repo " + gitUrl + " --source-name " + SOURCE + " --bootstrap-server "
+                + kafka.bootstrapServers() + " --namespace " + NAMESPACE + " --kubeconfig " + kubeconfig);
+        out.println();
+    }
+
+    private void progress(String what, String message) {
+        out.printf("  %-11s %s%n", what, message);
+        out.flush();
+    }
+
+    private static String randomSecret() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** Stops everything it started, newest first, and removes the demo's folder. Safe to call twice. */
+    private synchronized void stop() {
+        if (running.isEmpty() && home == null) return;
+        // on Ctrl-C, Kafka's own exit hook removes its folders while the brokers close: nothing worth showing
+        for (String name : List.of("org.apache.kafka", "kafka", "state.change.logger")) {
+            if (org.slf4j.LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger l) {
+                l.setLevel(ch.qos.logback.classic.Level.OFF);
+            }
+        }
+        for (AutoCloseable c : running) {
+            try {
+                if (c instanceof Service s) s.stop(Duration.ofSeconds(20));
+                else c.close();
+            } catch (Exception e) {
+                // keep stopping the rest
+            }
+        }
+        running.clear();
+        if (home != null) {
+            try {
+                DemoGit.deleteTree(home);
+            } catch (java.io.IOException e) {
+                // a temporary folder; the system cleans it eventually
+            }
+            home = null;
+        }
+        out.println("kgr demo: stopped; everything it started is gone.");
+        out.flush();
+    }
+
+    /** Prints each run as it happens: the plan when there is something to do, every step, the outcome. */
+    private final class Printer implements RunListener {
+        private final AtomicReference<RunRecord> first;
+        private final CountDownLatch firstRun;
+        private final TextRenderer text = new TextRenderer(TextRenderer.colourWanted(false));
+
+        Printer(AtomicReference<RunRecord> first, CountDownLatch firstRun) {
+            this.first = first;
+            this.firstRun = firstRun;
+        }
+
+        private String lastShown = "";
+        private String lastOutcome = "";
+
+        @Override
+        public void planned(String source, String trigger, Plan plan) {
+            String commit = plan.header().commit();
+            // the same plan again (a refused one, say) is not printed again every few seconds
+            String shown = commit + plan.steps().stream().map(s -> s.id()).toList() + plan.refusals();
+            boolean again = shown.equals(lastShown);
+            lastShown = shown;
+            if ((plan.hasChanges() && !again) || firstRun.getCount() > 0) {
+                out.println("==> run (" + trigger + ") at " + commit.substring(0, Math.min(12, commit.length())) + ": plan");
+                out.print(text.render(plan));
+                out.flush();
+            }
+        }
+
+        @Override
+        public void stepDone(String source, StepResult r) {
+            out.println("  " + r.outcome().name().toLowerCase(java.util.Locale.ROOT) + "  " + r.stepId()
+                    + (r.message().isEmpty() ? "" : " — " + r.message()));
+            out.flush();
+        }
+
+        @Override
+        public void finished(RunRecord run) {
+            String outcome = run.status() + run.message() + run.commit();
+            boolean quiet = (run.succeeded() && run.changes() == 0 || outcome.equals(lastOutcome)) && firstRun.getCount() == 0;
+            lastOutcome = outcome;
+            if (!quiet) {
+                out.printf("<== %s: %s (%.1f s)%n", run.status().reason(), run.message(), run.took().toMillis() / 1000.0);
+                run.diagnostics().stream().filter(d -> !d.contains("  warning: ")).forEach(d -> out.println("    " + d));
+                out.flush();
+            }
+            if (first.compareAndSet(null, run)) firstRun.countDown();
+        }
+    }
+}

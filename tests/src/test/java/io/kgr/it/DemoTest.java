@@ -1,0 +1,132 @@
+package io.kgr.it;
+
+import static io.kgr.it.Manifests.topic;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code kgr demo} (what {@code make run} starts) as a separate process, as a newcomer runs it: one reconcile with
+ * {@code --once}, and the watching mode that a push reaches and Ctrl-C/SIGTERM stops without leaving anything behind.
+ */
+class DemoTest {
+    @TempDir Path tmp;
+
+    /** The demo with this JVM's class path (it has the embedded Kafka and Kubernetes that kgr.jar does not ship). */
+    static Process demo(List<String> args, List<String> lines) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx1g",
+                "-Dkgr.samples=" + System.getProperty("kgr.samples"),
+                "-cp", System.getProperty("java.class.path"), "io.kgr.cli.Main", "demo"));
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Thread reader = new Thread(() -> new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
+                .lines().forEach(lines::add), "demo-output");
+        reader.setDaemon(true);
+        reader.start();
+        return p;
+    }
+
+    static String find(List<String> lines, String regex) {
+        Pattern pattern = Pattern.compile(regex);
+        synchronized (lines) {
+            for (String l : lines) {
+                Matcher m = pattern.matcher(l);
+                if (m.find()) return m.group(1);
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void onceReconcilesSamplesRepoOnARealClusterAndExitsZero() throws Exception {
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        Process p = demo(List.of("--once"), lines);
+        try {
+            assertThat(p.waitFor(240, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(200);
+            String out = String.join("\n", lines);
+            assertThat(p.exitValue()).as(out).isZero();
+            // honest labelling
+            assertThat(out).contains("real KRaft cluster").contains("pods are SIMULATED");
+            // the first run prints the full plan, then applies it
+            assertThat(out).contains("+ create topic orders.created.v1").contains("+ create SCRAM credential")
+                    .contains("ok  create-topic:orders.created.v1").contains("<== Succeeded");
+            String topics = find(lines, "Topics on the Kafka cluster now: (\\d+)");
+            assertThat(topics).as(out).isNotNull();
+            assertThat(Integer.parseInt(topics)).isGreaterThanOrEqualTo(30);
+            String home = find(lines, "lives in (/\\S+)");
+            assertThat(Path.of(home)).doesNotExist();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aPushReachesTheRunningDemoAndStoppingLeavesNothingBehind() throws Exception {
+        Path repo = tmp.resolve("repo");
+        Files.createDirectories(repo.resolve("topics"));
+        Files.writeString(repo.resolve("topics/first.yaml"), topic("demo.first", "my-cluster", 2));
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        Process p = demo(List.of("--brokers", "1", "--repo", repo.toString(), "--schedule", "30"), lines);
+        try {
+            await().atMost(Duration.ofSeconds(120)).until(() -> lines.stream().anyMatch(l -> l.startsWith("Watching Git")));
+            String gitUrl = find(lines, "bare repository (file:\\S+)");
+            String bootstrap = find(lines, "up in .* at (\\S+) ");
+            String home = find(lines, "lives in (/\\S+)");
+            assertThat(gitUrl).isNotNull();
+
+            Path clone = tmp.resolve("clone");
+            try (Git git = Git.cloneRepository().setURI(gitUrl).setDirectory(clone.toFile()).call()) {
+                Files.writeString(clone.resolve("topics/pushed.yaml"), topic("demo.pushed", "my-cluster", 3));
+                git.add().addFilepattern(".").call();
+                git.commit().setMessage("a new topic").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com")
+                        .setSign(false).call();
+                push(clone, git);
+            }
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> admin.listTopics().names().get().contains("demo.pushed"));
+            }
+            assertThat(String.join("\n", lines)).contains("ok  create-topic:demo.pushed");
+
+            List<ProcessHandle> children = p.toHandle().descendants().toList();
+            p.toHandle().destroy(); // SIGTERM, as Ctrl-C would
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(children).noneMatch(ProcessHandle::isAlive);
+            Thread.sleep(200);
+            assertThat(String.join("\n", lines)).contains("kgr demo: stopped");
+            assertThat(Path.of(home)).doesNotExist();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /** Command-line git where there is one (it runs the repository's post-receive hook: a run at once); else JGit. */
+    private static void push(Path clone, Git git) throws Exception {
+        try {
+            Process push = new ProcessBuilder("git", "push", "-q", "origin", "HEAD:main").directory(clone.toFile())
+                    .redirectErrorStream(true).start();
+            if (push.waitFor(60, TimeUnit.SECONDS) && push.exitValue() == 0) return;
+        } catch (java.io.IOException noGit) {
+            // fall through
+        }
+        git.push().setRemote("origin").add("HEAD:refs/heads/main").call();
+    }
+}
