@@ -38,8 +38,6 @@ import io.kgr.source.SourceSpec;
 public final class Demo {
     static final String NAMESPACE = "kafka";
     static final String SOURCE = "demo";
-    /** Held so that the level stays set: the mock API server logs every request at INFO through java.util.logging. */
-    private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
     /**
      * @param repo            a folder to copy into the demo's Git repository (default samples-repo), or a Git URL to watch
@@ -77,7 +75,6 @@ public final class Demo {
     }
 
     private int start() throws Exception {
-        MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
         home = Files.createTempDirectory("kgr-demo-");
         out.println("kgr demo — the whole product on this machine. Everything below is on 127.0.0.1 and lives in " + home);
         out.println();

@@ -24,6 +24,8 @@ import io.fabric8.mockwebserver.MockWebServer;
  */
 final class DemoKubernetes implements AutoCloseable {
     static final String PODSET_CRD = "/deploy/crds/podsets.kgr.io.yaml";
+    /** Held so that the level stays set: the mock server logs every request at INFO through java.util.logging. */
+    private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
     private final KubernetesMockServer server;
     private final NamespacedKubernetesClient client;
@@ -34,6 +36,7 @@ final class DemoKubernetes implements AutoCloseable {
     }
 
     static DemoKubernetes start(String namespace) throws IOException {
+        MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
         CustomResourceDefinitionContext podSets = new CustomResourceDefinitionContext.Builder().withGroup("kgr.io")
                 .withVersion("v1alpha1").withKind("PodSet").withPlural("podsets").withScope("Namespaced").withStatusSubresource(true).build();
         KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher(java.util.List.of(podSets));
