@@ -75,6 +75,10 @@ public final class Demo {
     }
 
     private int start() throws Exception {
+        // the printer below shows every run; the service's own run log would say it all twice
+        if (org.slf4j.LoggerFactory.getLogger("io.kgr.service.SourceRunner") instanceof ch.qos.logback.classic.Logger l) {
+            l.setLevel(ch.qos.logback.classic.Level.ERROR);
+        }
         home = Files.createTempDirectory("kgr-demo-");
         out.println("kgr demo — the whole product on this machine. Everything below is on 127.0.0.1 and lives in " + home);
         out.println();
@@ -283,7 +287,8 @@ public final class Demo {
             boolean quiet = (run.succeeded() && run.changes() == 0 || outcome.equals(lastOutcome)) && firstRun.getCount() == 0;
             lastOutcome = outcome;
             if (!quiet) {
-                out.printf("<== %s: %s (%.1f s)%n", run.status().reason(), run.message(), run.took().toMillis() / 1000.0);
+                out.printf("<== %s: %s%s (%.1f s)%n", run.status().reason(), run.message(),
+                        run.drift() ? " — drift: the cluster had been changed outside kgr" : "", run.took().toMillis() / 1000.0);
                 run.diagnostics().stream().filter(d -> !d.contains("  warning: ")).forEach(d -> out.println("    " + d));
                 out.flush();
             }
