@@ -72,10 +72,12 @@ public final class DesiredStateBuilder {
             if (user == null || declaredTwice("user", user.name(), m, userOrigins, diagnostics)) continue;
             users.put(user.name(), user);
         }
+        Optional<ClusterSpec> kafka = ClusterSpecBuilder.build(manifests, Optional.ofNullable(cluster), diagnostics);
         diagnostics.sort(Diagnostic.ORDER);
         boolean failed = diagnostics.stream().anyMatch(Diagnostic::isError);
         if (failed) return new Result(Optional.empty(), diagnostics);
-        return new Result(Optional.of(new DesiredState(cluster == null ? "" : cluster, topics, users)), diagnostics);
+        String name = cluster != null ? cluster : kafka.map(ClusterSpec::name).orElse("");
+        return new Result(Optional.of(new DesiredState(name, topics, users, kafka)), diagnostics);
     }
 
     /** Without --cluster, the first labelled manifest (topics, then users, in file order) names the cluster. */

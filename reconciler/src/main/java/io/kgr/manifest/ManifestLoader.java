@@ -15,8 +15,7 @@ import tools.jackson.databind.JsonNode;
 public final class ManifestLoader {
     static final String STRIMZI_GROUP = "kafka.strimzi.io/";
     /** Strimzi kinds a later kgr version manages; today they are read past with a warning, not an error. */
-    private static final Set<String> NOT_YET_MANAGED = Set.of("Kafka", "KafkaNodePool",
-            "KafkaConnect", "KafkaConnector", "KafkaMirrorMaker2", "KafkaBridge", "KafkaRebalance");
+    private static final Set<String> NOT_YET_MANAGED = Set.of("KafkaConnect", "KafkaConnector", "KafkaMirrorMaker2", "KafkaBridge", "KafkaRebalance");
 
     private final SafeYaml yaml = new SafeYaml();
     private final SchemaCatalog schemas;

@@ -20,7 +20,8 @@ import com.networknt.schema.path.NodePath;
 public final class SchemaCatalog {
     /** Kinds kgr reads, with the schema file that describes each. */
     static final Map<String, String> SCHEMA_FILES = Map.of("KafkaTopic", "kafkatopic.schema.json",
-            "KafkaUser", "kafkauser.schema.json", SchemaCatalog.SERVICE_CONFIG, "kgr-config.schema.json");
+            "KafkaUser", "kafkauser.schema.json", "Kafka", "kafka.schema.json", "KafkaNodePool",
+            "kafkanodepool.schema.json", SchemaCatalog.SERVICE_CONFIG, "kgr-config.schema.json");
 
     /** Not a manifest kind: the configuration of {@code kgr serve}. */
     public static final String SERVICE_CONFIG = "kgr serve configuration";

@@ -76,6 +76,8 @@ public final class Planner {
             refusals.addAll(users.refusals);
             unmanaged.addAll(users.unmanaged);
             notes.addAll(users.notes);
+            desired.kafka().ifPresent(k -> notes.add("Kafka " + k.name() + " and its node pools are validated; its pods,"
+                    + " volumes, services and configuration are not planned by this version of kgr yet"));
 
             List<Step> steps = new ArrayList<>();
             steps.addAll(creates);

@@ -1,0 +1,69 @@
+package io.kgr.desired;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+
+/**
+ * A Kafka cluster as Git declares it: a {@code Kafka} and its {@code KafkaNodePool}s, checked and normalised. Without
+ * node pools (ZooKeeper-mode clusters), {@code spec.kafka.replicas} and {@code spec.kafka.storage} make one pool
+ * named "kafka" of brokers, as Strimzi does.
+ *
+ * @param kraft       KRaft (node pools with controllers) rather than ZooKeeper
+ * @param config      {@code spec.kafka.config}, values as text
+ * @param podTemplate {@code spec.kafka.template.pod}, as YAML-like maps and lists (labels, annotations, affinity …)
+ */
+public record ClusterSpec(String name, Optional<String> namespace, String version, Optional<String> metadataVersion,
+                          String image, boolean kraft, List<Listener> listeners, SortedMap<String, String> config,
+                          List<Pool> pools, Optional<ZooKeeper> zookeeper, Optional<String> rackTopologyKey,
+                          Object podTemplate) {
+    public ClusterSpec {
+        listeners = List.copyOf(listeners);
+        pools = List.copyOf(pools);
+    }
+
+    public enum Role { BROKER, CONTROLLER }
+
+    /** A listener; {@code authentication} is scram-sha-512, tls or empty. */
+    public record Listener(String name, int port, String type, boolean tls, Optional<String> authentication) {
+    }
+
+    /**
+     * A node pool.
+     *
+     * @param nextNodeIds   Strimzi's {@code strimzi.io/next-node-ids} annotation (ranges like {@code [10-19, 30]})
+     * @param removeNodeIds Strimzi's {@code strimzi.io/remove-node-ids} annotation
+     */
+    public record Pool(String name, Set<Role> roles, int replicas, Storage storage, Object resources, Object jvmOptions,
+                       Object podTemplate, Optional<String> nextNodeIds, Optional<String> removeNodeIds) {
+        public boolean isBroker() {
+            return roles.contains(Role.BROKER);
+        }
+
+        public boolean isController() {
+            return roles.contains(Role.CONTROLLER);
+        }
+    }
+
+    public record ZooKeeper(int replicas, Storage storage) {
+    }
+
+    /** Ephemeral, one persistent claim, or JBOD volumes (each with its id). */
+    public record Storage(String type, List<Volume> volumes) {
+        public Storage {
+            volumes = List.copyOf(volumes);
+        }
+    }
+
+    /**
+     * @param id   the JBOD volume id; empty for a single persistent-claim or ephemeral storage
+     * @param size the requested size as written (e.g. 100Gi); empty for ephemeral volumes
+     */
+    public record Volume(Optional<Integer> id, String type, Optional<String> size, Optional<String> storageClass,
+                         boolean deleteClaim, boolean kraftMetadata) {
+        public boolean persistent() {
+            return type.equals("persistent-claim");
+        }
+    }
+}
