@@ -165,6 +165,10 @@ final class ClusterSpecBuilder {
                 if (auth.isPresent() && auth.get().equals("tls") && !l.path("tls").asBoolean(false)) {
                     error(p.child("authentication").child("type"), "tls authentication needs tls: true on the listener");
                 }
+                if (l.path("tls").asBoolean(false)) {
+                    warn(p.child("tls"), "kgr does not issue certificates yet: the brokers expect a PKCS12 keystore"
+                            + " per pod under /opt/kafka/certs for this listener");
+                }
                 out.add(new ClusterSpec.Listener(name, port, type, l.path("tls").asBoolean(false), auth));
             }
             return out;

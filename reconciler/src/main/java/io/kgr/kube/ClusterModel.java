@@ -1,0 +1,322 @@
+package io.kgr.kube;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeMap;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.kgr.desired.ClusterSpec;
+
+/**
+ * The Kubernetes objects of a cluster, computed from its {@link ClusterSpec} alone: a pure, deterministic function
+ * (the same Git gives byte-identical objects). Each pod carries {@value #REVISION}, a hash of everything that needs a
+ * restart to take effect — and only that, so nothing rolls when nothing that matters changed.
+ */
+public final class ClusterModel {
+    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    public static final String REVISION = "kgr.io/revision";
+    public static final String CLUSTER_ID = "kgr.io/cluster-id";
+    public static final String DELETE_CLAIM = "kgr.io/delete-claim";
+    public static final String POD_NAME = "strimzi.io/pod-name";
+    public static final String POOL = "strimzi.io/pool-name";
+    public static final String CLUSTER = "strimzi.io/cluster";
+    public static final String PODSET_API = "kgr.io/v1alpha1";
+
+    static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+    /** Everything for one cluster, in the order it is created: services, configuration, volumes, pod sets, pods. */
+    public record Objects(List<Service> services, List<ConfigMap> configMaps, List<PersistentVolumeClaim> claims,
+                          List<GenericKubernetesResource> podSets, List<Pod> pods) {
+        public List<HasMetadata> all() {
+            List<HasMetadata> all = new ArrayList<>();
+            all.addAll(services);
+            all.addAll(configMaps);
+            all.addAll(claims);
+            all.addAll(podSets);
+            all.addAll(pods);
+            return all;
+        }
+    }
+
+    private final ClusterSpec c;
+    private final String namespace;
+    private final Map<String, SortedSet<Integer>> nodeIds;
+    private final String clusterId;
+
+    /**
+     * @param nodeIds   the ids of each pool's nodes ({@link NodeIds#assign})
+     * @param clusterId the cluster's id, fixed for its lifetime (the storage of every node is formatted with it)
+     */
+    public ClusterModel(ClusterSpec cluster, String namespace, Map<String, SortedSet<Integer>> nodeIds, String clusterId) {
+        this.c = cluster;
+        this.namespace = namespace;
+        this.nodeIds = nodeIds;
+        this.clusterId = clusterId;
+    }
+
+    public Objects generate() {
+        List<Service> services = services();
+        List<ConfigMap> configMaps = new ArrayList<>();
+        List<PersistentVolumeClaim> claims = new ArrayList<>();
+        List<GenericKubernetesResource> podSets = new ArrayList<>();
+        List<Pod> pods = new ArrayList<>();
+        for (ClusterSpec.Pool pool : c.pools()) {
+            List<Pod> poolPods = new ArrayList<>();
+            for (int id : nodeIds.getOrDefault(pool.name(), new java.util.TreeSet<>())) {
+                String pod = Names.pod(c, pool, id);
+                String properties = ServerProperties.render(c, namespace, pool, id, nodeIds);
+                configMaps.add(new ConfigMapBuilder().withMetadata(meta(pod, labels(pool, id), Map.of()))
+                        .withData(new TreeMap<>(Map.of("server.properties", properties))).build());
+                for (ClusterSpec.Volume v : pool.storage().volumes()) {
+                    if (v.persistent()) claims.add(claim(v, pod, pool, id));
+                }
+                poolPods.add(pod(pool, id, properties));
+            }
+            pods.addAll(poolPods);
+            podSets.add(podSet(pool, poolPods));
+        }
+        return new Objects(services, configMaps, claims, podSets, pods);
+    }
+
+    private ObjectMeta meta(String name, Map<String, String> labels, Map<String, String> annotations) {
+        return new ObjectMetaBuilder().withName(name).withNamespace(namespace).withLabels(new TreeMap<>(labels))
+                .withAnnotations(annotations.isEmpty() ? null : new TreeMap<>(annotations)).build();
+    }
+
+    /** Labels on everything kgr makes for the cluster (Strimzi's, plus managed-by kgr). */
+    Map<String, String> clusterLabels() {
+        TreeMap<String, String> l = new TreeMap<>();
+        l.put("app.kubernetes.io/instance", c.name());
+        l.put("app.kubernetes.io/name", "kafka");
+        l.put(MANAGED_BY, "kgr");
+        l.put(CLUSTER, c.name());
+        l.put("strimzi.io/kind", "Kafka");
+        return l;
+    }
+
+    private Map<String, String> poolLabels(ClusterSpec.Pool pool) {
+        Map<String, String> l = clusterLabels();
+        l.put(POOL, pool.name());
+        l.put("strimzi.io/broker-role", String.valueOf(pool.isBroker()));
+        l.put("strimzi.io/controller-role", String.valueOf(pool.isController()));
+        return l;
+    }
+
+    private Map<String, String> labels(ClusterSpec.Pool pool, int id) {
+        Map<String, String> l = poolLabels(pool);
+        l.put(POD_NAME, Names.pod(c, pool, id));
+        return l;
+    }
+
+    private List<Service> services() {
+        List<Service> out = new ArrayList<>();
+        List<ServicePort> all = new ArrayList<>();
+        if (c.kraft()) all.add(port("tcp-ctrlplane", ServerProperties.CONTROLLER_PORT));
+        all.add(port("tcp-replication", ServerProperties.REPLICATION_PORT));
+        c.listeners().forEach(l -> all.add(port("tcp-" + l.name(), l.port())));
+        out.add(new ServiceBuilder().withMetadata(meta(Names.brokersService(c), clusterLabels(), Map.of())).withNewSpec()
+                .withClusterIP("None").withPublishNotReadyAddresses(true).withSelector(selector(Map.of()))
+                .withPorts(all).endSpec().build());
+        List<ServicePort> internal = new ArrayList<>();
+        internal.add(port("tcp-replication", ServerProperties.REPLICATION_PORT));
+        c.listeners().stream().filter(l -> l.type().equals("internal")).forEach(l -> internal.add(port("tcp-" + l.name(), l.port())));
+        out.add(new ServiceBuilder().withMetadata(meta(Names.bootstrapService(c), clusterLabels(), Map.of())).withNewSpec()
+                .withType("ClusterIP").withSelector(selector(Map.of("strimzi.io/broker-role", "true")))
+                .withPorts(internal).endSpec().build());
+        for (ClusterSpec.Listener l : c.listeners()) {
+            String type = switch (l.type()) {
+                case "cluster-ip" -> "ClusterIP";
+                case "nodeport" -> "NodePort";
+                case "loadbalancer" -> "LoadBalancer";
+                default -> null;
+            };
+            if (type == null) continue;
+            out.add(new ServiceBuilder().withMetadata(meta(Names.listenerBootstrapService(c, l), clusterLabels(), Map.of()))
+                    .withNewSpec().withType(type).withSelector(selector(Map.of("strimzi.io/broker-role", "true")))
+                    .withPorts(port("tcp-" + l.name(), l.port())).endSpec().build());
+            if (type.equals("ClusterIP")) continue;
+            for (ClusterSpec.Pool pool : c.pools()) {
+                if (!pool.isBroker()) continue;
+                for (int id : nodeIds.getOrDefault(pool.name(), new java.util.TreeSet<>())) {
+                    out.add(new ServiceBuilder().withMetadata(meta(Names.perBrokerService(c, pool, l, id), clusterLabels(), Map.of()))
+                            .withNewSpec().withType(type).withSelector(selector(Map.of(POD_NAME, Names.pod(c, pool, id))))
+                            .withPorts(port("tcp-" + l.name(), l.port())).endSpec().build());
+                }
+            }
+        }
+        return out;
+    }
+
+    private Map<String, String> selector(Map<String, String> extra) {
+        TreeMap<String, String> s = new TreeMap<>(Map.of(CLUSTER, c.name(), "strimzi.io/kind", "Kafka"));
+        s.putAll(extra);
+        return s;
+    }
+
+    private static ServicePort port(String name, int port) {
+        return new ServicePortBuilder().withName(name).withProtocol("TCP").withPort(port)
+                .withTargetPort(new IntOrString(port)).build();
+    }
+
+    private PersistentVolumeClaim claim(ClusterSpec.Volume v, String pod, ClusterSpec.Pool pool, int id) {
+        return new PersistentVolumeClaimBuilder()
+                .withMetadata(meta(Names.claim(v, pod), labels(pool, id), Map.of(DELETE_CLAIM, String.valueOf(v.deleteClaim()))))
+                .withNewSpec().withAccessModes("ReadWriteOnce").withStorageClassName(v.storageClass().orElse(null))
+                .withNewResources().withRequests(new TreeMap<>(Map.of("storage", new Quantity(v.size().orElse("1Gi")))))
+                .endResources().endSpec().build();
+    }
+
+    private Pod pod(ClusterSpec.Pool pool, int id, String properties) {
+        String name = Names.pod(c, pool, id);
+        Map<String, String> labels = labels(pool, id);
+        Map<String, String> annotations = new TreeMap<>();
+        Map<String, Object> template = merged(c.podTemplate(), pool.podTemplate());
+        Object templateMeta = template.get("metadata");
+        if (templateMeta instanceof Map<?, ?> m) {
+            if (m.get("labels") instanceof Map<?, ?> extra) extra.forEach((k, v) -> labels.putIfAbsent(String.valueOf(k), String.valueOf(v)));
+            if (m.get("annotations") instanceof Map<?, ?> extra) extra.forEach((k, v) -> annotations.put(String.valueOf(k), String.valueOf(v)));
+        }
+        List<ContainerPort> ports = new ArrayList<>();
+        if (pool.isController() && c.kraft()) ports.add(containerPort("tcp-ctrlplane", ServerProperties.CONTROLLER_PORT));
+        if (pool.isBroker()) {
+            ports.add(containerPort("tcp-replication", ServerProperties.REPLICATION_PORT));
+            c.listeners().forEach(l -> ports.add(containerPort("tcp-" + l.name(), l.port())));
+        }
+        int probePort = pool.isBroker() ? ServerProperties.REPLICATION_PORT : ServerProperties.CONTROLLER_PORT;
+        List<VolumeMount> mounts = new ArrayList<>();
+        mounts.add(new VolumeMountBuilder().withName("kafka-config").withMountPath("/config").build());
+        List<Volume> volumes = new ArrayList<>();
+        volumes.add(new VolumeBuilder().withName("kafka-config").withNewConfigMap().withName(name).endConfigMap().build());
+        for (ClusterSpec.Volume v : pool.storage().volumes()) {
+            String volume = Names.volumeName(v);
+            mounts.add(new VolumeMountBuilder().withName(volume).withMountPath(ServerProperties.mountPath(v)).build());
+            volumes.add(v.persistent()
+                    ? new VolumeBuilder().withName(volume).withNewPersistentVolumeClaim().withClaimName(Names.claim(v, name))
+                        .endPersistentVolumeClaim().build()
+                    : new VolumeBuilder().withName(volume).withNewEmptyDir().endEmptyDir().build());
+        }
+        List<EnvVar> env = new ArrayList<>();
+        env.add(new EnvVar("KAFKA_CLUSTER_ID", clusterId, null));
+        String heap = heap(pool.jvmOptions());
+        if (!heap.isEmpty()) env.add(new EnvVar("KAFKA_HEAP_OPTS", heap, null));
+        String format = "/opt/kafka/bin/kafka-storage.sh format --ignore-formatted --cluster-id \"$KAFKA_CLUSTER_ID\""
+                + " --config /config/server.properties";
+        PodSpec spec = new PodBuilder().withNewSpec()
+                .withHostname(name).withSubdomain(Names.brokersService(c))
+                .withInitContainers(new ContainerBuilder().withName("format-storage").withImage(c.image())
+                        .withCommand("sh", "-c", format).withEnv(env).withVolumeMounts(mounts).build())
+                .withContainers(new ContainerBuilder().withName("kafka").withImage(c.image())
+                        .withCommand("/opt/kafka/bin/kafka-server-start.sh", "/config/server.properties")
+                        .withEnv(env).withPorts(ports).withVolumeMounts(mounts)
+                        .withResources(convert(pool.resources(), ResourceRequirements.class))
+                        .withNewReadinessProbe().withNewTcpSocket().withPort(new IntOrString(probePort)).endTcpSocket()
+                        .withInitialDelaySeconds(10).withPeriodSeconds(5).endReadinessProbe()
+                        .withNewLivenessProbe().withNewTcpSocket().withPort(new IntOrString(probePort)).endTcpSocket()
+                        .withInitialDelaySeconds(30).withPeriodSeconds(10).endLivenessProbe()
+                        .build())
+                .withVolumes(volumes)
+                .withAffinity(convert(template.get("affinity"), io.fabric8.kubernetes.api.model.Affinity.class))
+                .withTolerations(convertList(template.get("tolerations"), io.fabric8.kubernetes.api.model.Toleration.class))
+                .withSecurityContext(convert(template.get("securityContext"), io.fabric8.kubernetes.api.model.PodSecurityContext.class))
+                .withPriorityClassName(template.get("priorityClassName") instanceof String s ? s : null)
+                .withTerminationGracePeriodSeconds(template.get("terminationGracePeriodSeconds") instanceof Number n
+                        ? n.longValue() : 120L)
+                .endSpec().buildSpec();
+        // the revision covers what a restart would change: the pod's spec and the static part of server.properties
+        annotations.put(REVISION, revision(SERIALIZATION.asJson(spec) + "\n" + staticPart(properties)));
+        return new PodBuilder().withMetadata(meta(name, labels, annotations)).withSpec(spec).build();
+    }
+
+    private GenericKubernetesResource podSet(ClusterSpec.Pool pool, List<Pod> pods) {
+        List<Object> podMaps = new ArrayList<>();
+        for (Pod p : pods) podMaps.add(SERIALIZATION.convertValue(p, Map.class));
+        Map<String, Object> spec = new TreeMap<>();
+        spec.put("selector", Map.of("matchLabels", new TreeMap<>(Map.of(CLUSTER, c.name(), POOL, pool.name()))));
+        spec.put("pods", podMaps);
+        return new GenericKubernetesResourceBuilder().withApiVersion(PODSET_API).withKind("PodSet")
+                .withMetadata(meta(Names.podSet(c, pool), poolLabels(pool), Map.of(CLUSTER_ID, clusterId)))
+                .withAdditionalProperties(Map.of("spec", spec)).build();
+    }
+
+    private static ContainerPort containerPort(String name, int port) {
+        return new ContainerPortBuilder().withName(name).withContainerPort(port).withProtocol("TCP").build();
+    }
+
+    /** server.properties without the settings Kafka can change at run time (those are applied without a restart). */
+    static String staticPart(String properties) {
+        StringBuilder out = new StringBuilder();
+        for (String line : properties.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0 && ServerProperties.DYNAMIC.contains(line.substring(0, eq))) continue;
+            out.append(line).append('\n');
+        }
+        return out.toString();
+    }
+
+    static String revision(String text) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String heap(Object jvmOptions) {
+        if (!(jvmOptions instanceof Map<?, ?> m)) return "";
+        List<String> out = new ArrayList<>();
+        if (m.get("-Xms") != null) out.add("-Xms" + m.get("-Xms"));
+        if (m.get("-Xmx") != null) out.add("-Xmx" + m.get("-Xmx"));
+        return String.join(" ", out);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> merged(Object clusterTemplate, Object poolTemplate) {
+        Map<String, Object> out = new TreeMap<>();
+        if (clusterTemplate instanceof Map<?, ?> m) out.putAll((Map<String, Object>) m);
+        if (poolTemplate instanceof Map<?, ?> m) out.putAll((Map<String, Object>) m); // the pool's template wins, as in Strimzi
+        return out;
+    }
+
+    private static <T> T convert(Object value, Class<T> type) {
+        return value == null ? null : SERIALIZATION.convertValue(value, type);
+    }
+
+    private static <T> List<T> convertList(Object value, Class<T> type) {
+        if (!(value instanceof List<?> list)) return null;
+        return list.stream().map(v -> SERIALIZATION.convertValue(v, type)).toList();
+    }
+}
