@@ -76,17 +76,33 @@ public final class Reconciler {
                     desired.diagnostics());
         }
 
-        Observation observed;
+        boolean managesPods = state.kafka().isPresent() && target.kube().isPresent();
+        Observation observed = null;
         try {
             observed = observation.join();
         } catch (CompletionException e) {
-            String message = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
-            return PlanRun.failed(RunStatus.OBSERVE_FAILED, message, snapshot, desired.diagnostics());
+            // a cluster kgr creates on Kubernetes has no brokers to answer yet: its pods are planned without them
+            if (!managesPods) {
+                return PlanRun.failed(RunStatus.OBSERVE_FAILED, causeOf(e), snapshot, desired.diagnostics());
+            }
         }
-        Inventories inventories = observed.inventories().select(state.cluster(), sourceName);
+        java.util.Optional<io.kgr.observe.LiveKube> kube = java.util.Optional.empty();
+        if (managesPods) {
+            try {
+                kube = java.util.Optional.of(target.kube().get().observe());
+            } catch (io.kgr.observe.ObserveException e) {
+                return PlanRun.failed(RunStatus.OBSERVE_FAILED, e.getMessage(), snapshot, desired.diagnostics());
+            }
+        }
+        Inventories inventories = (observed == null ? InventoryRecords.none() : observed.inventories())
+                .select(state.cluster(), sourceName);
+        java.util.Optional<LiveState> live = java.util.Optional.ofNullable(observed).map(Observation::live);
+        String fingerprint = fingerprint(live, kube, inventories);
         PlanHeader header = new PlanHeader(sourceName, snapshot.location(), snapshot.ref(), snapshot.revision(),
-                state.cluster(), target.bootstrapServers(), clock.instant(), fingerprint(observed.live(), inventories));
-        Plan plan = planner.plan(state, observed.live(), inventories, policy, header);
+                state.cluster(), target.bootstrapServers(), clock.instant(), fingerprint);
+        Plan plan = managesPods
+                ? planner.plan(state, live, inventories, policy, header, kube, org.apache.kafka.common.Uuid.randomUuid().toString())
+                : planner.plan(state, observed.live(), inventories, policy, header);
         RunStatus status = plan.isRefused() ? RunStatus.PLAN_REFUSED : RunStatus.SUCCEEDED;
         return new PlanRun(status, "", java.util.Optional.of(snapshot), desired.diagnostics(), java.util.Optional.of(plan));
     }
@@ -116,14 +132,31 @@ public final class Reconciler {
 
     /** The fingerprint a saved plan is checked against before it is applied. */
     public static String fingerprint(LiveState live, Inventories inventories) {
+        return fingerprint(live.fingerprint(), inventories);
+    }
+
+    /** The fingerprint of a plan that also covers Kubernetes objects (and perhaps no live Kafka yet). */
+    public static String fingerprint(java.util.Optional<LiveState> live, java.util.Optional<io.kgr.observe.LiveKube> kube,
+                                     Inventories inventories) {
+        if (kube.isEmpty() && live.isPresent()) return fingerprint(live.get(), inventories);
+        return fingerprint(live.map(LiveState::fingerprint).orElse("kafka:unreachable")
+                + kube.map(k -> "\nkube:" + k.fingerprint()).orElse(""), inventories);
+    }
+
+    /** The same, when Kubernetes objects are part of what was observed: {@code observed} covers both. */
+    public static String fingerprint(String observed, Inventories inventories) {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
-            d.update(live.fingerprint().getBytes(StandardCharsets.UTF_8));
+            d.update(observed.getBytes(StandardCharsets.UTF_8));
             d.update(("\ninventory:" + inventories.version()).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d.digest()).substring(0, 32);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String causeOf(CompletionException e) {
+        return e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
     }
 
     private DesiredStateBuilder.Result desire(Snapshot snapshot, java.util.Optional<String> cluster) {

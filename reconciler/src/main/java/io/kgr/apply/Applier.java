@@ -49,6 +49,8 @@ public final class Applier {
     private final ApplyOptions options;
     private final Consumer<StepResult> progress;
     private java.util.function.BooleanSupplier stopping = () -> false;
+    private Optional<io.kgr.observe.KubeObserver> kube = Optional.empty();
+    private KubeWaits waits = KubeWaits.defaults();
 
     public Applier(Admin admin, InventoryStore inventoryStore, SecretResolver secrets, ApplyOptions options,
                    Consumer<StepResult> progress) {
@@ -65,6 +67,13 @@ public final class Applier {
      */
     public Applier stopWhen(java.util.function.BooleanSupplier stopping) {
         this.stopping = stopping;
+        return this;
+    }
+
+    /** The cluster's namespace, for plans with Kubernetes steps. */
+    public Applier withKubernetes(io.kgr.observe.KubeObserver kube, KubeWaits waits) {
+        this.kube = Optional.of(kube);
+        this.waits = waits;
         return this;
     }
 
@@ -93,7 +102,17 @@ public final class Applier {
                 batch.forEach(s -> results.record(StepResult.notStarted(s.id(), "not started: kgr is shutting down")));
                 continue;
             }
-            if (first instanceof UpdateInventory) {
+            if (isKubernetes(first)) {
+                KubeSteps steps2 = new KubeSteps(kube.orElseThrow(() -> new IllegalStateException(
+                        "the plan has Kubernetes steps but no Kubernetes namespace was given")), admin, results, waits);
+                for (Step s : batch) {
+                    // a roll waits for the one before it: a failed roll stops the rest
+                    Optional<String> failed = s.dependsOn().stream().filter(results::didNotSucceed).findFirst();
+                    if (failed.isPresent()) results.record(StepResult.skipped(s.id(), failed.get()));
+                    else if (stopping.getAsBoolean()) results.record(StepResult.notStarted(s.id(), "not started: kgr is shutting down"));
+                    else steps2.run(s);
+                }
+            } else if (first instanceof UpdateInventory) {
                 inventoryReady.exceptionally(e -> null).join(); // a failed prepare is retried by save, which reports it
                 batch.forEach(s -> updateInventory(s, plan, results, users.freshHashes));
             } else {
@@ -105,6 +124,11 @@ public final class Applier {
         new Visibility(admin, options.requestTimeout().compareTo(Duration.ofSeconds(15)) < 0
                 ? options.requestTimeout() : Duration.ofSeconds(15)).await(succeeded);
         return new ApplyReport(results.all(), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private static boolean isKubernetes(Change c) {
+        return c instanceof Change.ApplyKubeObject || c instanceof Change.ExpandVolume || c instanceof Change.CreatePod
+                || c instanceof Change.RollPod || c instanceof Change.DeleteKubeObject;
     }
 
     private static void run(Change first, List<Step> batch, TopicSteps topics, UserSteps users) {

@@ -43,6 +43,10 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--auto-approve", description = "Do not ask for confirmation.")
     boolean autoApprove;
 
+    @Option(names = "--pod-ready-timeout", paramLabel = "SECONDS", defaultValue = "300",
+            description = "How long a new or rolled pod may take to become Ready, and partitions to be back in sync (default: ${DEFAULT-VALUE}).")
+    int podReadySeconds;
+
     @Option(names = "--reassignment-timeout", paramLabel = "SECONDS", defaultValue = "600",
             description = "How long to wait for replica moves (default: ${DEFAULT-VALUE}).")
     int reassignmentTimeoutSeconds;
@@ -67,7 +71,15 @@ final class ApplyCommand implements Callable<Integer> {
                     return ExitCodes.ERROR;
                 }
                 Inventories inventories = observed.inventories().select(saved.header().cluster(), saved.header().source());
-                String now = Reconciler.fingerprint(observed.live(), inventories);
+                var kube = source.kube();
+                String now;
+                try {
+                    now = Reconciler.fingerprint(java.util.Optional.of(observed.live()),
+                            kube.isPresent() ? java.util.Optional.of(kube.get().observe()) : java.util.Optional.empty(), inventories);
+                } catch (io.kgr.observe.ObserveException e) {
+                    err.println("kgr: ObserveFailed: " + e.getMessage());
+                    return ExitCodes.ERROR;
+                }
                 if (!now.equals(saved.header().fingerprint())) {
                     err.println("kgr: the cluster changed since this plan was made (fingerprint "
                             + saved.header().fingerprint() + ", now " + now + "). Nothing was applied; run 'kgr plan' again.");
@@ -96,7 +108,11 @@ final class ApplyCommand implements Callable<Integer> {
                     java.time.Duration.ofSeconds(reassignmentTimeoutSeconds), ApplyOptions.defaults().maxRecordsPerRequest());
             out.println("Applying " + plan.steps().size() + " step(s):");
             out.flush();
-            ApplyReport report = new Applier(admin, inventory, source.secrets(), applyOptions, r -> progress(out, r)).apply(plan);
+            Applier applier = new Applier(admin, inventory, source.secrets(), applyOptions, r -> progress(out, r));
+            source.kube().ifPresent(k -> applier.withKubernetes(k, new io.kgr.apply.KubeWaits(
+                    java.time.Duration.ofSeconds(podReadySeconds), java.time.Duration.ofSeconds(podReadySeconds),
+                    java.time.Duration.ofMillis(500))));
+            ApplyReport report = applier.apply(plan);
             out.printf("Apply %s: %d ok, %d failed, %d skipped (%.1f s).%n",
                     report.succeeded() ? "complete" : "incomplete", report.count(StepResult.Outcome.OK),
                     report.count(StepResult.Outcome.FAILED), report.count(StepResult.Outcome.SKIPPED),

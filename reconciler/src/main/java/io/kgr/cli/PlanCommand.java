@@ -62,7 +62,8 @@ final class PlanCommand implements Callable<Integer> {
     static PlanRun plan(SourceOptions source, KafkaOptions kafka, PlanOptions options, SourceSpec sourceSpec,
                         Properties props, Admin admin) {
         Target target = new Target(source.cluster(), props.getProperty("bootstrap.servers"),
-                new AdminKafkaState(admin, kafka.timeout()), new KafkaInventoryStore(admin, props, kafka.timeout()));
+                new AdminKafkaState(admin, kafka.timeout()), new KafkaInventoryStore(admin, props, kafka.timeout()),
+                source.kube());
         return new Reconciler(Clock.systemUTC(), source.secrets()).plan(sourceSpec, source.sourceName(sourceSpec), target, options.policy());
     }
 }

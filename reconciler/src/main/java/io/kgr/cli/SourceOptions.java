@@ -63,6 +63,15 @@ final class SourceOptions {
         return new io.kgr.desired.SecretResolver(Optional.ofNullable(secretsDir), System.getenv());
     }
 
+    /** The cluster's namespace on Kubernetes, when --namespace is given: kgr then manages the cluster's pods too. */
+    Optional<io.kgr.observe.KubeObserver> kube() {
+        if (namespace == null) return Optional.empty();
+        kubernetesSecrets();
+        return Optional.of(new io.kgr.observe.KubeObserver(kubernetesClient, namespace));
+    }
+
+    private io.fabric8.kubernetes.client.KubernetesClient kubernetesClient;
+
     private io.kgr.desired.SecretResolver kubernetesSecrets() {
         if (kubernetesSecrets == null) {
             io.fabric8.kubernetes.client.Config config;
@@ -74,6 +83,7 @@ final class SourceOptions {
                 throw new java.io.UncheckedIOException("cannot read kubeconfig " + kubeconfig, e);
             }
             var client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build();
+            kubernetesClient = client;
             kubernetesSecrets = io.kgr.desired.SecretResolver.kubernetes(new io.kgr.desired.KubernetesSecrets(client, namespace));
         }
         return kubernetesSecrets;

@@ -35,8 +35,21 @@ public final class PodSimulator implements AutoCloseable {
         return t;
     });
 
+    private final java.util.Set<String> unready = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     public PodSimulator(KubernetesClient client) {
         this.client = client;
+    }
+
+    /** Keeps these pods from ever becoming Ready (a node that does not come back), until {@link #release}. */
+    public PodSimulator keepUnready(String... pods) {
+        unready.addAll(java.util.List.of(pods));
+        return this;
+    }
+
+    public PodSimulator release(String pod) {
+        unready.remove(pod);
+        return this;
     }
 
     public PodSimulator start() {
@@ -48,7 +61,10 @@ public final class PodSimulator implements AutoCloseable {
     public void tick() {
         try {
             for (Pod pod : client.pods().inAnyNamespace().list().getItems()) {
-                if (pod.getMetadata().getDeletionTimestamp() == null && !ready(pod)) markReady(pod);
+                if (pod.getMetadata().getDeletionTimestamp() == null && !ready(pod)
+                        && !unready.contains(pod.getMetadata().getName())) {
+                    markReady(pod);
+                }
             }
             for (PersistentVolumeClaim pvc : client.persistentVolumeClaims().inAnyNamespace().list().getItems()) {
                 if (!bound(pvc)) bind(pvc);

@@ -117,4 +117,45 @@ public sealed interface Change {
         public String subject() { return cluster + "/" + source; }
         public Action action() { return Action.UPDATE; }
     }
+    /**
+     * A Kubernetes object to create or bring back to what Git says ({@code manifest}: the object as JSON). Updates are
+     * merge patches of the fields kgr sets; only objects labelled as managed by kgr are ever updated.
+     */
+    record ApplyKubeObject(String objectKind, String name, String manifest, boolean create) implements Change {
+        public String kind() { return create ? "create-kube-object" : "update-kube-object"; }
+        public String subject() { return objectKind + "/" + name; }
+        public Action action() { return create ? Action.CREATE : Action.UPDATE; }
+    }
+
+    /** A claim grown to a bigger size (its StorageClass allows expansion). */
+    record ExpandVolume(String claim, String from, String to) implements Change {
+        public String kind() { return "expand-volume"; }
+        public String subject() { return claim; }
+        public Action action() { return Action.UPDATE; }
+    }
+
+    /** A new pod (a new node, or one that is missing); applied by creating it and waiting until it is Ready. */
+    record CreatePod(String pod, String manifest) implements Change {
+        public String kind() { return "create-pod"; }
+        public String subject() { return pod; }
+        public Action action() { return Action.CREATE; }
+    }
+
+    /**
+     * A restart with a new spec: delete the pod, create it from {@code manifest}, wait until it is Ready and, for a
+     * broker, until no partition is under-replicated. Before it, the node's partitions must not fall below
+     * min.insync.replicas.
+     */
+    record RollPod(String pod, int nodeId, boolean broker, String manifest) implements Change {
+        public String kind() { return "roll-pod"; }
+        public String subject() { return pod; }
+        public Action action() { return Action.UPDATE; }
+    }
+
+    /** A Kubernetes object kgr made that Git no longer needs (a removed node's pod, ConfigMap, services, claim). */
+    record DeleteKubeObject(String objectKind, String name) implements Change {
+        public String kind() { return "delete-kube-object"; }
+        public String subject() { return objectKind + "/" + name; }
+        public Action action() { return Action.DELETE; }
+    }
 }

@@ -36,6 +36,38 @@ public final class Planner {
         return new Run(desired, live, inventories, policy).plan(header);
     }
 
+    /**
+     * A plan that also covers the cluster's Kubernetes objects ({@code kube}: the namespace as it is now). Without a
+     * live Kafka (a cluster that does not exist yet, or does not answer), only the Kubernetes part is planned; topics
+     * and users follow once the brokers answer.
+     */
+    public Plan plan(DesiredState desired, java.util.Optional<LiveState> live, Inventories inventories, Policy policy,
+                     PlanHeader header, java.util.Optional<io.kgr.observe.LiveKube> kube, String newClusterId) {
+        Plan base = live.isPresent() ? new Run(desired, live.get(), inventories, policy).plan(header)
+                : new Plan(header, List.of(), List.of(), List.of(), List.of());
+        if (kube.isEmpty() || desired.kafka().isEmpty()) return base;
+        KubePlanner k = new KubePlanner(desired.kafka().get(), kube.get(), live, newClusterId);
+        k.plan();
+        List<Step> steps = new ArrayList<>();
+        steps.addAll(k.prerequisites);
+        steps.addAll(k.volumes);
+        steps.addAll(k.podSets);
+        steps.addAll(k.rolls);
+        List<Step> inventory = base.steps().stream().filter(st -> st.change() instanceof Change.UpdateInventory).toList();
+        base.steps().stream().filter(st -> !(st.change() instanceof Change.UpdateInventory)).forEach(steps::add);
+        steps.addAll(k.prune);
+        steps.addAll(inventory);
+        List<Refusal> refusals = new ArrayList<>(k.refusals);
+        refusals.addAll(base.refusals());
+        List<String> notes = new ArrayList<>(k.notes);
+        base.notes().stream().filter(n -> !n.contains("are not planned by this version")).forEach(notes::add);
+        if (live.isEmpty()) {
+            notes.add("Kafka of cluster " + desired.kafka().get().name() + " does not answer yet: topics and users are"
+                    + " planned once its brokers are up (the next run)");
+        }
+        return new Plan(header, steps, refusals, base.unmanaged(), notes);
+    }
+
     /** The state of one planning run; every list is filled in name order, so the result is stable. */
     private static final class Run {
         private final DesiredState desired;

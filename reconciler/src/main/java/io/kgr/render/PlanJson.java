@@ -156,6 +156,16 @@ public final class PlanJson {
             stringMap(o.putObject("topics"), c.topics());
             ObjectNode users = o.putObject("users");
             c.users().forEach((name, u) -> users.set(name, InventoryCodec.user(u)));
+        } else if (change instanceof Change.ApplyKubeObject c) {
+            o.put("objectKind", c.objectKind()).put("name", c.name()).set("object", JSON.readTree(c.manifest()));
+        } else if (change instanceof Change.ExpandVolume c) {
+            o.put("claim", c.claim()).put("from", c.from()).put("to", c.to());
+        } else if (change instanceof Change.CreatePod c) {
+            o.put("pod", c.pod()).set("object", JSON.readTree(c.manifest()));
+        } else if (change instanceof Change.RollPod c) {
+            o.put("pod", c.pod()).put("nodeId", c.nodeId()).put("broker", c.broker()).set("object", JSON.readTree(c.manifest()));
+        } else if (change instanceof Change.DeleteKubeObject c) {
+            o.put("objectKind", c.objectKind()).put("name", c.name());
         } else {
             throw new IllegalArgumentException("unknown change " + change.kind());
         }
@@ -257,8 +267,19 @@ public final class PlanJson {
                 yield new UpdateInventory(req(c, "cluster"), req(c, "source"), c.path("commit").asString(""),
                         readMap(c.path("topics")), users);
             }
+            case "create-kube-object", "update-kube-object" -> new Change.ApplyKubeObject(req(c, "objectKind"), req(c, "name"),
+                    object(c), kind.startsWith("create"));
+            case "expand-volume" -> new Change.ExpandVolume(req(c, "claim"), req(c, "from"), req(c, "to"));
+            case "create-pod" -> new Change.CreatePod(req(c, "pod"), object(c));
+            case "roll-pod" -> new Change.RollPod(req(c, "pod"), c.path("nodeId").asInt(), c.path("broker").asBoolean(), object(c));
+            case "delete-kube-object" -> new Change.DeleteKubeObject(req(c, "objectKind"), req(c, "name"));
             default -> throw new InvalidPlanException("plan file has a step of unknown kind '" + kind + "'");
         };
+    }
+
+    private static String object(JsonNode c) throws InvalidPlanException {
+        if (!c.path("object").isObject()) throw new InvalidPlanException("plan file: a step has no Kubernetes object");
+        return JSON.writeValueAsString(c.get("object"));
     }
 
     private static List<AclRule> readAcls(JsonNode node) {

@@ -42,6 +42,11 @@ final class Words {
             return (c.set().isEmpty() ? "remove quotas of user " : "alter quotas of user ") + c.user();
         }
         if (change instanceof UpdateInventory c) return "update inventory " + c.subject();
+        if (change instanceof Change.ApplyKubeObject c) return (c.create() ? "create " : "update ") + c.objectKind() + " " + c.name();
+        if (change instanceof Change.ExpandVolume c) return "expand volume " + c.claim();
+        if (change instanceof Change.CreatePod c) return "create pod " + c.pod();
+        if (change instanceof Change.RollPod c) return "roll pod " + c.pod();
+        if (change instanceof Change.DeleteKubeObject c) return "delete " + c.objectKind() + " " + c.name();
         throw new IllegalArgumentException("unknown change " + change.kind());
     }
 

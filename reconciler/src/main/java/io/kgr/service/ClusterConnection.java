@@ -87,9 +87,12 @@ final class ClusterConnection implements AutoCloseable {
         return admin;
     }
 
+    /** The cluster's readers; with Kubernetes and a namespace, kgr also manages the cluster's pods there. */
     Target target() {
+        Optional<io.kgr.observe.KubeObserver> kube = kubernetes.isPresent() && cluster.namespace().isPresent()
+                ? Optional.of(new io.kgr.observe.KubeObserver(kubernetes.get(), cluster.namespace().get())) : Optional.empty();
         return new Target(Optional.of(cluster.name()), props.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG),
-                new AdminKafkaState(admin, cluster.timeout()), new KafkaInventoryStore(admin, props, cluster.timeout()));
+                new AdminKafkaState(admin, cluster.timeout()), new KafkaInventoryStore(admin, props, cluster.timeout()), kube);
     }
 
     /** Secrets from the namespace on Kubernetes (and generated there); else from a mounted folder or the environment. */

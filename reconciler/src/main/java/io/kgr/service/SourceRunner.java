@@ -129,8 +129,10 @@ final class SourceRunner {
         }
         ApplyOptions options = new ApplyOptions(cluster.config().timeout(), Duration.ofMinutes(10),
                 ApplyOptions.defaults().maxRecordsPerRequest());
-        ApplyReport report = new Applier(cluster.admin(), cluster.target().inventory(), secrets, options, this::logStep)
-                .stopWhen(stopping).apply(plan);
+        io.kgr.Target target = cluster.target();
+        Applier applier = new Applier(cluster.admin(), target.inventory(), secrets, options, this::logStep).stopWhen(stopping);
+        target.kube().ifPresent(k -> applier.withKubernetes(k, io.kgr.apply.KubeWaits.defaults()));
+        ApplyReport report = applier.apply(plan);
         Map<String, Long> outcomes = report.results().stream().collect(Collectors.groupingBy(
                 r -> r.outcome().name().toLowerCase(java.util.Locale.ROOT), TreeMap::new, Collectors.counting()));
         if (report.succeeded()) state.converged(commit);

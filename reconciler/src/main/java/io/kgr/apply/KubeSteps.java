@@ -1,0 +1,261 @@
+package io.kgr.apply;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.kgr.observe.KubeObserver;
+import io.kgr.plan.Change;
+import io.kgr.plan.Step;
+
+/**
+ * Applies the Kubernetes steps: objects are created, or merge-patched with the fields kgr sets; a new pod is created and
+ * waited for; a roll checks the node's partitions first (none may fall below min.insync.replicas while it is down),
+ * replaces the pod, waits until it is Ready and, for a broker, until no partition is under-replicated.
+ */
+final class KubeSteps {
+    private static final Logger log = LoggerFactory.getLogger(KubeSteps.class);
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final Admin admin;
+    private final Results results;
+    private final KubeWaits waits;
+
+    KubeSteps(KubeObserver kube, Admin admin, Results results, KubeWaits waits) {
+        this.client = kube.client();
+        this.namespace = kube.namespace();
+        this.admin = admin;
+        this.results = results;
+        this.waits = waits;
+    }
+
+    void run(Step step) {
+        long start = System.nanoTime();
+        Change change = step.change();
+        try {
+            if (change instanceof Change.ApplyKubeObject c) applyObject(c);
+            else if (change instanceof Change.ExpandVolume c) expand(c);
+            else if (change instanceof Change.CreatePod c) createPod(c);
+            else if (change instanceof Change.RollPod c) roll(c);
+            else if (change instanceof Change.DeleteKubeObject c) delete(c);
+            else throw new IllegalArgumentException("not a Kubernetes change: " + change.kind());
+            results.ok(step, start);
+        } catch (KubernetesClientException e) {
+            results.failed(step, "Kubernetes: " + (e.getStatus() != null && e.getStatus().getMessage() != null
+                    ? e.getStatus().getMessage() : e.getMessage()), start);
+        } catch (StepFailed e) {
+            results.failed(step, e.getMessage(), start);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            results.failed(step, "interrupted", start);
+        }
+    }
+
+    private HasMetadata object(String manifest) {
+        return SERIALIZATION.unmarshal(manifest);
+    }
+
+    private void applyObject(Change.ApplyKubeObject c) {
+        HasMetadata o = object(c.manifest());
+        // a merge patch of exactly the fields kgr sets: what others (or the API server) added stays
+        if (o instanceof GenericKubernetesResource g) {
+            var pods = client.genericKubernetesResources(KubeObserver.POD_SETS).inNamespace(namespace);
+            if (c.create()) {
+                pods.resource(g).create();
+                return;
+            }
+            // the pod set's spec is kgr's alone: replace it, guarded by the resource version just read
+            GenericKubernetesResource current = pods.withName(c.name()).get();
+            if (current == null) {
+                pods.resource(g).create();
+                return;
+            }
+            current.getAdditionalProperties().put("spec", g.getAdditionalProperties().get("spec"));
+            java.util.Map<String, String> labels = new java.util.TreeMap<>(current.getMetadata().getLabels() == null
+                    ? java.util.Map.of() : current.getMetadata().getLabels());
+            labels.putAll(g.getMetadata().getLabels());
+            current.getMetadata().setLabels(labels);
+            java.util.Map<String, String> annotations = new java.util.TreeMap<>(current.getMetadata().getAnnotations() == null
+                    ? java.util.Map.of() : current.getMetadata().getAnnotations());
+            if (g.getMetadata().getAnnotations() != null) annotations.putAll(g.getMetadata().getAnnotations());
+            current.getMetadata().setAnnotations(annotations);
+            pods.resource(current).update();
+            return;
+        }
+        if (c.create()) client.resource(o).inNamespace(namespace).create();
+        else client.resource(o).inNamespace(namespace).patch(PatchContext.of(PatchType.JSON_MERGE), c.manifest());
+    }
+
+    private void expand(Change.ExpandVolume c) {
+        client.persistentVolumeClaims().inNamespace(namespace).withName(c.claim()).edit(pvc -> {
+            pvc.getSpec().getResources().getRequests().put("storage", new Quantity(c.to()));
+            return pvc;
+        });
+    }
+
+    private void createPod(Change.CreatePod c) throws InterruptedException, StepFailed {
+        Pod pod = (Pod) object(c.manifest());
+        client.pods().inNamespace(namespace).resource(pod).create();
+        waitReady(c.pod());
+    }
+
+    private void roll(Change.RollPod c) throws InterruptedException, StepFailed {
+        Pod current = client.pods().inNamespace(namespace).withName(c.pod()).get();
+        boolean wasReady = current != null && ready(current);
+        if (c.broker() && wasReady) safeToRestart(c.nodeId());
+        if (admin == null && wasReady) {
+            throw new StepFailed("Kafka does not answer: kgr does not restart a ready broker without checking its partitions");
+        }
+        log.info("rolling {} (node {})", c.pod(), c.nodeId());
+        client.pods().inNamespace(namespace).withName(c.pod()).delete();
+        long deadline = System.nanoTime() + waits.podReady().toNanos();
+        while (client.pods().inNamespace(namespace).withName(c.pod()).get() != null) {
+            if (System.nanoTime() > deadline) throw new StepFailed("pod " + c.pod() + " was not gone after " + waits.podReady().toSeconds() + " s");
+            Thread.sleep(waits.poll().toMillis());
+        }
+        client.pods().inNamespace(namespace).resource((Pod) object(c.manifest())).create();
+        waitReady(c.pod());
+        if (c.broker() && admin != null) waitInSync(c.pod());
+    }
+
+    private void delete(Change.DeleteKubeObject c) {
+        switch (c.objectKind()) {
+            case "Pod" -> client.pods().inNamespace(namespace).withName(c.name()).delete();
+            case "ConfigMap" -> client.configMaps().inNamespace(namespace).withName(c.name()).delete();
+            case "Service" -> client.services().inNamespace(namespace).withName(c.name()).delete();
+            case "PersistentVolumeClaim" -> client.persistentVolumeClaims().inNamespace(namespace).withName(c.name()).delete();
+            case "PodSet" -> client.genericKubernetesResources(KubeObserver.POD_SETS).inNamespace(namespace).withName(c.name()).delete();
+            default -> throw new IllegalArgumentException("kgr does not delete " + c.objectKind());
+        }
+    }
+
+    /**
+     * A broker may restart only if every partition it hosts keeps at least min.insync.replicas in-sync replicas without
+     * it. Waits (bounded) for that, then refuses naming the partitions.
+     */
+    private void safeToRestart(int nodeId) throws InterruptedException, StepFailed {
+        if (admin == null) return;
+        long deadline = System.nanoTime() + waits.inSync().toNanos();
+        List<String> unsafe = List.of();
+        while (true) {
+            unsafe = partitionsThatWouldFallBelowMinIsr(nodeId);
+            if (unsafe.isEmpty()) return;
+            if (System.nanoTime() > deadline) break;
+            Thread.sleep(waits.poll().toMillis());
+        }
+        throw new StepFailed("restarting broker " + nodeId + " would take " + unsafe.size()
+                + " partition(s) below min.insync.replicas: " + String.join(", ", unsafe.subList(0, Math.min(10, unsafe.size())))
+                + (unsafe.size() > 10 ? ", …" : "") + "; not restarted (the next run tries again)");
+    }
+
+    private List<String> partitionsThatWouldFallBelowMinIsr(int nodeId) throws StepFailed {
+        try {
+            var names = admin.listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(true))
+                    .names().get(30, TimeUnit.SECONDS);
+            if (names.isEmpty()) return List.of();
+            Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames().get(60, TimeUnit.SECONDS);
+            Map<String, Integer> minIsr = minInsync(names);
+            List<String> out = new ArrayList<>();
+            topics.forEach((name, d) -> {
+                for (TopicPartitionInfo p : d.partitions()) {
+                    boolean hosts = p.replicas().stream().anyMatch(n -> n.id() == nodeId);
+                    if (!hosts) continue;
+                    long isrWithout = p.isr().stream().filter(n -> n.id() != nodeId).count();
+                    int needed = minIsr.getOrDefault(name, 1);
+                    // a partition that has only one replica cannot stay available anyway; Kafka accepts that risk
+                    if (p.replicas().size() > 1 && isrWithout < needed) out.add(name + "-" + p.partition());
+                }
+            });
+            out.sort(null);
+            return out;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            throw new StepFailed("cannot read partitions from Kafka before the roll: " + Results.reason(e));
+        }
+    }
+
+    private Map<String, Integer> minInsync(java.util.Set<String> topics) throws Exception {
+        List<org.apache.kafka.common.config.ConfigResource> resources = topics.stream()
+                .map(t -> new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t))
+                .toList();
+        Map<String, Integer> out = new java.util.HashMap<>();
+        admin.describeConfigs(resources).all().get(60, TimeUnit.SECONDS).forEach((r, config) -> {
+            var e = config.get("min.insync.replicas");
+            if (e != null && e.value() != null) out.put(r.name(), Integer.parseInt(e.value()));
+        });
+        return out;
+    }
+
+    private void waitReady(String pod) throws InterruptedException, StepFailed {
+        long deadline = System.nanoTime() + waits.podReady().toNanos();
+        while (true) {
+            Pod p = client.pods().inNamespace(namespace).withName(pod).get();
+            if (p != null && ready(p)) return;
+            if (System.nanoTime() > deadline) {
+                throw new StepFailed("pod " + pod + " was not Ready after " + waits.podReady().toSeconds() + " s");
+            }
+            Thread.sleep(waits.poll().toMillis());
+        }
+    }
+
+    /** After a broker's restart: no under-replicated partition left (bounded). */
+    private void waitInSync(String pod) throws InterruptedException, StepFailed {
+        long deadline = System.nanoTime() + waits.inSync().toNanos();
+        while (true) {
+            Optional<Integer> under = underReplicated();
+            if (under.isPresent() && under.get() == 0) return;
+            if (System.nanoTime() > deadline) {
+                throw new StepFailed("after restarting " + pod + ", " + under.map(String::valueOf).orElse("an unknown number of")
+                        + " partition(s) were still under-replicated after " + waits.inSync().toSeconds() + " s");
+            }
+            Thread.sleep(waits.poll().toMillis());
+        }
+    }
+
+    private Optional<Integer> underReplicated() {
+        try {
+            var names = admin.listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(true))
+                    .names().get(30, TimeUnit.SECONDS);
+            if (names.isEmpty()) return Optional.of(0);
+            int n = 0;
+            for (TopicDescription d : admin.describeTopics(names).allTopicNames().get(60, TimeUnit.SECONDS).values()) {
+                for (TopicPartitionInfo p : d.partitions()) if (p.isr().size() < p.replicas().size()) n++;
+            }
+            return Optional.of(n);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    static boolean ready(Pod p) {
+        return p.getStatus() != null && p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    private static final class StepFailed extends Exception {
+        StepFailed(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.kgr.observe;
+
+import java.util.List;
+import java.util.TreeMap;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+
+/**
+ * Reads a namespace's services, ConfigMaps, claims, pods and pod sets (one list call per kind), and the storage classes.
+ * All objects of the namespace are read, not only kgr's: an object with a name kgr wants but not made by kgr must be
+ * seen to be left alone.
+ */
+public final class KubeObserver {
+    public static final ResourceDefinitionContext POD_SETS = new ResourceDefinitionContext.Builder().withGroup("kgr.io")
+            .withVersion("v1alpha1").withKind("PodSet").withPlural("podsets").withNamespaced(true).build();
+
+    private final KubernetesClient client;
+    private final String namespace;
+
+    public KubeObserver(KubernetesClient client, String namespace) {
+        this.client = client;
+        this.namespace = namespace;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    public LiveKube observe() throws ObserveException {
+        try {
+            return new LiveKube(namespace,
+                    byName(client.services().inNamespace(namespace).list().getItems()),
+                    byName(client.configMaps().inNamespace(namespace).list().getItems()),
+                    byName(client.persistentVolumeClaims().inNamespace(namespace).list().getItems()),
+                    byName(client.pods().inNamespace(namespace).list().getItems()),
+                    byName(client.genericKubernetesResources(POD_SETS).inNamespace(namespace).list().getItems()),
+                    storageClasses());
+        } catch (KubernetesClientException e) {
+            throw new ObserveException("cannot read namespace " + namespace + " from Kubernetes: " + e.getMessage(), e);
+        }
+    }
+
+    private TreeMap<String, io.fabric8.kubernetes.api.model.storage.StorageClass> storageClasses() {
+        try {
+            return byName(client.storage().v1().storageClasses().list().getItems());
+        } catch (KubernetesClientException e) {
+            return new TreeMap<>(); // not allowed to read them: expansions are then refused with the reason
+        }
+    }
+
+    private static <T extends HasMetadata> TreeMap<String, T> byName(List<T> items) {
+        TreeMap<String, T> out = new TreeMap<>();
+        items.forEach(i -> out.put(i.getMetadata().getName(), i));
+        return out;
+    }
+}

@@ -1,0 +1,41 @@
+package io.kgr.observe;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
+
+/** The Kubernetes objects of a cluster's namespace that kgr compares with Git, by name. */
+public record LiveKube(String namespace, SortedMap<String, Service> services, SortedMap<String, ConfigMap> configMaps,
+                       SortedMap<String, PersistentVolumeClaim> claims, SortedMap<String, Pod> pods,
+                       SortedMap<String, GenericKubernetesResource> podSets, SortedMap<String, StorageClass> storageClasses) {
+
+    public static LiveKube empty(String namespace) {
+        return new LiveKube(namespace, new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(),
+                new TreeMap<>());
+    }
+
+    /** Changes whenever any of these objects changes (resource versions): a saved plan checks it before applying. */
+    public String fingerprint() {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            for (Map<String, ? extends HasMetadata> m : java.util.List.of(services, configMaps, claims, pods, podSets)) {
+                m.forEach((name, o) -> d.update((o.getKind() + "/" + name + "@" + o.getMetadata().getResourceVersion() + "\n")
+                        .getBytes(StandardCharsets.UTF_8)));
+            }
+            return HexFormat.of().formatHex(d.digest()).substring(0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

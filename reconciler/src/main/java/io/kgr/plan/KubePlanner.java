@@ -1,0 +1,374 @@
+package io.kgr.plan;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.kgr.desired.ClusterSpec;
+import io.kgr.kube.ClusterModel;
+import io.kgr.kube.NodeIds;
+import io.kgr.observe.LiveKube;
+import io.kgr.observe.LivePartition;
+import io.kgr.observe.LiveState;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Plans a cluster's Kubernetes objects (phases 2–5 and the node part of 9): compares what {@link ClusterModel}
+ * generates from Git with the namespace's live objects. Pure. Objects are compared on the fields kgr sets only (the
+ * API server adds defaults), so applying the same commit twice plans nothing, and pods roll only when their revision
+ * (what needs a restart) changed.
+ */
+final class KubePlanner {
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    final List<Step> prerequisites = new ArrayList<>();
+    final List<Step> volumes = new ArrayList<>();
+    final List<Step> podSets = new ArrayList<>();
+    final List<Step> rolls = new ArrayList<>();
+    final List<Step> prune = new ArrayList<>();
+    final List<Refusal> refusals = new ArrayList<>();
+    final List<String> notes = new ArrayList<>();
+
+    private final ClusterSpec spec;
+    private final LiveKube live;
+    private final Optional<LiveState> kafka;
+    private final String newClusterId;
+
+    /**
+     * @param kafka        the live brokers and partitions, when the cluster answers (a new cluster does not yet)
+     * @param newClusterId the id a cluster without pod sets gets (kept for its lifetime once created)
+     */
+    KubePlanner(ClusterSpec spec, LiveKube live, Optional<LiveState> kafka, String newClusterId) {
+        this.spec = spec;
+        this.live = live;
+        this.kafka = kafka;
+        this.newClusterId = newClusterId;
+    }
+
+    void plan() {
+        String clusterId = existingClusterId().orElse(newClusterId);
+        Map<String, SortedSet<Integer>> existing = existingNodeIds();
+        Map<String, SortedSet<Integer>> ids = NodeIds.assign(spec.pools(), existing);
+        checkQuorum(existing, ids);
+        ClusterModel.Objects desired = new ClusterModel(spec, live.namespace(), ids, clusterId).generate();
+
+        for (Service s : desired.services()) applyObject(s, live.services().get(s.getMetadata().getName()), prerequisites);
+        for (ConfigMap c : desired.configMaps()) applyObject(c, live.configMaps().get(c.getMetadata().getName()), prerequisites);
+        for (PersistentVolumeClaim c : desired.claims()) claim(c, live.claims().get(c.getMetadata().getName()));
+        for (GenericKubernetesResource p : desired.podSets()) applyObject(p, live.podSets().get(p.getMetadata().getName()), podSets);
+        pods(desired.pods());
+        removed(desired);
+    }
+
+    private Optional<String> existingClusterId() {
+        return live.podSets().values().stream().filter(this::mine)
+                .map(p -> p.getMetadata().getAnnotations() == null ? null : p.getMetadata().getAnnotations().get(ClusterModel.CLUSTER_ID))
+                .filter(Objects::nonNull).findFirst();
+    }
+
+    /** The ids of the cluster's nodes now, by pool: the pods kgr made (a missing pod's id is in its pod set). */
+    private Map<String, SortedSet<Integer>> existingNodeIds() {
+        Map<String, SortedSet<Integer>> out = new TreeMap<>();
+        for (Pod p : live.pods().values()) {
+            if (!mine(p)) continue;
+            String pool = p.getMetadata().getLabels().get(ClusterModel.POOL);
+            nodeId(p.getMetadata().getName()).ifPresent(id -> out.computeIfAbsent(pool, k -> new TreeSet<>()).add(id));
+        }
+        for (GenericKubernetesResource set : live.podSets().values()) {
+            if (!mine(set)) continue;
+            String pool = set.getMetadata().getLabels().get(ClusterModel.POOL);
+            Object pods = set.getAdditionalProperties().get("spec") instanceof Map<?, ?> s ? s.get("pods") : null;
+            if (pods instanceof List<?> list) {
+                for (Object o : list) {
+                    if (o instanceof Map<?, ?> pod && pod.get("metadata") instanceof Map<?, ?> meta) {
+                        nodeId(String.valueOf(meta.get("name"))).ifPresent(id -> out.computeIfAbsent(pool, k -> new TreeSet<>()).add(id));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private void checkQuorum(Map<String, SortedSet<Integer>> existing, Map<String, SortedSet<Integer>> ids) {
+        if (!spec.kraft()) return;
+        int now = 0;
+        int wanted = 0;
+        for (ClusterSpec.Pool p : spec.pools()) {
+            if (!p.isController()) continue;
+            wanted += ids.getOrDefault(p.name(), new TreeSet<>()).size();
+        }
+        for (Pod p : live.pods().values()) {
+            if (mine(p) && "true".equals(p.getMetadata().getLabels().get("strimzi.io/controller-role"))) now++;
+        }
+        if (now > 0 && now != wanted) {
+            refusals.add(new Refusal("cluster", spec.name(), "the controller quorum would change from " + now + " to "
+                    + wanted + " nodes; kgr runs a static quorum and does not change its size"));
+        }
+    }
+
+    private boolean mine(HasMetadata o) {
+        Map<String, String> labels = o.getMetadata().getLabels();
+        return labels != null && "kgr".equals(labels.get(ClusterModel.MANAGED_BY))
+                && spec.name().equals(labels.get(ClusterModel.CLUSTER));
+    }
+
+    private void applyObject(HasMetadata desired, HasMetadata current, List<Step> into) {
+        String kind = desired.getKind();
+        String name = desired.getMetadata().getName();
+        String manifest = SERIALIZATION.asJson(desired);
+        if (current == null) {
+            into.add(step(Phase.POD_SETS == phaseOf(into) ? Phase.POD_SETS : Phase.KUBERNETES_PREREQUISITES,
+                    new Change.ApplyKubeObject(kind, name, manifest, true), Risk.SAFE, List.of(),
+                    kind + " does not exist"));
+            return;
+        }
+        if (!mine(current)) {
+            refusals.add(new Refusal(kind, name, "exists and is not managed by kgr (no label app.kubernetes.io/managed-by=kgr"
+                    + " for cluster " + spec.name() + "); kgr does not take it over"));
+            return;
+        }
+        List<FieldChange> diff = differences(JSON.readTree(manifest), JSON.readTree(SERIALIZATION.asJson(current)));
+        if (!diff.isEmpty()) {
+            into.add(step(phaseOf(into), new Change.ApplyKubeObject(kind, name, manifest, false), Risk.SAFE, diff,
+                    kind + " differs from Git"));
+        }
+    }
+
+    private Phase phaseOf(List<Step> list) {
+        return list == podSets ? Phase.POD_SETS : Phase.KUBERNETES_PREREQUISITES;
+    }
+
+    private void claim(PersistentVolumeClaim desired, PersistentVolumeClaim current) {
+        String name = desired.getMetadata().getName();
+        if (current == null) {
+            volumes.add(step(Phase.VOLUMES, new Change.ApplyKubeObject("PersistentVolumeClaim", name,
+                    SERIALIZATION.asJson(desired), true), Risk.SAFE,
+                    List.of(new FieldChange("size", null, size(desired), false)), "volume does not exist"));
+            return;
+        }
+        if (!mine(current)) {
+            refusals.add(new Refusal("PersistentVolumeClaim", name, "exists and is not managed by kgr; kgr does not take it over"));
+            return;
+        }
+        String wantClass = desired.getSpec().getStorageClassName();
+        String haveClass = current.getSpec() == null ? null : current.getSpec().getStorageClassName();
+        if (wantClass != null && !wantClass.equals(haveClass)) {
+            refusals.add(new Refusal("PersistentVolumeClaim", name, "storage class would change from "
+                    + (haveClass == null ? "(default)" : haveClass) + " to " + wantClass + ": a volume's class cannot change"));
+            return;
+        }
+        Quantity want = desired.getSpec().getResources().getRequests().get("storage");
+        Quantity have = current.getSpec() == null || current.getSpec().getResources() == null
+                || current.getSpec().getResources().getRequests() == null ? null
+                : current.getSpec().getResources().getRequests().get("storage");
+        if (have == null || want == null) return;
+        int cmp = Quantity.getAmountInBytes(want).compareTo(Quantity.getAmountInBytes(have));
+        if (cmp < 0) {
+            refusals.add(new Refusal("PersistentVolumeClaim", name, "size would shrink from " + have + " to " + want
+                    + ": Kubernetes volumes only grow"));
+        } else if (cmp > 0) {
+            String cls = haveClass != null ? haveClass : defaultStorageClass().orElse(null);
+            StorageClass sc = cls == null ? null : live.storageClasses().get(cls);
+            if (sc == null || !Boolean.TRUE.equals(sc.getAllowVolumeExpansion())) {
+                refusals.add(new Refusal("PersistentVolumeClaim", name, "cannot grow from " + have + " to " + want
+                        + ": storage class " + (cls == null ? "(default, none found)" : cls)
+                        + (sc == null ? " is not known" : " does not allow volume expansion (allowVolumeExpansion: true)")));
+            } else {
+                volumes.add(step(Phase.VOLUMES, new Change.ExpandVolume(name, have.toString(), want.toString()), Risk.SAFE,
+                        List.of(new FieldChange("size", have.toString(), want.toString(), false)),
+                        "Git asks for a bigger volume"));
+            }
+        }
+    }
+
+    private Optional<String> defaultStorageClass() {
+        return live.storageClasses().values().stream().filter(sc -> sc.getMetadata().getAnnotations() != null
+                && "true".equals(sc.getMetadata().getAnnotations().get("storageclass.kubernetes.io/is-default-class")))
+                .map(sc -> sc.getMetadata().getName()).findFirst();
+    }
+
+    /**
+     * New pods are created (after their pod set); pods whose revision changed roll one at a time: unready pods first,
+     * then brokers by id, then controllers (a roll waits for the one before it).
+     */
+    private void pods(List<Pod> desired) {
+        List<Pod> changed = new ArrayList<>();
+        for (Pod pod : desired) {
+            String name = pod.getMetadata().getName();
+            Pod current = live.pods().get(name);
+            if (current == null) {
+                podSets.add(step(Phase.POD_SETS, new Change.CreatePod(name, SERIALIZATION.asJson(pod)), Risk.SAFE, List.of(),
+                        "node " + nodeId(name).orElse(-1) + " has no pod"));
+            } else if (!mine(current)) {
+                refusals.add(new Refusal("Pod", name, "exists and is not managed by kgr; kgr does not replace it"));
+            } else if (!Objects.equals(revision(pod), revision(current))) {
+                changed.add(pod);
+            }
+        }
+        changed.sort(Comparator.comparing((Pod p) -> ready(live.pods().get(p.getMetadata().getName())) ? 1 : 0)
+                .thenComparing(p -> controller(p) ? 1 : 0)
+                .thenComparing(p -> nodeId(p.getMetadata().getName()).orElse(Integer.MAX_VALUE)));
+        String previous = null;
+        for (Pod pod : changed) {
+            String name = pod.getMetadata().getName();
+            int id = nodeId(name).orElse(-1);
+            boolean broker = "true".equals(pod.getMetadata().getLabels().get("strimzi.io/broker-role"));
+            Pod current = live.pods().get(name);
+            String why = ready(current) ? "its configuration changed in a way that needs a restart"
+                    : "it is not ready, and its configuration changed";
+            Step roll = new Step(Step.idOf(new Change.RollPod(name, id, broker, "")), Phase.ROLLS,
+                    new Change.RollPod(name, id, broker, SERIALIZATION.asJson(pod)), Risk.DISRUPTIVE,
+                    List.of(new FieldChange("revision", revision(current), revision(pod), false)), why,
+                    previous == null ? List.of() : List.of(previous));
+            rolls.add(roll);
+            previous = roll.id();
+        }
+        if (!changed.isEmpty() && kafka.isEmpty()) {
+            notes.add("Kafka does not answer: rolls cannot check in-sync replicas first, so apply rolls only pods that are not ready");
+        }
+    }
+
+    /** Nodes Git no longer has: their pods, ConfigMaps and per-broker services go; claims only with deleteClaim. */
+    private void removed(ClusterModel.Objects desired) {
+        TreeSet<String> wantedPods = new TreeSet<>();
+        desired.pods().forEach(p -> wantedPods.add(p.getMetadata().getName()));
+        for (Pod p : live.pods().values()) {
+            String name = p.getMetadata().getName();
+            if (!mine(p) || wantedPods.contains(name)) continue;
+            int id = nodeId(name).orElse(-1);
+            boolean broker = "true".equals(p.getMetadata().getLabels().get("strimzi.io/broker-role"));
+            List<String> hosted = broker ? hostedPartitions(id) : List.of();
+            if (!hosted.isEmpty()) {
+                refusals.add(new Refusal("Pod", name, "node " + id + " still hosts " + hosted.size() + " partition replica(s) ("
+                        + String.join(", ", hosted.subList(0, Math.min(10, hosted.size()))) + (hosted.size() > 10 ? ", …" : "")
+                        + "): move them away (change the topics' replicas) before removing the node"));
+                continue;
+            }
+            if (broker && kafka.isEmpty()) {
+                refusals.add(new Refusal("Pod", name, "cannot remove broker " + id + ": Kafka does not answer, so kgr cannot"
+                        + " check that it hosts no partition replicas"));
+                continue;
+            }
+            prune.add(step(Phase.PRUNE, new Change.DeleteKubeObject("Pod", name), Risk.DISRUPTIVE, List.of(),
+                    "node " + id + " was removed from its pool"));
+            if (live.configMaps().containsKey(name) && mine(live.configMaps().get(name))) {
+                prune.add(step(Phase.PRUNE, new Change.DeleteKubeObject("ConfigMap", name), Risk.SAFE, List.of(),
+                        "configuration of removed node " + id));
+            }
+            for (PersistentVolumeClaim c : live.claims().values()) {
+                if (!mine(c) || !name.equals(c.getMetadata().getLabels().get(ClusterModel.POD_NAME))) continue;
+                boolean delete = c.getMetadata().getAnnotations() != null
+                        && "true".equals(c.getMetadata().getAnnotations().get(ClusterModel.DELETE_CLAIM));
+                if (delete) {
+                    prune.add(step(Phase.PRUNE, new Change.DeleteKubeObject("PersistentVolumeClaim", c.getMetadata().getName()),
+                            Risk.DESTRUCTIVE, List.of(), "volume of removed node " + id + " (deleteClaim: true)"));
+                } else {
+                    notes.add("volume " + c.getMetadata().getName() + " of removed node " + id + " is kept (deleteClaim: false)");
+                }
+            }
+        }
+        TreeSet<String> wantedServices = new TreeSet<>();
+        desired.services().forEach(s -> wantedServices.add(s.getMetadata().getName()));
+        for (Service s : live.services().values()) {
+            if (mine(s) && !wantedServices.contains(s.getMetadata().getName())) {
+                prune.add(step(Phase.PRUNE, new Change.DeleteKubeObject("Service", s.getMetadata().getName()), Risk.SAFE,
+                        List.of(), "no longer needed by the cluster's listeners or nodes"));
+            }
+        }
+    }
+
+    private List<String> hostedPartitions(int id) {
+        List<String> out = new ArrayList<>();
+        kafka.ifPresent(k -> k.topics().forEach((topic, t) -> {
+            for (LivePartition p : t.partitions()) {
+                if (p.replicas().contains(id)) out.add(topic + "-" + p.partition());
+            }
+        }));
+        return out;
+    }
+
+    /** Fields of {@code desired} whose values differ in {@code current} (fields only the server sets are ignored). */
+    static List<FieldChange> differences(JsonNode desired, JsonNode current) {
+        List<FieldChange> out = new ArrayList<>();
+        for (String top : List.of("metadata", "spec", "data")) {
+            JsonNode d = top.equals("metadata") ? ownedMetadata(desired.path("metadata")) : desired.path(top);
+            if (d.isMissingNode()) continue;
+            diff(top, d, current.path(top), out);
+        }
+        return out;
+    }
+
+    private static JsonNode ownedMetadata(JsonNode metadata) {
+        var m = JSON.createObjectNode();
+        if (metadata.has("labels")) m.set("labels", metadata.get("labels"));
+        if (metadata.has("annotations")) m.set("annotations", metadata.get("annotations"));
+        return m;
+    }
+
+    private static void diff(String path, JsonNode want, JsonNode have, List<FieldChange> out) {
+        if (want.isObject()) {
+            for (var e : want.properties()) diff(path + "." + e.getKey(), e.getValue(), have.path(e.getKey()), out);
+        } else if (want.isArray()) {
+            if (!have.isArray() || have.size() != want.size()) {
+                out.add(new FieldChange(path, have.isMissingNode() ? null : shorten(have), shorten(want), false));
+                return;
+            }
+            for (int i = 0; i < want.size(); i++) diff(path + "[" + i + "]", want.get(i), have.get(i), out);
+        } else if (!want.equals(have) && !(want.isNumber() && have.isNumber() && want.asString().equals(have.asString()))) {
+            out.add(new FieldChange(path, have.isMissingNode() ? null : shorten(have), shorten(want), false));
+        }
+    }
+
+    private static String shorten(JsonNode n) {
+        String s = n.isString() ? n.asString() : n.toString();
+        return s.length() > 120 ? s.substring(0, 117) + "…" : s;
+    }
+
+    private static Step step(Phase phase, Change change, Risk risk, List<FieldChange> fields, String reason) {
+        return new Step(Step.idOf(change), phase, change, risk, fields, reason, List.of());
+    }
+
+    private static String size(PersistentVolumeClaim c) {
+        return String.valueOf(c.getSpec().getResources().getRequests().get("storage"));
+    }
+
+    private static String revision(Pod p) {
+        return p == null || p.getMetadata().getAnnotations() == null ? null
+                : p.getMetadata().getAnnotations().get(ClusterModel.REVISION);
+    }
+
+    private boolean controller(Pod p) {
+        return "true".equals(p.getMetadata().getLabels().get("strimzi.io/controller-role"));
+    }
+
+    static boolean ready(Pod p) {
+        return p != null && p.getStatus() != null && p.getStatus().getConditions() != null && p.getStatus().getConditions()
+                .stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    static Optional<Integer> nodeId(String podName) {
+        int dash = podName.lastIndexOf('-');
+        try {
+            return Optional.of(Integer.parseInt(podName.substring(dash + 1)));
+        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+            return Optional.empty();
+        }
+    }
+}

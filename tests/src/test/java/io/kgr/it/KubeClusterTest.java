@@ -1,0 +1,279 @@
+package io.kgr.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.kgr.cli.Main;
+import io.kgr.demo.PodSimulator;
+import io.kgr.observe.KubeObserver;
+
+/**
+ * A Kafka cluster on Kubernetes from Git: the fabric8 mock API server in CRUD mode stands in for Kubernetes (PodSet CRD,
+ * a pod simulator for the kubelet), and a real in-process 3-broker Kafka (ids 0–2) is the cluster's broker state that
+ * rolls and scale-down are checked against. Each test has its own namespace.
+ */
+class KubeClusterTest {
+    static EmbeddedKafka kafka;
+    static Admin admin;
+    static KubernetesMockServer server;
+    static KubernetesClient client;
+    static PodSimulator simulator;
+    static int namespaces;
+
+    @TempDir Path tmp;
+    Path repo;
+    Path kubeconfig;
+    String ns;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = EmbeddedKafka.start(3);
+        admin = kafka.admin();
+        var podSets = new io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext.Builder().withGroup("kgr.io")
+                .withVersion("v1alpha1").withKind("PodSet").withPlural("podsets").withScope("Namespaced").build();
+        server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new io.fabric8.mockwebserver.MockWebServer(),
+                new java.util.HashMap<>(), new KubernetesCrudDispatcher(List.of(podSets)), false);
+        server.init();
+        client = server.createClient();
+        client.storage().v1().storageClasses().resource(new StorageClassBuilder().withNewMetadata().withName("expandable")
+                .endMetadata().withProvisioner("test").withAllowVolumeExpansion(true).build()).create();
+        client.storage().v1().storageClasses().resource(new StorageClassBuilder().withNewMetadata().withName("fixed")
+                .endMetadata().withProvisioner("test").withAllowVolumeExpansion(false).build()).create();
+        simulator = new PodSimulator(client).start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        simulator.close();
+        client.close();
+        server.destroy();
+        admin.close();
+        kafka.close();
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        ns = "kafka-" + (++namespaces);
+        repo = tmp.resolve("repo");
+        Files.createDirectories(repo);
+        kubeconfig = tmp.resolve("kubeconfig");
+        Files.writeString(kubeconfig, "apiVersion: v1\nkind: Config\nclusters:\n- name: mock\n  cluster:\n    server: "
+                + server.url("/").replaceAll("/$", "") + "\ncontexts:\n- name: mock\n  context: {cluster: mock, user: mock}\n"
+                + "current-context: mock\nusers:\n- name: mock\n  user: {token: test}\n");
+    }
+
+    @AfterEach
+    void releaseAll() {
+        for (int i = 0; i < 10; i++) simulator.release("c1-brokers-" + i);
+    }
+
+    void write(int brokers, String storageClass, String size, String extraConfig) throws Exception {
+        Files.writeString(repo.resolve("kafka.yaml"), """
+                apiVersion: kafka.strimzi.io/v1beta2
+                kind: Kafka
+                metadata: {name: c1}
+                spec:
+                  kafka:
+                    version: 4.1.0
+                    listeners:
+                      - {name: plain, port: 9092, type: internal, tls: false}
+                      - {name: external, port: 9094, type: nodeport, tls: false}
+                    config:
+                      min.insync.replicas: 1
+                %s""".formatted(extraConfig.indent(6)));
+        Files.writeString(repo.resolve("pools.yaml"), """
+                apiVersion: kafka.strimzi.io/v1beta2
+                kind: KafkaNodePool
+                metadata: {name: brokers, labels: {strimzi.io/cluster: c1}}
+                spec:
+                  replicas: %d
+                  roles: [broker]
+                  storage:
+                    type: jbod
+                    volumes: [{id: 0, type: persistent-claim, size: %s, class: %s, deleteClaim: true}]
+                ---
+                apiVersion: kafka.strimzi.io/v1beta2
+                kind: KafkaNodePool
+                metadata: {name: controllers, labels: {strimzi.io/cluster: c1}}
+                spec:
+                  replicas: 1
+                  roles: [controller]
+                  storage: {type: persistent-claim, size: 1Gi, class: fixed}
+                """.formatted(brokers, size, storageClass));
+    }
+
+    record Run(int code, String out, String err) {
+    }
+
+    Run kgr(String command, String... extra) {
+        List<String> args = new ArrayList<>(List.of(command, "--repo", repo.toString(), "--bootstrap-server",
+                kafka.bootstrapServers(), "--namespace", ns, "--kubeconfig", kubeconfig.toString(), "--source-name", ns));
+        args.addAll(List.of(extra));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    Run apply(String... extra) {
+        List<String> args = new ArrayList<>(List.of("--auto-approve", "--pod-ready-timeout", "10"));
+        args.addAll(List.of(extra));
+        return kgr("apply", args.toArray(String[]::new));
+    }
+
+    String revision(String pod) {
+        Pod p = client.pods().inNamespace(ns).withName(pod).get();
+        return p == null ? null : p.getMetadata().getAnnotations().get("kgr.io/revision");
+    }
+
+    @Test
+    void aClusterIsCreatedFromGitAndTheSameCommitTwiceChangesNothing() throws Exception {
+        write(3, "expandable", "10Gi", "");
+        Run plan = kgr("plan");
+        assertThat(plan.code()).as(plan.err()).isZero();
+        assertThat(plan.out()).contains("+ create Service c1-kafka-brokers", "+ create ConfigMap c1-brokers-0",
+                "+ create PersistentVolumeClaim data-0-c1-brokers-0", "+ create PodSet c1-brokers", "+ create pod c1-brokers-2",
+                "+ create pod c1-controllers-3", "+ create Service c1-brokers-external-1");
+
+        Run apply = apply();
+        assertThat(apply.code()).as(apply.out() + apply.err()).isZero();
+        assertThat(client.pods().inNamespace(ns).list().getItems()).extracting(p -> p.getMetadata().getName())
+                .containsExactlyInAnyOrder("c1-brokers-0", "c1-brokers-1", "c1-brokers-2", "c1-controllers-3");
+        assertThat(client.genericKubernetesResources(KubeObserver.POD_SETS).inNamespace(ns).list().getItems()).hasSize(2);
+        assertThat(client.configMaps().inNamespace(ns).withName("c1-brokers-1").get().getData().get("server.properties"))
+                .contains("node.id=1").contains("controller.quorum.voters=3@c1-controllers-3.c1-kafka-brokers." + ns + ".svc:9090");
+        assertThat(client.persistentVolumeClaims().inNamespace(ns).withName("data-0-c1-brokers-0").get().getMetadata()
+                .getLabels()).containsEntry("app.kubernetes.io/managed-by", "kgr");
+
+        Run again = kgr("plan", "--detailed-exitcode");
+        assertThat(again.code()).as(again.out()).isZero();
+        assertThat(again.out()).contains("No changes");
+    }
+
+    @Test
+    void aRestartChangeRollsBrokersOneAtATimeThenControllersAndADynamicOneRollsNothing() throws Exception {
+        write(3, "expandable", "10Gi", "");
+        assertThat(apply().code()).isZero();
+
+        write(3, "expandable", "10Gi", "log.retention.ms: 3600000");
+        Run dynamic = kgr("plan");
+        assertThat(dynamic.out()).contains("~ update ConfigMap c1-brokers-0").doesNotContain("roll pod");
+
+        write(3, "expandable", "10Gi", "num.replica.alter.log.dirs.threads: 2");
+        Run plan = kgr("plan");
+        List<String> order = plan.out().lines().filter(l -> l.contains("~ roll pod")).map(l -> l.replaceAll(".*roll pod (\\S+).*", "$1")).toList();
+        assertThat(order).containsExactly("c1-brokers-0", "c1-brokers-1", "c1-brokers-2", "c1-controllers-3");
+
+        List<String> deleted = Collections.synchronizedList(new ArrayList<>());
+        try (Watch w = client.pods().inNamespace(ns).watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Pod pod) {
+                if (action == Action.DELETED) deleted.add(pod.getMetadata().getName());
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        })) {
+            Run apply = apply();
+            assertThat(apply.code()).as(apply.out() + apply.err()).isZero();
+            org.awaitility.Awaitility.await().until(() -> deleted.size() >= 4);
+        }
+        assertThat(deleted).containsExactly("c1-brokers-0", "c1-brokers-1", "c1-brokers-2", "c1-controllers-3");
+        assertThat(kgr("plan").out()).contains("No changes");
+    }
+
+    @Test
+    void volumesGrowWhereTheClassAllowsItAndNeverShrink() throws Exception {
+        write(3, "expandable", "10Gi", "");
+        assertThat(apply().code()).isZero();
+        write(3, "expandable", "20Gi", "");
+        Run grow = apply();
+        assertThat(grow.out()).contains("~ expand volume data-0-c1-brokers-0");
+        assertThat(grow.code()).as(grow.out() + grow.err()).isZero();
+        assertThat(client.persistentVolumeClaims().inNamespace(ns).withName("data-0-c1-brokers-2").get().getSpec()
+                .getResources().getRequests().get("storage")).isEqualTo(new Quantity("20Gi"));
+
+        write(3, "expandable", "5Gi", "");
+        Run shrink = apply();
+        assertThat(shrink.code()).isEqualTo(1);
+        assertThat(shrink.out()).contains("size would shrink from 20Gi to 5Gi");
+        assertThat(client.persistentVolumeClaims().inNamespace(ns).withName("data-0-c1-brokers-0").get().getSpec()
+                .getResources().getRequests().get("storage")).isEqualTo(new Quantity("20Gi"));
+    }
+
+    @Test
+    void scaleUpAddsTheNextIdAndScaleDownIsRefusedWhileTheBrokerHostsReplicas() throws Exception {
+        write(3, "expandable", "10Gi", "");
+        assertThat(apply().code()).isZero();
+
+        write(4, "expandable", "10Gi", "");
+        Run up = apply();
+        assertThat(up.code()).as(up.out() + up.err()).isZero();
+        assertThat(up.out()).contains("+ create pod c1-brokers-4"); // 3 is the controller's id
+        assertThat(client.persistentVolumeClaims().inNamespace(ns).withName("data-0-c1-brokers-4").get()).isNotNull();
+
+        write(3, "expandable", "10Gi", "");
+        Run down = apply();
+        assertThat(down.code()).as(down.out() + down.err()).isZero();
+        assertThat(down.out()).contains("- delete Pod c1-brokers-4").contains("- delete PersistentVolumeClaim data-0-c1-brokers-4");
+        assertThat(client.pods().inNamespace(ns).withName("c1-brokers-4").get()).isNull();
+
+        // broker 2 (a real broker of the in-process cluster) hosts a replica: removing it is refused, nothing changes
+        String topic = "kube-held-" + ns;
+        admin.createTopics(List.of(new NewTopic(topic, Map.of(0, List.of(2, 0))))).all().get();
+        write(2, "expandable", "10Gi", "");
+        Run refused = apply();
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.out()).contains("node 2 still hosts 1 partition replica(s) (" + topic + "-0)");
+        assertThat(client.pods().inNamespace(ns).withName("c1-brokers-2").get()).isNotNull();
+        admin.deleteTopics(List.of(topic)).all().get();
+    }
+
+    @Test
+    void aPodThatDoesNotBecomeReadyStopsTheRoll() throws Exception {
+        write(3, "expandable", "10Gi", "");
+        assertThat(apply().code()).isZero();
+        String before1 = revision("c1-brokers-1");
+        simulator.keepUnready("c1-brokers-0");
+        write(3, "expandable", "10Gi", "num.replica.alter.log.dirs.threads: 3");
+        Run apply = apply();
+        assertThat(apply.code()).isEqualTo(1);
+        assertThat(apply.out()).contains("FAILED  roll-pod:c1-brokers-0").contains("was not Ready after 10 s")
+                .contains("skipped roll-pod:c1-brokers-1");
+        assertThat(revision("c1-brokers-1")).isEqualTo(before1);
+
+        // once the pod is back, the next run converges: the unready pod first, then the rest
+        simulator.release("c1-brokers-0");
+        Run next = apply();
+        assertThat(next.code()).as(next.out() + next.err()).isZero();
+        assertThat(revision("c1-brokers-1")).isNotEqualTo(before1);
+        assertThat(kgr("plan").out()).contains("No changes");
+    }
+}
