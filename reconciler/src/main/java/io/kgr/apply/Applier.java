@@ -144,6 +144,7 @@ public final class Applier {
         else if (first instanceof CreateAcls) users.createAcls(batch);
         else if (first instanceof DeleteAcls) users.deleteAcls(batch);
         else if (first instanceof AlterUserQuotas) users.alterQuotas(batch);
+        else if (first instanceof Change.AlterBrokerConfig) topics.alterBrokerDefaults(batch);
         else throw new IllegalArgumentException("unknown change " + first.kind());
     }
 

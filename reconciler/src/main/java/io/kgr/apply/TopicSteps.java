@@ -189,4 +189,19 @@ final class TopicSteps {
         }
         for (Step s : steps) results.collect(s, futures.get(((DeleteTopic) s.change()).topic()), start);
     }
+
+    /** Cluster-wide dynamic broker settings: one incrementalAlterConfigs on the default broker resource. */
+    void alterBrokerDefaults(List<Step> batch) {
+        for (Step step : batch) {
+            long start = System.nanoTime();
+            var c = (io.kgr.plan.Change.AlterBrokerConfig) step.change();
+            var resource = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.BROKER, "");
+            List<org.apache.kafka.clients.admin.AlterConfigOp> ops = new java.util.ArrayList<>();
+            c.set().forEach((k, v) -> ops.add(new org.apache.kafka.clients.admin.AlterConfigOp(
+                    new org.apache.kafka.clients.admin.ConfigEntry(k, v), org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)));
+            c.delete().forEach(k -> ops.add(new org.apache.kafka.clients.admin.AlterConfigOp(
+                    new org.apache.kafka.clients.admin.ConfigEntry(k, ""), org.apache.kafka.clients.admin.AlterConfigOp.OpType.DELETE)));
+            results.collect(step, admin.incrementalAlterConfigs(java.util.Map.of(resource, ops)).all(), start);
+        }
+    }
 }

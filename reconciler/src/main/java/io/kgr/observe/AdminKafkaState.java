@@ -49,6 +49,18 @@ public final class AdminKafkaState implements KafkaState {
         this.timeout = timeout;
     }
 
+    /** Cluster-wide dynamic broker settings (kafka-configs --entity-type brokers --entity-default). */
+    private TreeMap<String, String> brokerDefaults() throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+        var resource = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.BROKER, "");
+        TreeMap<String, String> out = new TreeMap<>();
+        get(admin.describeConfigs(List.of(resource)).all()).get(resource).entries().forEach(e -> {
+            if (e.source() == org.apache.kafka.clients.admin.ConfigEntry.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG) {
+                out.put(e.name(), e.value());
+            }
+        });
+        return out;
+    }
+
     @Override
     public LiveState observe() throws ObserveException {
         try {
@@ -75,7 +87,7 @@ public final class AdminKafkaState implements KafkaState {
             nodes.forEach(n -> brokers.add(n.id()));
             List<AclRule> acls = acls();
             return new LiveState(clusterId, brokers, topics, scramUsers(), acls == null ? List.of() : acls, acls != null,
-                    userQuotas());
+                    userQuotas(), brokerDefaults());
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new ObserveException("cannot read the cluster state: " + cause.getMessage(), cause);

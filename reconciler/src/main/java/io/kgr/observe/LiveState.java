@@ -21,8 +21,15 @@ import io.kgr.model.AclRule;
  */
 public record LiveState(String clusterId, SortedSet<Integer> brokers, SortedMap<String, LiveTopic> topics,
                         SortedMap<String, SortedSet<String>> scramUsers, List<AclRule> acls, boolean aclsEnabled,
-                        SortedMap<String, SortedMap<String, Double>> userQuotas) {
+                        SortedMap<String, SortedMap<String, Double>> userQuotas, SortedMap<String, String> brokerDefaults) {
+    public LiveState(String clusterId, SortedSet<Integer> brokers, SortedMap<String, LiveTopic> topics,
+                     SortedMap<String, SortedSet<String>> scramUsers, List<AclRule> acls, boolean aclsEnabled,
+                     SortedMap<String, SortedMap<String, Double>> userQuotas) {
+        this(clusterId, brokers, topics, scramUsers, acls, aclsEnabled, userQuotas, new TreeMap<>());
+    }
+
     public LiveState {
+        brokerDefaults = Collections.unmodifiableSortedMap(new TreeMap<>(brokerDefaults));
         brokers = Collections.unmodifiableSortedSet(new TreeSet<>(brokers));
         topics = Collections.unmodifiableSortedMap(new TreeMap<>(topics));
         scramUsers = Collections.unmodifiableSortedMap(new TreeMap<>(scramUsers));
@@ -55,6 +62,7 @@ public record LiveState(String clusterId, SortedSet<Integer> brokers, SortedMap<
         scramUsers.forEach((u, m) -> update(d, "scram:" + u + "=" + m));
         acls.forEach(a -> update(d, "acl:" + a));
         userQuotas.forEach((u, q) -> update(d, "quota:" + u + "=" + q));
+        brokerDefaults.forEach((k, v) -> update(d, "broker-default:" + k + "=" + v));
         return HexFormat.of().formatHex(d.digest());
     }
 

@@ -158,4 +158,11 @@ public sealed interface Change {
         public String subject() { return objectKind + "/" + name; }
         public Action action() { return Action.DELETE; }
     }
+
+    /** Cluster-wide dynamic broker settings (what Kafka applies without a restart): keys to set and to remove. */
+    record AlterBrokerConfig(SortedMap<String, String> set, SortedSet<String> delete) implements Change {
+        public String kind() { return "alter-broker-config"; }
+        public String subject() { return "cluster-default"; }
+        public Action action() { return Action.UPDATE; }
+    }
 }

@@ -68,6 +68,35 @@ public final class Planner {
         return new Plan(header, steps, refusals, base.unmanaged(), notes);
     }
 
+    /**
+     * The Kafka manifest's settings that Kafka applies at run time, compared with the cluster-wide dynamic defaults
+     * (kafka-configs --entity-type brokers --entity-default): no restart needed.
+     */
+    private static java.util.Optional<Step> brokerConfigStep(DesiredState desired, LiveState live) {
+        if (desired.kafka().isEmpty()) return java.util.Optional.empty();
+        TreeMap<String, String> set = new TreeMap<>();
+        java.util.TreeSet<String> delete = new java.util.TreeSet<>();
+        List<FieldChange> fields = new ArrayList<>();
+        desired.kafka().get().config().forEach((k, v) -> {
+            if (!io.kgr.kube.ServerProperties.DYNAMIC.contains(k)) return;
+            String now = live.brokerDefaults().get(k);
+            if (!ConfigValues.same(v, now)) {
+                set.put(k, v);
+                fields.add(new FieldChange(k, now, v, false));
+            }
+        });
+        live.brokerDefaults().forEach((k, v) -> {
+            if (io.kgr.kube.ServerProperties.DYNAMIC.contains(k) && !desired.kafka().get().config().containsKey(k)) {
+                delete.add(k);
+                fields.add(new FieldChange(k, v, null, false));
+            }
+        });
+        if (set.isEmpty() && delete.isEmpty()) return java.util.Optional.empty();
+        Change c = new Change.AlterBrokerConfig(set, delete);
+        return java.util.Optional.of(new Step(Step.idOf(c), Phase.BROKER_CONFIG, c, Risk.SAFE, fields,
+                "broker settings Kafka changes without a restart differ from Git", List.of()));
+    }
+
     /** The state of one planning run; every list is filled in name order, so the result is stable. */
     private static final class Run {
         private final DesiredState desired;
@@ -86,6 +115,10 @@ public final class Planner {
         private final List<Unmanaged> unmanaged = new ArrayList<>();
         private final List<String> notes = new ArrayList<>();
         private final TreeMap<String, String> nextInventory = new TreeMap<>();
+
+        java.util.Optional<Step> brokerConfig() {
+            return brokerConfigStep(desired, live);
+        }
 
         Run(DesiredState desired, LiveState live, Inventories inventories, Policy policy) {
             this.desired = desired;
@@ -112,6 +145,7 @@ public final class Planner {
                     + " volumes, services and configuration are not planned by this version of kgr yet"));
 
             List<Step> steps = new ArrayList<>();
+            brokerConfig().ifPresent(steps::add);
             steps.addAll(creates);
             steps.addAll(increases);
             steps.addAll(alters);

@@ -166,6 +166,10 @@ public final class PlanJson {
             o.put("pod", c.pod()).put("nodeId", c.nodeId()).put("broker", c.broker()).set("object", JSON.readTree(c.manifest()));
         } else if (change instanceof Change.DeleteKubeObject c) {
             o.put("objectKind", c.objectKind()).put("name", c.name());
+        } else if (change instanceof Change.AlterBrokerConfig c) {
+            stringMap(o.putObject("set"), c.set());
+            ArrayNode delete = o.putArray("delete");
+            c.delete().forEach(delete::add);
         } else {
             throw new IllegalArgumentException("unknown change " + change.kind());
         }
@@ -273,6 +277,11 @@ public final class PlanJson {
             case "create-pod" -> new Change.CreatePod(req(c, "pod"), object(c));
             case "roll-pod" -> new Change.RollPod(req(c, "pod"), c.path("nodeId").asInt(), c.path("broker").asBoolean(), object(c));
             case "delete-kube-object" -> new Change.DeleteKubeObject(req(c, "objectKind"), req(c, "name"));
+            case "alter-broker-config" -> {
+                TreeSet<String> delete = new TreeSet<>();
+                c.path("delete").forEach(k -> delete.add(k.asString()));
+                yield new Change.AlterBrokerConfig(readMap(c.path("set")), delete);
+            }
             default -> throw new InvalidPlanException("plan file has a step of unknown kind '" + kind + "'");
         };
     }

@@ -47,6 +47,7 @@ final class Words {
         if (change instanceof Change.CreatePod c) return "create pod " + c.pod();
         if (change instanceof Change.RollPod c) return "roll pod " + c.pod();
         if (change instanceof Change.DeleteKubeObject c) return "delete " + c.objectKind() + " " + c.name();
+        if (change instanceof Change.AlterBrokerConfig) return "alter dynamic broker config (cluster default)";
         throw new IllegalArgumentException("unknown change " + change.kind());
     }
 

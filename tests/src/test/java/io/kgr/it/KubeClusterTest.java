@@ -182,8 +182,14 @@ class KubeClusterTest {
         assertThat(apply().code()).isZero();
 
         write(3, "expandable", "10Gi", "log.retention.ms: 3600000");
-        Run dynamic = kgr("plan");
-        assertThat(dynamic.out()).contains("~ update ConfigMap c1-brokers-0").doesNotContain("roll pod");
+        Run dynamic = apply();
+        assertThat(dynamic.code()).as(dynamic.out() + dynamic.err()).isZero();
+        assertThat(dynamic.out()).contains("~ update ConfigMap c1-brokers-0").contains("~ alter dynamic broker config")
+                .doesNotContain("roll pod");
+        var defaults = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.BROKER, "");
+        assertThat(admin.describeConfigs(List.of(defaults)).all().get().get(defaults).get("log.retention.ms").value())
+                .isEqualTo("3600000");
+        assertThat(kgr("plan").out()).contains("No changes");
 
         write(3, "expandable", "10Gi", "num.replica.alter.log.dirs.threads: 2");
         Run plan = kgr("plan");
