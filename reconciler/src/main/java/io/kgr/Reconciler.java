@@ -173,7 +173,7 @@ public final class Reconciler {
     private static String summary(DesiredState state) {
         String cluster = state.kafka().map(k -> " (" + (k.kraft() ? "KRaft" : "ZooKeeper") + ", Kafka " + k.version() + ", "
                 + k.pools().stream().map(p -> p.replicas() + " × " + p.name()).collect(java.util.stream.Collectors.joining(", "))
-                + ")").orElse("");
+                + k.zookeeper().map(z -> ", " + z.replicas() + " × zookeeper").orElse("") + ")").orElse("");
         return state.topics().size() + " topic(s) and " + state.users().size() + " user(s) for cluster "
                 + (state.cluster().isEmpty() ? "(none)" : state.cluster()) + cluster;
     }

@@ -65,6 +65,7 @@ final class KubePlanner {
     void plan() {
         String clusterId = existingClusterId().orElse(newClusterId);
         Map<String, SortedSet<Integer>> existing = existingNodeIds();
+        existing.remove("zookeeper"); // ZooKeeper's own ids are not Kafka node ids
         Map<String, SortedSet<Integer>> ids = NodeIds.assign(spec.pools(), existing);
         checkQuorum(existing, ids);
         ClusterModel.Objects desired = new ClusterModel(spec, live.namespace(), ids, clusterId).generate();
@@ -223,7 +224,7 @@ final class KubePlanner {
             }
         }
         changed.sort(Comparator.comparing((Pod p) -> ready(live.pods().get(p.getMetadata().getName())) ? 1 : 0)
-                .thenComparing(p -> controller(p) ? 1 : 0)
+                .thenComparing(p -> zookeeper(p) ? 0 : controller(p) ? 2 : 1)
                 .thenComparing(p -> nodeId(p.getMetadata().getName()).orElse(Integer.MAX_VALUE)));
         String previous = null;
         for (Pod pod : changed) {
@@ -352,6 +353,10 @@ final class KubePlanner {
     private static String revision(Pod p) {
         return p == null || p.getMetadata().getAnnotations() == null ? null
                 : p.getMetadata().getAnnotations().get(ClusterModel.REVISION);
+    }
+
+    private boolean zookeeper(Pod p) {
+        return "zookeeper".equals(p.getMetadata().getLabels().get(ClusterModel.POOL));
     }
 
     private boolean controller(Pod p) {

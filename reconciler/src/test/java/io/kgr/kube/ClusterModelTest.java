@@ -143,7 +143,17 @@ class ClusterModelTest {
         assertThat(objects.pods().get(0).getSpec().getAffinity().getPodAntiAffinity()).isNotNull();
         assertThat(objects.configMaps().get(0).getData().get("server.properties")).contains("broker.id=0")
                 .contains("zookeeper.connect=seed-zookeeper-client.kafka.svc:2181");
-        assertThat(objects.claims()).allSatisfy(c -> assertThat(c.getMetadata().getAnnotations()).containsEntry(ClusterModel.DELETE_CLAIM, "true"));
+        assertThat(objects.claims()).filteredOn(c -> c.getMetadata().getName().startsWith("data-0-"))
+                .hasSize(3).allSatisfy(c -> assertThat(c.getMetadata().getAnnotations()).containsEntry(ClusterModel.DELETE_CLAIM, "true"));
+        // the ZooKeeper ensemble: its own pod set, services, per-node configuration and volumes
+        assertThat(objects.podSets()).extracting(p -> p.getMetadata().getName()).containsExactly("seed-kafka", "seed-zookeeper");
+        assertThat(objects.services()).extracting(s -> s.getMetadata().getName()).contains("seed-zookeeper-client", "seed-zookeeper-nodes");
+        assertThat(objects.claims()).extracting(c -> c.getMetadata().getName()).contains("data-seed-zookeeper-2");
+        assertThat(objects.configMaps().stream().filter(c -> c.getMetadata().getName().equals("seed-zookeeper-0")).findFirst()
+                .orElseThrow().getData().get("zookeeper.properties"))
+                .contains("server.3=seed-zookeeper-2.seed-zookeeper-nodes.kafka.svc:2888:3888");
+        // the brokers' services never select ZooKeeper's pods
+        assertThat(objects.services().get(0).getSpec().getSelector()).containsEntry(ClusterModel.NAME, "seed-kafka");
     }
 
     @Test

@@ -282,4 +282,41 @@ class KubeClusterTest {
         assertThat(revision("c1-brokers-1")).isNotEqualTo(before1);
         assertThat(kgr("plan").out()).contains("No changes");
     }
+
+    @Test
+    void theSeedClusterOfSamplesRepoPlansAndApplies() throws Exception {
+        repo = Path.of(System.getProperty("kgr.samples"));
+        Run apply = kgr("apply", "--auto-approve", "--pod-ready-timeout", "10", "--cluster", "seed", "--path", "clusters/seed");
+        assertThat(apply.code()).as(apply.out() + apply.err()).isZero();
+        assertThat(client.pods().inNamespace(ns).list().getItems()).extracting(p -> p.getMetadata().getName())
+                .containsExactlyInAnyOrder("seed-kafka-0", "seed-kafka-1", "seed-kafka-2", "seed-zookeeper-0",
+                        "seed-zookeeper-1", "seed-zookeeper-2");
+        assertThat(client.services().inNamespace(ns).withName("seed-kafka-external-1").get().getSpec().getType()).isEqualTo("NodePort");
+        assertThat(client.configMaps().inNamespace(ns).withName("seed-kafka-0").get().getData().get("server.properties"))
+                .contains("broker.id=0").contains("zookeeper.connect=seed-zookeeper-client." + ns + ".svc:2181");
+        assertThat(client.pods().inNamespace(ns).withName("seed-kafka-0").get().getSpec().getAffinity().getPodAntiAffinity())
+                .isNotNull();
+        Run again = kgr("plan", "--cluster", "seed", "--path", "clusters/seed");
+        assertThat(again.out()).contains("No changes");
+    }
+
+    @Test
+    void aRollThatWouldTakePartitionsBelowMinInsyncIsRefusedNamingThem() throws Exception {
+        write(3, "expandable", "10Gi", "");
+        assertThat(apply().code()).isZero();
+        String topic = "kube-isr-" + ns;
+        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 3).configs(Map.of("min.insync.replicas", "3")))).all().get();
+        try {
+            write(3, "expandable", "10Gi", "num.replica.alter.log.dirs.threads: 4");
+            String before = revision("c1-brokers-0");
+            Run apply = apply();
+            assertThat(apply.code()).isEqualTo(1);
+            assertThat(apply.out()).contains("FAILED  roll-pod:c1-brokers-0")
+                    .contains("would take 1 partition(s) below min.insync.replicas: " + topic + "-0")
+                    .contains("skipped roll-pod:c1-brokers-1");
+            assertThat(revision("c1-brokers-0")).isEqualTo(before);
+        } finally {
+            admin.deleteTopics(List.of(topic)).all().get();
+        }
+    }
 }
