@@ -49,6 +49,16 @@ public final class AdminKafkaState implements KafkaState {
         this.timeout = timeout;
     }
 
+    /** The KRaft quorum's leader; -1 where the cluster cannot say (ZooKeeper mode, no permission). */
+    private int activeController() {
+        try {
+            return get(admin.describeMetadataQuorum().quorumInfo()).leaderId();
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     /** Cluster-wide dynamic broker settings (kafka-configs --entity-type brokers --entity-default). */
     private TreeMap<String, String> brokerDefaults() throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
         var resource = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.BROKER, "");
@@ -87,7 +97,7 @@ public final class AdminKafkaState implements KafkaState {
             nodes.forEach(n -> brokers.add(n.id()));
             List<AclRule> acls = acls();
             return new LiveState(clusterId, brokers, topics, scramUsers(), acls == null ? List.of() : acls, acls != null,
-                    userQuotas(), brokerDefaults());
+                    userQuotas(), brokerDefaults(), activeController());
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new ObserveException("cannot read the cluster state: " + cause.getMessage(), cause);

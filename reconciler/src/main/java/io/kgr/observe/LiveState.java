@@ -19,13 +19,20 @@ import io.kgr.model.AclRule;
  *
  * @param aclsEnabled false when the cluster has no authorizer (ACLs can then be neither read nor written)
  */
+/**
+ * What a Kafka cluster holds, read in bulk.
+ *
+ * @param brokerDefaults   cluster-wide dynamic broker settings
+ * @param activeController the node id of the KRaft quorum's leader, -1 when unknown (or a ZooKeeper cluster)
+ */
 public record LiveState(String clusterId, SortedSet<Integer> brokers, SortedMap<String, LiveTopic> topics,
                         SortedMap<String, SortedSet<String>> scramUsers, List<AclRule> acls, boolean aclsEnabled,
-                        SortedMap<String, SortedMap<String, Double>> userQuotas, SortedMap<String, String> brokerDefaults) {
+                        SortedMap<String, SortedMap<String, Double>> userQuotas, SortedMap<String, String> brokerDefaults,
+                        int activeController) {
     public LiveState(String clusterId, SortedSet<Integer> brokers, SortedMap<String, LiveTopic> topics,
                      SortedMap<String, SortedSet<String>> scramUsers, List<AclRule> acls, boolean aclsEnabled,
                      SortedMap<String, SortedMap<String, Double>> userQuotas) {
-        this(clusterId, brokers, topics, scramUsers, acls, aclsEnabled, userQuotas, new TreeMap<>());
+        this(clusterId, brokers, topics, scramUsers, acls, aclsEnabled, userQuotas, new TreeMap<>(), -1);
     }
 
     public LiveState {

@@ -225,6 +225,7 @@ final class KubePlanner {
         }
         changed.sort(Comparator.comparing((Pod p) -> ready(live.pods().get(p.getMetadata().getName())) ? 1 : 0)
                 .thenComparing(p -> zookeeper(p) ? 0 : controller(p) ? 2 : 1)
+                .thenComparing(p -> nodeId(p.getMetadata().getName()).orElse(-2) == activeController() ? 1 : 0)
                 .thenComparing(p -> nodeId(p.getMetadata().getName()).orElse(Integer.MAX_VALUE)));
         String previous = null;
         for (Pod pod : changed) {
@@ -353,6 +354,11 @@ final class KubePlanner {
     private static String revision(Pod p) {
         return p == null || p.getMetadata().getAnnotations() == null ? null
                 : p.getMetadata().getAnnotations().get(ClusterModel.REVISION);
+    }
+
+    /** The quorum leader rolls last: every other controller restarts while it keeps the quorum led. */
+    private int activeController() {
+        return kafka.map(LiveState::activeController).orElse(-1);
     }
 
     private boolean zookeeper(Pod p) {

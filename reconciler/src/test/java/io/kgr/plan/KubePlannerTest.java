@@ -1,0 +1,137 @@
+package io.kgr.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.kgr.desired.ClusterSpec;
+import io.kgr.desired.DesiredStateBuilder;
+import io.kgr.kube.ClusterModel;
+import io.kgr.kube.NodeIds;
+import io.kgr.manifest.ManifestLoader;
+import io.kgr.manifest.SchemaCatalog;
+import io.kgr.observe.LiveKube;
+import io.kgr.observe.LiveState;
+import io.kgr.source.Snapshot;
+import io.kgr.source.SourceFile;
+
+/** The order of rolls: unready pods first, then brokers by id, then controllers, the active controller last. */
+class KubePlannerTest {
+    static ClusterSpec spec(String extraConfig) {
+        String kafka = """
+                apiVersion: kafka.strimzi.io/v1beta2
+                kind: Kafka
+                metadata: {name: c1}
+                spec:
+                  kafka:
+                    listeners: [{name: plain, port: 9092, type: internal, tls: false}]
+                    config: {num.io.threads: 8%s}
+                """.formatted(extraConfig);
+        String pools = """
+                apiVersion: kafka.strimzi.io/v1beta2
+                kind: KafkaNodePool
+                metadata: {name: brokers, labels: {strimzi.io/cluster: c1}}
+                spec: {replicas: 3, roles: [broker], storage: {type: ephemeral}}
+                ---
+                apiVersion: kafka.strimzi.io/v1beta2
+                kind: KafkaNodePool
+                metadata: {name: controllers, labels: {strimzi.io/cluster: c1}}
+                spec: {replicas: 3, roles: [controller], storage: {type: ephemeral}}
+                """;
+        var files = List.of(new SourceFile("k.yaml", kafka.getBytes(StandardCharsets.UTF_8)),
+                new SourceFile("p.yaml", pools.getBytes(StandardCharsets.UTF_8)));
+        var r = new DesiredStateBuilder(Optional.empty()).build(new ManifestLoader(new SchemaCatalog()).load(new Snapshot("t", "", "d", files)));
+        return r.state().orElseThrow().kafka().orElseThrow();
+    }
+
+    /** The namespace as the given spec left it, all pods Ready except {@code unready}. */
+    static LiveKube liveFrom(ClusterSpec spec, String... unready) {
+        var objects = new ClusterModel(spec, "ns", NodeIds.assign(spec.pools(), Map.of()), "id").generate();
+        LiveKube live = LiveKube.empty("ns");
+        for (Pod p : objects.pods()) {
+            boolean ready = !List.of(unready).contains(p.getMetadata().getName());
+            p.setStatus(new PodStatusBuilder().withPhase("Running").withConditions(new PodConditionBuilder().withType("Ready")
+                    .withStatus(ready ? "True" : "False").build()).build());
+            live.pods().put(p.getMetadata().getName(), p);
+        }
+        objects.services().forEach(s -> live.services().put(s.getMetadata().getName(), s));
+        objects.configMaps().forEach(c -> live.configMaps().put(c.getMetadata().getName(), c));
+        objects.podSets().forEach(c -> live.podSets().put(c.getMetadata().getName(), c));
+        return live;
+    }
+
+    static LiveState kafka(int activeController) {
+        return new LiveState("x", new TreeSet<>(List.of(0, 1, 2)), new TreeMap<>(), new TreeMap<>(), List.of(), false,
+                new TreeMap<>(), new TreeMap<>(), activeController);
+    }
+
+    static List<String> rolls(KubePlanner k) {
+        List<String> out = new ArrayList<>();
+        k.rolls.forEach(s -> out.add(s.change().subject()));
+        return out;
+    }
+
+    @Test
+    void brokersByIdThenControllersWithTheActiveOneLast() {
+        ClusterSpec before = spec("");
+        KubePlanner k = new KubePlanner(spec(", num.replica.alter.log.dirs.threads: 2"), liveFrom(before),
+                Optional.of(kafka(4)), "id");
+        k.plan();
+        assertThat(rolls(k)).containsExactly("c1-brokers-0", "c1-brokers-1", "c1-brokers-2", "c1-controllers-3",
+                "c1-controllers-5", "c1-controllers-4");
+        // each roll waits for the one before it
+        assertThat(k.rolls.get(1).dependsOn()).containsExactly(k.rolls.get(0).id());
+        assertThat(k.rolls).allSatisfy(s -> assertThat(s.risk()).isEqualTo(Risk.DISRUPTIVE));
+    }
+
+    @Test
+    void unreadyPodsRollFirst() {
+        KubePlanner k = new KubePlanner(spec(", num.replica.alter.log.dirs.threads: 2"), liveFrom(spec(""), "c1-brokers-2"),
+                Optional.of(kafka(3)), "id");
+        k.plan();
+        assertThat(rolls(k).get(0)).isEqualTo("c1-brokers-2");
+        assertThat(rolls(k).get(rolls(k).size() - 1)).isEqualTo("c1-controllers-3");
+    }
+
+    @Test
+    void nothingRollsAndNothingChangesForTheSameGit() {
+        KubePlanner k = new KubePlanner(spec(""), liveFrom(spec("")), Optional.of(kafka(3)), "id");
+        k.plan();
+        assertThat(k.rolls).isEmpty();
+        assertThat(k.prerequisites).isEmpty();
+        assertThat(k.podSets).isEmpty();
+        assertThat(k.refusals).isEmpty();
+    }
+
+    @Test
+    void aDynamicSettingChangesConfigurationButRollsNothing() {
+        KubePlanner k = new KubePlanner(spec(", log.retention.ms: 1000"), liveFrom(spec("")), Optional.of(kafka(3)), "id");
+        k.plan();
+        assertThat(k.rolls).isEmpty();
+        assertThat(k.prerequisites).extracting(s -> s.change().kind()).containsOnly("update-kube-object");
+    }
+
+    @Test
+    void theControllerQuorumSizeDoesNotChange() {
+        ClusterSpec bigger = spec("");
+        var pools = new ArrayList<>(bigger.pools());
+        var c = pools.get(1);
+        pools.set(1, new ClusterSpec.Pool(c.name(), c.roles(), 5, c.storage(), null, null, null, Optional.empty(), Optional.empty()));
+        ClusterSpec five = new ClusterSpec(bigger.name(), bigger.namespace(), bigger.version(), bigger.metadataVersion(),
+                bigger.image(), true, bigger.listeners(), bigger.config(), pools, Optional.empty(), Optional.empty(), null);
+        KubePlanner k = new KubePlanner(five, liveFrom(spec("")), Optional.of(kafka(3)), "id");
+        k.plan();
+        assertThat(k.refusals).anySatisfy(r -> assertThat(r.reason()).contains("controller quorum would change from 3 to 5"));
+    }
+}
