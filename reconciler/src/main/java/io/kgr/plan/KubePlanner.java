@@ -225,7 +225,7 @@ final class KubePlanner {
         }
         changed.sort(Comparator.comparing((Pod p) -> ready(live.pods().get(p.getMetadata().getName())) ? 1 : 0)
                 .thenComparing(p -> zookeeper(p) ? 0 : controller(p) ? 2 : 1)
-                .thenComparing(p -> nodeId(p.getMetadata().getName()).orElse(-2) == activeController() ? 1 : 0)
+                .thenComparing(p -> controller(p) && nodeId(p.getMetadata().getName()).orElse(-2) == activeController() ? 1 : 0)
                 .thenComparing(p -> nodeId(p.getMetadata().getName()).orElse(Integer.MAX_VALUE)));
         String previous = null;
         for (Pod pod : changed) {
