@@ -114,6 +114,9 @@ final class ClusterSpecBuilder {
                             + (ignored.equals("entityOperator") ? "kgr manages topics and users itself" : "kgr does not deploy it"));
                 }
             }
+            if (k.has("rack")) {
+                warn(kafkaPath.child("rack"), "rack awareness is not supported yet: broker.rack is not set");
+            }
             List<ClusterSpec.Listener> listeners = listeners(k.path("listeners"), kafkaPath.child("listeners"));
             TreeMap<String, String> config = config(k.path("config"), kafkaPath.child("config"));
             List<ClusterSpec.Pool> pools = pools(k, kraft, kafkaPath);

@@ -113,7 +113,6 @@ public final class ServerProperties {
         }
         lines.add("log.dirs=" + String.join(",", logDirs(pool, id)));
         metadataDir(pool, id).ifPresent(d -> lines.add("metadata.log.dir=" + d));
-        if (c.rackTopologyKey().isPresent()) lines.add("broker.rack=${env:KAFKA_RACK}");
         if (!c.config().isEmpty()) {
             lines.add("# spec.kafka.config");
             c.config().forEach((k, v) -> lines.add(k + "=" + v));

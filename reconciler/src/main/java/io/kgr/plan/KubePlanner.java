@@ -220,7 +220,13 @@ final class KubePlanner {
             } else if (!mine(current)) {
                 refusals.add(new Refusal("Pod", name, "exists and is not managed by kgr; kgr does not replace it"));
             } else if (!Objects.equals(revision(pod), revision(current))) {
-                changed.add(pod);
+                String storageChange = storageTypeChange(current, pod);
+                if (storageChange != null) {
+                    refusals.add(new Refusal("Pod", name, storageChange + ": a node's storage type cannot change"
+                            + " (its data would be lost); add a new node pool and move the partitions instead"));
+                } else {
+                    changed.add(pod);
+                }
             }
         }
         changed.sort(Comparator.comparing((Pod p) -> ready(live.pods().get(p.getMetadata().getName())) ? 1 : 0)
@@ -245,6 +251,32 @@ final class KubePlanner {
         if (!changed.isEmpty() && kafka.isEmpty()) {
             notes.add("Kafka does not answer: rolls cannot check in-sync replicas first, so apply rolls only pods that are not ready");
         }
+    }
+
+    /** "volume data-0: persistent-claim → ephemeral", when a data volume would change kind; null otherwise. */
+    private static String storageTypeChange(Pod current, Pod desired) {
+        Map<String, String> now = volumeKinds(current);
+        Map<String, String> wanted = volumeKinds(desired);
+        for (var e : wanted.entrySet()) {
+            String was = now.get(e.getKey());
+            if (was != null && !was.equals(e.getValue())) return "volume " + e.getKey() + ": " + was + " → " + e.getValue();
+        }
+        for (var e : now.entrySet()) {
+            if (!wanted.containsKey(e.getKey()) && e.getValue().equals("persistent-claim")) {
+                return "volume " + e.getKey() + ": persistent-claim → removed";
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, String> volumeKinds(Pod p) {
+        Map<String, String> out = new TreeMap<>();
+        if (p.getSpec() == null || p.getSpec().getVolumes() == null) return out;
+        for (var v : p.getSpec().getVolumes()) {
+            if (!v.getName().startsWith("data")) continue;
+            out.put(v.getName(), v.getPersistentVolumeClaim() != null ? "persistent-claim" : "ephemeral");
+        }
+        return out;
     }
 
     /** Nodes Git no longer has: their pods, ConfigMaps and per-broker services go; claims only with deleteClaim. */

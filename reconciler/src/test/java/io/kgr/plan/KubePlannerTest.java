@@ -134,4 +134,22 @@ class KubePlannerTest {
         k.plan();
         assertThat(k.refusals).anySatisfy(r -> assertThat(r.reason()).contains("controller quorum would change from 3 to 5"));
     }
+
+    @Test
+    void aNodesStorageTypeDoesNotChange() {
+        ClusterSpec ephemeral = spec("");
+        var pools = new ArrayList<>(ephemeral.pools());
+        var b = pools.get(0);
+        var persistent = new ClusterSpec.Storage("persistent-claim", List.of(new ClusterSpec.Volume(Optional.empty(),
+                "persistent-claim", Optional.of("10Gi"), Optional.empty(), false, false)));
+        pools.set(0, new ClusterSpec.Pool(b.name(), b.roles(), 3, persistent, null, null, null, Optional.empty(), Optional.empty()));
+        ClusterSpec changed = new ClusterSpec(ephemeral.name(), ephemeral.namespace(), ephemeral.version(),
+                ephemeral.metadataVersion(), ephemeral.image(), true, ephemeral.listeners(), ephemeral.config(), pools,
+                Optional.empty(), Optional.empty(), null);
+        KubePlanner k = new KubePlanner(changed, liveFrom(ephemeral), Optional.of(kafka(3)), "id");
+        k.plan();
+        assertThat(k.refusals).anySatisfy(r -> assertThat(r.reason()).contains("volume data: ephemeral → persistent-claim")
+                .contains("storage type cannot change"));
+        assertThat(k.rolls).extracting(s -> s.change().subject()).doesNotContain("c1-brokers-0");
+    }
 }
