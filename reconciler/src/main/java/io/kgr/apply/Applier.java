@@ -105,6 +105,10 @@ public final class Applier {
             if (isKubernetes(first)) {
                 KubeSteps steps2 = new KubeSteps(kube.orElseThrow(() -> new IllegalStateException(
                         "the plan has Kubernetes steps but no Kubernetes namespace was given")), admin, results, waits);
+                if (first instanceof Change.CreatePod) {
+                    steps2.createPods(batch);
+                    continue;
+                }
                 for (Step s : batch) {
                     // a roll waits for the one before it: a failed roll stops the rest
                     Optional<String> failed = s.dependsOn().stream().filter(results::didNotSucceed).findFirst();

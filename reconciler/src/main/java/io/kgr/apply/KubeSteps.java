@@ -71,6 +71,35 @@ final class KubeSteps {
         }
     }
 
+    /**
+     * New pods start together (a broker cannot become ready before the controllers it needs exist), then each is
+     * waited for until Ready.
+     */
+    void createPods(List<Step> steps) {
+        long start = System.nanoTime();
+        List<Step> created = new ArrayList<>();
+        for (Step step : steps) {
+            Change.CreatePod c = (Change.CreatePod) step.change();
+            try {
+                client.pods().inNamespace(namespace).resource((Pod) object(c.manifest())).create();
+                created.add(step);
+            } catch (KubernetesClientException e) {
+                results.failed(step, "Kubernetes: " + e.getMessage(), start);
+            }
+        }
+        for (Step step : created) {
+            try {
+                waitReady(((Change.CreatePod) step.change()).pod(), start);
+                results.ok(step, start);
+            } catch (StepFailed e) {
+                results.failed(step, e.getMessage(), start);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                results.failed(step, "interrupted", start);
+            }
+        }
+    }
+
     private HasMetadata object(String manifest) {
         return SERIALIZATION.unmarshal(manifest);
     }
@@ -207,7 +236,11 @@ final class KubeSteps {
     }
 
     private void waitReady(String pod) throws InterruptedException, StepFailed {
-        long deadline = System.nanoTime() + waits.podReady().toNanos();
+        waitReady(pod, System.nanoTime());
+    }
+
+    private void waitReady(String pod, long since) throws InterruptedException, StepFailed {
+        long deadline = since + waits.podReady().toNanos();
         while (true) {
             Pod p = client.pods().inNamespace(namespace).withName(pod).get();
             if (p != null && ready(p)) return;

@@ -36,6 +36,7 @@ public final class PodSimulator implements AutoCloseable {
     });
 
     private final java.util.Set<String> unready = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile java.util.function.Predicate<Pod> elsewhere = p -> false;
 
     public PodSimulator(KubernetesClient client) {
         this.client = client;
@@ -44,6 +45,12 @@ public final class PodSimulator implements AutoCloseable {
     /** Keeps these pods from ever becoming Ready (a node that does not come back), until {@link #release}. */
     public PodSimulator keepUnready(String... pods) {
         unready.addAll(java.util.List.of(pods));
+        return this;
+    }
+
+    /** Pods another kubelet runs (real brokers): the simulator leaves them alone. */
+    public PodSimulator skip(java.util.function.Predicate<Pod> pods) {
+        this.elsewhere = pods;
         return this;
     }
 
@@ -61,7 +68,7 @@ public final class PodSimulator implements AutoCloseable {
     public void tick() {
         try {
             for (Pod pod : client.pods().inAnyNamespace().list().getItems()) {
-                if (pod.getMetadata().getDeletionTimestamp() == null && !ready(pod)
+                if (pod.getMetadata().getDeletionTimestamp() == null && !ready(pod) && !elsewhere.test(pod)
                         && !unready.contains(pod.getMetadata().getName())) {
                     markReady(pod);
                 }

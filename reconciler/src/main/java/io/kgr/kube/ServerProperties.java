@@ -72,10 +72,8 @@ public final class ServerProperties {
         SortedMap<String, String> protocols = new TreeMap<>();
         List<String> listeners = new ArrayList<>();
         List<String> advertised = new ArrayList<>();
-        if (pool.isController() && c.kraft()) {
-            protocols.put("CONTROLLER", "PLAINTEXT");
-            listeners.add("CONTROLLER://0.0.0.0:" + CONTROLLER_PORT);
-        }
+        if (c.kraft()) protocols.put("CONTROLLER", "PLAINTEXT"); // brokers reach the quorum through it too
+        if (pool.isController() && c.kraft()) listeners.add("CONTROLLER://0.0.0.0:" + CONTROLLER_PORT);
         if (pool.isBroker()) {
             protocols.put("REPLICATION", "PLAINTEXT");
             listeners.add("REPLICATION://0.0.0.0:" + REPLICATION_PORT);

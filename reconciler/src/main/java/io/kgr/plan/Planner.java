@@ -85,12 +85,8 @@ public final class Planner {
                 fields.add(new FieldChange(k, now, v, false));
             }
         });
-        live.brokerDefaults().forEach((k, v) -> {
-            if (io.kgr.kube.ServerProperties.DYNAMIC.contains(k) && !desired.kafka().get().config().containsKey(k)) {
-                delete.add(k);
-                fields.add(new FieldChange(k, v, null, false));
-            }
-        });
+        // keys Git does not declare are left alone: Kafka sets some itself (min.insync.replicas with ELR), and an
+        // operator's emergency setting is not kgr's to undo without knowing it set it
         if (set.isEmpty() && delete.isEmpty()) return java.util.Optional.empty();
         Change c = new Change.AlterBrokerConfig(set, delete);
         return java.util.Optional.of(new Step(Step.idOf(c), Phase.BROKER_CONFIG, c, Risk.SAFE, fields,
