@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.Admin;
 
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.kgr.apply.StepResult;
+import io.kgr.desired.ClusterSpec;
 import io.kgr.manifest.ManifestLoader;
 import io.kgr.manifest.SchemaCatalog;
 import io.kgr.plan.Plan;
@@ -50,6 +51,7 @@ public final class Demo {
     private final Options options;
     private final PrintWriter out;
     private final List<AutoCloseable> running = new ArrayList<>();
+    private boolean realBrokers;
     private Path home;
 
     private Demo(Options options, PrintWriter out) {
@@ -83,25 +85,43 @@ public final class Demo {
         out.println("kgr demo — the whole product on this machine. Everything below is on 127.0.0.1 and lives in " + home);
         out.println();
 
-        progress("Kafka", "starting a real KRaft cluster in this process (" + options.brokers() + " broker(s), with an authorizer) …");
-        long t0 = System.nanoTime();
-        DemoKafka kafka = DemoKafka.start(options.brokers());
-        running.add(0, kafka);
-        progress("Kafka", String.format("up in %.1f s at %s — topics, users, ACLs and quotas are applied to it for real",
-                (System.nanoTime() - t0) / 1e9, kafka.bootstrapServers()));
+        Path content = options.repo().map(Path::of).filter(Files::isDirectory).orElse(options.samples());
+        Optional<ClusterSpec> cluster = options.repo().isPresent() && !Files.isDirectory(Path.of(options.repo().get()))
+                ? Optional.empty() : clusterOf(content);
+        Optional<String> realBootstrap = cluster.flatMap(Demo::localBootstrap);
 
         DemoKubernetes kube = DemoKubernetes.start(NAMESPACE);
         running.add(0, kube);
-        running.add(0, new PodSimulator(kube.client()).start());
+        PodSimulator simulator = new PodSimulator(kube.client()).start();
+        running.add(0, simulator);
         Path kubeconfig = kube.writeKubeconfig(home.resolve("kubeconfig"));
-        progress("Kubernetes", "in-memory API server at " + kube.url() + " (fabric8 mock, CRUD) with the PodSet CRD;"
-                + " pods are SIMULATED (they become Ready, nothing runs)");
+        String bootstrap;
+        if (realBrokers = realBootstrap.isPresent()) {
+            simulator.skip(LocalKubelet::runs);
+            running.add(0, new LocalKubelet(kube.client(), NAMESPACE, home.resolve("kubelet"),
+                    System.getProperty("java.class.path")).start());
+            bootstrap = realBootstrap.get();
+            progress("Kubernetes", "in-memory API server at " + kube.url() + " (fabric8 mock, CRUD) with the PodSet CRD,"
+                    + " and a local kubelet: each Kafka pod kgr creates runs as a REAL broker (its own JVM on 127.0.1.<id+1>);"
+                    + " other pods are simulated");
+            progress("Kafka", "cluster " + cluster.get().name() + " is created by kgr from Git: brokers at " + bootstrap
+                    + " once their pods run — topics, users, ACLs and quotas are applied to them for real");
+        } else {
+            progress("Kafka", "starting a real KRaft cluster in this process (" + options.brokers() + " broker(s), with an authorizer) …");
+            long t0 = System.nanoTime();
+            DemoKafka kafka = DemoKafka.start(options.brokers());
+            running.add(0, kafka);
+            bootstrap = kafka.bootstrapServers();
+            progress("Kafka", String.format("up in %.1f s at %s — topics, users, ACLs and quotas are applied to it for real",
+                    (System.nanoTime() - t0) / 1e9, bootstrap));
+            progress("Kubernetes", "in-memory API server at " + kube.url() + " (fabric8 mock, CRUD) with the PodSet CRD;"
+                    + " pods are SIMULATED (they become Ready, nothing runs)");
+        }
 
         String gitUrl;
         Path secretFile = home.resolve("webhook-secret");
         Files.writeString(secretFile, randomSecret());
         Optional<Path> bare = Optional.empty();
-        Path content = options.repo().map(Path::of).filter(Files::isDirectory).orElse(options.samples());
         if (options.repo().isPresent() && !Files.isDirectory(Path.of(options.repo().get()))) {
             gitUrl = options.repo().get();
             progress("Git", "watching " + GitSource.redact(gitUrl) + " (pushes there are seen on the schedule)");
@@ -120,21 +140,23 @@ public final class Demo {
 
         AtomicReference<RunRecord> first = new AtomicReference<>();
         CountDownLatch firstRun = new CountDownLatch(1);
-        Service service = Service.start(config(kafka, kubeconfig, gitUrl, secretFile),
+        Printer printer = new Printer(first, firstRun);
+        Service service = Service.start(config(bootstrap, kubeconfig, gitUrl, secretFile),
                 new Service.Options(Optional.of(false), Optional.empty(), Optional.of("kgr-demo"),
-                        Optional.of(options.port())).withListener(new Printer(first, firstRun)));
+                        Optional.of(options.port())).withListener(printer));
         running.add(0, service);
+        printer.service = service;
         String api = "http://127.0.0.1:" + service.port();
         if (bare.isPresent()) DemoGit.installHook(bare.get(), api + "/hooks/git/" + SOURCE, secretFile);
         progress("kgr serve", "status " + api + "/api/v1/status, metrics " + api + "/metrics; reconciles every "
                 + options.scheduleSeconds() + " s" + (bare.isPresent() ? " and at once on every push" : ""));
         out.println();
-        if (!options.once()) printTryIt(kafka, kubeconfig, gitUrl, api);
+        if (!options.once()) printTryIt(bootstrap, kubeconfig, gitUrl, api);
         out.flush();
 
         firstRun.await();
         RunRecord run = first.get();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             long topics = admin.listTopics().names().get(30, TimeUnit.SECONDS).size();
             out.println("Topics on the Kafka cluster now: " + topics);
         }
@@ -147,7 +169,7 @@ public final class Demo {
         return 0;
     }
 
-    private ServiceConfig config(DemoKafka kafka, Path kubeconfig, String gitUrl, Path secretFile) {
+    private ServiceConfig config(String bootstrap, Path kubeconfig, String gitUrl, Path secretFile) {
         String schedule = "0/" + Math.max(1, Math.min(59, options.scheduleSeconds())) + " * * * * ?";
         String yaml = """
                 server: {port: %d, bindAddress: 127.0.0.1}
@@ -165,11 +187,41 @@ public final class Demo {
                     schedule: "%s"
                     prune: true
                     webhook: {secretFile: "%s"}
-                """.formatted(options.port(), options.cluster(), NAMESPACE, kubeconfig, kafka.bootstrapServers(), SOURCE,
+                """.formatted(options.port(), options.cluster(), NAMESPACE, kubeconfig, bootstrap, SOURCE,
                 gitUrl, options.cluster(), schedule, secretFile);
         ServiceConfig.Result result = ServiceConfig.parse("kgr-demo.yaml", yaml, home);
         if (!result.ok()) throw new IllegalStateException("demo configuration: " + result.diagnostics());
         return result.config().get();
+    }
+
+    /** The repository's cluster named by --cluster, if it declares one. */
+    private Optional<ClusterSpec> clusterOf(Path content) {
+        try {
+            var snapshot = new GitSource().read(new SourceSpec(content.toString(), Optional.empty(), "", home.resolve("cache"),
+                    Optional.empty()));
+            var desired = new io.kgr.desired.DesiredStateBuilder(Optional.of(options.cluster()),
+                    io.kgr.desired.SecretResolver.unchecked()).build(new ManifestLoader(new SchemaCatalog()).load(snapshot));
+            return desired.state().flatMap(io.kgr.desired.DesiredState::kafka);
+        } catch (io.kgr.source.SourceException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Where a KRaft Kafka 4 cluster's brokers will answer when the local kubelet runs them: the addresses of its broker
+     * nodes on its first plaintext listener without authentication. Empty when the kubelet cannot run this cluster.
+     */
+    static Optional<String> localBootstrap(ClusterSpec c) {
+        if (!c.kraft() || !c.image().matches("apache/kafka:4\\..*")) return Optional.empty();
+        Optional<ClusterSpec.Listener> plain = c.listeners().stream()
+                .filter(l -> !l.tls() && l.authentication().isEmpty()).findFirst();
+        if (plain.isEmpty()) return Optional.empty();
+        var ids = io.kgr.kube.NodeIds.assign(c.pools(), Map.of());
+        List<String> out = new ArrayList<>();
+        for (ClusterSpec.Pool p : c.pools()) {
+            if (p.isBroker()) ids.get(p.name()).forEach(id -> out.add(LocalKubelet.address(id) + ":" + plain.get().port()));
+        }
+        return out.isEmpty() ? Optional.empty() : Optional.of(String.join(",", out));
     }
 
     /** A random password in a Secret for every secretKeyRef of the repository's users, as a platform team would. */
@@ -194,14 +246,15 @@ public final class Demo {
         return n;
     }
 
-    private void printTryIt(DemoKafka kafka, Path kubeconfig, String gitUrl, String api) {
+    private void printTryIt(String bootstrap, Path kubeconfig, String gitUrl, String api) {
         out.println("Try it (in another terminal):");
         out.println("  git clone " + gitUrl + " /tmp/kafka-gitops && cd /tmp/kafka-gitops");
         out.println("  # add clusters/my-cluster/topics/payments.yaml, then: git add -A && git commit -m payments && git push");
         out.println("  curl -s " + api + "/api/v1/status");
         out.println("  kubectl --kubeconfig " + kubeconfig + " get podsets,pods,pvc,svc,secrets -n " + NAMESPACE);
+        out.println("  bin/kafka topics --bootstrap-server " + bootstrap + " --list");
         out.println("  bin/kgr plan --repo " + gitUrl + " --source-name " + SOURCE + " --bootstrap-server "
-                + kafka.bootstrapServers() + " --namespace " + NAMESPACE + " --kubeconfig " + kubeconfig);
+                + bootstrap + " --namespace " + NAMESPACE + " --kubeconfig " + kubeconfig);
         out.println();
     }
 
@@ -259,9 +312,12 @@ public final class Demo {
 
         private String lastShown = "";
         private String lastOutcome = "";
+        private volatile boolean kafkaPending;
+        volatile Service service;
 
         @Override
         public void planned(String source, String trigger, Plan plan) {
+            kafkaPending = io.kgr.plan.Planner.kafkaPending(plan);
             String commit = plan.header().commit();
             // the same plan again (a refused one, say) is not printed again every few seconds
             String shown = commit + plan.steps().stream().map(s -> s.id()).toList() + plan.refusals();
@@ -291,6 +347,13 @@ public final class Demo {
                         run.drift() ? " — drift: the cluster had been changed outside kgr" : "", run.took().toMillis() / 1000.0);
                 run.diagnostics().stream().filter(d -> !d.contains("  warning: ")).forEach(d -> out.println("    " + d));
                 out.flush();
+            }
+            if (firstRun.getCount() > 0 && kafkaPending && run.succeeded() && service != null) {
+                // the cluster was just created: its brokers answer now, so topics and users follow at once
+                out.println("==> the brokers are up: a second run plans topics and users");
+                out.flush();
+                service.runNow(SOURCE, "follow-up");
+                return;
             }
             if (first.compareAndSet(null, run)) firstRun.countDown();
         }

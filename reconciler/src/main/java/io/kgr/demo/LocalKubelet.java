@@ -262,9 +262,22 @@ public final class LocalKubelet implements AutoCloseable {
         }
     }
 
+    /** Stops every broker: all get SIGTERM at once, brokers before controllers wait, then whatever is left is killed. */
     @Override
-    public synchronized void close() {
+    public void close() {
         timer.shutdownNow();
-        for (Node n : new ArrayList<>(nodes.values())) stop(n);
+        List<Node> all = new ArrayList<>(nodes.values());
+        nodes.clear();
+        all.forEach(n -> n.process().destroy());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        for (Node n : all) {
+            try {
+                long left = Math.max(0, deadline - System.nanoTime());
+                if (!n.process().waitFor(left, TimeUnit.NANOSECONDS)) n.process().destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                n.process().destroyForcibly();
+            }
+        }
     }
 }

@@ -17,7 +17,21 @@ import java.util.SortedMap;
 public record ClusterSpec(String name, Optional<String> namespace, String version, Optional<String> metadataVersion,
                           String image, boolean kraft, List<Listener> listeners, SortedMap<String, String> config,
                           List<Pool> pools, Optional<ZooKeeper> zookeeper, Optional<String> rackTopologyKey,
-                          Object podTemplate) {
+                          Object podTemplate, Optional<Authorization> authorization) {
+    /** {@code spec.kafka.authorization} of type simple: ACLs are enforced; super users bypass them. */
+    public record Authorization(List<String> superUsers) {
+        public Authorization {
+            superUsers = List.copyOf(superUsers);
+        }
+    }
+
+    public ClusterSpec(String name, Optional<String> namespace, String version, Optional<String> metadataVersion,
+                       String image, boolean kraft, List<Listener> listeners, SortedMap<String, String> config,
+                       List<Pool> pools, Optional<ZooKeeper> zookeeper, Optional<String> rackTopologyKey, Object podTemplate) {
+        this(name, namespace, version, metadataVersion, image, kraft, listeners, config, pools, zookeeper, rackTopologyKey,
+                podTemplate, Optional.empty());
+    }
+
     public ClusterSpec {
         listeners = List.copyOf(listeners);
         pools = List.copyOf(pools);

@@ -134,10 +134,23 @@ final class ClusterSpecBuilder {
                             + "-<id> would be longer than 63 characters: shorten the cluster or pool name");
                 }
             }
+            Optional<ClusterSpec.Authorization> authorization = Optional.empty();
+            JsonNode authz = k.path("authorization");
+            if (authz.isObject()) {
+                String type = authz.path("type").asString("");
+                if (type.equals("simple")) {
+                    List<String> superUsers = new ArrayList<>();
+                    authz.path("superUsers").forEach(u -> superUsers.add(u.asString()));
+                    authorization = Optional.of(new ClusterSpec.Authorization(superUsers));
+                } else {
+                    error(kafkaPath.child("authorization").child("type"), "authorization " + type
+                            + " is not supported yet (simple: Kafka's own ACLs)");
+                }
+            }
             if (failed) return Optional.empty();
             return Optional.of(new ClusterSpec(kafka.name(), text(kafka.body().path("metadata").path("namespace")), version,
                     text(k.path("metadataVersion")), image, kraft, listeners, config, pools, zookeeper,
-                    text(k.path("rack").path("topologyKey")), plain(k.path("template").path("pod"))));
+                    text(k.path("rack").path("topologyKey")), plain(k.path("template").path("pod")), authorization));
         }
 
         private List<ClusterSpec.Listener> listeners(JsonNode list, FieldPath at) {

@@ -111,6 +111,14 @@ public final class ServerProperties {
         }
         lines.add("log.dirs=" + String.join(",", logDirs(pool, id)));
         metadataDir(pool, id).ifPresent(d -> lines.add("metadata.log.dir=" + d));
+        c.authorization().ifPresent(a -> {
+            lines.add("authorizer.class.name=" + (c.kraft() ? "org.apache.kafka.metadata.authorizer.StandardAuthorizer"
+                    : "kafka.security.authorizer.AclAuthorizer"));
+            // the plaintext replication and controller listeners are the cluster's own traffic (User:ANONYMOUS)
+            List<String> supers = new ArrayList<>(List.of("User:ANONYMOUS"));
+            a.superUsers().forEach(u -> supers.add(u.startsWith("User:") ? u : "User:" + u));
+            lines.add("super.users=" + String.join(";", supers));
+        });
         if (!c.config().isEmpty()) {
             lines.add("# spec.kafka.config");
             c.config().forEach((k, v) -> lines.add(k + "=" + v));

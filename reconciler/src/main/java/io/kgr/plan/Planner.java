@@ -32,6 +32,13 @@ public final class Planner {
     private static final Set<String> RETENTION_KEYS = Set.of("retention.ms", "retention.bytes",
             "local.retention.ms", "local.retention.bytes");
 
+    static final String KAFKA_PENDING = "Kafka of cluster ";
+
+    /** Whether the plan was made without the cluster's brokers (a new cluster): its topics and users are still to come. */
+    public static boolean kafkaPending(Plan plan) {
+        return plan.notes().stream().anyMatch(n -> n.startsWith(KAFKA_PENDING) && n.contains("does not answer yet"));
+    }
+
     public Plan plan(DesiredState desired, LiveState live, Inventories inventories, Policy policy, PlanHeader header) {
         return new Run(desired, live, inventories, policy).plan(header);
     }
@@ -62,7 +69,7 @@ public final class Planner {
         List<String> notes = new ArrayList<>(k.notes);
         base.notes().stream().filter(n -> !n.contains("are not planned by this version")).forEach(notes::add);
         if (live.isEmpty()) {
-            notes.add("Kafka of cluster " + desired.kafka().get().name() + " does not answer yet: topics and users are"
+            notes.add(KAFKA_PENDING + desired.kafka().get().name() + " does not answer yet: topics and users are"
                     + " planned once its brokers are up (the next run)");
         }
         return new Plan(header, steps, refusals, base.unmanaged(), notes);

@@ -170,6 +170,15 @@ public final class Service implements AutoCloseable {
         return http.port();
     }
 
+    /** Runs a source as soon as possible (folded into a run that is already waiting); false if it cannot run now. */
+    public boolean runNow(String source, String why) {
+        try {
+            return leadership.isLeader() && scheduling.runNow(source, why);
+        } catch (SchedulerException e) {
+            return false;
+        }
+    }
+
     public boolean isLeader() {
         return leadership.isLeader();
     }

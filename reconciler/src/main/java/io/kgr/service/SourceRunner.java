@@ -135,7 +135,8 @@ final class SourceRunner {
         ApplyReport report = applier.apply(plan);
         Map<String, Long> outcomes = report.results().stream().collect(Collectors.groupingBy(
                 r -> r.outcome().name().toLowerCase(java.util.Locale.ROOT), TreeMap::new, Collectors.counting()));
-        if (report.succeeded()) state.converged(commit);
+        // a new cluster's first run applies its pods only: the commit is not fully applied until its topics are
+        if (report.succeeded() && !io.kgr.plan.Planner.kafkaPending(plan)) state.converged(commit);
         String message = report.succeeded() ? "applied " + plan.steps().size() + " step(s)"
                 : report.count(StepResult.Outcome.FAILED) + " step(s) failed, " + report.count(StepResult.Outcome.SKIPPED)
                     + " not applied: " + report.results().stream().filter(r -> r.outcome() != StepResult.Outcome.OK)

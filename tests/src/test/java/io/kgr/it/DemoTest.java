@@ -65,7 +65,10 @@ class DemoTest {
             String out = String.join("\n", lines);
             assertThat(p.exitValue()).as(out).isZero();
             // honest labelling
-            assertThat(out).contains("real KRaft cluster").contains("pods are SIMULATED");
+            assertThat(out).contains("runs as a REAL broker").contains("created by kgr from Git");
+            // the cluster comes from Git through kgr's own plan: pod sets and pods first, topics once the brokers answer
+            assertThat(out).contains("+ create PodSet my-cluster-brokers").contains("ok  create-pod:my-cluster-brokers-0")
+                    .contains("a second run plans topics and users");
             // the first run prints the full plan, then applies it
             assertThat(out).contains("+ create topic orders.created.v1").contains("+ create SCRAM credential")
                     .contains("ok  create-topic:orders.created.v1").contains("<== Succeeded");
