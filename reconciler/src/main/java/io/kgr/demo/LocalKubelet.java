@@ -51,6 +51,7 @@ public final class LocalKubelet implements AutoCloseable {
     private final Path root;
     private final String classpath;
     private final Map<String, Node> nodes = new ConcurrentHashMap<>();
+    private final java.util.Set<String> keptDown = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "kgr-local-kubelet");
         t.setDaemon(true);
@@ -85,6 +86,20 @@ public final class LocalKubelet implements AutoCloseable {
         return "127.0.1." + (nodeId + 1);
     }
 
+    /**
+     * Stops a pod's broker behind kgr's back (kill -9, as a crash) and keeps that pod's broker from starting again, even
+     * in a replacement pod, until {@link #bringBack}: a node that is down for good, for failure scenarios.
+     */
+    public void crash(String pod) {
+        keptDown.add(pod);
+        Node n = nodes.get(pod);
+        if (n != null) n.process().destroyForcibly();
+    }
+
+    public void bringBack(String pod) {
+        keptDown.remove(pod);
+    }
+
     public LocalKubelet start() {
         timer.scheduleWithFixedDelay(this::tick, 0, 500, TimeUnit.MILLISECONDS);
         return this;
@@ -104,6 +119,7 @@ public final class LocalKubelet implements AutoCloseable {
             }
             for (Pod p : pods.values()) {
                 Node n = nodes.get(p.getMetadata().getName());
+                if (n == null && keptDown.contains(p.getMetadata().getName())) continue;
                 if (n == null) {
                     n = launch(p);
                     if (n == null) continue;

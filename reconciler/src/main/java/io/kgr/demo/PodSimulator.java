@@ -81,7 +81,7 @@ public final class PodSimulator implements AutoCloseable {
         }
     }
 
-    static boolean ready(Pod pod) {
+    public static boolean ready(Pod pod) {
         return pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase())
                 && pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
                         .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));

@@ -233,6 +233,8 @@ final class KubePlanner {
                 .thenComparing(p -> zookeeper(p) ? 0 : controller(p) ? 2 : 1)
                 .thenComparing(p -> controller(p) && nodeId(p.getMetadata().getName()).orElse(-2) == activeController() ? 1 : 0)
                 .thenComparing(p -> nodeId(p.getMetadata().getName()).orElse(Integer.MAX_VALUE)));
+        // rolls of ready pods wait for each other (a failed one stops the rest); restarting a pod that is not ready
+        // takes nothing away, so it neither waits nor stops the others
         String previous = null;
         for (Pod pod : changed) {
             String name = pod.getMetadata().getName();
@@ -241,12 +243,13 @@ final class KubePlanner {
             Pod current = live.pods().get(name);
             String why = ready(current) ? "its configuration changed in a way that needs a restart"
                     : "it is not ready, and its configuration changed";
+            boolean wasReady = ready(current);
             Step roll = new Step(Step.idOf(new Change.RollPod(name, id, broker, "")), Phase.ROLLS,
                     new Change.RollPod(name, id, broker, SERIALIZATION.asJson(pod)), Risk.DISRUPTIVE,
                     List.of(new FieldChange("revision", revision(current), revision(pod), false)), why,
-                    previous == null ? List.of() : List.of(previous));
+                    previous == null || !wasReady ? List.of() : List.of(previous));
             rolls.add(roll);
-            previous = roll.id();
+            if (wasReady) previous = roll.id();
         }
         if (!changed.isEmpty() && kafka.isEmpty()) {
             notes.add("Kafka does not answer: rolls cannot check in-sync replicas first, so apply rolls only pods that are not ready");

@@ -93,6 +93,27 @@ class RollingRestartTest {
                 // exactly once and in order: the partition holds the acknowledged numbers, ascending, no duplicates
                 assertThat(got).as("partition " + e.getKey()).isSorted().doesNotHaveDuplicates().containsAll(sent);
             }
+
+            // safety: a broker crashes behind kgr's back and stays down; a change that needs a roll must not restart a
+            // broker whose partitions would fall below min.insync.replicas, and converges once the broker is back
+            kubelet.crash("rolling-brokers-2");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !io.kgr.demo.PodSimulator.ready(
+                    client.pods().inNamespace("kafka").withName("rolling-brokers-2").get()));
+            writeCluster(repo, "num.replica.alter.log.dirs.threads: 3");
+            var unsafe = LocalKubeletTest.kgr(repo, kubeconfig, bootstrap, "apply", "--auto-approve", "--pod-ready-timeout", "20");
+            assertThat(unsafe.code()).isEqualTo(1);
+            assertThat(unsafe.out()).as(unsafe.out())
+                    .contains("FAILED  roll-pod:rolling-brokers-2")          // restarted first (not ready), stays down
+                    .contains("FAILED  roll-pod:rolling-brokers-0")
+                    .contains("below min.insync.replicas:").contains("reliable-0, reliable-1") // the partitions are named
+                    .contains("skipped roll-pod:rolling-brokers-1");
+            try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                assertThat(admin.describeCluster().nodes().get()).hasSize(2); // brokers 0 and 1 were not restarted
+            }
+            kubelet.bringBack("rolling-brokers-2");
+            var healed = LocalKubeletTest.kgr(repo, kubeconfig, bootstrap, "apply", "--auto-approve", "--pod-ready-timeout", "180");
+            assertThat(healed.code()).as(healed.out() + healed.err()).isZero();
+            assertThat(LocalKubeletTest.kgr(repo, kubeconfig, bootstrap, "plan").out()).contains("No changes");
         } finally {
             server.destroy();
         }
