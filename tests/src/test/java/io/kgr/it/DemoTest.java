@@ -61,7 +61,7 @@ class DemoTest {
         Process p = demo(List.of("--once"), lines);
         try {
             assertThat(p.waitFor(240, TimeUnit.SECONDS)).isTrue();
-            await().atMost(Duration.ofSeconds(10)).until(() -> String.join("\n", lines).contains("kgr demo: stopped"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> String.join("\n", lines).contains("kgr demo: stopped"));
             String out = String.join("\n", lines);
             assertThat(p.exitValue()).as(out).isZero();
             // honest labelling
@@ -114,7 +114,7 @@ class DemoTest {
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(children).noneMatch(ProcessHandle::isAlive);
             // the last lines may still be on their way through the pipe
-            await().atMost(Duration.ofSeconds(10)).until(() -> String.join("\n", lines).contains("kgr demo: stopped"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> String.join("\n", lines).contains("kgr demo: stopped"));
             assertThat(Path.of(home)).doesNotExist();
         } finally {
             p.destroyForcibly();
