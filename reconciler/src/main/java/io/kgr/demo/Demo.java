@@ -272,8 +272,8 @@ public final class Demo {
     /** Stops everything it started, newest first, and removes the demo's folder. Safe to call twice. */
     private synchronized void stop() {
         if (running.isEmpty() && home == null) return;
-        // on Ctrl-C, Kafka's own exit hook removes its folders while the brokers close: nothing worth showing
-        for (String name : List.of("org.apache.kafka", "kafka", "state.change.logger")) {
+        // closing brokers and the API server's event loops log what a closing process expects: nothing worth showing
+        for (String name : List.of("org.apache.kafka", "kafka", "state.change.logger", "io.netty")) {
             if (org.slf4j.LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger l) {
                 l.setLevel(ch.qos.logback.classic.Level.OFF);
             }

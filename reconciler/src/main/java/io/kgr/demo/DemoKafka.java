@@ -1,7 +1,11 @@
 package io.kgr.demo;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.internals.Exit;
 
 /**
  * A real KRaft cluster in this JVM (combined broker+controller nodes, one of them a controller), with an authorizer so
@@ -9,12 +13,26 @@ import org.apache.kafka.common.test.TestKitNodes;
  */
 final class DemoKafka implements AutoCloseable {
     private final KafkaClusterTestKit cluster;
+    private final List<Runnable> folderRemovals;
 
-    private DemoKafka(KafkaClusterTestKit cluster) {
+    private DemoKafka(KafkaClusterTestKit cluster, List<Runnable> folderRemovals) {
         this.cluster = cluster;
+        this.folderRemovals = folderRemovals;
     }
 
     static DemoKafka start(int brokers) throws Exception {
+        // The test kit removes its folders from JVM shutdown hooks. On Ctrl-C those would run while the brokers still
+        // write there, and a broker that loses its log dir halts the JVM before the demo has stopped: keep them for close.
+        List<Runnable> folderRemovals = new CopyOnWriteArrayList<>();
+        Exit.setShutdownHookAdder((name, removal) -> folderRemovals.add(removal));
+        try {
+            return start(brokers, folderRemovals);
+        } finally {
+            Exit.resetShutdownHookAdder();
+        }
+    }
+
+    private static DemoKafka start(int brokers, List<Runnable> folderRemovals) throws Exception {
         TestKitNodes nodes = new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(brokers)
                 .setNumControllerNodes(1).build();
         String internalRf = String.valueOf(Math.min(3, brokers));
@@ -35,11 +53,12 @@ final class DemoKafka implements AutoCloseable {
             cluster.waitForReadyBrokers();
         } catch (Exception e) {
             cluster.close();
+            folderRemovals.forEach(Runnable::run);
             throw e;
         } finally {
             System.setOut(stdout);
         }
-        return new DemoKafka(cluster);
+        return new DemoKafka(cluster, folderRemovals);
     }
 
     String bootstrapServers() {
@@ -48,6 +67,10 @@ final class DemoKafka implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        cluster.close();
+        try {
+            cluster.close();
+        } finally {
+            folderRemovals.forEach(Runnable::run);
+        }
     }
 }

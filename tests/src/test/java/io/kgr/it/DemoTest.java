@@ -55,14 +55,25 @@ class DemoTest {
         return null;
     }
 
+    /** Waits for a line of the demo's output; a timeout shows the whole output so far. */
+    static void awaitOutput(List<String> lines, String text, int seconds) {
+        await().atMost(Duration.ofSeconds(seconds)).untilAsserted(() -> assertThat(output(lines)).contains(text));
+    }
+
+    static String output(List<String> lines) {
+        synchronized (lines) {
+            return String.join("\n", lines);
+        }
+    }
+
     @Test
     void onceReconcilesSamplesRepoOnARealClusterAndExitsZero() throws Exception {
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
         Process p = demo(List.of("--once"), lines);
         try {
             assertThat(p.waitFor(240, TimeUnit.SECONDS)).isTrue();
-            await().atMost(Duration.ofSeconds(60)).until(() -> String.join("\n", lines).contains("kgr demo: stopped"));
-            String out = String.join("\n", lines);
+            awaitOutput(lines, "kgr demo: stopped", 60);
+            String out = output(lines);
             assertThat(p.exitValue()).as(out).isZero();
             // honest labelling
             assertThat(out).contains("runs as a REAL broker").contains("created by kgr from Git");
@@ -90,7 +101,7 @@ class DemoTest {
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
         Process p = demo(List.of("--brokers", "1", "--repo", repo.toString(), "--schedule", "30"), lines);
         try {
-            await().atMost(Duration.ofSeconds(120)).until(() -> lines.stream().anyMatch(l -> l.startsWith("Watching Git")));
+            awaitOutput(lines, "Watching Git", 120);
             String gitUrl = find(lines, "bare repository (file:\\S+)");
             String bootstrap = find(lines, "up in .* at (\\S+) ");
             String home = find(lines, "lives in (/\\S+)");
@@ -105,16 +116,17 @@ class DemoTest {
                 push(clone, git);
             }
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-                await().atMost(Duration.ofSeconds(60)).until(() -> admin.listTopics().names().get().contains("demo.pushed"));
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(admin.listTopics().names().get())
+                        .as(() -> output(lines)).contains("demo.pushed"));
             }
-            assertThat(String.join("\n", lines)).contains("ok  create-topic:demo.pushed");
+            assertThat(output(lines)).contains("ok  create-topic:demo.pushed");
 
             List<ProcessHandle> children = p.toHandle().descendants().toList();
             p.toHandle().destroy(); // SIGTERM, as Ctrl-C would
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(children).noneMatch(ProcessHandle::isAlive);
             // the last lines may still be on their way through the pipe
-            await().atMost(Duration.ofSeconds(60)).until(() -> String.join("\n", lines).contains("kgr demo: stopped"));
+            awaitOutput(lines, "kgr demo: stopped", 60);
             assertThat(Path.of(home)).doesNotExist();
         } finally {
             p.destroyForcibly();
