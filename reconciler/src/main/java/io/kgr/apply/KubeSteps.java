@@ -157,24 +157,71 @@ final class KubeSteps {
         }
         log.info("rolling {} (node {})", c.pod(), c.nodeId());
         client.pods().inNamespace(namespace).withName(c.pod()).delete();
-        long deadline = System.nanoTime() + waits.podReady().toNanos();
-        while (client.pods().inNamespace(namespace).withName(c.pod()).get() != null) {
-            if (System.nanoTime() > deadline) throw new StepFailed("pod " + c.pod() + " was not gone after " + waits.podReady().toSeconds() + " s");
-            Thread.sleep(waits.poll().toMillis());
-        }
+        waitGone(c.pod());
         client.pods().inNamespace(namespace).resource((Pod) object(c.manifest())).create();
         waitReady(c.pod());
         if (c.broker() && admin != null) waitInSync(c.pod());
     }
 
-    private void delete(Change.DeleteKubeObject c) {
+    private void waitGone(String pod) throws InterruptedException, StepFailed {
+        long deadline = System.nanoTime() + waits.podReady().toNanos();
+        while (client.pods().inNamespace(namespace).withName(pod).get() != null) {
+            if (System.nanoTime() > deadline) throw new StepFailed("pod " + pod + " was not gone after " + waits.podReady().toSeconds() + " s");
+            Thread.sleep(waits.poll().toMillis());
+        }
+    }
+
+    private void delete(Change.DeleteKubeObject c) throws InterruptedException, StepFailed {
         switch (c.objectKind()) {
-            case "Pod" -> client.pods().inNamespace(namespace).withName(c.name()).delete();
+            case "Pod" -> removeNode(c.name());
             case "ConfigMap" -> client.configMaps().inNamespace(namespace).withName(c.name()).delete();
             case "Service" -> client.services().inNamespace(namespace).withName(c.name()).delete();
             case "PersistentVolumeClaim" -> client.persistentVolumeClaims().inNamespace(namespace).withName(c.name()).delete();
             case "PodSet" -> client.genericKubernetesResources(KubeObserver.POD_SETS).inNamespace(namespace).withName(c.name()).delete();
             default -> throw new IllegalArgumentException("kgr does not delete " + c.objectKind());
+        }
+    }
+
+    /**
+     * A node Git removed. A broker goes only if it hosts no partition replica now (Kafka may have placed a new topic
+     * there since the plan); once it has left the cluster, its registration is removed so that the controllers
+     * forget it, as Strimzi does.
+     */
+    private void removeNode(String name) throws InterruptedException, StepFailed {
+        Pod pod = client.pods().inNamespace(namespace).withName(name).get();
+        if (pod == null) return;
+        boolean broker = pod.getMetadata().getLabels() != null
+                && "true".equals(pod.getMetadata().getLabels().get("strimzi.io/broker-role"));
+        int id = Integer.parseInt(name.substring(name.lastIndexOf('-') + 1));
+        if (broker && admin != null) {
+            List<String> hosted = partitions(p -> p.replicas().stream().anyMatch(n -> n.id() == id), "before removing " + name);
+            if (!hosted.isEmpty()) {
+                throw new StepFailed("broker " + id + " hosts " + hosted.size() + " partition replica(s) again: "
+                        + String.join(", ", hosted.subList(0, Math.min(10, hosted.size()))) + (hosted.size() > 10 ? ", …" : "")
+                        + "; not removed");
+            }
+        }
+        client.pods().inNamespace(namespace).withName(name).delete();
+        if (!broker || admin == null) return;
+        waitGone(name);
+        unregister(id);
+    }
+
+    /** Waits (bounded) until the broker has shut down, then removes its registration; a failure is only logged. */
+    private void unregister(int id) throws InterruptedException {
+        long deadline = System.nanoTime() + waits.podReady().toNanos();
+        try {
+            while (admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).stream().anyMatch(n -> n.id() == id)) {
+                if (System.nanoTime() > deadline) {
+                    log.warn("broker {} still answers after its pod was removed; its registration is kept", id);
+                    return;
+                }
+                Thread.sleep(waits.poll().toMillis());
+            }
+            admin.unregisterBroker(id).all().get(30, TimeUnit.SECONDS);
+            log.info("unregistered removed broker {}", id);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("could not unregister removed broker {}: {}", id, Results.reason(e));
         }
     }
 
@@ -197,13 +244,33 @@ final class KubeSteps {
                 + (unsafe.size() > 10 ? ", …" : "") + "; not restarted (the next run tries again)");
     }
 
+    /** Every topic, internal ones included. */
+    private Map<String, TopicDescription> describeAll() throws Exception {
+        var names = admin.listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(true))
+                .names().get(30, TimeUnit.SECONDS);
+        if (names.isEmpty()) return Map.of();
+        return admin.describeTopics(names).allTopicNames().get(60, TimeUnit.SECONDS);
+    }
+
+    /** The partitions ("topic-partition", sorted) that match. */
+    private List<String> partitions(java.util.function.Predicate<TopicPartitionInfo> match, String when) throws StepFailed {
+        try {
+            List<String> out = new ArrayList<>();
+            describeAll().forEach((name, d) -> d.partitions().stream().filter(match)
+                    .forEach(p -> out.add(name + "-" + p.partition())));
+            out.sort(null);
+            return out;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            throw new StepFailed("cannot read partitions from Kafka " + when + ": " + Results.reason(e));
+        }
+    }
+
     private List<String> partitionsThatWouldFallBelowMinIsr(int nodeId) throws StepFailed {
         try {
-            var names = admin.listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(true))
-                    .names().get(30, TimeUnit.SECONDS);
-            if (names.isEmpty()) return List.of();
-            Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames().get(60, TimeUnit.SECONDS);
-            Map<String, Integer> minIsr = minInsync(names);
+            Map<String, TopicDescription> topics = describeAll();
+            if (topics.isEmpty()) return List.of();
+            Map<String, Integer> minIsr = minInsync(topics.keySet());
             List<String> out = new ArrayList<>();
             topics.forEach((name, d) -> {
                 for (TopicPartitionInfo p : d.partitions()) {
@@ -267,16 +334,8 @@ final class KubeSteps {
 
     private Optional<Integer> underReplicated() {
         try {
-            var names = admin.listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(true))
-                    .names().get(30, TimeUnit.SECONDS);
-            if (names.isEmpty()) return Optional.of(0);
-            int n = 0;
-            for (TopicDescription d : admin.describeTopics(names).allTopicNames().get(60, TimeUnit.SECONDS).values()) {
-                for (TopicPartitionInfo p : d.partitions()) if (p.isr().size() < p.replicas().size()) n++;
-            }
-            return Optional.of(n);
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            return Optional.of(partitions(p -> p.isr().size() < p.replicas().size(), "").size());
+        } catch (StepFailed e) {
             return Optional.empty();
         }
     }

@@ -50,6 +50,10 @@ final class KubePlanner {
     private final LiveKube live;
     private final Optional<LiveState> kafka;
     private final String newClusterId;
+    private final Map<String, SortedSet<Integer>> existing;
+    private final Map<String, SortedSet<Integer>> ids;
+    private final ClusterModel.Objects desired;
+    private Reassignments moves = Reassignments.none();
 
     /**
      * @param kafka        the live brokers and partitions, when the cluster answers (a new cluster does not yet)
@@ -60,15 +64,29 @@ final class KubePlanner {
         this.live = live;
         this.kafka = kafka;
         this.newClusterId = newClusterId;
+        this.existing = existingNodeIds();
+        existing.remove("zookeeper"); // ZooKeeper's own ids are not Kafka node ids
+        this.ids = NodeIds.assign(spec.pools(), existing);
+        this.desired = new ClusterModel(spec, live.namespace(), ids, existingClusterId().orElse(newClusterId)).generate();
+    }
+
+    /** The ids of the brokers whose pods Git removes (a pool scaled down or gone). */
+    java.util.Set<Integer> leavingBrokers() {
+        java.util.Set<Integer> out = new TreeSet<>();
+        for (Pod p : removedPods()) {
+            if (isBroker(p)) nodeId(p.getMetadata().getName()).ifPresent(out::add);
+        }
+        return out;
     }
 
     void plan() {
-        String clusterId = existingClusterId().orElse(newClusterId);
-        Map<String, SortedSet<Integer>> existing = existingNodeIds();
-        existing.remove("zookeeper"); // ZooKeeper's own ids are not Kafka node ids
-        Map<String, SortedSet<Integer>> ids = NodeIds.assign(spec.pools(), existing);
+        plan(Reassignments.none());
+    }
+
+    /** @param moves the replica moves that the topic part of the same plan makes before nodes are removed */
+    void plan(Reassignments moves) {
+        this.moves = moves;
         checkQuorum(existing, ids);
-        ClusterModel.Objects desired = new ClusterModel(spec, live.namespace(), ids, clusterId).generate();
 
         for (Service s : desired.services()) applyObject(s, live.services().get(s.getMetadata().getName()), prerequisites);
         for (ConfigMap c : desired.configMaps()) applyObject(c, live.configMaps().get(c.getMetadata().getName()), prerequisites);
@@ -282,20 +300,30 @@ final class KubePlanner {
         return out;
     }
 
-    /** Nodes Git no longer has: their pods, ConfigMaps and per-broker services go; claims only with deleteClaim. */
-    private void removed(ClusterModel.Objects desired) {
+    /** kgr's pods that Git no longer has, in name order. */
+    private List<Pod> removedPods() {
         TreeSet<String> wantedPods = new TreeSet<>();
         desired.pods().forEach(p -> wantedPods.add(p.getMetadata().getName()));
-        for (Pod p : live.pods().values()) {
+        return live.pods().values().stream().filter(p -> mine(p) && !wantedPods.contains(p.getMetadata().getName()))
+                .sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
+    }
+
+    private static boolean isBroker(Pod p) {
+        return "true".equals(p.getMetadata().getLabels().get("strimzi.io/broker-role"));
+    }
+
+    /** Nodes Git no longer has: their pods, ConfigMaps and per-broker services go; claims only with deleteClaim. */
+    private void removed(ClusterModel.Objects desired) {
+        for (Pod p : removedPods()) {
             String name = p.getMetadata().getName();
-            if (!mine(p) || wantedPods.contains(name)) continue;
             int id = nodeId(name).orElse(-1);
-            boolean broker = "true".equals(p.getMetadata().getLabels().get("strimzi.io/broker-role"));
+            boolean broker = isBroker(p);
             List<String> hosted = broker ? hostedPartitions(id) : List.of();
             if (!hosted.isEmpty()) {
                 refusals.add(new Refusal("Pod", name, "node " + id + " still hosts " + hosted.size() + " partition replica(s) ("
                         + String.join(", ", hosted.subList(0, Math.min(10, hosted.size()))) + (hosted.size() > 10 ? ", …" : "")
-                        + "): move them away (change the topics' replicas) before removing the node"));
+                        + "): lower those topics' replicas in the same commit, or move them with kafka-reassign-partitions,"
+                        + " before removing the node"));
                 continue;
             }
             if (broker && kafka.isEmpty()) {
@@ -303,8 +331,11 @@ final class KubePlanner {
                         + " check that it hosts no partition replicas"));
                 continue;
             }
-            prune.add(step(Phase.PRUNE, new Change.DeleteKubeObject("Pod", name), Risk.DISRUPTIVE, List.of(),
-                    "node " + id + " was removed from its pool"));
+            List<String> after = broker ? movesOff(id) : List.of();
+            prune.add(new Step(Step.idOf(new Change.DeleteKubeObject("Pod", name)), Phase.PRUNE,
+                    new Change.DeleteKubeObject("Pod", name), Risk.DISRUPTIVE, List.of(),
+                    "node " + id + " was removed from its pool" + (after.isEmpty() ? ""
+                            : "; once this plan's reassignments have moved its replicas away"), after));
             if (live.configMaps().containsKey(name) && mine(live.configMaps().get(name))) {
                 prune.add(step(Phase.PRUNE, new Change.DeleteKubeObject("ConfigMap", name), Risk.SAFE, List.of(),
                         "configuration of removed node " + id));
@@ -331,14 +362,26 @@ final class KubePlanner {
         }
     }
 
+    /** The partitions with a replica on the broker once this plan's reassignments have run. */
     private List<String> hostedPartitions(int id) {
         List<String> out = new ArrayList<>();
         kafka.ifPresent(k -> k.topics().forEach((topic, t) -> {
             for (LivePartition p : t.partitions()) {
-                if (p.replicas().contains(id)) out.add(topic + "-" + p.partition());
+                if (moves.replicasAfter(topic, p).contains(id)) out.add(topic + "-" + p.partition());
             }
         }));
         return out;
+    }
+
+    /** The reassignment steps that take the broker's replicas away: its removal waits for them. */
+    private List<String> movesOff(int id) {
+        TreeSet<String> out = new TreeSet<>();
+        kafka.ifPresent(k -> k.topics().forEach((topic, t) -> {
+            for (LivePartition p : t.partitions()) {
+                if (p.replicas().contains(id)) moves.stepMoving(topic).ifPresent(out::add);
+            }
+        }));
+        return List.copyOf(out);
     }
 
     /** Fields of {@code desired} whose values differ in {@code current} (fields only the server sets are ignored). */

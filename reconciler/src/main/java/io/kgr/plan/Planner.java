@@ -40,7 +40,7 @@ public final class Planner {
     }
 
     public Plan plan(DesiredState desired, LiveState live, Inventories inventories, Policy policy, PlanHeader header) {
-        return new Run(desired, live, inventories, policy).plan(header);
+        return new Run(desired, live, inventories, policy, Set.of()).plan(header);
     }
 
     /**
@@ -50,11 +50,15 @@ public final class Planner {
      */
     public Plan plan(DesiredState desired, java.util.Optional<LiveState> live, Inventories inventories, Policy policy,
                      PlanHeader header, java.util.Optional<io.kgr.observe.LiveKube> kube, String newClusterId) {
-        Plan base = live.isPresent() ? new Run(desired, live.get(), inventories, policy).plan(header)
+        java.util.Optional<KubePlanner> kubePlanner = kube.isEmpty() || desired.kafka().isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of(new KubePlanner(desired.kafka().get(), kube.get(), live, newClusterId));
+        // brokers that Git removes get no new replicas, and shrinking partitions give theirs up first
+        Set<Integer> leaving = kubePlanner.map(KubePlanner::leavingBrokers).orElse(Set.of());
+        Plan base = live.isPresent() ? new Run(desired, live.get(), inventories, policy, leaving).plan(header)
                 : new Plan(header, List.of(), List.of(), List.of(), List.of());
-        if (kube.isEmpty() || desired.kafka().isEmpty()) return base;
-        KubePlanner k = new KubePlanner(desired.kafka().get(), kube.get(), live, newClusterId);
-        k.plan();
+        if (kubePlanner.isEmpty()) return base;
+        KubePlanner k = kubePlanner.get();
+        k.plan(Reassignments.of(base));
         List<Step> steps = new ArrayList<>();
         steps.addAll(k.prerequisites);
         steps.addAll(k.volumes);
@@ -108,6 +112,9 @@ public final class Planner {
         private final Inventories inventories;
         private final Policy policy;
         private final ReplicaAssigner assigner;
+        /** Live brokers that this plan keeps: topics must fit on them. */
+        private final int staying;
+        private final String leavingNote;
 
         private final List<Step> creates = new ArrayList<>();
         private final List<Step> increases = new ArrayList<>();
@@ -123,13 +130,15 @@ public final class Planner {
             return brokerConfigStep(desired, live);
         }
 
-        Run(DesiredState desired, LiveState live, Inventories inventories, Policy policy) {
+        Run(DesiredState desired, LiveState live, Inventories inventories, Policy policy, Set<Integer> leaving) {
             this.desired = desired;
             this.live = live;
             this.inventories = inventories;
             this.owned = inventories.own();
             this.policy = policy;
-            this.assigner = new ReplicaAssigner(live);
+            this.assigner = new ReplicaAssigner(live, leaving);
+            this.staying = (int) live.brokers().stream().filter(b -> !leaving.contains(b)).count();
+            this.leavingNote = leaving.isEmpty() ? "" : " that stay (broker(s) " + new TreeSet<>(leaving) + " are being removed)";
         }
 
         Plan plan(PlanHeader header) {
@@ -212,9 +221,9 @@ public final class Planner {
         }
 
         private void planCreate(TopicSpec spec) {
-            if (spec.replicas() != null && spec.replicas() > live.brokers().size()) {
-                refuse(spec.name(), "replicas " + spec.replicas() + " is more than the " + live.brokers().size()
-                        + " live broker(s)");
+            if (spec.replicas() != null && spec.replicas() > staying) {
+                refuse(spec.name(), "replicas " + spec.replicas() + " is more than the " + staying
+                        + " live broker(s)" + leavingNote);
                 return;
             }
             List<FieldChange> fields = new ArrayList<>();
@@ -232,9 +241,9 @@ public final class Planner {
             String adoption = owned.owns(name) ? "" : " (adopting the existing topic)";
             nextInventory.put(name, spec.resourceName());
             boolean rfChange = spec.replicas() != null && spec.replicas() != current.replicationFactor();
-            if (rfChange && spec.replicas() > live.brokers().size()) {
+            if (rfChange && spec.replicas() > staying) {
                 refuse(name, "replicas " + current.replicationFactor() + " → " + spec.replicas() + " needs more than the "
-                        + live.brokers().size() + " live broker(s)");
+                        + staying + " live broker(s)" + leavingNote);
                 rfChange = false;
             }
             Step increase = null;

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -16,15 +17,18 @@ import io.kgr.observe.LiveTopic;
  * Deterministic replica placement for replication-factor changes. Existing replicas stay where they are (the first,
  * the preferred leader, never moves); added replicas go to the least-loaded brokers, where the starting broker
  * rotates with the partition number so that new followers spread; removed replicas come off the most-loaded brokers.
- * Load is the number of replicas a broker holds across the whole cluster, updated as the plan assigns.
+ * Load is the number of replicas a broker holds across the whole cluster, updated as the plan assigns. Brokers that
+ * the same plan removes (a node pool scale-down) get no new replicas and lose theirs first when a partition shrinks.
  */
 final class ReplicaAssigner {
     private final List<Integer> brokers;
+    private final Set<Integer> leaving;
     private final Map<Integer, Integer> load = new HashMap<>();
 
-    ReplicaAssigner(LiveState live) {
-        this.brokers = new ArrayList<>(live.brokers());
-        for (int b : brokers) load.put(b, 0);
+    ReplicaAssigner(LiveState live, Set<Integer> leaving) {
+        this.leaving = Set.copyOf(leaving);
+        this.brokers = new ArrayList<>(live.brokers().stream().filter(b -> !this.leaving.contains(b)).toList());
+        for (int b : live.brokers()) load.put(b, 0);
         for (LiveTopic t : live.topics().values()) {
             for (LivePartition p : t.partitions()) {
                 for (int r : p.replicas()) load.merge(r, 1, Integer::sum);
@@ -42,8 +46,10 @@ final class ReplicaAssigner {
                 load.merge(added, 1, Integer::sum);
             }
             while (target.size() > replicas) {
-                int removed = target.subList(1, target.size()).stream()
-                        .max(Comparator.<Integer>comparingInt(load::get).thenComparingInt(b -> b)).orElseThrow();
+                int removed = target.stream().filter(leaving::contains).findFirst()
+                        .orElseGet(() -> target.subList(1, target.size()).stream()
+                                .max(Comparator.<Integer>comparingInt(b -> load.getOrDefault(b, 0)).thenComparingInt(b -> b))
+                                .orElseThrow());
                 target.remove(Integer.valueOf(removed));
                 load.merge(removed, -1, Integer::sum);
             }

@@ -1,0 +1,84 @@
+package io.kgr.plan;
+
+import static io.kgr.plan.Fixtures.header;
+import static io.kgr.plan.Fixtures.live;
+import static io.kgr.plan.Fixtures.owning;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.Test;
+
+import io.kgr.desired.ClusterSpec;
+import io.kgr.desired.DesiredState;
+import io.kgr.desired.TopicSpec;
+import io.kgr.observe.LiveState;
+import io.kgr.observe.LiveTopic;
+
+/**
+ * A broker pool scaled down in Git (3 → 2 brokers: broker 2 leaves). A broker that hosts replicas is not removed,
+ * unless the same plan's replication-factor changes take them off it first; new replicas never go to it.
+ */
+class ScaleDownPlanTest {
+    private static final ClusterSpec THREE = KubePlannerTest.spec("");
+
+    private static ClusterSpec brokers(int replicas) {
+        var pools = new ArrayList<>(THREE.pools());
+        var b = pools.get(0);
+        pools.set(0, new ClusterSpec.Pool(b.name(), b.roles(), replicas, b.storage(), null, null, null, Optional.empty(), Optional.empty()));
+        return new ClusterSpec(THREE.name(), THREE.namespace(), THREE.version(), THREE.metadataVersion(), THREE.image(), true,
+                THREE.listeners(), THREE.config(), pools, Optional.empty(), Optional.empty(), null);
+    }
+
+    private static Plan plan(ClusterSpec cluster, List<TopicSpec> topics, LiveTopic... live) {
+        TreeMap<String, TopicSpec> desiredTopics = new TreeMap<>();
+        topics.forEach(t -> desiredTopics.put(t.name(), t));
+        TreeMap<String, LiveTopic> liveTopics = new TreeMap<>();
+        for (LiveTopic t : live) liveTopics.put(t.name(), t);
+        LiveState kafka = new LiveState("x", new java.util.TreeSet<>(List.of(0, 1, 2)), liveTopics, new TreeMap<>(), List.of(),
+                false, new TreeMap<>(), new TreeMap<>(), 3);
+        DesiredState desired = new DesiredState("c1", desiredTopics, new TreeMap<>(), Optional.of(cluster));
+        return new Planner().plan(desired, Optional.of(kafka), owning(topics.stream().map(TopicSpec::name).toArray(String[]::new)),
+                Policy.defaults(false), header(), Optional.of(KubePlannerTest.liveFrom(THREE)), "id");
+    }
+
+    @Test
+    void aBrokerThatHostsReplicasIsNotRemoved() {
+        Plan plan = plan(brokers(2), List.of(Fixtures.spec("t", 3, 2, Map.of())), live("t", 3, 2, 3, Map.of()));
+        assertThat(plan.refusals()).anySatisfy(r -> assertThat(r.reason()).contains("node 2 still hosts 2 partition replica(s)")
+                .contains("t-1, t-2").contains("lower those topics' replicas in the same commit"));
+        assertThat(plan.steps()).noneMatch(s -> s.change() instanceof Change.DeleteKubeObject d && d.name().equals("c1-brokers-2"));
+    }
+
+    @Test
+    void lowerReplicasInTheSameCommitEmptyTheLeavingBrokerBeforeItGoes() {
+        Plan plan = plan(brokers(2), List.of(Fixtures.spec("t", 3, 2, Map.of())), live("t", 3, 3, 3, Map.of()));
+        assertThat(plan.refusals()).isEmpty();
+        Step move = plan.steps().stream().filter(s -> s.id().equals("change-replication-factor:t")).findFirst().orElseThrow();
+        var assignment = ((Change.ChangeReplicationFactor) move.change()).assignment();
+        assertThat(assignment.values()).allSatisfy(replicas -> assertThat(replicas).hasSize(2).doesNotContain(2));
+        Step removal = plan.steps().stream().filter(s -> s.change() instanceof Change.DeleteKubeObject d
+                && d.name().equals("c1-brokers-2")).findFirst().orElseThrow();
+        assertThat(removal.dependsOn()).containsExactly(move.id());
+        assertThat(plan.steps().indexOf(removal)).isGreaterThan(plan.steps().indexOf(move));
+    }
+
+    @Test
+    void newReplicasNeverGoToALeavingBroker() {
+        Plan plan = plan(brokers(2), List.of(Fixtures.spec("u", 4, 2, Map.of())), live("u", 4, 1, 2, Map.of()));
+        Step move = plan.steps().stream().filter(s -> s.id().equals("change-replication-factor:u")).findFirst().orElseThrow();
+        assertThat(((Change.ChangeReplicationFactor) move.change()).assignment().values())
+                .allSatisfy(replicas -> assertThat(replicas).containsExactlyInAnyOrder(0, 1));
+    }
+
+    @Test
+    void topicsMustFitOnTheBrokersThatStay() {
+        Plan plan = plan(brokers(2), List.of(Fixtures.spec("new", 1, 3, Map.of())));
+        assertThat(plan.refusals()).anySatisfy(r -> assertThat(r.reason())
+                .contains("replicas 3 is more than the 2 live broker(s) that stay (broker(s) [2] are being removed)"));
+    }
+}
