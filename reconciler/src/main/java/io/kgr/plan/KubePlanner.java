@@ -79,6 +79,17 @@ final class KubePlanner {
         return out;
     }
 
+    /** The ids of brokers whose pods this plan creates (scale-up, or a missing pod): they are up before topics change. */
+    java.util.Set<Integer> joiningBrokers() {
+        java.util.Set<Integer> out = new TreeSet<>();
+        for (Pod p : desired.pods()) {
+            if (isBroker(p) && !live.pods().containsKey(p.getMetadata().getName())) {
+                nodeId(p.getMetadata().getName()).ifPresent(out::add);
+            }
+        }
+        return out;
+    }
+
     void plan() {
         plan(Reassignments.none());
     }

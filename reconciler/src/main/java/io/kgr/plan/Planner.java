@@ -40,7 +40,7 @@ public final class Planner {
     }
 
     public Plan plan(DesiredState desired, LiveState live, Inventories inventories, Policy policy, PlanHeader header) {
-        return new Run(desired, live, inventories, policy, Set.of()).plan(header);
+        return new Run(desired, live, inventories, policy, Set.of(), Set.of()).plan(header);
     }
 
     /**
@@ -52,9 +52,11 @@ public final class Planner {
                      PlanHeader header, java.util.Optional<io.kgr.observe.LiveKube> kube, String newClusterId) {
         java.util.Optional<KubePlanner> kubePlanner = kube.isEmpty() || desired.kafka().isEmpty() ? java.util.Optional.empty()
                 : java.util.Optional.of(new KubePlanner(desired.kafka().get(), kube.get(), live, newClusterId));
-        // brokers that Git removes get no new replicas, and shrinking partitions give theirs up first
+        // brokers that Git removes get no new replicas, and shrinking partitions give theirs up first; brokers that the
+        // plan starts are up before topics change, so topics may use them
         Set<Integer> leaving = kubePlanner.map(KubePlanner::leavingBrokers).orElse(Set.of());
-        Plan base = live.isPresent() ? new Run(desired, live.get(), inventories, policy, leaving).plan(header)
+        Set<Integer> joining = kubePlanner.map(KubePlanner::joiningBrokers).orElse(Set.of());
+        Plan base = live.isPresent() ? new Run(desired, live.get(), inventories, policy, leaving, joining).plan(header)
                 : new Plan(header, List.of(), List.of(), List.of(), List.of());
         if (kubePlanner.isEmpty()) return base;
         KubePlanner k = kubePlanner.get();
@@ -112,7 +114,7 @@ public final class Planner {
         private final Inventories inventories;
         private final Policy policy;
         private final ReplicaAssigner assigner;
-        /** Live brokers that this plan keeps: topics must fit on them. */
+        /** The brokers once this plan's pods have changed (live, plus starting, minus leaving): topics must fit on them. */
         private final int staying;
         private final String leavingNote;
 
@@ -130,14 +132,18 @@ public final class Planner {
             return brokerConfigStep(desired, live);
         }
 
-        Run(DesiredState desired, LiveState live, Inventories inventories, Policy policy, Set<Integer> leaving) {
+        Run(DesiredState desired, LiveState live, Inventories inventories, Policy policy, Set<Integer> leaving,
+            Set<Integer> joining) {
             this.desired = desired;
             this.live = live;
             this.inventories = inventories;
             this.owned = inventories.own();
             this.policy = policy;
-            this.assigner = new ReplicaAssigner(live, leaving);
-            this.staying = (int) live.brokers().stream().filter(b -> !leaving.contains(b)).count();
+            TreeSet<Integer> brokers = new TreeSet<>(live.brokers());
+            brokers.addAll(joining);
+            brokers.removeAll(leaving);
+            this.assigner = new ReplicaAssigner(live, brokers);
+            this.staying = brokers.size();
             this.leavingNote = leaving.isEmpty() ? "" : " that stay (broker(s) " + new TreeSet<>(leaving) + " are being removed)";
         }
 

@@ -18,17 +18,20 @@ import io.kgr.observe.LiveTopic;
  * the preferred leader, never moves); added replicas go to the least-loaded brokers, where the starting broker
  * rotates with the partition number so that new followers spread; removed replicas come off the most-loaded brokers.
  * Load is the number of replicas a broker holds across the whole cluster, updated as the plan assigns. Brokers that
- * the same plan removes (a node pool scale-down) get no new replicas and lose theirs first when a partition shrinks.
+ * the same plan removes (a node pool scale-down) get no new replicas and lose theirs first when a partition shrinks;
+ * brokers that it starts (scale-up) take replicas like the others.
  */
 final class ReplicaAssigner {
     private final List<Integer> brokers;
     private final Set<Integer> leaving;
     private final Map<Integer, Integer> load = new HashMap<>();
 
-    ReplicaAssigner(LiveState live, Set<Integer> leaving) {
-        this.leaving = Set.copyOf(leaving);
-        this.brokers = new ArrayList<>(live.brokers().stream().filter(b -> !this.leaving.contains(b)).toList());
+    /** @param brokers the brokers replicas may go to: the live ones that stay, and those the same plan starts */
+    ReplicaAssigner(LiveState live, java.util.SortedSet<Integer> brokers) {
+        this.brokers = new ArrayList<>(brokers);
+        this.leaving = live.brokers().stream().filter(b -> !brokers.contains(b)).collect(java.util.stream.Collectors.toSet());
         for (int b : live.brokers()) load.put(b, 0);
+        for (int b : brokers) load.put(b, 0);
         for (LiveTopic t : live.topics().values()) {
             for (LivePartition p : t.partitions()) {
                 for (int r : p.replicas()) load.merge(r, 1, Integer::sum);

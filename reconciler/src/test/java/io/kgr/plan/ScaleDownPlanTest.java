@@ -20,8 +20,9 @@ import io.kgr.observe.LiveState;
 import io.kgr.observe.LiveTopic;
 
 /**
- * A broker pool scaled down in Git (3 → 2 brokers: broker 2 leaves). A broker that hosts replicas is not removed,
- * unless the same plan's replication-factor changes take them off it first; new replicas never go to it.
+ * A broker pool scaled in Git. Down (3 → 2 brokers: broker 2 leaves): a broker that hosts replicas is not removed,
+ * unless the same plan's replication-factor changes take them off it first; new replicas never go to it. Up (3 → 4:
+ * broker 6 joins, the controllers have 3–5): topics in the same commit may use the new broker.
  */
 class ScaleDownPlanTest {
     private static final ClusterSpec THREE = KubePlannerTest.spec("");
@@ -80,5 +81,18 @@ class ScaleDownPlanTest {
         Plan plan = plan(brokers(2), List.of(Fixtures.spec("new", 1, 3, Map.of())));
         assertThat(plan.refusals()).anySatisfy(r -> assertThat(r.reason())
                 .contains("replicas 3 is more than the 2 live broker(s) that stay (broker(s) [2] are being removed)"));
+    }
+
+    @Test
+    void topicsInTheSameCommitMayUseBrokersThePlanStarts() {
+        Plan plan = plan(brokers(4), List.of(Fixtures.spec("wide", 2, 4, Map.of()), Fixtures.spec("grown", 2, 4, Map.of())),
+                live("grown", 2, 3, 3, Map.of()));
+        assertThat(plan.refusals()).isEmpty();
+        assertThat(plan.steps()).extracting(Step::id).contains("create-pod:c1-brokers-6", "create-topic:wide");
+        Step move = plan.steps().stream().filter(s -> s.id().equals("change-replication-factor:grown")).findFirst().orElseThrow();
+        assertThat(((Change.ChangeReplicationFactor) move.change()).assignment().values())
+                .allSatisfy(replicas -> assertThat(replicas).containsExactlyInAnyOrder(0, 1, 2, 6));
+        assertThat(plan.steps().indexOf(move)).isGreaterThan(plan.steps().indexOf(plan.steps().stream()
+                .filter(s -> s.id().equals("create-pod:c1-brokers-6")).findFirst().orElseThrow()));
     }
 }
