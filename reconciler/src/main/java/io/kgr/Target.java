@@ -18,4 +18,26 @@ public record Target(Optional<String> cluster, String bootstrapServers, KafkaSta
     public Target(Optional<String> cluster, String bootstrapServers, KafkaState kafka, InventoryStore inventory) {
         this(cluster, bootstrapServers, kafka, inventory, Optional.empty());
     }
+
+    /**
+     * A cluster on Kubernetes whose brokers cannot be reached yet (kgr is about to create it, or none is ready): its
+     * Kubernetes objects are planned, its topics and users once a broker answers.
+     */
+    public static Target withoutKafka(Optional<String> cluster, String why, io.kgr.observe.KubeObserver kube) {
+        KafkaState none = () -> {
+            throw new io.kgr.observe.ObserveException(why, null);
+        };
+        InventoryStore noStore = new InventoryStore() {
+            @Override
+            public io.kgr.status.InventoryRecords loadAll() throws InventoryException {
+                throw new InventoryException(why, null);
+            }
+
+            @Override
+            public void save(io.kgr.status.Inventory inventory) throws InventoryException {
+                throw new InventoryException(why, null);
+            }
+        };
+        return new Target(cluster, "", none, noStore, Optional.of(kube));
+    }
 }

@@ -29,7 +29,7 @@ final class KafkaOptions {
         return Duration.ofSeconds(timeoutSeconds);
     }
 
-    /** Client properties: the command-config file, then the bootstrap server (flag wins). Never logged. */
+    /** Client properties: the command-config file, then the bootstrap server (flag wins), if any. Never logged. */
     Properties clientProperties(String fallbackBootstrap) throws IOException {
         Properties props = new Properties();
         if (commandConfig != null) {
@@ -39,9 +39,6 @@ final class KafkaOptions {
         }
         String bootstrap = bootstrapServer != null ? bootstrapServer : fallbackBootstrap;
         if (bootstrap != null && !bootstrap.isBlank()) props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        if (!props.containsKey(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
-            throw new IllegalArgumentException("no Kafka cluster given: use --bootstrap-server HOST:PORT");
-        }
         props.putIfAbsent(CommonClientConfigs.CLIENT_ID_CONFIG, "kgr");
         return props;
     }

@@ -3,19 +3,14 @@ package io.kgr.cli;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
-import java.util.Properties;
 import java.util.concurrent.Callable;
-
-import org.apache.kafka.clients.admin.Admin;
 
 import io.kgr.PlanRun;
 import io.kgr.Reconciler;
 import io.kgr.Target;
-import io.kgr.observe.AdminKafkaState;
 import io.kgr.plan.Plan;
 import io.kgr.render.PlanJson;
 import io.kgr.source.SourceSpec;
-import io.kgr.status.KafkaInventoryStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,9 +33,8 @@ final class PlanCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         SourceSpec sourceSpec = source.spec(null);
-        Properties props = kafka.clientProperties(null);
-        try (Admin admin = kafka.admin(props)) {
-            PlanRun run = plan(sourceSpec, props, admin);
+        try (KafkaConnection connection = KafkaConnection.open(kafka, null, source.kube(), source.cluster())) {
+            PlanRun run = plan(source, options, sourceSpec, connection);
             if (!run.ok()) return Output.failure(err, run);
             Output.diagnostics(err, run.diagnostics());
             Plan plan = run.plan().get();
@@ -55,15 +49,8 @@ final class PlanCommand implements Callable<Integer> {
         }
     }
 
-    private PlanRun plan(SourceSpec sourceSpec, Properties props, Admin admin) {
-        return plan(source, kafka, options, sourceSpec, props, admin);
-    }
-
-    static PlanRun plan(SourceOptions source, KafkaOptions kafka, PlanOptions options, SourceSpec sourceSpec,
-                        Properties props, Admin admin) {
-        Target target = new Target(source.cluster(), props.getProperty("bootstrap.servers"),
-                new AdminKafkaState(admin, kafka.timeout()), new KafkaInventoryStore(admin, props, kafka.timeout()),
-                source.kube());
+    static PlanRun plan(SourceOptions source, PlanOptions options, SourceSpec sourceSpec, KafkaConnection connection) {
+        Target target = connection.target(source.cluster(), source.kube());
         return new Reconciler(Clock.systemUTC(), source.secrets()).plan(sourceSpec, source.sourceName(sourceSpec), target, options.policy());
     }
 }

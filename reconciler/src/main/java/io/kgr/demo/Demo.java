@@ -88,32 +88,32 @@ public final class Demo {
         Path content = options.repo().map(Path::of).filter(Files::isDirectory).orElse(options.samples());
         Optional<ClusterSpec> cluster = options.repo().isPresent() && !Files.isDirectory(Path.of(options.repo().get()))
                 ? Optional.empty() : clusterOf(content);
-        Optional<String> realBootstrap = cluster.flatMap(Demo::localBootstrap);
+        boolean runsLocally = cluster.filter(Demo::runsLocally).isPresent();
 
-        DemoKubernetes kube = DemoKubernetes.start(NAMESPACE);
+        EmbeddedKubernetes kube = EmbeddedKubernetes.start(NAMESPACE);
         running.add(0, kube);
         PodSimulator simulator = new PodSimulator(kube.client()).start();
         running.add(0, simulator);
         Path kubeconfig = kube.writeKubeconfig(home.resolve("kubeconfig"));
-        String bootstrap;
-        if (realBrokers = realBootstrap.isPresent()) {
+        Optional<String> bootstrap = Optional.empty();
+        if (realBrokers = runsLocally) {
             simulator.skip(LocalKubelet::runs);
             running.add(0, new LocalKubelet(kube.client(), NAMESPACE, home.resolve("kubelet"),
                     System.getProperty("java.class.path")).start());
-            bootstrap = realBootstrap.get();
             progress("Kubernetes", "in-memory API server at " + kube.url() + " (fabric8 mock, CRUD) with the PodSet CRD,"
                     + " and a local kubelet: each Kafka pod kgr creates runs as a REAL broker (its own JVM on 127.0.1.<id+1>);"
                     + " other pods are simulated");
-            progress("Kafka", "cluster " + cluster.get().name() + " is created by kgr from Git: brokers at " + bootstrap
-                    + " once their pods run — topics, users, ACLs and quotas are applied to them for real");
+            progress("Kafka", "cluster " + cluster.get().name() + " is created by kgr from Git; kgr reaches its brokers"
+                    + " through Service " + cluster.get().name() + "-kafka-bootstrap once their pods are ready — topics,"
+                    + " users, ACLs and quotas are applied to them for real");
         } else {
             progress("Kafka", "starting a real KRaft cluster in this process (" + options.brokers() + " broker(s), with an authorizer) …");
             long t0 = System.nanoTime();
             DemoKafka kafka = DemoKafka.start(options.brokers());
             running.add(0, kafka);
-            bootstrap = kafka.bootstrapServers();
+            bootstrap = Optional.of(kafka.bootstrapServers());
             progress("Kafka", String.format("up in %.1f s at %s — topics, users, ACLs and quotas are applied to it for real",
-                    (System.nanoTime() - t0) / 1e9, bootstrap));
+                    (System.nanoTime() - t0) / 1e9, bootstrap.get()));
             progress("Kubernetes", "in-memory API server at " + kube.url() + " (fabric8 mock, CRUD) with the PodSet CRD;"
                     + " pods are SIMULATED (they become Ready, nothing runs)");
         }
@@ -151,16 +151,28 @@ public final class Demo {
         progress("kgr serve", "status " + api + "/api/v1/status, metrics " + api + "/metrics; reconciles every "
                 + options.scheduleSeconds() + " s" + (bare.isPresent() ? " and at once on every push" : ""));
         out.println();
-        if (!options.once()) printTryIt(bootstrap, kubeconfig, gitUrl, api);
         out.flush();
 
         firstRun.await();
         RunRecord run = first.get();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            long topics = admin.listTopics().names().get(30, TimeUnit.SECONDS).size();
-            out.println("Topics on the Kafka cluster now: " + topics);
+        if (bootstrap.isEmpty()) bootstrap = serviceEndpoints(kube);
+        if (bootstrap.isEmpty()) {
+            out.println("No broker of " + options.cluster() + " is ready behind its bootstrap Service.");
+            if (options.once()) return 1;
+        } else {
+            if (realBrokers) {
+                progress("Kafka", options.cluster() + "'s brokers answer at " + bootstrap.get() + " (the ready endpoints of"
+                        + " Service " + options.cluster() + "-kafka-bootstrap)");
+            }
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap.get()))) {
+                long topics = admin.listTopics().names().get(30, TimeUnit.SECONDS).size();
+                out.println("Topics on the Kafka cluster now: " + topics);
+            }
         }
         if (options.once()) return run.succeeded() ? 0 : 1;
+
+        out.println();
+        printTryIt(bootstrap.orElse("<bootstrap>"), kubeconfig, gitUrl, api);
 
         out.println();
         out.println("Watching Git. Push a change and watch it arrive here; Ctrl-C stops everything.");
@@ -169,7 +181,18 @@ public final class Demo {
         return 0;
     }
 
-    private ServiceConfig config(String bootstrap, Path kubeconfig, String gitUrl, Path secretFile) {
+    /** The addresses behind the cluster's bootstrap Service, as kgr itself finds them (waits a little for the kubelet). */
+    private Optional<String> serviceEndpoints(EmbeddedKubernetes kube) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            var found = io.kgr.observe.KafkaBootstrap.resolve(kube.client(), NAMESPACE, Optional.of(options.cluster()), false);
+            if (found.servers().isPresent() || System.nanoTime() > deadline) return found.servers();
+            Thread.sleep(500);
+        }
+    }
+
+    /** Without bootstrap servers, kgr serve finds the cluster's bootstrap Service by itself. */
+    private ServiceConfig config(Optional<String> bootstrap, Path kubeconfig, String gitUrl, Path secretFile) {
         String schedule = "0/" + Math.max(1, Math.min(59, options.scheduleSeconds())) + " * * * * ?";
         String yaml = """
                 server: {port: %d, bindAddress: 127.0.0.1}
@@ -179,7 +202,7 @@ public final class Demo {
                   - name: %s
                     namespace: %s
                     kubernetes: {mode: kubeconfig, kubeconfig: "%s"}
-                    kafka: {bootstrapServers: "%s", timeoutSeconds: 30}
+                    kafka: {%stimeoutSeconds: 30}
                 sources:
                   - name: %s
                     url: "%s"
@@ -187,7 +210,8 @@ public final class Demo {
                     schedule: "%s"
                     prune: true
                     webhook: {secretFile: "%s"}
-                """.formatted(options.port(), options.cluster(), NAMESPACE, kubeconfig, bootstrap, SOURCE,
+                """.formatted(options.port(), options.cluster(), NAMESPACE, kubeconfig,
+                bootstrap.map(b -> "bootstrapServers: \"" + b + "\", ").orElse(""), SOURCE,
                 gitUrl, options.cluster(), schedule, secretFile);
         ServiceConfig.Result result = ServiceConfig.parse("kgr-demo.yaml", yaml, home);
         if (!result.ok()) throw new IllegalStateException("demo configuration: " + result.diagnostics());
@@ -208,24 +232,17 @@ public final class Demo {
     }
 
     /**
-     * Where a KRaft Kafka 4 cluster's brokers will answer when the local kubelet runs them: the addresses of its broker
-     * nodes on its first plaintext listener without authentication. Empty when the kubelet cannot run this cluster.
+     * Whether the local kubelet runs this cluster's brokers: KRaft, Kafka 4, and a first listener that the demo's own
+     * clients (no TLS, no authentication) can use.
      */
-    static Optional<String> localBootstrap(ClusterSpec c) {
-        if (!c.kraft() || !c.image().matches("apache/kafka:4\\..*")) return Optional.empty();
-        Optional<ClusterSpec.Listener> plain = c.listeners().stream()
-                .filter(l -> !l.tls() && l.authentication().isEmpty()).findFirst();
-        if (plain.isEmpty()) return Optional.empty();
-        var ids = io.kgr.kube.NodeIds.assign(c.pools(), Map.of());
-        List<String> out = new ArrayList<>();
-        for (ClusterSpec.Pool p : c.pools()) {
-            if (p.isBroker()) ids.get(p.name()).forEach(id -> out.add(LocalKubelet.address(id) + ":" + plain.get().port()));
-        }
-        return out.isEmpty() ? Optional.empty() : Optional.of(String.join(",", out));
+    static boolean runsLocally(ClusterSpec c) {
+        if (!c.kraft() || !c.image().matches("apache/kafka:4\\..*") || c.listeners().isEmpty()) return false;
+        ClusterSpec.Listener first = c.listeners().get(0);
+        return !first.tls() && first.authentication().isEmpty() && c.pools().stream().anyMatch(ClusterSpec.Pool::isBroker);
     }
 
     /** A random password in a Secret for every secretKeyRef of the repository's users, as a platform team would. */
-    private int createUserSecrets(DemoKubernetes kube, String gitUrl) throws Exception {
+    private int createUserSecrets(EmbeddedKubernetes kube, String gitUrl) throws Exception {
         var snapshot = new GitSource().read(new SourceSpec(gitUrl, Optional.empty(), "", home.resolve("cache"), Optional.empty()));
         var manifests = new ManifestLoader(new SchemaCatalog()).load(snapshot);
         int n = 0;
@@ -251,10 +268,11 @@ public final class Demo {
         out.println("  git clone " + gitUrl + " /tmp/kafka-gitops && cd /tmp/kafka-gitops");
         out.println("  # add clusters/my-cluster/topics/payments.yaml, then: git add -A && git commit -m payments && git push");
         out.println("  curl -s " + api + "/api/v1/status");
-        out.println("  kubectl --kubeconfig " + kubeconfig + " get podsets,pods,pvc,svc,secrets -n " + NAMESPACE);
+        out.println("  kubectl --kubeconfig " + kubeconfig + " get podsets,pods,pvc,svc,endpoints,secrets -n " + NAMESPACE);
         out.println("  bin/kafka topics --bootstrap-server " + bootstrap + " --list");
-        out.println("  bin/kgr plan --repo " + gitUrl + " --source-name " + SOURCE + " --bootstrap-server "
-                + bootstrap + " --namespace " + NAMESPACE + " --kubeconfig " + kubeconfig);
+        // with real brokers kgr finds them through the cluster's bootstrap Service, as serve does
+        out.println("  bin/kgr plan --repo " + gitUrl + " --source-name " + SOURCE
+                + (realBrokers ? "" : " --bootstrap-server " + bootstrap) + " --namespace " + NAMESPACE + " --kubeconfig " + kubeconfig);
         out.println();
     }
 

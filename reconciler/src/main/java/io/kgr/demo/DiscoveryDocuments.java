@@ -17,6 +17,7 @@ final class DiscoveryDocuments {
             "v1", List.of(
                     new Resource("pods", "pod", "Pod", true, "po"),
                     new Resource("services", "service", "Service", true, "svc"),
+                    new Resource("endpoints", "endpoints", "Endpoints", true, "ep"),
                     new Resource("configmaps", "configmap", "ConfigMap", true, "cm"),
                     new Resource("secrets", "secret", "Secret", true, ""),
                     new Resource("persistentvolumeclaims", "persistentvolumeclaim", "PersistentVolumeClaim", true, "pvc"),

@@ -20,9 +20,10 @@ import io.fabric8.mockwebserver.MockWebServer;
 /**
  * An in-memory Kubernetes API server (fabric8's mock server in CRUD mode) on 127.0.0.1: objects are stored and served,
  * but nothing runs them — {@link PodSimulator} plays the kubelet. kgr's PodSet CRD is installed, and the discovery
- * documents kubectl asks for first are served, so that {@code kubectl get} works against it.
+ * documents kubectl asks for first are served, so that {@code kubectl get} works against it. The demo and the
+ * integration tests both use it.
  */
-final class DemoKubernetes implements AutoCloseable {
+public final class EmbeddedKubernetes implements AutoCloseable {
     static final String PODSET_CRD = "/deploy/crds/podsets.kgr.io.yaml";
     /** Held so that the level stays set: the mock server logs every request at INFO through java.util.logging. */
     private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
@@ -30,12 +31,12 @@ final class DemoKubernetes implements AutoCloseable {
     private final KubernetesMockServer server;
     private final NamespacedKubernetesClient client;
 
-    private DemoKubernetes(KubernetesMockServer server) {
+    private EmbeddedKubernetes(KubernetesMockServer server) {
         this.server = server;
         this.client = server.createClient();
     }
 
-    static DemoKubernetes start(String namespace) throws IOException {
+    public static EmbeddedKubernetes start(String namespace) throws IOException {
         MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
         CustomResourceDefinitionContext podSets = new CustomResourceDefinitionContext.Builder().withGroup("kgr.io")
                 .withVersion("v1alpha1").withKind("PodSet").withPlural("podsets").withScope("Namespaced").withStatusSubresource(true).build();
@@ -43,26 +44,26 @@ final class DemoKubernetes implements AutoCloseable {
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new Discovery(crud), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
-        DemoKubernetes kube = new DemoKubernetes(server);
+        EmbeddedKubernetes kube = new EmbeddedKubernetes(server);
         kube.client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
                 .build()).create();
-        try (InputStream crd = DemoKubernetes.class.getResourceAsStream(PODSET_CRD)) {
+        try (InputStream crd = EmbeddedKubernetes.class.getResourceAsStream(PODSET_CRD)) {
             if (crd != null) kube.client.apiextensions().v1().customResourceDefinitions()
                     .resource(kube.client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
         }
         return kube;
     }
 
-    String url() {
+    public String url() {
         return server.url("/").replaceAll("/$", "");
     }
 
-    NamespacedKubernetesClient client() {
+    public NamespacedKubernetesClient client() {
         return client;
     }
 
     /** A kubeconfig for this server (kubectl and kgr both use it). */
-    Path writeKubeconfig(Path file) throws IOException {
+    public Path writeKubeconfig(Path file) throws IOException {
         Files.writeString(file, """
                 apiVersion: v1
                 kind: Config

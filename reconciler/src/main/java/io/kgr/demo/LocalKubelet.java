@@ -40,7 +40,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  * with the cluster id once, and a JVM running {@code kafka.Kafka}. The pod is Running while the process lives and Ready
  * once the broker (or controller) answers on its port. Claims are folders that outlive their pod; deleting a pod stops
  * its broker (SIGTERM, then kill); a broker that dies makes its pod NotReady. Pods it cannot run (ZooKeeper mode, Kafka
- * versions other than 4.x) are left to {@link PodSimulator}.
+ * versions other than 4.x) are left to {@link PodSimulator}. It also keeps the Services' Endpoints, so that a Service
+ * (the cluster's bootstrap Service, say) leads to the addresses of its ready brokers.
  */
 public final class LocalKubelet implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalKubelet.class);
@@ -51,6 +52,7 @@ public final class LocalKubelet implements AutoCloseable {
     private final Path root;
     private final String classpath;
     private final Map<String, Node> nodes = new ConcurrentHashMap<>();
+    private final EndpointsController endpoints;
     private final java.util.Set<String> keptDown = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "kgr-local-kubelet");
@@ -70,6 +72,7 @@ public final class LocalKubelet implements AutoCloseable {
         this.namespace = namespace;
         this.root = root;
         this.classpath = classpath;
+        this.endpoints = new EndpointsController(client, namespace);
     }
 
     /** Whether this kubelet runs the pod: a KRaft Kafka 4.x node made by kgr. */
@@ -127,6 +130,7 @@ public final class LocalKubelet implements AutoCloseable {
                 report(p, n);
             }
             removeOrphanedVolumes();
+            endpoints.sync(client.pods().inNamespace(namespace).list().getItems()); // with the statuses just reported
         } catch (KubernetesClientException | IOException e) {
             log.warn("local kubelet: {}", e.getMessage());
         }

@@ -93,7 +93,7 @@ public final class PodSimulator implements AutoCloseable {
                 : pod.getSpec().getContainers().stream().map(c -> new ContainerStatusBuilder().withName(c.getName())
                         .withImage(c.getImage()).withReady(true).withStarted(true).withRestartCount(0)
                         .withNewState().withNewRunning().withStartedAt(now).endRunning().endState().build()).toList();
-        pod.setStatus(new PodStatusBuilder().withPhase("Running").withStartTime(now).withPodIP("127.0.0.1")
+        pod.setStatus(new PodStatusBuilder().withPhase("Running").withStartTime(now) // no address: nothing runs
                 .withConditions(condition("PodScheduled", now), condition("Initialized", now),
                         condition("ContainersReady", now), condition("Ready", now))
                 .withContainerStatuses(containers).build());

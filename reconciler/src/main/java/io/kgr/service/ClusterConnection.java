@@ -10,6 +10,7 @@ import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,32 +19,46 @@ import io.kgr.Target;
 import io.kgr.desired.KubernetesSecrets;
 import io.kgr.desired.SecretResolver;
 import io.kgr.observe.AdminKafkaState;
+import io.kgr.observe.KafkaBootstrap;
 import io.kgr.status.KafkaInventoryStore;
 
 /**
  * A cluster's long-lived clients: one Admin client (it reconnects by itself) and, when the cluster is on Kubernetes,
- * one Kubernetes client. Shared by every source that targets the cluster.
+ * one Kubernetes client. Shared by every source that targets the cluster. Without a configured bootstrap, each run
+ * looks up the cluster's bootstrap Service (its DNS name in the cluster, its ready endpoints outside), and the Admin
+ * client follows when that changes; while no broker is ready, runs plan the cluster's Kubernetes objects only.
  */
 final class ClusterConnection implements AutoCloseable {
     private final ServiceConfig.Cluster cluster;
     private final Properties props;
-    private final Admin admin;
     private final Optional<KubernetesClient> kubernetes;
+    private Admin admin;
+    private String adminBootstrap;
 
     ClusterConnection(ServiceConfig.Cluster cluster) {
         this.cluster = cluster;
         this.props = clientProperties(cluster);
-        Properties adminProps = new Properties();
-        adminProps.putAll(props);
-        long timeout = cluster.timeout().toMillis();
-        adminProps.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(timeout));
-        adminProps.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.min(timeout, 30_000)));
-        this.admin = Admin.create(adminProps);
         this.kubernetes = switch (cluster.kubernetes()) {
             case NONE -> Optional.empty();
             case IN_CLUSTER -> Optional.of(client(Config.autoConfigure(null)));
             case KUBECONFIG -> Optional.of(client(kubeconfig(cluster)));
         };
+    }
+
+    /** The Admin client for these bootstrap servers: the same one while they stay the same. */
+    private synchronized Admin admin(String bootstrap) {
+        if (admin != null && bootstrap.equals(adminBootstrap)) return admin;
+        if (admin != null) admin.close(java.time.Duration.ofSeconds(5));
+        admin = null;
+        Properties adminProps = new Properties();
+        adminProps.putAll(props);
+        adminProps.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        long timeout = cluster.timeout().toMillis();
+        adminProps.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(timeout));
+        adminProps.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.min(timeout, 30_000)));
+        admin = Admin.create(adminProps);
+        adminBootstrap = bootstrap;
+        return admin;
     }
 
     private static KubernetesClient client(Config config) {
@@ -72,7 +87,8 @@ final class ClusterConnection implements AutoCloseable {
             }
         }
         cluster.bootstrapServers().ifPresent(b -> p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, b));
-        if (!p.containsKey(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
+        if (!p.containsKey(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)
+                && (cluster.namespace().isEmpty() || cluster.kubernetes() == ServiceConfig.KubernetesMode.NONE)) {
             throw new IllegalArgumentException("cluster " + cluster.name() + ": no bootstrap.servers");
         }
         p.putIfAbsent(CommonClientConfigs.CLIENT_ID_CONFIG, "kgr-serve");
@@ -83,16 +99,39 @@ final class ClusterConnection implements AutoCloseable {
         return cluster;
     }
 
-    Admin admin() {
+    /** The Admin client of the latest {@link #target}; null while no broker can be reached. */
+    synchronized Admin admin() {
         return admin;
     }
 
-    /** The cluster's readers; with Kubernetes and a namespace, kgr also manages the cluster's pods there. */
-    Target target() {
-        Optional<io.kgr.observe.KubeObserver> kube = kubernetes.isPresent() && cluster.namespace().isPresent()
+    private Optional<io.kgr.observe.KubeObserver> kube() {
+        return kubernetes.isPresent() && cluster.namespace().isPresent()
                 ? Optional.of(new io.kgr.observe.KubeObserver(kubernetes.get(), cluster.namespace().get())) : Optional.empty();
-        return new Target(Optional.of(cluster.name()), props.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG),
-                new AdminKafkaState(admin, cluster.timeout()), new KafkaInventoryStore(admin, props, cluster.timeout()), kube);
+    }
+
+    /** The cluster's readers for a run; with Kubernetes and a namespace, kgr also manages the cluster's pods there. */
+    synchronized Target target() {
+        Optional<io.kgr.observe.KubeObserver> kube = kube();
+        String bootstrap = props.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+        if (bootstrap == null) {
+            KafkaBootstrap.Resolution found = KafkaBootstrap.resolve(kubernetes.get(), cluster.namespace().get(),
+                    Optional.of(cluster.name()), cluster.kubernetes() == ServiceConfig.KubernetesMode.IN_CLUSTER);
+            if (found.servers().isEmpty()) return Target.withoutKafka(Optional.of(cluster.name()), found.why(), kube.get());
+            bootstrap = found.servers().get();
+        }
+        Admin current;
+        try {
+            current = admin(bootstrap);
+        } catch (KafkaException e) {
+            // the Service of a cluster kgr is about to create does not resolve yet
+            if (kube.isEmpty()) throw e;
+            return Target.withoutKafka(Optional.of(cluster.name()), "bootstrap servers " + bootstrap + " do not resolve yet", kube.get());
+        }
+        Properties clientProps = new Properties();
+        clientProps.putAll(props);
+        clientProps.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap); // the inventory's producer needs it too
+        return new Target(Optional.of(cluster.name()), bootstrap, new AdminKafkaState(current, cluster.timeout()),
+                new KafkaInventoryStore(current, clientProps, cluster.timeout()), kube);
     }
 
     /** Secrets from the namespace on Kubernetes (and generated there); else from a mounted folder or the environment. */
@@ -104,8 +143,8 @@ final class ClusterConnection implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        admin.close(java.time.Duration.ofSeconds(5));
+    public synchronized void close() {
+        if (admin != null) admin.close(java.time.Duration.ofSeconds(5));
         kubernetes.ifPresent(KubernetesClient::close);
     }
 }

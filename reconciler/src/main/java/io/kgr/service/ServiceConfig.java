@@ -156,9 +156,12 @@ public record ServiceConfig(Server server, Path cacheDir, int history, LeaderEle
             if (cluster == null) {
                 out.add(error(doc, at.child("cluster"), "no cluster named '" + s.cluster() + "' in clusters[] (known: "
                         + String.join(", ", byName.keySet()) + ")"));
-            } else if (cluster.bootstrapServers().isEmpty() && cluster.kafkaPropertiesFile().isEmpty()) {
+            } else if (cluster.bootstrapServers().isEmpty() && cluster.kafkaPropertiesFile().isEmpty()
+                    && (cluster.namespace().isEmpty() || cluster.kubernetes() == KubernetesMode.NONE)) {
+                // on Kubernetes the cluster's bootstrap Service is found by itself
                 out.add(error(doc, FieldPath.ROOT.child("clusters").index(clusters.indexOf(cluster)).child("kafka"),
-                        "cluster '" + cluster.name() + "' has neither kafka.bootstrapServers nor kafka.propertiesFile"));
+                        "cluster '" + cluster.name() + "' has neither kafka.bootstrapServers nor kafka.propertiesFile"
+                                + " (nor a Kubernetes namespace, where kgr would use its bootstrap Service)"));
             }
             try {
                 CronExpression.validateExpression(s.schedule());

@@ -20,13 +20,13 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 
 /** The demo's API server: kubectl can talk to it, the PodSet CRD is there, and the simulator makes pods Ready. */
-class DemoKubernetesTest {
-    static DemoKubernetes kube;
+class EmbeddedKubernetesTest {
+    static EmbeddedKubernetes kube;
     @TempDir static Path tmp;
 
     @BeforeAll
     static void start() throws Exception {
-        kube = DemoKubernetes.start("kafka");
+        kube = EmbeddedKubernetes.start("kafka");
     }
 
     @AfterAll

@@ -26,6 +26,18 @@ public final class Kgr {
         return new Result(code, out.toString(), err.toString());
     }
 
+    /**
+     * A command on the cluster that {@code repo} declares, in namespace "kafka" of the API server {@code kubeconfig}
+     * names; {@code bootstrap} null: kgr finds the cluster's bootstrap Service.
+     */
+    public static Result onKubernetes(java.nio.file.Path repo, java.nio.file.Path kubeconfig, String bootstrap, String command,
+                                      String... extra) {
+        List<String> where = new ArrayList<>(List.of("--repo", repo.toString(), "--namespace", "kafka",
+                "--kubeconfig", kubeconfig.toString()));
+        if (bootstrap != null) where.addAll(List.of("--bootstrap-server", bootstrap));
+        return run(args(command, where.toArray(String[]::new), extra));
+    }
+
     public static String[] args(String first, String[] rest, String... more) {
         List<String> all = new ArrayList<>();
         all.add(first);

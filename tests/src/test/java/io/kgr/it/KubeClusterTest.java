@@ -27,8 +27,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.kgr.demo.EmbeddedKubernetes;
 import io.kgr.cli.Main;
 import io.kgr.demo.PodSimulator;
 import io.kgr.observe.KubeObserver;
@@ -41,7 +40,7 @@ import io.kgr.observe.KubeObserver;
 class KubeClusterTest {
     static EmbeddedKafka kafka;
     static Admin admin;
-    static KubernetesMockServer server;
+    static EmbeddedKubernetes server;
     static KubernetesClient client;
     static PodSimulator simulator;
     static int namespaces;
@@ -55,12 +54,8 @@ class KubeClusterTest {
     static void start() throws Exception {
         kafka = EmbeddedKafka.start(3);
         admin = kafka.admin();
-        var podSets = new io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext.Builder().withGroup("kgr.io")
-                .withVersion("v1alpha1").withKind("PodSet").withPlural("podsets").withScope("Namespaced").build();
-        server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new io.fabric8.mockwebserver.MockWebServer(),
-                new java.util.HashMap<>(), new KubernetesCrudDispatcher(List.of(podSets)), false);
-        server.init();
-        client = server.createClient();
+        server = EmbeddedKubernetes.start("kafka-1");
+        client = server.client();
         client.storage().v1().storageClasses().resource(new StorageClassBuilder().withNewMetadata().withName("expandable")
                 .endMetadata().withProvisioner("test").withAllowVolumeExpansion(true).build()).create();
         client.storage().v1().storageClasses().resource(new StorageClassBuilder().withNewMetadata().withName("fixed")
@@ -71,8 +66,7 @@ class KubeClusterTest {
     @AfterAll
     static void stop() throws Exception {
         simulator.close();
-        client.close();
-        server.destroy();
+        server.close();
         admin.close();
         kafka.close();
     }
@@ -82,10 +76,7 @@ class KubeClusterTest {
         ns = "kafka-" + (++namespaces);
         repo = tmp.resolve("repo");
         Files.createDirectories(repo);
-        kubeconfig = tmp.resolve("kubeconfig");
-        Files.writeString(kubeconfig, "apiVersion: v1\nkind: Config\nclusters:\n- name: mock\n  cluster:\n    server: "
-                + server.url("/").replaceAll("/$", "") + "\ncontexts:\n- name: mock\n  context: {cluster: mock, user: mock}\n"
-                + "current-context: mock\nusers:\n- name: mock\n  user: {token: test}\n");
+        kubeconfig = server.writeKubeconfig(tmp.resolve("kubeconfig"));
     }
 
     @AfterEach

@@ -3,12 +3,9 @@ package io.kgr.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -17,27 +14,99 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.kgr.cli.Main;
+import io.kgr.demo.EmbeddedKubernetes;
 import io.kgr.demo.LocalKubelet;
 
 /**
  * Pods that are real brokers: kgr plans a KRaft cluster (a controller pool and a broker pool) into the mock API server,
  * the local kubelet runs each pod as a Kafka JVM on its own loopback address, and kgr then manages topics on the
  * cluster it created itself. Deleting a pod stops its broker; its volume folder stays for the pod that replaces it.
+ * Scaling the broker pool down is refused while the leaving broker holds replicas, and goes through once the same
+ * commit lowers the topic's replicas: the reassignment empties the broker before its pod and registration go.
  */
 class LocalKubeletTest {
     @TempDir Path tmp;
 
     @Test
     void aClusterFromGitRunsAsRealBrokersAndKgrManagesItsTopics() throws Exception {
-        var podSets = new io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext.Builder().withGroup("kgr.io")
-                .withVersion("v1alpha1").withKind("PodSet").withPlural("podsets").withScope("Namespaced").build();
-        KubernetesMockServer server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(),
-                new io.fabric8.mockwebserver.MockWebServer(), new java.util.HashMap<>(), new KubernetesCrudDispatcher(List.of(podSets)), false);
-        server.init();
+        EmbeddedKubernetes kube = EmbeddedKubernetes.start("kafka");
         Path repo = Files.createDirectories(tmp.resolve("repo"));
+        writeCluster(repo, 2);
+        Path kubeconfig = kube.writeKubeconfig(tmp.resolve("kubeconfig"));
+        // kgr is given no bootstrap address: it reaches the brokers through the cluster's bootstrap Service
+        String bootstrap = LocalKubelet.address(0) + ":9092," + LocalKubelet.address(1) + ":9092";
+        KubernetesClient client = kube.client();
+        try (kube; LocalKubelet kubelet = new LocalKubelet(client, "kafka", tmp.resolve("data"), System.getProperty("java.class.path")).start()) {
+            Kgr.Result first = Kgr.onKubernetes(repo, kubeconfig, null, "apply", "--auto-approve", "--pod-ready-timeout", "120");
+            assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
+            assertThat(first.out()).contains("+ create pod real-brokers-0").contains("+ create pod real-controllers-2")
+                    .contains("does not answer yet");
+
+            // the bootstrap Service leads to the ready brokers, as cluster DNS would
+            await().atMost(Duration.ofSeconds(10)).until(() -> io.kgr.observe.KafkaBootstrap.resolve(client, "kafka",
+                    java.util.Optional.of("real"), false).servers().equals(java.util.Optional.of(bootstrap)));
+
+            // the brokers are real: kgr's next run reaches them and creates the topic Git declares
+            Files.writeString(repo.resolve("topic.yaml"), Manifests.topic("on-real-brokers", "real", 4, 2, Map.of()));
+            Kgr.Result second = Kgr.onKubernetes(repo, kubeconfig, null, "apply", "--auto-approve", "--pod-ready-timeout", "120");
+            assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
+            assertThat(second.out()).contains("ok      create-topic:on-real-brokers");
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                assertThat(admin.describeCluster().nodes().get()).extracting(n -> n.host()).containsExactlyInAnyOrder(
+                        LocalKubelet.address(0), LocalKubelet.address(1));
+                var partitions = admin.describeTopics(List.of("on-real-brokers")).allTopicNames().get()
+                        .get("on-real-brokers").partitions();
+                assertThat(partitions).hasSize(4).allSatisfy(p -> assertThat(p.isr()).hasSize(2));
+
+                // a deleted pod's broker stops, and the pod becomes ready again only when its replacement answers
+                client.pods().inNamespace("kafka").withName("real-brokers-1").delete();
+                await().atMost(Duration.ofSeconds(60)).until(() -> admin.describeCluster().nodes().get().size() == 1);
+            }
+            assertThat(tmp.resolve("data/volumes/data-real-brokers-1")).isDirectory(); // the claim's data outlives its pod
+            Kgr.Result heal = Kgr.onKubernetes(repo, kubeconfig, null, "apply", "--auto-approve", "--pod-ready-timeout", "120");
+            assertThat(heal.exitCode()).as(heal.out() + heal.err()).isZero();
+            assertThat(heal.out()).contains("+ create pod real-brokers-1");
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> admin.describeTopics(List.of("on-real-brokers"))
+                        .allTopicNames().get().get("on-real-brokers").partitions().stream().allMatch(p -> p.isr().size() == 2));
+            }
+
+            // scale the broker pool up (the new broker gets the lowest free id, 3) and spread a topic over all three
+            writeCluster(repo, 3);
+            Files.writeString(repo.resolve("draining.yaml"), Manifests.topic("draining", "real", 3, 3, Map.of()));
+            Kgr.Result up = Kgr.onKubernetes(repo, kubeconfig, null, "apply", "--auto-approve", "--pod-ready-timeout", "120");
+            assertThat(up.exitCode()).as(up.out() + up.err()).isZero();
+            assertThat(up.out()).contains("ok      create-pod:real-brokers-3").contains("ok      create-topic:draining");
+
+            // scaling down again is refused while broker 3 holds replicas, and nothing is removed
+            writeCluster(repo, 2);
+            Kgr.Result refused = Kgr.onKubernetes(repo, kubeconfig, null, "apply", "--auto-approve", "--pod-ready-timeout", "120");
+            assertThat(refused.exitCode()).as(refused.out()).isEqualTo(1);
+            assertThat(refused.out()).contains("node 3 still hosts 3 partition replica(s) (draining-0, draining-1, draining-2)");
+            assertThat(client.pods().inNamespace("kafka").withName("real-brokers-3").get()).isNotNull();
+
+            // the same scale-down with the topic's replicas lowered in the same commit: the reassignment empties
+            // broker 3 first, then its pod goes and its registration is removed
+            Files.writeString(repo.resolve("draining.yaml"), Manifests.topic("draining", "real", 3, 2, Map.of()));
+            Kgr.Result down = Kgr.onKubernetes(repo, kubeconfig, null, "apply", "--auto-approve", "--pod-ready-timeout", "120");
+            assertThat(down.exitCode()).as(down.out() + down.err()).isZero();
+            assertThat(down.out()).containsSubsequence("ok      change-replication-factor:draining",
+                    "ok      delete-kube-object:Pod/real-brokers-3");
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                assertThat(admin.describeCluster().nodes().get()).extracting(n -> n.id()).containsExactlyInAnyOrder(0, 1);
+                assertThat(admin.describeTopics(List.of("draining")).allTopicNames().get().get("draining").partitions())
+                        .allSatisfy(p -> assertThat(p.replicas()).extracting(n -> n.id()).containsExactlyInAnyOrder(0, 1));
+                // KRaft forgot the removed broker: it is no longer registered, not just fenced
+                assertThat(admin.describeCluster(new org.apache.kafka.clients.admin.DescribeClusterOptions()
+                        .includeFencedBrokers(true)).nodes().get()).extracting(n -> n.id()).containsExactlyInAnyOrder(0, 1);
+            }
+            assertThat(client.pods().inNamespace("kafka").withName("real-brokers-3").get()).isNull();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(tmp.resolve("data/volumes/data-real-brokers-3")));
+            assertThat(Kgr.onKubernetes(repo, kubeconfig, null, "plan").out()).contains("No changes");
+        }
+    }
+
+    private static void writeCluster(Path repo, int brokers) throws java.io.IOException {
         Files.writeString(repo.resolve("cluster.yaml"), """
                 apiVersion: kafka.strimzi.io/v1beta2
                 kind: Kafka
@@ -52,64 +121,12 @@ class LocalKubeletTest {
                 apiVersion: kafka.strimzi.io/v1beta2
                 kind: KafkaNodePool
                 metadata: {name: brokers, labels: {strimzi.io/cluster: real}}
-                spec: {replicas: 2, roles: [broker], storage: {type: persistent-claim, size: 1Gi}}
+                spec: {replicas: %d, roles: [broker], storage: {type: persistent-claim, size: 1Gi, deleteClaim: true}}
                 ---
                 apiVersion: kafka.strimzi.io/v1beta2
                 kind: KafkaNodePool
                 metadata: {name: controllers, labels: {strimzi.io/cluster: real}}
                 spec: {replicas: 1, roles: [controller], storage: {type: persistent-claim, size: 1Gi}}
-                """);
-        Path kubeconfig = tmp.resolve("kubeconfig");
-        Files.writeString(kubeconfig, "apiVersion: v1\nkind: Config\nclusters:\n- name: mock\n  cluster:\n    server: "
-                + server.url("/").replaceAll("/$", "") + "\ncontexts:\n- name: mock\n  context: {cluster: mock, user: mock}\n"
-                + "current-context: mock\nusers:\n- name: mock\n  user: {token: test}\n");
-        String bootstrap = LocalKubelet.address(0) + ":9092," + LocalKubelet.address(1) + ":9092";
-        try (KubernetesClient client = server.createClient();
-             LocalKubelet kubelet = new LocalKubelet(client, "kafka", tmp.resolve("data"), System.getProperty("java.class.path")).start()) {
-            Run first = kgr(repo, kubeconfig, bootstrap, "apply", "--auto-approve", "--pod-ready-timeout", "120", "--timeout", "5");
-            assertThat(first.code()).as(first.out() + first.err()).isZero();
-            assertThat(first.out()).contains("+ create pod real-brokers-0").contains("+ create pod real-controllers-2")
-                    .contains("does not answer yet");
-
-            // the brokers are real: kgr's next run reaches them and creates the topic Git declares
-            Files.writeString(repo.resolve("topic.yaml"), Manifests.topic("on-real-brokers", "real", 4, 2, Map.of()));
-            Run second = kgr(repo, kubeconfig, bootstrap, "apply", "--auto-approve", "--pod-ready-timeout", "120");
-            assertThat(second.code()).as(second.out() + second.err()).isZero();
-            assertThat(second.out()).contains("ok      create-topic:on-real-brokers");
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-                assertThat(admin.describeCluster().nodes().get()).extracting(n -> n.host()).containsExactlyInAnyOrder(
-                        LocalKubelet.address(0), LocalKubelet.address(1));
-                var partitions = admin.describeTopics(List.of("on-real-brokers")).allTopicNames().get()
-                        .get("on-real-brokers").partitions();
-                assertThat(partitions).hasSize(4).allSatisfy(p -> assertThat(p.isr()).hasSize(2));
-
-                // a deleted pod's broker stops, and the pod becomes ready again only when its replacement answers
-                client.pods().inNamespace("kafka").withName("real-brokers-1").delete();
-                await().atMost(Duration.ofSeconds(60)).until(() -> admin.describeCluster().nodes().get().size() == 1);
-            }
-            assertThat(tmp.resolve("data/volumes/data-real-brokers-1")).isDirectory(); // the claim's data outlives its pod
-            Run heal = kgr(repo, kubeconfig, bootstrap, "apply", "--auto-approve", "--pod-ready-timeout", "120");
-            assertThat(heal.code()).as(heal.out() + heal.err()).isZero();
-            assertThat(heal.out()).contains("+ create pod real-brokers-1");
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-                await().atMost(Duration.ofSeconds(60)).until(() -> admin.describeTopics(List.of("on-real-brokers"))
-                        .allTopicNames().get().get("on-real-brokers").partitions().stream().allMatch(p -> p.isr().size() == 2));
-            }
-        } finally {
-            server.destroy();
-        }
-    }
-
-    record Run(int code, String out, String err) {
-    }
-
-    static Run kgr(Path repo, Path kubeconfig, String bootstrap, String command, String... extra) {
-        List<String> args = new ArrayList<>(List.of(command, "--repo", repo.toString(), "--bootstrap-server", bootstrap,
-                "--namespace", "kafka", "--kubeconfig", kubeconfig.toString()));
-        args.addAll(List.of(extra));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
-        return new Run(code, out.toString(), err.toString());
+                """.formatted(brokers));
     }
 }

@@ -286,16 +286,10 @@ class ServeTest {
 
     @Test
     void withLeaderElectionOnlyTheLeaseHolderReconciles() throws Exception {
-        var mock = new io.fabric8.kubernetes.client.server.mock.KubernetesMockServer(new io.fabric8.mockwebserver.Context(),
-                new io.fabric8.mockwebserver.MockWebServer(), new java.util.HashMap<>(),
-                new io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher(), false);
-        mock.init();
+        var mock = io.kgr.demo.EmbeddedKubernetes.start("kafka");
         GitRepo repo = GitRepo.create(tmp.resolve("git"));
         repo.write("topics/l.yaml", topic("leader-l", "c1", 1)).commitAndPush("l");
-        Path kubeconfig = tmp.resolve("kubeconfig");
-        Files.writeString(kubeconfig, "apiVersion: v1\nkind: Config\nclusters:\n- name: mock\n  cluster:\n    server: "
-                + mock.url("/").replaceAll("/$", "") + "\ncontexts:\n- name: mock\n  context: {cluster: mock, user: mock}\n"
-                + "current-context: mock\nusers:\n- name: mock\n  user: {token: test}\n");
+        Path kubeconfig = mock.writeKubeconfig(tmp.resolve("kubeconfig"));
         Files.writeString(tmp.resolve("hook-secret"), HOOK_SECRET);
         Files.writeString(tmp.resolve("kgr.yaml"), """
                 server: {port: 0, bindAddress: 127.0.0.1}
@@ -310,7 +304,8 @@ class ServeTest {
         ServiceConfig config = ServiceConfig.load(tmp.resolve("kgr.yaml")).config().orElseThrow();
         Service a = Service.start(config, new Service.Options(Optional.of(true), Optional.of(kubeconfig), Optional.of("replica-a"), Optional.empty()));
         Service b = Service.start(config, new Service.Options(Optional.of(true), Optional.of(kubeconfig), Optional.of("replica-b"), Optional.empty()));
-        try (var kube = mock.createClient()) {
+        try {
+            var kube = mock.client();
             await().atMost(Duration.ofSeconds(20)).until(() -> a.isLeader() || b.isLeader());
             Service leader = a.isLeader() ? a : b;
             Service follower = leader == a ? b : a;
@@ -340,7 +335,7 @@ class ServeTest {
         } finally {
             a.close();
             b.close();
-            mock.destroy();
+            mock.close();
         }
     }
 

@@ -274,15 +274,10 @@ class UsersTest {
 
     @Test
     void generatedPasswordsLiveInAKubernetesSecretThatKgrOwns() throws Exception {
-        var mock = new io.fabric8.kubernetes.client.server.mock.KubernetesMockServer(new io.fabric8.mockwebserver.Context(),
-                new io.fabric8.mockwebserver.MockWebServer(), new java.util.HashMap<>(),
-                new io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher(), false);
-        mock.init();
-        try (var kube = mock.createClient()) {
-            Path kubeconfig = tmp.resolve("kubeconfig");
-            Files.writeString(kubeconfig, "apiVersion: v1\nkind: Config\nclusters:\n- name: mock\n  cluster:\n    server: "
-                    + mock.url("/").replaceAll("/$", "") + "\ncontexts:\n- name: mock\n  context: {cluster: mock, user: mock}\n"
-                    + "current-context: mock\nusers:\n- name: mock\n  user: {token: test}\n");
+        var mock = io.kgr.demo.EmbeddedKubernetes.start("kafka");
+        try {
+            var kube = mock.client();
+            Path kubeconfig = mock.writeKubeconfig(tmp.resolve("kubeconfig"));
             String noPassword = "  authentication:\n    type: scram-sha-512\n";
             Files.writeString(repo.resolve("ivan.yaml"), user("ivan", noPassword, topicAcl("u.allowed", "literal", "Write, Describe"), ""));
             // a Secret someone else made is never taken over
@@ -325,7 +320,7 @@ class UsersTest {
             assertThat(kube.secrets().inNamespace("kafka").withName("ivan").get()).isNull();
             assertThat(kube.secrets().inNamespace("kafka").withName("jill").get()).isNotNull();
         } finally {
-            mock.destroy();
+            mock.close();
         }
     }
 

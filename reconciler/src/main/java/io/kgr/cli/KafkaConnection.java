@@ -1,0 +1,80 @@
+package io.kgr.cli;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.KafkaException;
+
+import io.kgr.Target;
+import io.kgr.observe.AdminKafkaState;
+import io.kgr.observe.KafkaBootstrap;
+import io.kgr.observe.KubeObserver;
+import io.kgr.status.KafkaInventoryStore;
+
+/**
+ * A command's way to the cluster's Kafka: an Admin client on the given bootstrap servers, or — for a cluster on
+ * Kubernetes given no bootstrap — on the cluster's bootstrap Service. A cluster kgr is about to create has none yet:
+ * then there is no client, and the run plans the cluster's Kubernetes objects only.
+ */
+final class KafkaConnection implements AutoCloseable {
+    private final Properties props;
+    private final Optional<Admin> admin;
+    private final String unreachable;
+    private final Duration timeout;
+
+    private KafkaConnection(Properties props, Optional<Admin> admin, String unreachable, Duration timeout) {
+        this.props = props;
+        this.admin = admin;
+        this.unreachable = unreachable;
+        this.timeout = timeout;
+    }
+
+    /**
+     * @param fallback bootstrap servers to use when neither the flag nor the command-config names any (a saved plan's)
+     */
+    static KafkaConnection open(KafkaOptions kafka, String fallback, Optional<KubeObserver> kube, Optional<String> cluster)
+            throws java.io.IOException {
+        Properties props = kafka.clientProperties(fallback);
+        if (!props.containsKey(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
+            if (kube.isEmpty()) {
+                throw new IllegalArgumentException("no Kafka cluster given: use --bootstrap-server HOST:PORT, or --namespace"
+                        + " for a cluster on Kubernetes (kgr then finds its bootstrap Service)");
+            }
+            KafkaBootstrap.Resolution found = KafkaBootstrap.resolve(kube.get().client(), kube.get().namespace(), cluster,
+                    KafkaBootstrap.inCluster());
+            if (found.servers().isEmpty()) return new KafkaConnection(props, Optional.empty(), found.why(), kafka.timeout());
+            props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, found.servers().get());
+        }
+        try {
+            return new KafkaConnection(props, Optional.of(kafka.admin(props)), "", kafka.timeout());
+        } catch (KafkaException e) {
+            // a Service name that does not resolve yet: the cluster is still to be created
+            if (kube.isEmpty()) throw e;
+            return new KafkaConnection(props, Optional.empty(), "bootstrap servers "
+                    + props.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG) + " do not resolve yet", kafka.timeout());
+        }
+    }
+
+    String bootstrapServers() {
+        return props.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "");
+    }
+
+    /** The client, when the cluster can be reached. */
+    Optional<Admin> admin() {
+        return admin;
+    }
+
+    Target target(Optional<String> cluster, Optional<KubeObserver> kube) {
+        if (admin.isEmpty()) return Target.withoutKafka(cluster, unreachable, kube.orElseThrow());
+        return new Target(cluster, bootstrapServers(), new AdminKafkaState(admin.get(), timeout),
+                new KafkaInventoryStore(admin.get(), props, timeout), kube);
+    }
+
+    @Override
+    public void close() {
+        admin.ifPresent(Admin::close);
+    }
+}

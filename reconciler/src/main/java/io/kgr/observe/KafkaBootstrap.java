@@ -1,0 +1,89 @@
+package io.kgr.observe;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import io.fabric8.kubernetes.api.model.EndpointAddress;
+import io.fabric8.kubernetes.api.model.EndpointPort;
+import io.fabric8.kubernetes.api.model.EndpointSubset;
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * Where a cluster's brokers answer when no bootstrap address is configured: the cluster's bootstrap Service
+ * ({@code <cluster>-kafka-bootstrap}, which kgr creates), on the port of the first listener. Inside Kubernetes that is
+ * the Service's DNS name; outside it, the addresses of the Service's ready endpoints — what cluster DNS would give,
+ * for networks that reach pod addresses (and the embedded environment). A new cluster has no such Service or no
+ * ready broker yet: then there is nothing to connect to, and only its Kubernetes objects are planned.
+ */
+public final class KafkaBootstrap {
+    private static final String SUFFIX = "-kafka-bootstrap";
+    private static final String REPLICATION_PORT = "tcp-replication";
+
+    /** Either the bootstrap servers, or why there are none yet. */
+    public record Resolution(Optional<String> servers, String why) {
+        static Resolution of(String servers) {
+            return new Resolution(Optional.of(servers), "");
+        }
+
+        static Resolution none(String why) {
+            return new Resolution(Optional.empty(), why);
+        }
+    }
+
+    private KafkaBootstrap() {
+    }
+
+    /**
+     * @param cluster   the Kafka cluster's name; empty: the only kgr-made bootstrap Service in the namespace
+     * @param inCluster whether kgr runs inside Kubernetes (cluster DNS resolves Service names)
+     * @throws IllegalArgumentException when the namespace holds several clusters and none is named
+     */
+    public static Resolution resolve(KubernetesClient client, String namespace, Optional<String> cluster, boolean inCluster) {
+        List<Service> services = client.services().inNamespace(namespace).withLabel("app.kubernetes.io/managed-by", "kgr")
+                .list().getItems().stream()
+                .filter(s -> s.getMetadata().getName().endsWith(SUFFIX))
+                .filter(s -> cluster.isEmpty() || s.getMetadata().getName().equals(cluster.get() + SUFFIX))
+                .toList();
+        String expected = cluster.map(c -> c + SUFFIX).orElse("<cluster>" + SUFFIX);
+        if (services.isEmpty()) return Resolution.none("no Service " + expected + " in namespace " + namespace + " yet");
+        if (services.size() > 1) {
+            throw new IllegalArgumentException("namespace " + namespace + " holds several Kafka clusters ("
+                    + String.join(", ", services.stream().map(s -> s.getMetadata().getName()).toList())
+                    + "): name one with --cluster, or give --bootstrap-server");
+        }
+        Service service = services.get(0);
+        String name = service.getMetadata().getName();
+        Optional<ServicePort> port = clientPort(service);
+        if (port.isEmpty()) return Resolution.none("Service " + name + " has no listener port");
+        if (inCluster) return Resolution.of(name + "." + namespace + ".svc:" + port.get().getPort());
+        Endpoints endpoints = client.endpoints().inNamespace(namespace).withName(name).get();
+        List<String> servers = new ArrayList<>();
+        if (endpoints != null && endpoints.getSubsets() != null) {
+            for (EndpointSubset subset : endpoints.getSubsets()) {
+                Optional<Integer> target = subset.getPorts() == null ? Optional.empty() : subset.getPorts().stream()
+                        .filter(p -> port.get().getName() == null || port.get().getName().equals(p.getName()))
+                        .map(EndpointPort::getPort).findFirst();
+                if (target.isEmpty() || subset.getAddresses() == null) continue;
+                for (EndpointAddress a : subset.getAddresses()) servers.add(a.getIp() + ":" + target.get());
+            }
+        }
+        if (servers.isEmpty()) return Resolution.none("no broker is ready behind Service " + name + " yet");
+        servers.sort(null);
+        return Resolution.of(String.join(",", servers));
+    }
+
+    /** The first listener's port (kgr lists the listeners in the order the Kafka manifest declares them). */
+    private static Optional<ServicePort> clientPort(Service service) {
+        if (service.getSpec() == null || service.getSpec().getPorts() == null) return Optional.empty();
+        return service.getSpec().getPorts().stream().filter(p -> !REPLICATION_PORT.equals(p.getName())).findFirst();
+    }
+
+    /** kgr runs inside Kubernetes: the service account's API server is in its environment. */
+    public static boolean inCluster() {
+        return System.getenv("KUBERNETES_SERVICE_HOST") != null;
+    }
+}
