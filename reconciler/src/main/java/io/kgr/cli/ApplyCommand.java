@@ -6,10 +6,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Properties;
 import java.util.concurrent.Callable;
-
-import org.apache.kafka.clients.admin.Admin;
 
 import io.kgr.PlanRun;
 import io.kgr.Reconciler;
@@ -17,11 +14,9 @@ import io.kgr.apply.ApplyOptions;
 import io.kgr.apply.ApplyReport;
 import io.kgr.apply.Applier;
 import io.kgr.apply.StepResult;
-import io.kgr.observe.AdminKafkaState;
 import io.kgr.plan.Plan;
 import io.kgr.render.PlanJson;
 import io.kgr.status.Inventories;
-import io.kgr.status.KafkaInventoryStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,25 +51,27 @@ final class ApplyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Plan saved = planFile == null ? null : PlanJson.read(Files.readString(planFile, StandardCharsets.UTF_8));
-        Properties props = kafka.clientProperties(saved == null ? null : saved.header().bootstrapServers());
-        try (Admin admin = kafka.admin(props)) {
-            KafkaInventoryStore inventory = new KafkaInventoryStore(admin, props, kafka.timeout());
+        try (KafkaConnection connection = KafkaConnection.open(kafka, saved == null ? null : saved.header().bootstrapServers(),
+                source.kube(), saved == null ? source.cluster() : java.util.Optional.of(saved.header().cluster()))) {
             Plan plan;
             if (saved != null) {
-                var target = new io.kgr.Target(java.util.Optional.of(saved.header().cluster()),
-                        saved.header().bootstrapServers(), new AdminKafkaState(admin, kafka.timeout()), inventory);
-                Reconciler.Observation observed;
+                var target = connection.target(java.util.Optional.of(saved.header().cluster()), source.kube());
+                Reconciler.Observation observed = null;
                 try {
                     observed = Reconciler.observe(target).join();
                 } catch (java.util.concurrent.CompletionException e) {
-                    err.println("kgr: ObserveFailed: " + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
-                    return ExitCodes.ERROR;
+                    // a plan for a cluster without ready brokers yet was made without them, as now
+                    if (connection.admin().isPresent() || target.kube().isEmpty()) {
+                        err.println("kgr: ObserveFailed: " + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
+                        return ExitCodes.ERROR;
+                    }
                 }
-                Inventories inventories = observed.inventories().select(saved.header().cluster(), saved.header().source());
-                var kube = source.kube();
+                Inventories inventories = (observed == null ? io.kgr.status.InventoryRecords.none() : observed.inventories())
+                        .select(saved.header().cluster(), saved.header().source());
+                var kube = target.kube();
                 String now;
                 try {
-                    now = Reconciler.fingerprint(java.util.Optional.of(observed.live()),
+                    now = Reconciler.fingerprint(java.util.Optional.ofNullable(observed).map(Reconciler.Observation::live),
                             kube.isPresent() ? java.util.Optional.of(kube.get().observe()) : java.util.Optional.empty(), inventories);
                 } catch (io.kgr.observe.ObserveException e) {
                     err.println("kgr: ObserveFailed: " + e.getMessage());
@@ -88,7 +85,7 @@ final class ApplyCommand implements Callable<Integer> {
                 plan = saved;
                 out.print(options.output.render(plan, options.noColour));
             } else {
-                PlanRun run = PlanCommand.plan(source, kafka, options, source.spec(null), props, admin);
+                PlanRun run = PlanCommand.plan(source, options, source.spec(null), connection);
                 if (!run.ok()) return Output.failure(err, run);
                 Output.diagnostics(err, run.diagnostics());
                 plan = run.plan().get();
@@ -108,7 +105,9 @@ final class ApplyCommand implements Callable<Integer> {
                     java.time.Duration.ofSeconds(reassignmentTimeoutSeconds), ApplyOptions.defaults().maxRecordsPerRequest());
             out.println("Applying " + plan.steps().size() + " step(s):");
             out.flush();
-            Applier applier = new Applier(admin, inventory, source.secrets(), applyOptions, r -> progress(out, r));
+            io.kgr.Target target = connection.target(java.util.Optional.of(plan.header().cluster()), source.kube());
+            Applier applier = new Applier(connection.admin().orElse(null), target.inventory(), source.secrets(), applyOptions,
+                    r -> progress(out, r));
             source.kube().ifPresent(k -> applier.withKubernetes(k, new io.kgr.apply.KubeWaits(
                     java.time.Duration.ofSeconds(podReadySeconds), java.time.Duration.ofSeconds(podReadySeconds),
                     java.time.Duration.ofMillis(500))));
@@ -131,7 +130,9 @@ final class ApplyCommand implements Callable<Integer> {
             case FAILED -> "  FAILED  ";
             case SKIPPED -> "  skipped ";
         };
-        out.println(mark + r.stepId() + (r.message().isEmpty() ? "" : "  — " + r.message()));
+        // steps that wait (rolls, new pods, reassignments) say how long they took
+        String took = r.took().toMillis() >= 1000 ? String.format("  (%.1f s)", r.took().toMillis() / 1000.0) : "";
+        out.println(mark + r.stepId() + took + (r.message().isEmpty() ? "" : "  — " + r.message()));
         out.flush();
     }
 
