@@ -39,7 +39,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  * pod DNS names and bind addresses mapped to those addresses and volume paths mapped to folders, its storage formatted
  * with the cluster id once, and a JVM running {@code kafka.Kafka}. The pod is Running while the process lives and Ready
  * once the broker (or controller) answers on its port. Claims are folders that outlive their pod; deleting a pod stops
- * its broker (SIGTERM, then kill); a broker that dies makes its pod NotReady. Pods it cannot run (ZooKeeper mode, Kafka
+ * its broker (SIGTERM, then kill); a broker that dies makes its pod NotReady and is restarted with a back-off, as
+ * restartPolicy Always does (the restart count shows it), unless a test keeps it down ({@link #crash}). Pods it cannot run (ZooKeeper mode, Kafka
  * versions other than 4.x) are left to {@link PodSimulator}. It also keeps the Services' Endpoints, so that a Service
  * (the cluster's bootstrap Service, say) leads to the addresses of its ready brokers.
  */
@@ -54,13 +55,14 @@ public final class LocalKubelet implements AutoCloseable {
     private final Map<String, Node> nodes = new ConcurrentHashMap<>();
     private final EndpointsController endpoints;
     private final java.util.Set<String> keptDown = ConcurrentHashMap.newKeySet();
+    private final Map<String, Instant> diedAt = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "kgr-local-kubelet");
         t.setDaemon(true);
         return t;
     });
 
-    private record Node(String pod, String uid, String address, int port, Process process, Instant started) {
+    private record Node(String pod, String uid, String address, int port, Process process, Instant started, int restarts) {
     }
 
     /**
@@ -95,6 +97,11 @@ public final class LocalKubelet implements AutoCloseable {
      */
     public void crash(String pod) {
         keptDown.add(pod);
+        kill(pod);
+    }
+
+    /** Kills a pod's broker (kill -9, as a crash): its pod turns NotReady until the kubelet has restarted it. */
+    public void kill(String pod) {
         Node n = nodes.get(pod);
         if (n != null) n.process().destroyForcibly();
     }
@@ -124,8 +131,11 @@ public final class LocalKubelet implements AutoCloseable {
                 Node n = nodes.get(p.getMetadata().getName());
                 if (n == null && keptDown.contains(p.getMetadata().getName())) continue;
                 if (n == null) {
-                    n = launch(p);
+                    n = launch(p, 0);
                     if (n == null) continue;
+                } else if (!n.process().isAlive() && !keptDown.contains(n.pod()) && restartDue(n)) {
+                    Node again = launch(p, n.restarts() + 1); // restartPolicy Always, with the kubelet's back-off
+                    if (again != null) n = again;
                 }
                 report(p, n);
             }
@@ -136,7 +146,14 @@ public final class LocalKubelet implements AutoCloseable {
         }
     }
 
-    private Node launch(Pod pod) throws IOException {
+    /** A dead broker restarts after 10 s, then 20 s, 40 s … at most 5 min, as the kubelet's CrashLoopBackOff. */
+    private boolean restartDue(Node n) {
+        Instant died = diedAt.computeIfAbsent(n.pod(), k -> Instant.now());
+        long backoff = Math.min(300, 10L << Math.min(n.restarts(), 5));
+        return Instant.now().isAfter(died.plusSeconds(backoff));
+    }
+
+    private Node launch(Pod pod, int restarts) throws IOException {
         String name = pod.getMetadata().getName();
         Optional<Integer> id = nodeId(name);
         if (id.isEmpty()) return null;
@@ -165,8 +182,9 @@ public final class LocalKubelet implements AutoCloseable {
         }
         Process broker = java(List.of("kafka.Kafka", file.toString()), logFile, "512m");
         boolean broker0 = "true".equals(pod.getMetadata().getLabels().get("strimzi.io/broker-role"));
-        Node n = new Node(name, pod.getMetadata().getUid(), address, broker0 ? 9091 : 9090, broker, Instant.now());
+        Node n = new Node(name, pod.getMetadata().getUid(), address, broker0 ? 9091 : 9090, broker, Instant.now(), restarts);
         nodes.put(name, n);
+        diedAt.remove(name);
         log.info("local kubelet: started {} at {} (pid {})", name, address, broker.pid());
         return n;
     }
@@ -209,22 +227,30 @@ public final class LocalKubelet implements AutoCloseable {
     private void report(Pod pod, Node n) {
         boolean alive = n.process().isAlive();
         boolean ready = alive && answers(n.address(), n.port());
-        if (ready == podReady(pod) && alive == "Running".equals(phase(pod))) return;
+        if (ready == podReady(pod) && alive == started(pod) && n.restarts() == restartCount(pod)) return;
         String now = Instant.now().toString();
         String status = ready ? "True" : "False";
-        pod.setStatus(new PodStatusBuilder().withPhase(alive ? "Running" : "Failed").withPodIP(n.address())
+        // restartPolicy Always: the pod stays Running while its container waits to be restarted
+        pod.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP(n.address())
                 .withStartTime(n.started().toString())
                 .withConditions(new PodConditionBuilder().withType("Ready").withStatus(status).withLastTransitionTime(now).build(),
                         new PodConditionBuilder().withType("ContainersReady").withStatus(status).withLastTransitionTime(now).build())
                 .withContainerStatuses(new ContainerStatusBuilder().withName("kafka").withReady(ready).withStarted(alive)
-                        .withRestartCount(0).build())
+                        .withRestartCount(n.restarts()).build())
                 .build());
         client.pods().inNamespace(namespace).resource(pod).updateStatus();
         if (!alive) log.warn("local kubelet: the broker of {} is not running (exit {})", n.pod(), n.process().exitValue());
     }
 
-    private static String phase(Pod p) {
-        return p.getStatus() == null ? null : p.getStatus().getPhase();
+    private static boolean started(Pod p) {
+        return p.getStatus() != null && p.getStatus().getContainerStatuses() != null
+                && p.getStatus().getContainerStatuses().stream().anyMatch(c -> Boolean.TRUE.equals(c.getStarted()));
+    }
+
+    private static int restartCount(Pod p) {
+        return p.getStatus() == null || p.getStatus().getContainerStatuses() == null ? -1
+                : p.getStatus().getContainerStatuses().stream().mapToInt(c -> c.getRestartCount() == null ? 0 : c.getRestartCount())
+                .max().orElse(-1);
     }
 
     private static boolean podReady(Pod p) {
@@ -242,6 +268,7 @@ public final class LocalKubelet implements AutoCloseable {
 
     private void stop(Node n) {
         nodes.remove(n.pod());
+        diedAt.remove(n.pod());
         n.process().destroy(); // SIGTERM: a controlled shutdown
         try {
             if (!n.process().waitFor(30, TimeUnit.SECONDS)) n.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);

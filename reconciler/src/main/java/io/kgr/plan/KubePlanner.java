@@ -104,7 +104,7 @@ final class KubePlanner {
         for (PersistentVolumeClaim c : desired.claims()) claim(c, live.claims().get(c.getMetadata().getName()));
         for (GenericKubernetesResource p : desired.podSets()) applyObject(p, live.podSets().get(p.getMetadata().getName()), podSets);
         pods(desired.pods());
-        removed(desired);
+        removed();
     }
 
     private Optional<String> existingClusterId() {
@@ -324,7 +324,7 @@ final class KubePlanner {
     }
 
     /** Nodes Git no longer has: their pods, ConfigMaps and per-broker services go; claims only with deleteClaim. */
-    private void removed(ClusterModel.Objects desired) {
+    private void removed() {
         for (Pod p : removedPods()) {
             String name = p.getMetadata().getName();
             int id = nodeId(name).orElse(-1);

@@ -40,7 +40,7 @@ public final class RollBench {
             expectOk(Kgr.onKubernetes(repo, kubeconfig, null, "apply", "--auto-approve", "--pod-ready-timeout", "180"));
             expectOk(Kgr.onKubernetes(repo, kubeconfig, null, "apply", "--auto-approve", "--pod-ready-timeout", "180"));
             for (int i = 1; i <= rolls; i++) {
-                RollingCluster.Traffic traffic = RollingCluster.Traffic.start(bootstrap);
+                RollingCluster.Traffic traffic = RollingCluster.Traffic.start(bootstrap, "roll-" + i);
                 Thread.sleep(3000);
                 RollingCluster.write(repo, "num.replica.alter.log.dirs.threads: " + (i + 1));
                 log("roll " + i + " …");
@@ -51,7 +51,7 @@ public final class RollBench {
                 RollingCluster.Sent sent = traffic.stop();
                 expectOk(roll);
                 Map<String, Double> perNode = RollingCluster.rollSeconds(roll.out());
-                RollingCluster.Check check = RollingCluster.check(sent, RollingCluster.readBack(bootstrap));
+                RollingCluster.Check check = RollingCluster.check(sent, RollingCluster.readBack(bootstrap, "roll-" + i));
                 report.append(String.format("| %d | %s | %s | %s | %s | %.1f | %,d | %d | %d | %s |%n", i,
                         seconds(perNode, "rolling-brokers-0"), seconds(perNode, "rolling-brokers-1"),
                         seconds(perNode, "rolling-brokers-2"), seconds(perNode, "rolling-controllers-3"), whole,

@@ -71,6 +71,15 @@ class LocalKubeletTest {
                         .allTopicNames().get().get("on-real-brokers").partitions().stream().allMatch(p -> p.isr().size() == 2));
             }
 
+            // a broker that dies behind kgr's back is restarted by the kubelet (restartPolicy Always), on its own data
+            kubelet.kill("real-brokers-0");
+            await().atMost(Duration.ofSeconds(20)).until(() -> !io.kgr.demo.PodSimulator.ready(
+                    client.pods().inNamespace("kafka").withName("real-brokers-0").get()));
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                var pod = client.pods().inNamespace("kafka").withName("real-brokers-0").get();
+                return io.kgr.demo.PodSimulator.ready(pod) && pod.getStatus().getContainerStatuses().get(0).getRestartCount() == 1;
+            });
+
             // scale the broker pool up (the new broker gets the lowest free id, 3) and spread a topic over all three
             writeCluster(repo, 3);
             Files.writeString(repo.resolve("draining.yaml"), Manifests.topic("draining", "real", 3, 3, Map.of()));

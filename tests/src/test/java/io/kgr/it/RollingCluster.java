@@ -97,21 +97,26 @@ public final class RollingCluster {
         }
     }
 
-    /** Numbered messages to every partition, each acknowledgement recorded, each failure counted, until closed. */
+    /**
+     * Numbered messages to every partition, each acknowledgement recorded, each failure counted, until closed. Each
+     * message says which traffic run sent it ({@code run/number}), so that runs on the same topic are told apart.
+     */
     public static final class Traffic implements AutoCloseable {
         private final Map<Integer, List<Long>> acked = new ConcurrentHashMap<>();
         private final AtomicInteger errors = new AtomicInteger();
         private final AtomicLong longestStallMs = new AtomicLong();
         private final AtomicBoolean producing = new AtomicBoolean(true);
         private final Thread producer;
+        private final String run;
 
-        private Traffic(String bootstrap) {
+        private Traffic(String bootstrap, String run) {
+            this.run = run;
             producer = new Thread(() -> produce(bootstrap), "numbered-traffic");
             producer.start();
         }
 
-        public static Traffic start(String bootstrap) {
-            return new Traffic(bootstrap);
+        public static Traffic start(String bootstrap, String run) {
+            return new Traffic(bootstrap, run);
         }
 
         /** Stops sending, waits for the outstanding acknowledgements, and says what was acknowledged. */
@@ -140,7 +145,7 @@ public final class RollingCluster {
                     for (int partition = 0; partition < PARTITIONS; partition++) {
                         long seq = next[partition]++;
                         int part = partition;
-                        producer.send(new ProducerRecord<>(TOPIC, partition, null, Long.toString(seq)), (meta, e) -> {
+                        producer.send(new ProducerRecord<>(TOPIC, partition, null, run + "/" + seq), (meta, e) -> {
                             if (e != null) {
                                 errors.incrementAndGet();
                                 return;
@@ -159,8 +164,8 @@ public final class RollingCluster {
         }
     }
 
-    /** The numbers in each partition, in log order. */
-    public static Map<Integer, List<Long>> readBack(String bootstrap) {
+    /** The numbers one traffic run wrote to each partition, in log order. */
+    public static Map<Integer, List<Long>> readBack(String bootstrap, String run) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("isolation.level", "read_committed");
@@ -174,7 +179,9 @@ public final class RollingCluster {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline && parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    out.computeIfAbsent(r.partition(), k -> new ArrayList<>()).add(Long.parseLong(r.value()));
+                    if (!r.value().startsWith(run + "/")) continue;
+                    out.computeIfAbsent(r.partition(), k -> new ArrayList<>())
+                            .add(Long.parseLong(r.value().substring(run.length() + 1)));
                 }
             }
         }

@@ -37,7 +37,7 @@ class RollingRestartTest {
             var topics = Kgr.onKubernetes(repo, kubeconfig, null, "apply", "--auto-approve", "--pod-ready-timeout", "180");
             assertThat(topics.exitCode()).as(topics.out() + topics.err()).isZero();
 
-            RollingCluster.Traffic traffic = RollingCluster.Traffic.start(bootstrap);
+            RollingCluster.Traffic traffic = RollingCluster.Traffic.start(bootstrap, "roll");
             Thread.sleep(3000);
             RollingCluster.write(repo, "num.replica.alter.log.dirs.threads: 2");
             long rollStart = System.nanoTime();
@@ -50,7 +50,7 @@ class RollingRestartTest {
             assertThat(rolled.keySet()).as(roll.out())
                     .containsExactly("rolling-brokers-0", "rolling-brokers-1", "rolling-brokers-2", "rolling-controllers-3");
 
-            RollingCluster.Check check = RollingCluster.check(sent, RollingCluster.readBack(bootstrap));
+            RollingCluster.Check check = RollingCluster.check(sent, RollingCluster.readBack(bootstrap, "roll"));
             System.out.printf("rolling restart: %d messages acknowledged, %d producer errors, longest stall %d ms, roll of 4 nodes %d s %s%n",
                     sent.total(), sent.errors(), sent.longestStallMs(), rollSeconds, rolled);
             assertThat(sent.total()).isGreaterThan(100);
