@@ -29,6 +29,12 @@ public record RunRecord(String source, String trigger, Instant startedAt, Durati
         diagnostics = List.copyOf(diagnostics);
     }
 
+    /** The same record, its message prefixed (a run made from the last fetched commit says so first). */
+    RunRecord withMessagePrefix(String prefix) {
+        return new RunRecord(source, trigger, startedAt, took, status, prefix + message, commit, steps, drift, applied,
+                refusals, unmanaged, diagnostics);
+    }
+
     public boolean succeeded() {
         return status == RunStatus.SUCCEEDED;
     }

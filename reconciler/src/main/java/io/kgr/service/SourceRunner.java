@@ -76,12 +76,21 @@ final class SourceRunner {
         log.info("source {}: run started ({})", source.name(), trigger);
         try {
             SecretResolver secrets = cluster.secrets();
-            PlanRun planned = new Reconciler(clock, secrets).plan(spec(), source.name(), cluster.target(), policy());
+            Reconciler reconciler = new Reconciler(clock, secrets);
+            PlanRun planned = reconciler.plan(spec(), source.name(), cluster.target(), policy());
+            boolean lastFetched = false;
+            if (planned.status() == RunStatus.SOURCE_FAILED && GitSource.isUrl(source.url())) {
+                // Git does not answer: keep correcting drift from the commit last fetched, if it is the one applied
+                log.warn("source {}: {}; reconciling the last fetched commit", source.name(), planned.message());
+                planned = reconciler.planLastFetched(spec(), source.name(), cluster.target(), policy(), planned.message());
+                lastFetched = planned.status() != RunStatus.SOURCE_FAILED;
+            }
             plan = planned.plan();
             plan.ifPresent(p -> listener.planned(source.name(), trigger, p));
             record = plan.isEmpty() || planned.status() != RunStatus.SUCCEEDED
                     ? stopped(trigger, started, start, planned)
                     : applyOrReport(trigger, started, start, planned, secrets, stopping);
+            if (lastFetched) record = record.withMessagePrefix("Git does not answer: the last fetched commit was reconciled; ");
         } catch (IOException | RuntimeException e) {
             // a configuration problem that only shows at run time (unreadable token file, unreachable Kubernetes)
             record = new RunRecord(source.name(), trigger, started, since(start), RunStatus.SOURCE_FAILED,

@@ -65,7 +65,8 @@ public final class GitSource {
         return readDirectory(dir, spec);
     }
 
-    static boolean isUrl(String location) {
+    /** Whether the location is a remote repository (mirrored in the cache), not a local folder or repository. */
+    public static boolean isUrl(String location) {
         return location.contains("://") || location.matches("^[\\w.-]+@[\\w.-]+:.+");
     }
 
@@ -83,6 +84,21 @@ public final class GitSource {
             return builder.setMustExist(true).build();
         } catch (IOException e) {
             throw new SourceException("cannot open Git repository " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The commit a remote source had when it was last fetched, read from the local mirror without contacting the
+     * remote: what a service may keep reconciling while the Git server does not answer.
+     */
+    public Snapshot readLastFetched(SourceSpec spec) throws SourceException {
+        if (!isUrl(spec.location())) throw new SourceException("source " + spec.location() + " is not a remote repository");
+        Path mirror = spec.cacheDir().resolve(mirrorName(spec.location()));
+        if (!Files.isDirectory(mirror.resolve("objects"))) {
+            throw new SourceException("source " + redact(spec.location()) + " was never fetched");
+        }
+        try (Repository repo = openLocal(mirror)) {
+            return readCommit(repo, spec, redact(spec.location()));
         }
     }
 
