@@ -67,6 +67,28 @@ public final class Reconciler {
         } catch (SourceException e) {
             return PlanRun.failed(RunStatus.SOURCE_FAILED, e.getMessage(), null, List.of());
         }
+        return plan(snapshot, sourceName, target, policy, observation, java.util.Optional.empty());
+    }
+
+    /**
+     * While the Git server does not answer ({@code unreachable} says how): the commit last fetched, planned again so
+     * that drift is still corrected — only when it is the commit last applied to the cluster (never back to an older
+     * one, which another replica may have moved past), and without pruning.
+     */
+    public PlanRun planLastFetched(SourceSpec source, String sourceName, Target target, Policy policy, String unreachable) {
+        CompletableFuture<Observation> observation = observe(target);
+        Snapshot snapshot;
+        try {
+            snapshot = git.readLastFetched(source);
+        } catch (SourceException e) {
+            return PlanRun.failed(RunStatus.SOURCE_FAILED, unreachable, null, List.of());
+        }
+        return plan(snapshot, sourceName, target, new Policy(false, policy.protect()), observation,
+                java.util.Optional.of(unreachable));
+    }
+
+    private PlanRun plan(Snapshot snapshot, String sourceName, Target target, Policy policy,
+                         CompletableFuture<Observation> observation, java.util.Optional<String> gitUnreachable) {
         DesiredStateBuilder.Result desired = desire(snapshot, target.cluster());
         if (!desired.ok()) return invalid(snapshot, desired);
         DesiredState state = desired.state().get();
@@ -78,6 +100,7 @@ public final class Reconciler {
 
         boolean managesPods = state.kafka().isPresent() && target.kube().isPresent();
         Observation observed = null;
+        String whyNoKafka = "";
         try {
             observed = observation.join();
         } catch (CompletionException e) {
@@ -85,6 +108,7 @@ public final class Reconciler {
             if (!managesPods) {
                 return PlanRun.failed(RunStatus.OBSERVE_FAILED, causeOf(e), snapshot, desired.diagnostics());
             }
+            whyNoKafka = causeOf(e);
         }
         java.util.Optional<io.kgr.observe.LiveKube> kube = java.util.Optional.empty();
         if (managesPods) {
@@ -96,13 +120,25 @@ public final class Reconciler {
         }
         Inventories inventories = (observed == null ? InventoryRecords.none() : observed.inventories())
                 .select(state.cluster(), sourceName);
+        if (gitUnreachable.isPresent() && !snapshot.revision().equals(inventories.own().commit())) {
+            return PlanRun.failed(RunStatus.SOURCE_FAILED, gitUnreachable.get() + "; the last fetched commit "
+                    + abbreviated(snapshot.revision()) + " is not the one last applied to the cluster, so nothing is"
+                    + " reconciled until Git answers", snapshot, desired.diagnostics());
+        }
         java.util.Optional<LiveState> live = java.util.Optional.ofNullable(observed).map(Observation::live);
         String fingerprint = fingerprint(live, kube, inventories);
         PlanHeader header = new PlanHeader(sourceName, snapshot.location(), snapshot.ref(), snapshot.revision(),
                 state.cluster(), target.bootstrapServers(), clock.instant(), fingerprint);
         Plan plan = managesPods
-                ? planner.plan(state, live, inventories, policy, header, kube, org.apache.kafka.common.Uuid.randomUuid().toString())
+                ? planner.plan(state, live, inventories, policy, header, kube, org.apache.kafka.common.Uuid.randomUuid().toString(),
+                        whyNoKafka)
                 : planner.plan(state, observed.live(), inventories, policy, header);
+        if (!managesPods && target.kube().isPresent()) plan = plan.withNotes(leftovers(target.kube().get(), state.cluster()));
+        if (gitUnreachable.isPresent()) {
+            plan = plan.withNotes(List.of("Git does not answer (" + gitUnreachable.get() + "): this plan corrects drift from "
+                    + abbreviated(snapshot.revision()) + ", the commit last fetched and applied; nothing is pruned until"
+                    + " Git answers"));
+        }
         RunStatus status = plan.isRefused() ? RunStatus.PLAN_REFUSED : RunStatus.SUCCEEDED;
         return new PlanRun(status, "", java.util.Optional.of(snapshot), desired.diagnostics(), java.util.Optional.of(plan));
     }
@@ -153,6 +189,19 @@ public final class Reconciler {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A cluster whose Kafka manifest is gone from Git may have left kgr's objects behind: the plan says so. */
+    private static List<String> leftovers(io.kgr.observe.KubeObserver kube, String cluster) {
+        try {
+            return Planner.leftoverClusterNotes(cluster, kube.namespace(), kube.objectsOf(cluster));
+        } catch (io.kgr.observe.ObserveException e) {
+            return List.of(); // topics and users do not need the namespace's objects: nothing to say then
+        }
+    }
+
+    private static String abbreviated(String commit) {
+        return commit.substring(0, Math.min(12, commit.length()));
     }
 
     private static String causeOf(CompletionException e) {

@@ -48,8 +48,10 @@ public final class KafkaBootstrap {
                 .filter(s -> s.getMetadata().getName().endsWith(SUFFIX))
                 .filter(s -> cluster.isEmpty() || s.getMetadata().getName().equals(cluster.get() + SUFFIX))
                 .toList();
-        String expected = cluster.map(c -> c + SUFFIX).orElse("<cluster>" + SUFFIX);
-        if (services.isEmpty()) return Resolution.none("no Service " + expected + " in namespace " + namespace + " yet");
+        if (services.isEmpty()) {
+            return Resolution.none(cluster.map(c -> "no Service " + c + SUFFIX).orElse("no Service *" + SUFFIX + " made by kgr")
+                    + " in namespace " + namespace + " yet");
+        }
         if (services.size() > 1) {
             throw new IllegalArgumentException("namespace " + namespace + " holds several Kafka clusters ("
                     + String.join(", ", services.stream().map(s -> s.getMetadata().getName()).toList())

@@ -47,6 +47,30 @@ public final class KubeObserver {
         }
     }
 
+    /**
+     * The objects kgr made for a cluster ("Kind/name", by kind then name), found by their labels: what is left of a
+     * cluster whose Kafka manifest Git no longer has.
+     */
+    public List<String> objectsOf(String cluster) throws ObserveException {
+        java.util.Map<String, String> labels = java.util.Map.of("app.kubernetes.io/managed-by", "kgr", "strimzi.io/cluster", cluster);
+        try {
+            List<String> out = new java.util.ArrayList<>();
+            client.genericKubernetesResources(POD_SETS).inNamespace(namespace).withLabels(labels).list().getItems()
+                    .forEach(o -> out.add("PodSet/" + o.getMetadata().getName()));
+            client.pods().inNamespace(namespace).withLabels(labels).list().getItems()
+                    .forEach(o -> out.add("Pod/" + o.getMetadata().getName()));
+            client.persistentVolumeClaims().inNamespace(namespace).withLabels(labels).list().getItems()
+                    .forEach(o -> out.add("PersistentVolumeClaim/" + o.getMetadata().getName()));
+            client.services().inNamespace(namespace).withLabels(labels).list().getItems()
+                    .forEach(o -> out.add("Service/" + o.getMetadata().getName()));
+            client.configMaps().inNamespace(namespace).withLabels(labels).list().getItems()
+                    .forEach(o -> out.add("ConfigMap/" + o.getMetadata().getName()));
+            return out;
+        } catch (KubernetesClientException e) {
+            throw new ObserveException("cannot read namespace " + namespace + " from Kubernetes: " + e.getMessage(), e);
+        }
+    }
+
     private TreeMap<String, io.fabric8.kubernetes.api.model.storage.StorageClass> storageClasses() {
         try {
             return byName(client.storage().v1().storageClasses().list().getItems());

@@ -14,6 +14,13 @@ public record Plan(PlanHeader header, List<Step> steps, List<Refusal> refusals, 
         notes = List.copyOf(notes);
     }
 
+    /** The same plan with more notes. */
+    public Plan withNotes(List<String> more) {
+        List<String> all = new java.util.ArrayList<>(notes);
+        all.addAll(more);
+        return new Plan(header, steps, refusals, unmanaged, all);
+    }
+
     public boolean hasChanges() {
         return !steps.isEmpty();
     }

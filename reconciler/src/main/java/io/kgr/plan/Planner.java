@@ -50,6 +50,13 @@ public final class Planner {
      */
     public Plan plan(DesiredState desired, java.util.Optional<LiveState> live, Inventories inventories, Policy policy,
                      PlanHeader header, java.util.Optional<io.kgr.observe.LiveKube> kube, String newClusterId) {
+        return plan(desired, live, inventories, policy, header, kube, newClusterId, "");
+    }
+
+    /** The same; {@code whyNoKafka} says why the live Kafka could not be read, for the plan's note. */
+    public Plan plan(DesiredState desired, java.util.Optional<LiveState> live, Inventories inventories, Policy policy,
+                     PlanHeader header, java.util.Optional<io.kgr.observe.LiveKube> kube, String newClusterId,
+                     String whyNoKafka) {
         java.util.Optional<KubePlanner> kubePlanner = kube.isEmpty() || desired.kafka().isEmpty() ? java.util.Optional.empty()
                 : java.util.Optional.of(new KubePlanner(desired.kafka().get(), kube.get(), live, newClusterId));
         // brokers that Git removes get no new replicas, and shrinking partitions give theirs up first; brokers that the
@@ -75,10 +82,28 @@ public final class Planner {
         List<String> notes = new ArrayList<>(k.notes);
         base.notes().stream().filter(n -> !n.contains("are not planned by this version")).forEach(notes::add);
         if (live.isEmpty()) {
-            notes.add(KAFKA_PENDING + desired.kafka().get().name() + " does not answer yet: topics and users are"
+            notes.add(KAFKA_PENDING + desired.kafka().get().name() + " does not answer yet"
+                    + (whyNoKafka.isBlank() ? "" : " (" + whyNoKafka + ")") + ": topics and users are"
                     + " planned once its brokers are up (the next run)");
         }
         return new Plan(header, steps, refusals, base.unmanaged(), notes);
+    }
+
+    /**
+     * What a plan says when Git declares no Kafka for the cluster but the namespace still holds what kgr made for it:
+     * kgr never deletes a whole cluster on its own, so the objects stay, and the plan says so and how to remove them.
+     */
+    public static List<String> leftoverClusterNotes(String cluster, String namespace, List<String> objects) {
+        if (objects.isEmpty()) return List.of();
+        java.util.Map<String, Long> byKind = new TreeMap<>();
+        objects.forEach(o -> byKind.merge(o.substring(0, o.indexOf('/')), 1L, Long::sum));
+        List<String> counts = new ArrayList<>();
+        byKind.forEach((kind, n) -> counts.add(n + " " + kind));
+        return List.of("Git declares no Kafka " + cluster + ", but namespace " + namespace + " still holds what kgr made"
+                + " for it (" + String.join(", ", counts) + "): kgr never deletes a whole cluster. Restore the Kafka"
+                + " manifest, or remove the cluster yourself: kubectl delete -n " + namespace + " podsets,pods,services,"
+                + "configmaps -l app.kubernetes.io/managed-by=kgr,strimzi.io/cluster=" + cluster
+                + " (its PersistentVolumeClaims hold the data)");
     }
 
     /**

@@ -27,8 +27,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.kgr.demo.EmbeddedKubernetes;
 import io.kgr.cli.Main;
+import io.kgr.demo.EmbeddedKubernetes;
 import io.kgr.demo.PodSimulator;
 import io.kgr.observe.KubeObserver;
 
@@ -165,6 +165,22 @@ class KubeClusterTest {
         Run again = kgr("plan", "--detailed-exitcode");
         assertThat(again.code()).as(again.out()).isZero();
         assertThat(again.out()).contains("No changes");
+
+        // the Kafka manifest leaves Git (a topic stays): kgr deletes no cluster, and its plan says what is left over
+        Files.delete(repo.resolve("kafka.yaml"));
+        Files.delete(repo.resolve("pools.yaml"));
+        Files.writeString(repo.resolve("topic.yaml"), Manifests.topic(ns + ".after", "c1", 1));
+        Path saved = tmp.resolve("plan.json");
+        Run orphaned = kgr("plan", "--out", saved.toString());
+        assertThat(orphaned.code()).as(orphaned.out() + orphaned.err()).isZero();
+        assertThat(orphaned.out()).contains("Git declares no Kafka c1, but namespace " + ns + " still holds what kgr made for it"
+                + " (4 ConfigMap, ").contains("4 Pod, 2 PodSet, 6 Service").contains("kgr never deletes a whole cluster")
+                .doesNotContain("- delete ");
+        // a saved plan of topics only applies even though it was made without the namespace's objects
+        Run applied = kgr("apply", "--plan", saved.toString());
+        assertThat(applied.code()).as(applied.out() + applied.err()).isZero();
+        assertThat(client.pods().inNamespace(ns).list().getItems()).hasSize(4);
+        assertThat(admin.listTopics().names().get()).contains(ns + ".after");
     }
 
     @Test

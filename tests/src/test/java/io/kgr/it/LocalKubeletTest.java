@@ -40,7 +40,7 @@ class LocalKubeletTest {
             Kgr.Result first = Kgr.onKubernetes(repo, kubeconfig, null, "apply", "--auto-approve", "--pod-ready-timeout", "120");
             assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
             assertThat(first.out()).contains("+ create pod real-brokers-0").contains("+ create pod real-controllers-2")
-                    .contains("does not answer yet");
+                    .contains("does not answer yet (no Service *-kafka-bootstrap made by kgr in namespace kafka yet)");
 
             // the bootstrap Service leads to the ready brokers, as cluster DNS would
             await().atMost(Duration.ofSeconds(10)).until(() -> io.kgr.observe.KafkaBootstrap.resolve(client, "kafka",
