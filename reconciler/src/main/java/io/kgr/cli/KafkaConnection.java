@@ -51,10 +51,10 @@ final class KafkaConnection implements AutoCloseable {
         try {
             return new KafkaConnection(props, Optional.of(kafka.admin(props)), "", kafka.timeout());
         } catch (KafkaException e) {
-            // a Service name that does not resolve yet: the cluster is still to be created
+            // a Service name that does not resolve yet: the cluster is still to be created (the reason is kept)
             if (kube.isEmpty()) throw e;
-            return new KafkaConnection(props, Optional.empty(), "bootstrap servers "
-                    + props.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG) + " do not resolve yet", kafka.timeout());
+            return new KafkaConnection(props, Optional.empty(), "no Kafka client for "
+                    + props.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG) + ": " + KafkaBootstrap.rootMessage(e), kafka.timeout());
         }
     }
 

@@ -84,6 +84,13 @@ public final class KafkaBootstrap {
         return service.getSpec().getPorts().stream().filter(p -> !REPLICATION_PORT.equals(p.getName())).findFirst();
     }
 
+    /** The innermost message of a client's failure to start (an unresolvable name, a bad setting). */
+    public static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+
     /** kgr runs inside Kubernetes: the service account's API server is in its environment. */
     public static boolean inCluster() {
         return System.getenv("KUBERNETES_SERVICE_HOST") != null;

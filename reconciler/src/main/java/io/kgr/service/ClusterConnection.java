@@ -125,7 +125,8 @@ final class ClusterConnection implements AutoCloseable {
         } catch (KafkaException e) {
             // the Service of a cluster kgr is about to create does not resolve yet
             if (kube.isEmpty()) throw e;
-            return Target.withoutKafka(Optional.of(cluster.name()), "bootstrap servers " + bootstrap + " do not resolve yet", kube.get());
+            return Target.withoutKafka(Optional.of(cluster.name()), "no Kafka client for " + bootstrap + ": "
+                    + KafkaBootstrap.rootMessage(e), kube.get());
         }
         Properties clientProps = new Properties();
         clientProps.putAll(props);

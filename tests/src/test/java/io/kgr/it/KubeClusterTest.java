@@ -184,6 +184,18 @@ class KubeClusterTest {
     }
 
     @Test
+    void aNewClustersServiceNameThatDoesNotResolveYetPlansItsKubernetesObjects() throws Exception {
+        // inside Kubernetes the first run is given the bootstrap Service's name, which exists only once kgr created it
+        write(3, "expandable", "10Gi", "");
+        String service = "c1-kafka-bootstrap." + ns + ".svc.cluster.invalid:9092";
+        Kgr.Result plan = Kgr.run("plan", "--repo", repo.toString(), "--bootstrap-server", service, "--namespace", ns,
+                "--kubeconfig", kubeconfig.toString(), "--source-name", ns);
+        assertThat(plan.exitCode()).as(plan.all()).isZero();
+        assertThat(plan.out()).contains("+ create PodSet c1-brokers", "+ create pod c1-brokers-0")
+                .contains("Kafka of cluster c1 does not answer yet (no Kafka client for " + service + ": ");
+    }
+
+    @Test
     void aRestartChangeRollsBrokersOneAtATimeThenControllersAndADynamicOneRollsNothing() throws Exception {
         write(3, "expandable", "10Gi", "");
         assertThat(apply().code()).isZero();
