@@ -101,7 +101,8 @@ public final class Demo {
             running.add(0, new LocalKubelet(kube.client(), NAMESPACE, home.resolve("kubelet"),
                     System.getProperty("java.class.path")).start());
             progress("Kubernetes", "in-memory API server at " + kube.url() + " (fabric8 mock, CRUD) with the PodSet CRD,"
-                    + " and a local kubelet: each Kafka pod kgr creates runs as a REAL broker (its own JVM on 127.0.1.<id+1>);"
+                    + " and a local kubelet: each Kafka pod kgr creates runs as a REAL broker (its own JVM on an address of "
+                    + LocalKubelet.addressRange(cluster.get().name()) + ");"
                     + " other pods are simulated");
             progress("Kafka", "cluster " + cluster.get().name() + " is created by kgr from Git; kgr reaches its brokers"
                     + " through Service " + cluster.get().name() + "-kafka-bootstrap once their pods are ready — topics,"

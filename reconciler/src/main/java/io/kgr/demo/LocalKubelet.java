@@ -35,7 +35,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
  * A kubelet for the embedded environment that runs kgr's Kafka pods as real brokers: each pod gets its own loopback
- * address ({@code 127.0.1.<node id + 1>}; all of 127.0.0.0/8 is local), its server.properties from its ConfigMap with
+ * address ({@link #address}: one range per cluster; all of 127.0.0.0/8 is local), its server.properties from its ConfigMap with
  * pod DNS names and bind addresses mapped to those addresses and volume paths mapped to folders, its storage formatted
  * with the cluster id once, and a JVM running {@code kafka.Kafka}. The pod is Running while the process lives and Ready
  * once the broker (or controller) answers on its port. Claims are folders that outlive their pod; deleting a pod stops
@@ -46,7 +46,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  */
 public final class LocalKubelet implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalKubelet.class);
-    private static final Pattern POD_DNS = Pattern.compile("([a-z0-9][-a-z0-9]*)-(\\d+)\\.[a-z0-9][-a-z0-9]*-kafka-brokers\\.[a-z0-9][-a-z0-9]*\\.svc");
+    private static final Pattern POD_DNS = Pattern.compile("([a-z0-9][-a-z0-9]*)-(\\d+)\\.([a-z0-9][-a-z0-9]*)-kafka-brokers\\.[a-z0-9][-a-z0-9]*\\.svc");
 
     private final KubernetesClient client;
     private final String namespace;
@@ -86,9 +86,21 @@ public final class LocalKubelet implements AutoCloseable {
         return image != null && image.matches("apache/kafka:4\\..*");
     }
 
-    /** The loopback address of a node. */
-    public static String address(int nodeId) {
-        return "127.0.1." + (nodeId + 1);
+    /**
+     * The loopback address of a cluster's node: {@code 127.<cluster>.<id / 254>.<id % 254 + 1>}, where the cluster's
+     * octet (1–254) comes from its name, so that several clusters and any Strimzi node id fit in 127.0.0.0/8.
+     */
+    public static String address(String cluster, int nodeId) {
+        return "127." + clusterOctet(cluster) + "." + nodeId / 254 + "." + (nodeId % 254 + 1);
+    }
+
+    /** The addresses a cluster's nodes get, as a CIDR range. */
+    public static String addressRange(String cluster) {
+        return "127." + clusterOctet(cluster) + ".0.0/16";
+    }
+
+    private static int clusterOctet(String cluster) {
+        return 1 + Math.floorMod(cluster.hashCode(), 254);
     }
 
     /**
@@ -159,7 +171,7 @@ public final class LocalKubelet implements AutoCloseable {
         if (id.isEmpty()) return null;
         ConfigMap config = client.configMaps().inNamespace(namespace).withName(name).get();
         if (config == null || config.getData() == null || !config.getData().containsKey("server.properties")) return null;
-        String address = address(id.get());
+        String address = address(pod.getMetadata().getLabels().get("strimzi.io/cluster"), id.get());
         String properties = localise(config.getData().get("server.properties"), address, mounts(pod));
         Path dir = Files.createDirectories(root.resolve("pods").resolve(name));
         Path file = dir.resolve("server.properties");
@@ -217,7 +229,7 @@ public final class LocalKubelet implements AutoCloseable {
     static String localise(String properties, String address, Map<String, Path> mounts) {
         Matcher m = POD_DNS.matcher(properties);
         StringBuilder out = new StringBuilder();
-        while (m.find()) m.appendReplacement(out, address(Integer.parseInt(m.group(2))));
+        while (m.find()) m.appendReplacement(out, address(m.group(3), Integer.parseInt(m.group(2))));
         m.appendTail(out);
         String text = out.toString().replace("0.0.0.0", address);
         for (var e : mounts.entrySet()) text = text.replace(e.getKey() + "/", e.getValue().toString() + "/");

@@ -34,7 +34,7 @@ class LocalKubeletTest {
         writeCluster(repo, 2);
         Path kubeconfig = kube.writeKubeconfig(tmp.resolve("kubeconfig"));
         // kgr is given no bootstrap address: it reaches the brokers through the cluster's bootstrap Service
-        String bootstrap = LocalKubelet.address(0) + ":9092," + LocalKubelet.address(1) + ":9092";
+        String bootstrap = LocalKubelet.address("real", 0) + ":9092," + LocalKubelet.address("real", 1) + ":9092";
         KubernetesClient client = kube.client();
         try (kube; LocalKubelet kubelet = new LocalKubelet(client, "kafka", tmp.resolve("data"), System.getProperty("java.class.path")).start()) {
             Kgr.Result first = Kgr.onKubernetes(repo, kubeconfig, null, "apply", "--auto-approve", "--pod-ready-timeout", "120");
@@ -53,7 +53,7 @@ class LocalKubeletTest {
             assertThat(second.out()).contains("ok      create-topic:on-real-brokers");
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
                 assertThat(admin.describeCluster().nodes().get()).extracting(n -> n.host()).containsExactlyInAnyOrder(
-                        LocalKubelet.address(0), LocalKubelet.address(1));
+                        LocalKubelet.address("real", 0), LocalKubelet.address("real", 1));
                 var partitions = admin.describeTopics(List.of("on-real-brokers")).allTopicNames().get()
                         .get("on-real-brokers").partitions();
                 assertThat(partitions).hasSize(4).allSatisfy(p -> assertThat(p.isr()).hasSize(2));

@@ -36,8 +36,8 @@ public final class RollingCluster {
     public static final String TOPIC = "reliable";
     public static final int PARTITIONS = 6;
     /** The brokers' addresses under the local kubelet (node ids 0–2). */
-    public static final String BOOTSTRAP = LocalKubelet.address(0) + ":9092," + LocalKubelet.address(1) + ":9092,"
-            + LocalKubelet.address(2) + ":9092";
+    public static final String BOOTSTRAP = LocalKubelet.address(NAME, 0) + ":9092," + LocalKubelet.address(NAME, 1) + ":9092,"
+            + LocalKubelet.address(NAME, 2) + ":9092";
 
     private RollingCluster() {
     }
