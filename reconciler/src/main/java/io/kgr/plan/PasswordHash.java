@@ -19,13 +19,34 @@ import io.kgr.model.Secret;
  */
 public final class PasswordHash {
     static final int ITERATIONS = 4096;
+    private static final int REMEMBERED = 100_000;
+
+    /**
+     * PBKDF2 is slow on purpose (≈ 2–8 ms a user); a service plans the same passwords every few minutes. Results are
+     * remembered in memory only, keyed by a SHA-256 of salt and password, so a changed password is hashed afresh.
+     */
+    private static final java.util.Map<String, String> REMEMBERED_HASHES = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, String> eldest) {
+                    return size() > REMEMBERED;
+                }
+            });
 
     private PasswordHash() {
     }
 
     public static String of(Secret password, String cluster, String user) {
         byte[] salt = Arrays.copyOf(sha256(("kgr/" + cluster + "/" + user).getBytes(StandardCharsets.UTF_8)), 16);
-        return format(salt, ITERATIONS, pbkdf2(password, salt, ITERATIONS));
+        byte[] secret = password.reveal().getBytes(StandardCharsets.UTF_8);
+        byte[] keyInput = Arrays.copyOf(salt, salt.length + secret.length);
+        System.arraycopy(secret, 0, keyInput, salt.length, secret.length);
+        String key = Base64.getEncoder().encodeToString(sha256(keyInput));
+        String known = REMEMBERED_HASHES.get(key);
+        if (known != null) return known;
+        String hash = format(salt, ITERATIONS, pbkdf2(password, salt, ITERATIONS));
+        REMEMBERED_HASHES.put(key, hash);
+        return hash;
     }
 
     /** True when {@code hash} (as stored) is the hash of {@code password}; false for empty or foreign formats. */
