@@ -3,8 +3,6 @@ package io.kgr.it;
 import static io.kgr.it.Manifests.topic;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -14,7 +12,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.kgr.cli.Main;
 
 /** Git over SSH against a real SSH server: a key logs in, and the server's host key must be the known one. */
 class GitSshSourceTest {
@@ -38,36 +35,29 @@ class GitSshSourceTest {
         server.close();
     }
 
-    record Run(int code, String out, String err) {
-    }
-
-    Run validate(Path knownHosts, Path key) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out), new PrintWriter(err), "validate", "--repo", server.url("origin.git"),
-                "--ref", "main", "--cache-dir", tmp.resolve("cache").toString(), "--ssh-key", key.toString(),
-                "--known-hosts", knownHosts.toString());
-        return new Run(code, out.toString(), err.toString());
+    Kgr.Result validate(Path knownHosts, Path key) {
+        return Kgr.run("validate", "--repo", server.url("origin.git"), "--ref", "main", "--cache-dir",
+                tmp.resolve("cache").toString(), "--ssh-key", key.toString(), "--known-hosts", knownHosts.toString());
     }
 
     @Test
     void theKnownHostKeyAndTheAuthorizedKeyRead() throws Exception {
         Path knownHosts = Files.writeString(tmp.resolve("known_hosts"), server.knownHostsLine(server.hostKey.getPublic()));
-        Run run = validate(knownHosts, keyFile);
-        assertThat(run.code()).as(run.err()).isZero();
+        Kgr.Result run = validate(knownHosts, keyFile);
+        assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("1 topic(s)");
     }
 
     @Test
     void anUnknownOrChangedHostKeyIsRefused() throws Exception {
         Path empty = Files.writeString(tmp.resolve("known_hosts_empty"), "");
-        Run unknown = validate(empty, keyFile);
-        assertThat(unknown.code()).isEqualTo(1);
+        Kgr.Result unknown = validate(empty, keyFile);
+        assertThat(unknown.exitCode()).isEqualTo(1);
         assertThat(unknown.err()).contains("SourceFailed").contains("127.0.0.1");
 
         Path other = Files.writeString(tmp.resolve("known_hosts_other"), server.knownHostsLine(GitSshServer.newKey().getPublic()));
-        Run changed = validate(other, keyFile);
-        assertThat(changed.code()).isEqualTo(1);
+        Kgr.Result changed = validate(other, keyFile);
+        assertThat(changed.exitCode()).isEqualTo(1);
         assertThat(changed.err()).contains("SourceFailed");
         // nothing was accepted into the known_hosts files
         assertThat(Files.readString(empty)).isEmpty();
@@ -78,8 +68,8 @@ class GitSshSourceTest {
         Path knownHosts = Files.writeString(tmp.resolve("known_hosts"), server.knownHostsLine(server.hostKey.getPublic()));
         Path otherKey = tmp.resolve("other_key");
         GitSshServer.writePrivateKey(GitSshServer.newKey(), otherKey);
-        Run run = validate(knownHosts, otherKey);
-        assertThat(run.code()).isEqualTo(1);
+        Kgr.Result run = validate(knownHosts, otherKey);
+        assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("SourceFailed");
     }
 }

@@ -2,8 +2,6 @@ package io.kgr.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +25,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.kgr.cli.Main;
 import io.kgr.demo.EmbeddedKubernetes;
 import io.kgr.demo.PodSimulator;
 import io.kgr.observe.KubeObserver;
@@ -119,20 +116,12 @@ class KubeClusterTest {
                 """.formatted(brokers, size, storageClass));
     }
 
-    record Run(int code, String out, String err) {
+    Kgr.Result kgr(String command, String... extra) {
+        return Kgr.run(Kgr.args(command, new String[] {"--repo", repo.toString(), "--bootstrap-server", kafka.bootstrapServers(),
+                "--namespace", ns, "--kubeconfig", kubeconfig.toString(), "--source-name", ns}, extra));
     }
 
-    Run kgr(String command, String... extra) {
-        List<String> args = new ArrayList<>(List.of(command, "--repo", repo.toString(), "--bootstrap-server",
-                kafka.bootstrapServers(), "--namespace", ns, "--kubeconfig", kubeconfig.toString(), "--source-name", ns));
-        args.addAll(List.of(extra));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    Run apply(String... extra) {
+    Kgr.Result apply(String... extra) {
         List<String> args = new ArrayList<>(List.of("--auto-approve", "--pod-ready-timeout", "10"));
         args.addAll(List.of(extra));
         return kgr("apply", args.toArray(String[]::new));
@@ -146,14 +135,14 @@ class KubeClusterTest {
     @Test
     void aClusterIsCreatedFromGitAndTheSameCommitTwiceChangesNothing() throws Exception {
         write(3, "expandable", "10Gi", "");
-        Run plan = kgr("plan");
-        assertThat(plan.code()).as(plan.err()).isZero();
+        Kgr.Result plan = kgr("plan");
+        assertThat(plan.exitCode()).as(plan.err()).isZero();
         assertThat(plan.out()).contains("+ create Service c1-kafka-brokers", "+ create ConfigMap c1-brokers-0",
                 "+ create PersistentVolumeClaim data-0-c1-brokers-0", "+ create PodSet c1-brokers", "+ create pod c1-brokers-2",
                 "+ create pod c1-controllers-3", "+ create Service c1-brokers-external-1");
 
-        Run apply = apply();
-        assertThat(apply.code()).as(apply.out() + apply.err()).isZero();
+        Kgr.Result apply = apply();
+        assertThat(apply.exitCode()).as(apply.out() + apply.err()).isZero();
         assertThat(client.pods().inNamespace(ns).list().getItems()).extracting(p -> p.getMetadata().getName())
                 .containsExactlyInAnyOrder("c1-brokers-0", "c1-brokers-1", "c1-brokers-2", "c1-controllers-3");
         assertThat(client.genericKubernetesResources(KubeObserver.POD_SETS).inNamespace(ns).list().getItems()).hasSize(2);
@@ -162,8 +151,8 @@ class KubeClusterTest {
         assertThat(client.persistentVolumeClaims().inNamespace(ns).withName("data-0-c1-brokers-0").get().getMetadata()
                 .getLabels()).containsEntry("app.kubernetes.io/managed-by", "kgr");
 
-        Run again = kgr("plan", "--detailed-exitcode");
-        assertThat(again.code()).as(again.out()).isZero();
+        Kgr.Result again = kgr("plan", "--detailed-exitcode");
+        assertThat(again.exitCode()).as(again.out()).isZero();
         assertThat(again.out()).contains("No changes");
 
         // the Kafka manifest leaves Git (a topic stays): kgr deletes no cluster, and its plan says what is left over
@@ -171,14 +160,14 @@ class KubeClusterTest {
         Files.delete(repo.resolve("pools.yaml"));
         Files.writeString(repo.resolve("topic.yaml"), Manifests.topic(ns + ".after", "c1", 1));
         Path saved = tmp.resolve("plan.json");
-        Run orphaned = kgr("plan", "--out", saved.toString());
-        assertThat(orphaned.code()).as(orphaned.out() + orphaned.err()).isZero();
+        Kgr.Result orphaned = kgr("plan", "--out", saved.toString());
+        assertThat(orphaned.exitCode()).as(orphaned.out() + orphaned.err()).isZero();
         assertThat(orphaned.out()).contains("Git declares no Kafka c1, but namespace " + ns + " still holds what kgr made for it"
                 + " (4 ConfigMap, ").contains("4 Pod, 2 PodSet, 6 Service").contains("kgr never deletes a whole cluster")
                 .doesNotContain("- delete ");
         // a saved plan of topics only applies even though it was made without the namespace's objects
-        Run applied = kgr("apply", "--plan", saved.toString());
-        assertThat(applied.code()).as(applied.out() + applied.err()).isZero();
+        Kgr.Result applied = kgr("apply", "--plan", saved.toString());
+        assertThat(applied.exitCode()).as(applied.out() + applied.err()).isZero();
         assertThat(client.pods().inNamespace(ns).list().getItems()).hasSize(4);
         assertThat(admin.listTopics().names().get()).contains(ns + ".after");
     }
@@ -198,11 +187,11 @@ class KubeClusterTest {
     @Test
     void aRestartChangeRollsBrokersOneAtATimeThenControllersAndADynamicOneRollsNothing() throws Exception {
         write(3, "expandable", "10Gi", "");
-        assertThat(apply().code()).isZero();
+        assertThat(apply().exitCode()).isZero();
 
         write(3, "expandable", "10Gi", "log.retention.ms: 3600000");
-        Run dynamic = apply();
-        assertThat(dynamic.code()).as(dynamic.out() + dynamic.err()).isZero();
+        Kgr.Result dynamic = apply();
+        assertThat(dynamic.exitCode()).as(dynamic.out() + dynamic.err()).isZero();
         assertThat(dynamic.out()).contains("~ update ConfigMap c1-brokers-0").contains("~ alter dynamic broker config")
                 .doesNotContain("roll pod");
         var defaults = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.BROKER, "");
@@ -211,7 +200,7 @@ class KubeClusterTest {
         assertThat(kgr("plan").out()).contains("No changes");
 
         write(3, "expandable", "10Gi", "num.replica.alter.log.dirs.threads: 2");
-        Run plan = kgr("plan");
+        Kgr.Result plan = kgr("plan");
         List<String> order = plan.out().lines().filter(l -> l.contains("~ roll pod")).map(l -> l.replaceAll(".*roll pod (\\S+).*", "$1")).toList();
         assertThat(order).containsExactly("c1-brokers-0", "c1-brokers-1", "c1-brokers-2", "c1-controllers-3");
 
@@ -226,8 +215,8 @@ class KubeClusterTest {
             public void onClose(WatcherException cause) {
             }
         })) {
-            Run apply = apply();
-            assertThat(apply.code()).as(apply.out() + apply.err()).isZero();
+            Kgr.Result apply = apply();
+            assertThat(apply.exitCode()).as(apply.out() + apply.err()).isZero();
             org.awaitility.Awaitility.await().until(() -> deleted.size() >= 4);
         }
         assertThat(deleted).containsExactly("c1-brokers-0", "c1-brokers-1", "c1-brokers-2", "c1-controllers-3");
@@ -237,17 +226,17 @@ class KubeClusterTest {
     @Test
     void volumesGrowWhereTheClassAllowsItAndNeverShrink() throws Exception {
         write(3, "expandable", "10Gi", "");
-        assertThat(apply().code()).isZero();
+        assertThat(apply().exitCode()).isZero();
         write(3, "expandable", "20Gi", "");
-        Run grow = apply();
+        Kgr.Result grow = apply();
         assertThat(grow.out()).contains("~ expand volume data-0-c1-brokers-0");
-        assertThat(grow.code()).as(grow.out() + grow.err()).isZero();
+        assertThat(grow.exitCode()).as(grow.out() + grow.err()).isZero();
         assertThat(client.persistentVolumeClaims().inNamespace(ns).withName("data-0-c1-brokers-2").get().getSpec()
                 .getResources().getRequests().get("storage")).isEqualTo(new Quantity("20Gi"));
 
         write(3, "expandable", "5Gi", "");
-        Run shrink = apply();
-        assertThat(shrink.code()).isEqualTo(1);
+        Kgr.Result shrink = apply();
+        assertThat(shrink.exitCode()).isEqualTo(1);
         assertThat(shrink.out()).contains("size would shrink from 20Gi to 5Gi");
         assertThat(client.persistentVolumeClaims().inNamespace(ns).withName("data-0-c1-brokers-0").get().getSpec()
                 .getResources().getRequests().get("storage")).isEqualTo(new Quantity("20Gi"));
@@ -256,17 +245,17 @@ class KubeClusterTest {
     @Test
     void scaleUpAddsTheNextIdAndScaleDownIsRefusedWhileTheBrokerHostsReplicas() throws Exception {
         write(3, "expandable", "10Gi", "");
-        assertThat(apply().code()).isZero();
+        assertThat(apply().exitCode()).isZero();
 
         write(4, "expandable", "10Gi", "");
-        Run up = apply();
-        assertThat(up.code()).as(up.out() + up.err()).isZero();
+        Kgr.Result up = apply();
+        assertThat(up.exitCode()).as(up.out() + up.err()).isZero();
         assertThat(up.out()).contains("+ create pod c1-brokers-4"); // 3 is the controller's id
         assertThat(client.persistentVolumeClaims().inNamespace(ns).withName("data-0-c1-brokers-4").get()).isNotNull();
 
         write(3, "expandable", "10Gi", "");
-        Run down = apply();
-        assertThat(down.code()).as(down.out() + down.err()).isZero();
+        Kgr.Result down = apply();
+        assertThat(down.exitCode()).as(down.out() + down.err()).isZero();
         assertThat(down.out()).contains("- delete Pod c1-brokers-4").contains("- delete PersistentVolumeClaim data-0-c1-brokers-4");
         assertThat(client.pods().inNamespace(ns).withName("c1-brokers-4").get()).isNull();
 
@@ -274,8 +263,8 @@ class KubeClusterTest {
         String topic = "kube-held-" + ns;
         admin.createTopics(List.of(new NewTopic(topic, Map.of(0, List.of(2, 0))))).all().get();
         write(2, "expandable", "10Gi", "");
-        Run refused = apply();
-        assertThat(refused.code()).isEqualTo(1);
+        Kgr.Result refused = apply();
+        assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.out()).contains("node 2 still hosts 1 partition replica(s) (" + topic + "-0)");
         assertThat(client.pods().inNamespace(ns).withName("c1-brokers-2").get()).isNotNull();
         admin.deleteTopics(List.of(topic)).all().get();
@@ -284,20 +273,20 @@ class KubeClusterTest {
     @Test
     void aPodThatDoesNotBecomeReadyStopsTheRoll() throws Exception {
         write(3, "expandable", "10Gi", "");
-        assertThat(apply().code()).isZero();
+        assertThat(apply().exitCode()).isZero();
         String before1 = revision("c1-brokers-1");
         simulator.keepUnready("c1-brokers-0");
         write(3, "expandable", "10Gi", "num.replica.alter.log.dirs.threads: 3");
-        Run apply = apply();
-        assertThat(apply.code()).isEqualTo(1);
+        Kgr.Result apply = apply();
+        assertThat(apply.exitCode()).isEqualTo(1);
         assertThat(apply.out()).contains("FAILED  roll-pod:c1-brokers-0").contains("was not Ready after 10 s")
                 .contains("skipped roll-pod:c1-brokers-1");
         assertThat(revision("c1-brokers-1")).isEqualTo(before1);
 
         // once the pod is back, the next run converges: the unready pod first, then the rest
         simulator.release("c1-brokers-0");
-        Run next = apply();
-        assertThat(next.code()).as(next.out() + next.err()).isZero();
+        Kgr.Result next = apply();
+        assertThat(next.exitCode()).as(next.out() + next.err()).isZero();
         assertThat(revision("c1-brokers-1")).isNotEqualTo(before1);
         assertThat(kgr("plan").out()).contains("No changes");
     }
@@ -305,8 +294,8 @@ class KubeClusterTest {
     @Test
     void theSeedClusterOfSamplesRepoPlansAndApplies() throws Exception {
         repo = Path.of(System.getProperty("kgr.samples"));
-        Run apply = kgr("apply", "--auto-approve", "--pod-ready-timeout", "10", "--cluster", "seed", "--path", "clusters/seed");
-        assertThat(apply.code()).as(apply.out() + apply.err()).isZero();
+        Kgr.Result apply = kgr("apply", "--auto-approve", "--pod-ready-timeout", "10", "--cluster", "seed", "--path", "clusters/seed");
+        assertThat(apply.exitCode()).as(apply.out() + apply.err()).isZero();
         assertThat(client.pods().inNamespace(ns).list().getItems()).extracting(p -> p.getMetadata().getName())
                 .containsExactlyInAnyOrder("seed-kafka-0", "seed-kafka-1", "seed-kafka-2", "seed-zookeeper-0",
                         "seed-zookeeper-1", "seed-zookeeper-2");
@@ -315,21 +304,21 @@ class KubeClusterTest {
                 .contains("broker.id=0").contains("zookeeper.connect=seed-zookeeper-client." + ns + ".svc:2181");
         assertThat(client.pods().inNamespace(ns).withName("seed-kafka-0").get().getSpec().getAffinity().getPodAntiAffinity())
                 .isNotNull();
-        Run again = kgr("plan", "--cluster", "seed", "--path", "clusters/seed");
+        Kgr.Result again = kgr("plan", "--cluster", "seed", "--path", "clusters/seed");
         assertThat(again.out()).contains("No changes");
     }
 
     @Test
     void aRollThatWouldTakePartitionsBelowMinInsyncIsRefusedNamingThem() throws Exception {
         write(3, "expandable", "10Gi", "");
-        assertThat(apply().code()).isZero();
+        assertThat(apply().exitCode()).isZero();
         String topic = "kube-isr-" + ns;
         admin.createTopics(List.of(new NewTopic(topic, 1, (short) 3).configs(Map.of("min.insync.replicas", "3")))).all().get();
         try {
             write(3, "expandable", "10Gi", "num.replica.alter.log.dirs.threads: 4");
             String before = revision("c1-brokers-0");
-            Run apply = apply();
-            assertThat(apply.code()).isEqualTo(1);
+            Kgr.Result apply = apply();
+            assertThat(apply.exitCode()).isEqualTo(1);
             assertThat(apply.out()).contains("FAILED  roll-pod:c1-brokers-0")
                     .contains("would take 1 partition(s) below min.insync.replicas: " + topic + "-0")
                     .contains("skipped roll-pod:c1-brokers-1");
