@@ -83,7 +83,7 @@ public final class Reconciler {
         } catch (SourceException e) {
             return PlanRun.failed(RunStatus.SOURCE_FAILED, unreachable, null, List.of());
         }
-        return plan(snapshot, sourceName, target, new Policy(false, policy.protect()), observation,
+        return plan(snapshot, sourceName, target, policy.withoutPrune(), observation,
                 java.util.Optional.of(unreachable));
     }
 

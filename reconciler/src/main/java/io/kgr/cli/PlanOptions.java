@@ -17,6 +17,18 @@ final class PlanOptions {
             description = "Topic name pattern kgr never changes or deletes; repeatable. Added to the defaults: __.*, _schemas, _confluent.*, connect-(configs|offsets|status).")
     List<String> protect = new ArrayList<>();
 
+    @Option(names = "--allow-mass-prune",
+            description = "Allow a prune that deletes everything this source manages, or more than --max-prune-share of it (refused otherwise: an empty or mislabelled commit looks exactly like that).")
+    boolean allowMassPrune;
+
+    @Option(names = "--max-prune-share", paramLabel = "PERCENT", defaultValue = "50",
+            description = "The largest share of what this source manages that one plan may delete without --allow-mass-prune (default: ${DEFAULT-VALUE}).")
+    int maxPruneShare;
+
+    @Option(names = "--operational-key", paramLabel = "KEY",
+            description = "Topic config key other tools set (added to leader/follower.replication.throttled.replicas): never set, changed or removed unless Git declares it; repeatable.")
+    List<String> operationalKeys = new ArrayList<>();
+
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
             description = "text, json or markdown (default: ${DEFAULT-VALUE}).")
     Output output;
@@ -27,7 +39,9 @@ final class PlanOptions {
     Policy policy() {
         List<Pattern> patterns = new ArrayList<>(Policy.DEFAULT_PROTECTED);
         protect.forEach(p -> patterns.add(Pattern.compile(p)));
-        return new Policy(prune, patterns);
+        java.util.Set<String> operational = new java.util.TreeSet<>(Policy.DEFAULT_OPERATIONAL_KEYS);
+        operational.addAll(operationalKeys);
+        return new Policy(prune, patterns, allowMassPrune, maxPruneShare, operational);
     }
 
     @Option(names = "--out", paramLabel = "FILE", description = "Also save the plan (JSON) for a later 'kgr apply --plan FILE'.")

@@ -1,19 +1,39 @@
 package io.kgr.desired;
 
 import java.util.Collections;
+import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
+
+import io.kgr.manifest.Location;
 
 /**
  * Everything Git declares for one cluster, validated; topics and users sorted by name.
  *
- * @param kafka the cluster itself ({@code Kafka} and its {@code KafkaNodePool}s), when the repository declares it
+ * @param kafka   the cluster itself ({@code Kafka} and its {@code KafkaNodePool}s), when the repository declares it
+ * @param skipped topic and user manifests of the source that belong to other clusters (their label says so): a plan
+ *                that would prune everything names them as the likely cause
  */
 public record DesiredState(String cluster, SortedMap<String, TopicSpec> topics, SortedMap<String, UserSpec> users,
-                           java.util.Optional<ClusterSpec> kafka) {
+                           java.util.Optional<ClusterSpec> kafka, List<Skipped> skipped) {
     public DesiredState {
         topics = Collections.unmodifiableSortedMap(new TreeMap<>(topics));
         users = Collections.unmodifiableSortedMap(new TreeMap<>(users));
+        skipped = List.copyOf(skipped);
+    }
+
+    /**
+     * A manifest labelled for another cluster.
+     *
+     * @param declared whether anyone declares that cluster (a Kafka manifest in the repository); when not, the label is
+     *                 most likely a typo
+     */
+    public record Skipped(String kind, String name, String cluster, Location label, boolean declared) {
+    }
+
+    public DesiredState(String cluster, SortedMap<String, TopicSpec> topics, SortedMap<String, UserSpec> users,
+                        java.util.Optional<ClusterSpec> kafka) {
+        this(cluster, topics, users, kafka, List.of());
     }
 
     public DesiredState(String cluster, SortedMap<String, TopicSpec> topics, SortedMap<String, UserSpec> users) {
@@ -22,5 +42,26 @@ public record DesiredState(String cluster, SortedMap<String, TopicSpec> topics, 
 
     public DesiredState(String cluster, SortedMap<String, TopicSpec> topics) {
         this(cluster, topics, new TreeMap<>());
+    }
+
+    /** What the notes say about manifests skipped for other clusters: counts per cluster, typos first. */
+    public List<String> skippedNotes() {
+        if (skipped.isEmpty()) return List.of();
+        TreeMap<String, List<Skipped>> byCluster = new TreeMap<>();
+        skipped.forEach(s -> byCluster.computeIfAbsent(s.cluster(), c -> new java.util.ArrayList<>()).add(s));
+        List<String> notes = new java.util.ArrayList<>();
+        byCluster.forEach((c, list) -> {
+            Skipped first = list.get(0);
+            notes.add(list.size() + " manifest(s) labelled strimzi.io/cluster: " + c + " were skipped ("
+                    + (first.declared() ? "a Kafka manifest declares that cluster; another run plans it"
+                            : "no Kafka manifest in the repository declares that cluster, nor the target: a typo?")
+                    + "; first at " + first.label() + ")");
+        });
+        return notes;
+    }
+
+    /** The skipped manifests labelled for clusters nobody declares (likely typos). */
+    public List<Skipped> undeclared() {
+        return skipped.stream().filter(s -> !s.declared()).toList();
     }
 }

@@ -47,11 +47,15 @@ public final class DesiredStateBuilder {
     public Result build(Manifests manifests) {
         List<Diagnostic> diagnostics = new ArrayList<>(manifests.diagnostics());
         String cluster = defaultCluster.orElseGet(() -> firstLabelledCluster(manifests));
+        java.util.Set<String> declaredClusters = new java.util.HashSet<>();
+        manifests.ofKind("Kafka").forEach(k -> declaredClusters.add(k.name()));
+        List<DesiredState.Skipped> skipped = new ArrayList<>();
+        Others others = new Others(cluster, declaredClusters, skipped, diagnostics);
 
         TreeMap<String, TopicSpec> topics = new TreeMap<>();
         Map<String, Manifest> topicOrigins = new HashMap<>();
         Map<String, String> collisions = new HashMap<>();
-        for (Manifest m : ofCluster(manifests.ofKind("KafkaTopic"), cluster, diagnostics)) {
+        for (Manifest m : ofCluster(manifests.ofKind("KafkaTopic"), cluster, diagnostics, others)) {
             TopicSpec spec = topic(m, cluster, diagnostics);
             if (spec == null || !m.schemaValid() || declaredTwice("topic", spec.name(), m, topicOrigins, diagnostics)) {
                 continue;
@@ -67,7 +71,7 @@ public final class DesiredStateBuilder {
         }
         TreeMap<String, UserSpec> users = new TreeMap<>();
         Map<String, Manifest> userOrigins = new HashMap<>();
-        for (Manifest m : ofCluster(manifests.ofKind("KafkaUser"), cluster, diagnostics)) {
+        for (Manifest m : ofCluster(manifests.ofKind("KafkaUser"), cluster, diagnostics, others)) {
             UserSpec user = userRules.user(m, diagnostics);
             if (user == null || declaredTwice("user", user.name(), m, userOrigins, diagnostics)) continue;
             users.put(user.name(), user);
@@ -77,7 +81,7 @@ public final class DesiredStateBuilder {
         boolean failed = diagnostics.stream().anyMatch(Diagnostic::isError);
         if (failed) return new Result(Optional.empty(), diagnostics);
         String name = cluster != null ? cluster : kafka.map(ClusterSpec::name).orElse("");
-        return new Result(Optional.of(new DesiredState(name, topics, users, kafka)), diagnostics);
+        return new Result(Optional.of(new DesiredState(name, topics, users, kafka, skipped)), diagnostics);
     }
 
     /** Without --cluster, the first labelled manifest (topics, then users, in file order) names the cluster. */
@@ -88,7 +92,7 @@ public final class DesiredStateBuilder {
     }
 
     /** The manifests of {@code cluster}; others' are skipped, unlabelled ones without --cluster are errors. */
-    private List<Manifest> ofCluster(List<Manifest> manifests, String cluster, List<Diagnostic> diagnostics) {
+    private List<Manifest> ofCluster(List<Manifest> manifests, String cluster, List<Diagnostic> diagnostics, Others others) {
         List<Manifest> mine = new ArrayList<>();
         for (Manifest m : manifests) {
             String own = clusterOf(m);
@@ -97,9 +101,31 @@ public final class DesiredStateBuilder {
                         "label " + CLUSTER_LABEL + " is missing and no --cluster was given"));
             } else if (own.equals(cluster)) {
                 mine.add(m);
+            } else {
+                others.skip(m, own);
             }
         }
         return mine;
+    }
+
+    /**
+     * Manifests labelled for another cluster are skipped; when no Kafka manifest declares that cluster and it is not
+     * the target either, the label is most likely a typo, and a typo must not silently empty the desired state.
+     */
+    private record Others(String target, java.util.Set<String> declared, List<DesiredState.Skipped> skipped,
+                          List<Diagnostic> diagnostics) {
+        void skip(Manifest m, String cluster) {
+            FieldPath labelPath = labelsPath().child(CLUSTER_LABEL);
+            io.kgr.manifest.Location at = m.positions().of(labelPath);
+            boolean known = declared.contains(cluster);
+            skipped.add(new DesiredState.Skipped(m.kind(), m.name(), cluster, at, known));
+            if (!known) {
+                diagnostics.add(Diagnostic.warning(at, labelPath.toString(), m.kind() + " " + m.name()
+                        + " is labelled for cluster '" + cluster + "', which no Kafka manifest in the repository declares"
+                        + (target == null ? "" : " and which is not the target cluster '" + target + "'")
+                        + "; skipped"));
+            }
+        }
     }
 
     private static boolean declaredTwice(String kind, String name, Manifest m, Map<String, Manifest> origins,
@@ -153,7 +179,17 @@ public final class DesiredStateBuilder {
                         "unknown topic config '" + key + "'" + (hint != null ? " (did you mean '" + hint + "'?)" : "")));
                 continue;
             }
-            config.put(key, kafkaValue(entry.getValue()));
+            String value = kafkaValue(entry.getValue());
+            String valueProblem = TopicConfigKeys.valueProblem(key, value);
+            if (valueProblem != null) {
+                diagnostics.add(Diagnostic.error(m.at(keyPath), keyPath.toString(), valueProblem));
+                continue;
+            }
+            config.put(key, value);
+        }
+        if (errors(diagnostics) == before && !config.isEmpty()) {
+            String together = TopicConfigKeys.combinationProblem(config);
+            if (together != null) diagnostics.add(Diagnostic.error(m.at(configPath), configPath.toString(), together));
         }
         String minIsr = config.get("min.insync.replicas");
         if (minIsr != null && replicas != null) {

@@ -1,35 +1,49 @@
 package io.kgr.desired;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.storage.internals.log.LogConfig;
 
-/** The topic-level configuration names Kafka knows, read from the client library's own {@link TopicConfig}. */
+/**
+ * The topic-level configuration Kafka knows and how it checks values, read from the broker's own definitions
+ * ({@link LogConfig}): a value kgr accepts is one the broker accepts.
+ */
 public final class TopicConfigKeys {
-    private static final Set<String> KNOWN = load();
+    private static final Map<String, ConfigDef.ConfigKey> KEYS = LogConfig.configKeys();
+    private static final Set<String> KNOWN = java.util.Collections.unmodifiableSet(new TreeSet<>(LogConfig.nonInternalConfigNames()));
 
     private TopicConfigKeys() {
     }
 
-    private static Set<String> load() {
-        Set<String> names = new TreeSet<>();
-        for (Field f : TopicConfig.class.getFields()) {
-            if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class && f.getName().endsWith("_CONFIG")) {
-                try {
-                    names.add((String) f.get(null));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        return java.util.Collections.unmodifiableSet(names);
-    }
-
     public static boolean isKnown(String key) {
         return KNOWN.contains(key);
+    }
+
+    /** Why the broker would refuse {@code value} for {@code key} (type, range, valid values, list syntax); null if it would not. */
+    public static String valueProblem(String key, String value) {
+        ConfigDef.ConfigKey def = KEYS.get(key);
+        if (def == null) return null;
+        try {
+            Object parsed = ConfigDef.parseType(key, value, def.type);
+            if (def.validator != null) def.validator.ensureValid(key, parsed);
+            return null;
+        } catch (ConfigException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** Why the broker would refuse this set of values together (checks across keys); null if it would not. */
+    public static String combinationProblem(Map<String, String> config) {
+        try {
+            LogConfig.validate(config);
+            return null;
+        } catch (ConfigException | org.apache.kafka.common.errors.InvalidConfigurationException e) {
+            return e.getMessage();
+        }
     }
 
     /** The known name closest to {@code key}, to suggest a fix for a typo; null when nothing is close. */

@@ -71,6 +71,11 @@ final class UserRules {
                 }
                 password = secrets.resolve(ref.get()); // empty until kgr has generated it
                 generated = true;
+            } else if (!secrets.checked()) {
+                // validate has no target: whether a password can be generated depends on the cluster it goes to
+                diagnostics.add(Diagnostic.warning(m.at(authPath), authPath.child("password").toString(),
+                        "no password.valueFrom.secretKeyRef: on Kubernetes kgr generates the password into a Secret"
+                                + " named " + name + "; on a Kafka-only cluster the plan will refuse this user"));
             } else {
                 diagnostics.add(Diagnostic.error(m.at(authPath), authPath.child("password").toString(),
                         "a SCRAM user needs password.valueFrom.secretKeyRef on a Kafka-only cluster: kgr generates"

@@ -14,8 +14,10 @@ import tools.jackson.databind.JsonNode;
  */
 public final class ManifestLoader {
     static final String STRIMZI_GROUP = "kafka.strimzi.io/";
-    /** Strimzi kinds a later kgr version manages; today they are read past with a warning, not an error. */
-    private static final Set<String> NOT_YET_MANAGED = Set.of("KafkaConnect", "KafkaConnector", "KafkaMirrorMaker2", "KafkaBridge", "KafkaRebalance");
+    static final String STRIMZI_CORE_GROUP = "core.strimzi.io/";
+    /** Strimzi kinds kgr does not manage: read past with one warning per kind, not an error. */
+    private static final Set<String> NOT_MANAGED = Set.of("KafkaConnect", "KafkaConnector", "KafkaMirrorMaker2",
+            "KafkaMirrorMaker", "KafkaBridge", "KafkaRebalance", "StrimziPodSet");
 
     private final SafeYaml yaml = new SafeYaml();
     private final SchemaCatalog schemas;
@@ -29,16 +31,39 @@ public final class ManifestLoader {
         List<Manifests> perFile = snapshot.files().parallelStream().map(this::load).toList();
         List<Manifest> manifests = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>();
+        java.util.Map<String, List<Diagnostic>> unmanaged = new java.util.TreeMap<>();
         for (Manifests m : perFile) {
             manifests.addAll(m.manifests());
-            diagnostics.addAll(m.diagnostics());
+            for (Diagnostic d : m.diagnostics()) {
+                if (d.message().startsWith(UNMANAGED)) unmanaged.computeIfAbsent(d.message(), k -> new ArrayList<>()).add(d);
+                else diagnostics.add(d);
+            }
         }
+        // one warning per kind kgr does not manage, where it first appears, with the count
+        unmanaged.forEach((message, all) -> {
+            Diagnostic first = all.get(0);
+            String kind = message.substring(UNMANAGED.length());
+            diagnostics.add(new Diagnostic(Diagnostic.Severity.WARNING, first.file(), first.line(), first.column(), "kind",
+                    all.size() + " " + kind + " document(s) ignored: kgr does not manage " + kind
+                            + " (Strimzi's operators do); kgr plans Kafka, KafkaNodePool, KafkaTopic and KafkaUser"));
+        });
         return new Manifests(manifests, diagnostics);
     }
 
+    private static final String UNMANAGED = "not managed: ";
+
     private Manifests load(SourceFile file) {
         List<Manifest> manifests = new ArrayList<>();
-        SafeYaml.Result parsed = yaml.parse(file.path(), file.text());
+        String text;
+        try {
+            text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(file.content())).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return new Manifests(List.of(), List.of(notUtf8(file)));
+        }
+        SafeYaml.Result parsed = yaml.parse(file.path(), text);
         List<Diagnostic> diagnostics = new ArrayList<>(parsed.diagnostics());
         for (SafeYaml.Document doc : parsed.documents()) {
             readDocument(doc, manifests, diagnostics);
@@ -59,14 +84,18 @@ public final class ManifestLoader {
                     "not a Kubernetes manifest (no apiVersion and kind); ignored"));
             return;
         }
-        if (!apiVersion.startsWith(STRIMZI_GROUP)) {
+        if (!apiVersion.startsWith(STRIMZI_GROUP) && !apiVersion.startsWith(STRIMZI_CORE_GROUP)) {
             return; // other tools' manifests (kustomizations, namespaces …) may share the repository
         }
-        if (!schemas.knows(kind)) {
-            String why = NOT_YET_MANAGED.contains(kind) ? "is not managed by this version of kgr yet"
-                    : "is not a kind kgr knows";
-            diagnostics.add(Diagnostic.warning(doc.positions().of(FieldPath.ROOT.child("kind")), "kind",
-                    kind + " " + why + "; ignored"));
+        if (NOT_MANAGED.contains(kind)) {
+            diagnostics.add(Diagnostic.warning(doc.positions().of(FieldPath.ROOT.child("kind")), "kind", UNMANAGED + kind));
+            return;
+        }
+        if (!schemas.knows(kind) || !apiVersion.startsWith(STRIMZI_GROUP)) {
+            // a misspelt kind must not make its resource silently vanish from the desired state (and be pruned)
+            diagnostics.add(Diagnostic.error(doc.positions().of(FieldPath.ROOT.child("kind")), "kind",
+                    "unknown kind '" + kind + "' in " + apiVersion + "; kgr reads Kafka, KafkaNodePool, KafkaTopic and"
+                            + " KafkaUser (kafka.strimzi.io), and ignores Strimzi's other kinds"));
             return;
         }
         List<Diagnostic> errors = schemas.validate(kind, doc);
@@ -74,6 +103,28 @@ public final class ManifestLoader {
         String name = text(tree.path("metadata").get("name"));
         manifests.add(new Manifest(apiVersion, kind, name == null ? "" : name, tree, doc.positions(), doc.start(),
                 errors.isEmpty()));
+    }
+
+    /** Where the first byte that is not UTF-8 sits, as line and column (counted in bytes on that line). */
+    private static Diagnostic notUtf8(SourceFile file) {
+        byte[] b = file.content();
+        var decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(b);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(b.length + 1);
+        decoder.decode(in, out, true); // stops at the first malformed sequence
+        int offset = in.position();
+        int line = 1;
+        int lineStart = 0;
+        for (int i = 0; i < offset; i++) {
+            if (b[i] == '\n') {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+        return new Diagnostic(Diagnostic.Severity.ERROR, file.path(), line, offset - lineStart + 1, "",
+                "file is not valid UTF-8 (byte 0x" + String.format("%02x", b[Math.min(offset, b.length - 1)] & 0xff)
+                        + "); save it as UTF-8");
     }
 
     private static String text(JsonNode node) {

@@ -181,9 +181,11 @@ public final class Planner {
             listUnmanaged();
             UserPlanner users = new UserPlanner(desired, live, inventories, policy);
             users.plan();
+            guardPrune(header, users.pruned);
             refusals.addAll(users.refusals);
             unmanaged.addAll(users.unmanaged);
             notes.addAll(users.notes);
+            notes.addAll(desired.skippedNotes());
             desired.kafka().ifPresent(k -> notes.add("Kafka " + k.name() + " and its node pools are validated; its pods,"
                     + " volumes, services and configuration are not planned by this version of kgr yet"));
 
@@ -206,6 +208,45 @@ public final class Planner {
                 steps.add(inventoryStep(header.commit(), users.nextUsers));
             }
             return new Plan(header, steps, refusals, unmanaged, notes);
+        }
+
+        /**
+         * Argo CD's {@code allowEmpty: false}, and more: a prune that would delete everything this source owns, or more
+         * than the policy's share of it, is refused unless the operator consented. An empty or mislabelled commit looks
+         * exactly like "delete everything" to a reconciler; the refusal names the likely causes.
+         */
+        private void guardPrune(PlanHeader header, List<String> prunedUsers) {
+            int ownedCount = owned.topics().size() + owned.users().size();
+            int deleting = deletes.size() + prunedUsers.size();
+            if (deleting == 0 || policy.allowMassPrune()) return;
+            boolean everything = deleting >= ownedCount;
+            if (!everything && (long) deleting * 100 <= (long) policy.maxPruneShare() * ownedCount) return;
+            String what = deletes.size() + " topic(s) and " + prunedUsers.size() + " user(s)";
+            StringBuilder why = new StringBuilder(everything
+                    ? "this plan would delete everything source '" + owned.source() + "' manages on cluster "
+                            + desired.cluster() + " (" + what + ")"
+                    : "this plan would delete " + what + ", " + (deleting * 100 / ownedCount) + "% of the " + ownedCount
+                            + " that source '" + owned.source() + "' manages, more than the " + policy.maxPruneShare()
+                            + "% one plan may prune");
+            List<String> causes = new ArrayList<>();
+            if (desired.topics().isEmpty() && desired.users().isEmpty()) {
+                causes.add("no topic or user manifest of this source is labelled for cluster " + desired.cluster()
+                        + " (check --path / path: and the strimzi.io/cluster labels)");
+            }
+            var typos = desired.undeclared();
+            if (!typos.isEmpty()) {
+                TreeMap<String, Long> byCluster = new TreeMap<>();
+                typos.forEach(t -> byCluster.merge(t.cluster(), 1L, Long::sum));
+                List<String> parts = new ArrayList<>();
+                byCluster.forEach((c, n) -> parts.add(n + " labelled '" + c + "' (first at " + typos.stream()
+                        .filter(t -> t.cluster().equals(c)).findFirst().get().label() + ")"));
+                causes.add(typos.size() + " manifest(s) are labelled for clusters no Kafka manifest or target declares: "
+                        + String.join(", ", parts));
+            }
+            if (!causes.isEmpty()) why.append("; likely cause: ").append(String.join("; ", causes));
+            why.append(". Nothing was applied. If this is what you want, run again with --allow-mass-prune (serve:"
+                    + " allowMassPrune: true)" + (everything ? "" : ", or raise --max-prune-share (serve: maxPruneShare)"));
+            refusals.add(new Refusal("prune", owned.source(), why.toString()));
         }
 
         /** Topics whose manifest (same metadata.name) now names a different Kafka topic: Kafka cannot rename. */
@@ -323,7 +364,8 @@ public final class Planner {
                 }
             }
             for (var e : current.overrides().entrySet()) {
-                if (!spec.config().containsKey(e.getKey())) {
+                // throttles of a move in progress (kafka-reassign-partitions, Cruise Control) are not drift
+                if (!spec.config().containsKey(e.getKey()) && !policy.isOperational(e.getKey())) {
                     delete.add(e.getKey());
                     fields.add(FieldChange.of("config." + e.getKey(), e.getValue(), null));
                 }

@@ -42,6 +42,8 @@ final class UserPlanner {
     final List<Unmanaged> unmanaged = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
     final TreeMap<String, ManagedUser> nextUsers = new TreeMap<>();
+    /** Users this plan removes (pruning): the prune guard counts them. */
+    final List<String> pruned = new ArrayList<>();
 
     private final DesiredState desired;
     private final LiveState live;
@@ -208,6 +210,7 @@ final class UserPlanner {
             nextUsers.put(name, before);
             return;
         }
+        pruned.add(name);
         if (!present.isEmpty()) {
             var change = new DeleteAcls(name, present);
             pruneAcls.add(new Step(Step.idOf(change), Phase.PRUNE, change, Risk.DESTRUCTIVE, aclFields(present, false),

@@ -50,7 +50,8 @@ public record ServiceConfig(Server server, Path cacheDir, int history, LeaderEle
     public record Source(String name, String url, Optional<String> ref, String path, String cluster, String schedule,
                          int jitterSeconds, Mode mode, boolean suspend, boolean prune, List<String> protect,
                          Optional<Path> tokenFile, Optional<Path> sshKeyFile, Optional<Path> knownHostsFile,
-                         Optional<Path> webhookSecretFile) {
+                         Optional<Path> webhookSecretFile, boolean allowMassPrune, int maxPruneShare,
+                         List<String> operationalKeys) {
     }
 
     public record Result(Optional<ServiceConfig> config, List<Diagnostic> diagnostics) {
@@ -127,12 +128,20 @@ public record ServiceConfig(Server server, Path cacheDir, int history, LeaderEle
                     Mode.valueOf(src.path("mode").asString("apply").toUpperCase(java.util.Locale.ROOT)),
                     src.path("suspend").asBoolean(false), src.path("prune").asBoolean(false), protect,
                     text(auth, "tokenFile").map(file), text(auth, "sshKeyFile").map(file),
-                    text(auth, "knownHostsFile").map(file), text(src.path("webhook"), "secretFile").map(file)));
+                    text(auth, "knownHostsFile").map(file), text(src.path("webhook"), "secretFile").map(file),
+                    src.path("allowMassPrune").asBoolean(false),
+                    src.path("maxPruneShare").asInt(io.kgr.plan.Policy.DEFAULT_MAX_PRUNE_SHARE), strings(src.path("operationalKeys"))));
         }
         diagnostics.addAll(crossCheck(doc, clusters, sources));
         if (diagnostics.stream().anyMatch(Diagnostic::isError)) return new Result(Optional.empty(), diagnostics);
         return new Result(Optional.of(new ServiceConfig(server, cacheDir, root.path("history").asInt(20), leader,
                 List.copyOf(clusters), List.copyOf(sources))), diagnostics);
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(v -> out.add(v.asString()));
+        return List.copyOf(out);
     }
 
     private static List<Diagnostic> crossCheck(SafeYaml.Document doc, List<Cluster> clusters, List<Source> sources) {

@@ -204,7 +204,9 @@ final class SourceRunner {
     private Policy policy() {
         List<Pattern> protect = new java.util.ArrayList<>(Policy.DEFAULT_PROTECTED);
         source.protect().forEach(p -> protect.add(Pattern.compile(p)));
-        return new Policy(source.prune(), protect);
+        java.util.Set<String> operational = new java.util.TreeSet<>(Policy.DEFAULT_OPERATIONAL_KEYS);
+        operational.addAll(source.operationalKeys());
+        return new Policy(source.prune(), protect, source.allowMassPrune(), source.maxPruneShare(), operational);
     }
 
     static Map<String, Long> stepsByKind(Plan plan) {

@@ -167,4 +167,66 @@ class ManifestLoaderTest {
         assertThat(checked.diagnostics()).singleElement().satisfies(d -> assertThat(d.format())
                 .contains("u.yaml:12:23", "password secret app/password not found", "KGR_SECRET_APP_PASSWORD"));
     }
+
+    @Test
+    void valuesTheBrokerWouldRefuseAreErrorsAtTheirKeyAllAtOnce() {
+        List<String> errors = errors(snapshot("a.yaml", topic("t", "  config:\n    retention.ms: 7days\n"
+                + "    cleanup.policy: compacted\n    preallocate: \"yes please\"\n    min.cleanable.dirty.ratio: 2\n"
+                + "    segment.bytes: 604800000\n")));
+        assertThat(errors).hasSize(4);
+        assertThat(errors.get(0)).startsWith("a.yaml:10:19  spec.config[\"retention.ms\"]  ").contains("7days", "LONG");
+        assertThat(errors.get(1)).startsWith("a.yaml:11:21  spec.config[\"cleanup.policy\"]  ").contains("compact, delete");
+        assertThat(errors.get(2)).startsWith("a.yaml:12:18  spec.config.preallocate  ").contains("true or false");
+        assertThat(errors.get(3)).startsWith("a.yaml:13:32  spec.config[\"min.cleanable.dirty.ratio\"]  ");
+        assertThat(errors(snapshot("a.yaml", topic("t", "  config:\n    retention.ms: -1\n    cleanup.policy: [compact, delete]\n"
+                + "    leader.replication.throttled.replicas: \"0:1,1:2\"\n")))).as("values the broker takes").isEmpty();
+    }
+
+    @Test
+    void kindsOfStrimziGroupsAreErrorsWhenUnknownAndOneWarningPerUnmanagedKind() {
+        String typo = topic("t", "").replace("kind: KafkaTopic", "kind: KafkaTopik");
+        String connect = "apiVersion: kafka.strimzi.io/v1beta2\nkind: KafkaConnect\nmetadata: {name: c}\nspec: {}\n";
+        String podSet = "apiVersion: core.strimzi.io/v1beta2\nkind: StrimziPodSet\nmetadata: {name: p}\nspec: {}\n";
+        String core = "apiVersion: core.strimzi.io/v1beta2\nkind: Whatever\nmetadata: {name: w}\n";
+        Manifests m = loader.load(snapshot("a.yaml", typo, "b.yaml", connect + "---\n" + connect, "c.yaml", podSet,
+                "d.yaml", core));
+        assertThat(m.diagnostics()).filteredOn(Diagnostic::isError).extracting(Diagnostic::format).containsExactly(
+                "a.yaml:2:7  kind  unknown kind 'KafkaTopik' in kafka.strimzi.io/v1beta2; kgr reads Kafka, KafkaNodePool,"
+                        + " KafkaTopic and KafkaUser (kafka.strimzi.io), and ignores Strimzi's other kinds",
+                "d.yaml:2:7  kind  unknown kind 'Whatever' in core.strimzi.io/v1beta2; kgr reads Kafka, KafkaNodePool,"
+                        + " KafkaTopic and KafkaUser (kafka.strimzi.io), and ignores Strimzi's other kinds");
+        assertThat(m.diagnostics()).filteredOn(d -> !d.isError()).extracting(Diagnostic::format).containsExactly(
+                "b.yaml:2:7  kind  warning: 2 KafkaConnect document(s) ignored: kgr does not manage KafkaConnect"
+                        + " (Strimzi's operators do); kgr plans Kafka, KafkaNodePool, KafkaTopic and KafkaUser",
+                "c.yaml:2:7  kind  warning: 1 StrimziPodSet document(s) ignored: kgr does not manage StrimziPodSet"
+                        + " (Strimzi's operators do); kgr plans Kafka, KafkaNodePool, KafkaTopic and KafkaUser");
+    }
+
+    @Test
+    void aFileThatIsNotUtf8IsAnErrorNamingItsFirstBadByte() {
+        byte[] latin1 = topic("caf\u00e9", "").getBytes(StandardCharsets.ISO_8859_1);
+        Manifests m = loader.load(new Snapshot("test", "", "dir:0", List.of(new io.kgr.source.SourceFile("latin1.yaml", latin1))));
+        assertThat(m.manifests()).isEmpty();
+        assertThat(m.diagnostics()).extracting(Diagnostic::format)
+                .containsExactly("latin1.yaml:4:12  -  file is not valid UTF-8 (byte 0xe9); save it as UTF-8");
+    }
+
+    @Test
+    void labelsForClustersNobodyDeclaresAreWarnedAboutAndCounted() throws Exception {
+        String typo = topic("lost", "").replace("strimzi.io/cluster: c1", "strimzi.io/cluster: c1-typo");
+        String kafka = java.nio.file.Files.readString(java.nio.file.Path.of("../samples-repo/clusters/seed/kafka.yaml"));
+        String declared = topic("theirs", "").replace("strimzi.io/cluster: c1", "strimzi.io/cluster: seed");
+        var result = new DesiredStateBuilder(Optional.of("c1"))
+                .build(loader.load(snapshot("a.yaml", topic("mine", ""), "b.yaml", typo, "c.yaml", declared, "k.yaml", kafka)));
+        assertThat(result.diagnostics()).filteredOn(d -> d.field().contains("strimzi.io/cluster")).extracting(Diagnostic::format)
+                .containsExactly("b.yaml:6:25  metadata.labels[\"strimzi.io/cluster\"]  warning: KafkaTopic lost is labelled for"
+                        + " cluster 'c1-typo', which no Kafka manifest in the repository declares and which is not the target"
+                        + " cluster 'c1'; skipped");
+        var state = result.state().orElseThrow(() -> new AssertionError(result.diagnostics()));
+        assertThat(state.topics()).containsOnlyKeys("mine");
+        assertThat(state.skipped()).extracting(s -> s.cluster() + ":" + s.declared()).containsExactly("c1-typo:false", "seed:true");
+        assertThat(state.skippedNotes()).hasSize(2);
+        assertThat(state.skippedNotes().get(0)).contains("1 manifest(s) labelled strimzi.io/cluster: c1-typo were skipped",
+                "a typo?", "b.yaml:6:25");
+    }
 }

@@ -206,4 +206,58 @@ class PlannerTest {
         assertThat(ids(plan)).containsExactly("create-topic:back", "update-inventory:c1/repo-a");
         assertThat(((UpdateInventory) plan.steps().get(1).change()).topics()).containsOnlyKeys("back");
     }
+
+    @Test
+    void aPruneThatEmptiesTheSourceIsRefusedAndNamesTheLikelyCause() {
+        var typo = new io.kgr.desired.DesiredState.Skipped("KafkaTopic", "a", "c1-typo",
+                new io.kgr.manifest.Location("topics/a.yaml", 6, 25), false);
+        var empty = new io.kgr.desired.DesiredState("c1", new java.util.TreeMap<>(), new java.util.TreeMap<>(),
+                java.util.Optional.empty(), List.of(typo));
+        var live = liveState(1, live("a", 1, 1, 1, Map.of()), live("b", 1, 1, 1, Map.of()));
+        Plan plan = plan(empty, live, owning("a", "b"), true);
+        assertThat(plan.isRefused()).isTrue();
+        assertThat(plan.refusals()).singleElement().satisfies(r -> {
+            assertThat(r.kind()).isEqualTo("prune");
+            assertThat(r.reason()).contains("delete everything source 'repo-a' manages on cluster c1 (2 topic(s) and 0 user(s))",
+                    "no topic or user manifest of this source is labelled for cluster c1",
+                    "1 labelled 'c1-typo' (first at topics/a.yaml:6:25)", "Nothing was applied", "--allow-mass-prune");
+        });
+        assertThat(plan.notes()).anyMatch(n -> n.contains("labelled strimzi.io/cluster: c1-typo were skipped"));
+
+        Policy consent = Policy.defaults(true).withMassPrune(true, Policy.DEFAULT_MAX_PRUNE_SHARE);
+        Plan allowed = planner.plan(empty, live, owning("a", "b"), consent, header());
+        assertThat(allowed.refusals()).isEmpty();
+        assertThat(ids(allowed)).contains("delete-topic:a", "delete-topic:b");
+    }
+
+    @Test
+    void aPruneOfMoreThanTheShareIsRefusedAndASmallOneIsNot() {
+        var live = liveState(1, live("a", 1, 1, 1, Map.of()), live("b", 1, 1, 1, Map.of()), live("c", 1, 1, 1, Map.of()),
+                live("d", 1, 1, 1, Map.of()));
+        Plan three = plan(desired(spec("a", 1, 1, Map.of())), live, owning("a", "b", "c", "d"), true);
+        assertThat(three.refusals()).singleElement().satisfies(r -> assertThat(r.reason())
+                .contains("delete 3 topic(s) and 0 user(s), 75% of the 4", "more than the 50%", "--max-prune-share"));
+        Plan two = plan(desired(spec("a", 1, 1, Map.of()), spec("b", 1, 1, Map.of())), live, owning("a", "b", "c", "d"), true);
+        assertThat(two.refusals()).as("half is allowed").isEmpty();
+        assertThat(ids(two)).contains("delete-topic:c", "delete-topic:d");
+        Plan raised = planner.plan(desired(spec("a", 1, 1, Map.of())), live, owning("a", "b", "c", "d"),
+                Policy.defaults(true).withMassPrune(false, 80), header());
+        assertThat(raised.refusals()).isEmpty();
+    }
+
+    @Test
+    void throttlesOtherToolsSetAreNotDriftUnlessGitDeclaresThem() {
+        var throttled = live("t", 2, 1, 1, Map.of("retention.ms", "1000",
+                "leader.replication.throttled.replicas", "0:0,1:0", "follower.replication.throttled.replicas", "*"));
+        Plan plan = plan(desired(spec("t", 2, 1, Map.of("retention.ms", "1000"))), liveState(1, throttled), owning("t"), false);
+        assertThat(plan.steps()).as("a move in progress is left alone").isEmpty();
+        Plan declared = plan(desired(spec("t", 2, 1, Map.of("retention.ms", "1000", "follower.replication.throttled.replicas", "0:0"))),
+                liveState(1, throttled), owning("t"), false);
+        AlterTopicConfig alter = (AlterTopicConfig) declared.steps().get(0).change();
+        assertThat(alter.set()).containsOnlyKeys("follower.replication.throttled.replicas");
+        assertThat(alter.delete()).isEmpty();
+        Plan custom = planner.plan(desired(spec("t", 2, 1, Map.of())), liveState(1, live("t", 2, 1, 1, Map.of("segment.ms", "1"))),
+                owning("t"), Policy.defaults(false).withOperationalKeys(java.util.Set.of("segment.ms")), header());
+        assertThat(custom.steps()).isEmpty();
+    }
 }
