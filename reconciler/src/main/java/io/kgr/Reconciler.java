@@ -58,6 +58,7 @@ public final class Reconciler {
                 desired.diagnostics(), java.util.Optional.empty());
     }
 
+    /** @param sourceName the source's name in inventories; null: its default identity ({@link GitSource#identity}) */
     public PlanRun plan(SourceSpec source, String sourceName, Target target, Policy policy) {
         // Git and the cluster are read at the same time (observing changes nothing); a run stops at the first failure
         CompletableFuture<Observation> observation = observe(target);
@@ -67,7 +68,7 @@ public final class Reconciler {
         } catch (SourceException e) {
             return PlanRun.failed(RunStatus.SOURCE_FAILED, e.getMessage(), null, List.of());
         }
-        return plan(snapshot, sourceName, target, policy, observation, java.util.Optional.empty());
+        return plan(source, snapshot, sourceName, target, policy, observation, java.util.Optional.empty());
     }
 
     /**
@@ -83,12 +84,18 @@ public final class Reconciler {
         } catch (SourceException e) {
             return PlanRun.failed(RunStatus.SOURCE_FAILED, unreachable, null, List.of());
         }
-        return plan(snapshot, sourceName, target, policy.withoutPrune(), observation,
+        return plan(source, snapshot, sourceName, target, policy.withoutPrune(), observation,
                 java.util.Optional.of(unreachable));
     }
 
-    private PlanRun plan(Snapshot snapshot, String sourceName, Target target, Policy policy,
+    private PlanRun plan(SourceSpec source, Snapshot snapshot, String givenName, Target target, Policy policy,
                          CompletableFuture<Observation> observation, java.util.Optional<String> gitUnreachable) {
+        String sourceName;
+        try {
+            sourceName = givenName != null ? givenName : git.identity(source, snapshot);
+        } catch (SourceException e) {
+            return PlanRun.failed(RunStatus.SOURCE_FAILED, e.getMessage(), snapshot, List.of());
+        }
         DesiredStateBuilder.Result desired = desire(snapshot, target.cluster());
         if (!desired.ok()) return invalid(snapshot, desired);
         DesiredState state = desired.state().get();

@@ -62,6 +62,11 @@ final class KafkaConnection implements AutoCloseable {
         return props.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "");
     }
 
+    /** The client properties (bootstrap, TLS, SASL): never printed. */
+    java.util.Properties properties() {
+        return props;
+    }
+
     /** The client, when the cluster can be reached. */
     Optional<Admin> admin() {
         return admin;

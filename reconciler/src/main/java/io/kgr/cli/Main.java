@@ -3,10 +3,10 @@ package io.kgr.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code kgr validate|plan|apply|serve|demo}: the command-line entry point. */
+/** {@code kgr validate|plan|apply|serve|demo|inventory}: the command-line entry point. */
 @Command(name = "kgr", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Kafka GitOps Reconciler: keeps Kafka clusters equal to a Git repository.",
-        subcommands = {ValidateCommand.class, PlanCommand.class, ApplyCommand.class, ServeCommand.class, DemoCommand.class,
+        subcommands = {ValidateCommand.class, PlanCommand.class, ApplyCommand.class, ServeCommand.class, DemoCommand.class, InventoryCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

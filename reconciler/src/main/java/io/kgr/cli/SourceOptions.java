@@ -4,11 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Optional;
 
-import io.kgr.source.GitSource;
 import io.kgr.source.SourceSpec;
 import picocli.CommandLine.Option;
 
@@ -42,7 +39,7 @@ final class SourceOptions {
     Path knownHosts;
 
     @Option(names = "--source-name", paramLabel = "NAME",
-            description = "Name of this source in the cluster's inventory (default: derived from --repo and --path). Sources with different names never prune each other's topics.")
+            description = "Name of this source in the cluster's inventory (default: the repository's identity, the same from every clone and URL form: host/path of its network URL or origin, else git:<root commit>, else dir:<folder>; then //<path>). Sources with different names never prune each other's resources.")
     String sourceName;
 
     @Option(names = "--secrets-dir", paramLabel = "DIR",
@@ -116,26 +113,8 @@ final class SourceOptions {
         return Optional.ofNullable(cluster);
     }
 
-    /**
-     * The inventory key of this source. Derived from where the manifests come from, so that two repositories pointed
-     * at one cluster get different inventories and never prune each other.
-     */
+    /** The inventory key given with --source-name; null: the source's identity (GitSource#identity) is used. */
     String sourceName(SourceSpec spec) {
-        if (sourceName != null) return sourceName;
-        String where = spec.location();
-        if (where.startsWith("file:")) where = Path.of(java.net.URI.create(where)).toString();
-        if (!where.contains("://") && !where.contains("@")) {
-            where = Path.of(where).toAbsolutePath().normalize().toString();
-        }
-        where = GitSource.redact(where).replaceAll("\\.git/?$", "").replaceAll("/+$", "");
-        String base = where.substring(where.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "-");
-        if (base.isEmpty()) base = "repo";
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256")
-                    .digest((where + "#" + spec.path()).getBytes(StandardCharsets.UTF_8));
-            return base + "-" + HexFormat.of().formatHex(hash).substring(0, 8);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return sourceName;
     }
 }

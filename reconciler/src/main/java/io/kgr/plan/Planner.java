@@ -274,7 +274,7 @@ public final class Planner {
             var otherOwner = inventories.otherOwner(name);
             if (otherOwner.isPresent()) {
                 refuse(name, "topic is managed by another source ('" + otherOwner.get()
-                        + "'); two sources must not manage one topic");
+                        + "'); two sources must not manage one topic; " + inventories.handOverHint(otherOwner.get()));
                 return;
             }
             if (renamedFrom != null) {

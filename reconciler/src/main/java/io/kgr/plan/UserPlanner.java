@@ -76,7 +76,7 @@ final class UserPlanner {
         var other = inventories.otherUserOwner(user.name());
         if (other.isPresent()) {
             refusals.add(new Refusal("user", user.name(), "user is managed by another source ('" + other.get()
-                    + "'); two sources must not manage one user"));
+                    + "'); two sources must not manage one user; " + inventories.handOverHint(other.get())));
             return;
         }
         ManagedUser before = owned.users().get(user.name());

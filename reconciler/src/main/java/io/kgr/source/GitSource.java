@@ -217,6 +217,69 @@ public final class GitSource {
         return new Snapshot(root.toString(), "", "dir:" + contentHash(files), files);
     }
 
+    /**
+     * The source's default name in inventories, the same whichever checkout, clone or URL form it is read from:
+     * <ul>
+     * <li>a repository with a network URL (the URL given, or a local clone's {@code origin}): host and path, without
+     * scheme, user, port and {@code .git} ({@code github.com/org/kafka-gitops});</li>
+     * <li>any other Git repository (a local or {@code file://} one): {@code git:} and its root commit, which every clone
+     * shares;</li>
+     * <li>a plain directory: {@code dir:} and the folder's name.</li>
+     * </ul>
+     * A {@code --path} is appended after {@code //}, as kustomize writes sub-folders.
+     */
+    public String identity(SourceSpec spec, Snapshot snapshot) throws SourceException {
+        String path = spec.path().replaceAll("^\\.?/+", "").replaceAll("/+$", "");
+        String suffix = path.isEmpty() ? "" : "//" + path;
+        if (snapshot.revision().startsWith("dir:")) {
+            return "dir:" + Path.of(spec.location()).toAbsolutePath().normalize().getFileName() + suffix;
+        }
+        Path dir = isUrl(spec.location()) ? spec.cacheDir().resolve(mirrorName(spec.location())) : Path.of(spec.location());
+        try (Repository repo = openLocal(dir)) {
+            String url = isUrl(spec.location()) ? spec.location() : repo.getConfig().getString("remote", "origin", "url");
+            java.util.Optional<String> network = url == null ? java.util.Optional.empty() : networkName(url);
+            if (network.isPresent()) return network.get() + suffix;
+            return "git:" + rootCommit(repo, ObjectId.fromString(snapshot.revision())).substring(0, 12) + suffix;
+        } catch (IOException e) {
+            throw new SourceException("source " + redact(spec.location()) + ": cannot read its history: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code host/path} of a network Git URL (https, ssh, git, or scp-like {@code user@host:path}); empty for files. */
+    static java.util.Optional<String> networkName(String url) {
+        String hostAndPath;
+        java.util.regex.Matcher scp = java.util.regex.Pattern.compile("^(?:[\\w.-]+@)?([\\w.-]+):(?!//)(.+)$").matcher(url);
+        if (url.contains("://")) {
+            URI uri;
+            try {
+                uri = URI.create(url);
+            } catch (IllegalArgumentException e) {
+                return java.util.Optional.empty();
+            }
+            if (uri.getHost() == null || "file".equalsIgnoreCase(uri.getScheme())) return java.util.Optional.empty();
+            hostAndPath = uri.getHost().toLowerCase(Locale.ROOT) + "/" + uri.getPath();
+        } else if (scp.matches() && !url.startsWith("/")) {
+            hostAndPath = scp.group(1).toLowerCase(Locale.ROOT) + "/" + scp.group(2);
+        } else {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(hostAndPath.replaceAll("/+", "/").replaceAll("/$", "").replaceAll("\\.git$", "")
+                .replaceAll("/$", ""));
+    }
+
+    /** The oldest commit of the history behind {@code tip} (the smallest id when it has several roots). */
+    private static String rootCommit(Repository repo, ObjectId tip) throws IOException {
+        try (RevWalk walk = new RevWalk(repo)) {
+            walk.setRetainBody(false);
+            walk.markStart(walk.parseCommit(tip));
+            String root = null;
+            for (RevCommit c : walk) {
+                if (c.getParentCount() == 0 && (root == null || c.name().compareTo(root) < 0)) root = c.name();
+            }
+            return root == null ? tip.name() : root;
+        }
+    }
+
     /** A plain directory has no commit: its revision is a hash of the manifest files' paths and contents. */
     private static String contentHash(List<SourceFile> files) {
         MessageDigest digest = sha256();

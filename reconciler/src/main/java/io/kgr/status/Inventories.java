@@ -17,6 +17,13 @@ public record Inventories(Inventory own, List<Inventory> others, String version)
         return others.stream().filter(i -> i.ownsUser(user)).map(Inventory::source).findFirst();
     }
 
+    /** How this run's source takes over what {@code other} owns: the exact command, for refusals. */
+    public String handOverHint(String other) {
+        return "if '" + other + "' is this repository under another name (an older kgr named sources after the checkout"
+                + " path), hand its resources over: kgr inventory hand-over --cluster " + own.cluster() + " --from '" + other
+                + "' --to '" + own.source() + "' --bootstrap-server … (a dry run; add --auto-approve)";
+    }
+
     /** The other source that owns {@code topic}, if any. */
     public Optional<String> otherOwner(String topic) {
         return others.stream().filter(i -> i.owns(topic)).map(Inventory::source).findFirst();

@@ -6,6 +6,11 @@ public interface InventoryStore {
 
     void save(Inventory inventory) throws InventoryException;
 
+    /** Forgets one source's inventory on one cluster (after its resources were handed to another source). */
+    default void delete(String cluster, String source) throws InventoryException {
+        throw new InventoryException("this inventory store cannot delete inventories", null);
+    }
+
     /** Makes the store ready for a {@link #save}; called early by apply so that the save at the end is quick. */
     default void prepare() throws InventoryException {
     }

@@ -113,6 +113,22 @@ public final class KafkaInventoryStore implements InventoryStore {
     }
 
     @Override
+    public void delete(String cluster, String source) throws InventoryException {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(),
+                new StringSerializer(), new ByteArraySerializer())) {
+            // a tombstone: compaction drops the record, and loadAll already ignores it
+            producer.send(new ProducerRecord<>(TOPIC, 0, cluster + "/" + source, null)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new InventoryException("cannot delete inventory " + cluster + "/" + source + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InventoryException("interrupted while writing " + TOPIC, e);
+        } catch (java.util.concurrent.TimeoutException | org.apache.kafka.common.KafkaException e) {
+            throw new InventoryException("cannot delete inventory " + cluster + "/" + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public void prepare() throws InventoryException {
         try {
             ensureTopic();

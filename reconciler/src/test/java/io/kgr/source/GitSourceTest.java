@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 import org.eclipse.jgit.api.Git;
@@ -116,5 +117,44 @@ class GitSourceTest {
     void tokensNeverPrint() {
         assertThat(new SourceSpec.Secret("s3cret").toString()).isEqualTo("(sensitive)");
         assertThat(spec("x", null, "").toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void aSourceHasOneIdentityFromEveryCloneCheckoutPathAndUrlForm() throws Exception {
+        Path bare = tmp.resolve("kafka-gitops.git");
+        Git.init().setBare(true).setInitialBranch("main").setDirectory(bare.toFile()).call().close();
+        Path work = tmp.resolve("ci-runner-1/workspace");
+        String root;
+        try (Git git = Git.init().setInitialBranch("main").setDirectory(work.toFile()).call()) {
+            write(work, "clusters/a/t.yaml", "v1");
+            root = commit(git, "first");
+            write(work, "clusters/a/t.yaml", "v2");
+            commit(git, "second");
+            push(git, bare);
+        }
+        Path clone = tmp.resolve("elsewhere/checkout");
+        Git.cloneRepository().setURI(bare.toUri().toString()).setDirectory(clone.toFile()).call().close();
+        String expected = "git:" + root.substring(0, 12) + "//clusters/a";
+        for (String location : List.of(work.toString(), clone.toString(), bare.toString(), bare.toUri().toString())) {
+            SourceSpec spec = spec(location, null, "./clusters/a/");
+            assertThat(source.identity(spec, source.read(spec))).as(location).isEqualTo(expected);
+        }
+        // a network origin names the repository itself, whichever form the URL takes
+        try (Git git = Git.open(clone.toFile())) {
+            var config = git.getRepository().getConfig();
+            config.setString("remote", "origin", "url", "git@GitHub.com:platform/kafka-gitops.git");
+            config.save();
+        }
+        assertThat(source.identity(spec(clone.toString(), null, ""), source.read(spec(clone.toString(), null, ""))))
+                .isEqualTo("github.com/platform/kafka-gitops");
+        for (String url : List.of("https://github.com/platform/kafka-gitops", "https://token@github.com/platform/kafka-gitops.git/",
+                "ssh://git@github.com:22/platform/kafka-gitops.git", "git@github.com:platform/kafka-gitops")) {
+            assertThat(GitSource.networkName(url)).as(url).contains("github.com/platform/kafka-gitops");
+        }
+        assertThat(GitSource.networkName(bare.toUri().toString())).isEmpty();
+        Path plain = tmp.resolve("plain/team-a");
+        write(plain, "t.yaml", "x");
+        assertThat(source.identity(spec(plain.toString(), null, ""), source.read(spec(plain.toString(), null, ""))))
+                .isEqualTo("dir:team-a");
     }
 }
