@@ -194,7 +194,7 @@ class TopicLifecycleTest {
         assertThat(kgr("apply", "--repo", repoB.toString(), "--auto-approve", "--prune").exitCode()).isZero();
 
         Kgr.Result planA = kgr("plan", "--repo", repoA.toString(), "--prune");
-        assertThat(planA.out()).contains("No changes.", "topic " + prefix + "b  (managed by source 'team-b-");
+        assertThat(planA.out()).contains("No changes.", "topic " + prefix + "b  (managed by source 'dir:team-b')");
         assertThat(kgr("apply", "--repo", repoA.toString(), "--auto-approve", "--prune").exitCode()).isZero();
         assertThat(liveTopics()).contains(prefix + "a", prefix + "b");
 
@@ -214,9 +214,20 @@ class TopicLifecycleTest {
                 "types.yaml", topic(prefix + "typed", cluster, 1).replace("partitions: 1", "partitions: many"),
                 "unknown.yaml", topic(prefix + "unknown", cluster, 1) + "  colour: blue\n",
                 "dup1.yaml", topic(prefix + "twice", cluster, 1),
-                "dup2.yaml", topic(prefix + "twice", cluster, 2)));
+                "dup2.yaml", topic(prefix + "twice", cluster, 2),
+                "values.yaml", topic(prefix + "values", cluster, 1, 1, Map.of("retention.ms", "7days",
+                        "cleanup.policy", "compacted", "preallocate", "\"yes please\"")),
+                "kind.yaml", topic(prefix + "kind", cluster, 1).replace("kind: KafkaTopic", "kind: KafkaTopik")));
+        Files.write(repo.resolve("latin1.yaml"), topic(prefix + "caf\u00e9", cluster, 1).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         Kgr.Result apply = kgr("apply", "--repo", repo.toString(), "--auto-approve");
         assertThat(apply.exitCode()).isEqualTo(1);
+        assertThat(apply.err()).contains(
+                "values.yaml:11:21  spec.config[\"cleanup.policy\"]  Invalid value compacted for configuration cleanup.policy: String must be one of: compact, delete",
+                "values.yaml:12:18  spec.config.preallocate  Invalid value yes please for configuration preallocate: Expected value to be either true or false",
+                "values.yaml:13:19  spec.config[\"retention.ms\"]  Invalid value 7days for configuration retention.ms: Not a number of type LONG",
+                "kind.yaml:2:7  kind  unknown kind 'KafkaTopik'",
+                "latin1.yaml:4:",
+                "file is not valid UTF-8");
         assertThat(apply.err()).contains(
                 "syntax.yaml:4:1  -  YAML syntax error",
                 "types.yaml:8:15  spec.partitions  string found, integer expected",
@@ -280,17 +291,21 @@ class TopicLifecycleTest {
 
     @Test
     void aFailedStepLeavesAStateTheNextRunConvergesFrom() throws Exception {
+        // valid input the broker still refuses: a live topic whose name differs only by '.' versus '_'
+        admin.createTopics(List.of(new NewTopic((prefix + "bad").replace('.', '_'), 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         Path repo = dir("repo", Map.of(
                 "ok.yaml", topic(prefix + "ok", cluster, 1),
-                "bad.yaml", topic(prefix + "bad", cluster, 1, 1, Map.of("retention.ms", "forever"))));
+                "bad.yaml", topic(prefix + "bad", cluster, 1, 1, Map.of("retention.ms", -1))));
         Kgr.Result apply = kgr("apply", "--repo", repo.toString(), "--auto-approve");
         assertThat(apply.exitCode()).isEqualTo(1);
         assertThat(apply.out()).contains("ok      create-topic:" + prefix + "ok",
-                "FAILED  create-topic:" + prefix + "bad  — InvalidConfiguration",
+                "FAILED  create-topic:" + prefix + "bad  — InvalidTopic",
                 "ok      update-inventory:", "Apply incomplete: 2 ok, 1 failed, 0 skipped");
         assertThat(liveTopics()).contains(prefix + "ok").doesNotContain(prefix + "bad");
 
-        Files.writeString(repo.resolve("bad.yaml"), topic(prefix + "bad", cluster, 1, 1, Map.of("retention.ms", -1)));
+        admin.deleteTopics(List.of((prefix + "bad").replace('.', '_'))).all().get(30, TimeUnit.SECONDS);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> !liveTopics().contains((prefix + "bad").replace('.', '_')));
         Kgr.Result plan = kgr("plan", "--repo", repo.toString());
         assertThat(plan.out()).contains("+ create topic " + prefix + "bad").doesNotContain("create topic " + prefix + "ok");
         assertThat(kgr("apply", "--repo", repo.toString(), "--auto-approve").exitCode()).isZero();
@@ -313,5 +328,114 @@ class TopicLifecycleTest {
         Kgr.Result r = Kgr.run("plan", "--repo", repo.toString(), "--bootstrap-server", "127.0.0.1:1", "--timeout", "3");
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).contains("ObserveFailed");
+    }
+
+    @Test
+    void aPruneThatWouldEmptyTheSourceIsRefusedAndAppliesNothing() throws Exception {
+        Path repo = dir("repo", Map.of("a.yaml", topic(prefix + "a", cluster, 1), "b.yaml", topic(prefix + "b", cluster, 1),
+                "c.yaml", topic(prefix + "c", cluster, 1)));
+        assertThat(kgr("apply", "--repo", repo.toString(), "--cluster", cluster, "--auto-approve").exitCode()).isZero();
+
+        // every label mistyped: nothing of the cluster is declared any more
+        for (String f : List.of("a.yaml", "b.yaml", "c.yaml")) {
+            Files.writeString(repo.resolve(f), Files.readString(repo.resolve(f)).replace(cluster, cluster + "-typo"));
+        }
+        Kgr.Result typo = kgr("apply", "--repo", repo.toString(), "--cluster", cluster, "--prune", "--auto-approve");
+        assertThat(typo.exitCode()).as(typo.all()).isEqualTo(1);
+        assertThat(typo.all()).contains("! refuse prune", "would delete everything source 'dir:repo' manages on cluster " + cluster,
+                "3 manifest(s) are labelled for clusters no Kafka manifest or target declares: 3 labelled '" + cluster
+                        + "-typo' (first at a.yaml:6:25)", "--allow-mass-prune", "PlanRefused",
+                "a.yaml:6:25  metadata.labels[\"strimzi.io/cluster\"]  warning: KafkaTopic " + prefix + "a is labelled for cluster '"
+                        + cluster + "-typo'");
+        assertThat(liveTopics()).contains(prefix + "a", prefix + "b", prefix + "c");
+
+        // a path that matches nothing
+        Kgr.Result empty = kgr("apply", "--repo", repo.toString(), "--cluster", cluster, "--path", "no/such/folder",
+                "--source-name", "dir:repo", "--prune", "--auto-approve", "-o", "json");
+        assertThat(empty.exitCode()).as(empty.all()).isEqualTo(1);
+        assertThat(empty.out()).contains("\"kind\" : \"prune\"", "no topic or user manifest of this source is labelled for cluster");
+        assertThat(liveTopics()).contains(prefix + "a", prefix + "b", prefix + "c");
+
+        // one of three is a third: allowed; all of what is left needs consent
+        for (String f : List.of("a.yaml", "b.yaml")) {
+            Files.writeString(repo.resolve(f), Files.readString(repo.resolve(f)).replace(cluster + "-typo", cluster));
+        }
+        Files.delete(repo.resolve("c.yaml"));
+        assertThat(kgr("apply", "--repo", repo.toString(), "--cluster", cluster, "--prune", "--auto-approve").exitCode()).isZero();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(liveTopics()).doesNotContain(prefix + "c").contains(prefix + "a", prefix + "b"));
+        Files.delete(repo.resolve("a.yaml"));
+        Files.delete(repo.resolve("b.yaml"));
+        Files.writeString(repo.resolve("other.yaml"), topic(prefix + "x", "unrelated", 1));
+        assertThat(kgr("apply", "--repo", repo.toString(), "--cluster", cluster, "--prune", "--auto-approve").exitCode()).isEqualTo(1);
+        Kgr.Result consent = kgr("apply", "--repo", repo.toString(), "--cluster", cluster, "--prune", "--allow-mass-prune",
+                "--auto-approve");
+        assertThat(consent.exitCode()).as(consent.all()).isZero();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(liveTopics()).doesNotContain(prefix + "a", prefix + "b"));
+    }
+
+    @Test
+    void oneRepositoryIsOneSourceFromEveryCheckoutAndUrlAndOldNamesAreHandedOver() throws Exception {
+        try (GitRepo git = GitRepo.create(tmp.resolve("git"))) {
+            git.write("clusters/x/one.yaml", topic(prefix + "one", cluster, 1));
+            git.commitAndPush("one topic");
+            String cache = tmp.resolve("cache").toString();
+            // an inventory made by an older kgr, under a name hashed from a checkout path
+            Kgr.Result legacy = kgr("apply", "--repo", git.url(), "--cache-dir", cache, "--source-name", "work-1a2b3c4d",
+                    "--auto-approve");
+            assertThat(legacy.exitCode()).as(legacy.all()).isZero();
+
+            Kgr.Result refused = kgr("plan", "--repo", git.url(), "--cache-dir", cache);
+            assertThat(refused.exitCode()).isEqualTo(1);
+            assertThat(refused.out()).contains("managed by another source ('work-1a2b3c4d')",
+                    "kgr inventory hand-over --cluster " + cluster + " --from 'work-1a2b3c4d' --to 'git:");
+            String to = refused.out().replaceAll("(?s).*--to '([^']+)'.*", "$1");
+
+            Kgr.Result dryRun = Kgr.run("inventory", "hand-over", "--bootstrap-server", kafka.bootstrapServers(),
+                    "--cluster", cluster, "--from", "work-1a2b3c4d", "--to", to);
+            assertThat(dryRun.exitCode()).as(dryRun.all()).isZero();
+            assertThat(dryRun.out()).contains("~ topic " + prefix + "one", "Dry run: nothing was written");
+            assertThat(kgr("plan", "--repo", git.url(), "--cache-dir", cache).exitCode()).as("a dry run changes nothing").isEqualTo(1);
+
+            Kgr.Result handOver = Kgr.run("inventory", "hand-over", "--bootstrap-server", kafka.bootstrapServers(),
+                    "--cluster", cluster, "--from", "work-1a2b3c4d", "--to", to, "--auto-approve");
+            assertThat(handOver.exitCode()).as(handOver.all()).isZero();
+            Kgr.Result list = Kgr.run("inventory", "list", "--bootstrap-server", kafka.bootstrapServers(), "--cluster", cluster,
+                    "-o", "json");
+            assertThat(list.out()).contains("\"source\" : \"" + to + "\"", prefix + "one").doesNotContain("work-1a2b3c4d");
+
+            // the URL, a clone at one path and a clone at another are the same source
+            assertThat(kgr("plan", "--repo", git.url(), "--cache-dir", cache).out()).contains("No changes.");
+            for (String where : List.of("runner-1/kafka-gitops", "runner-2/workspace")) {
+                Path checkout = tmp.resolve(where);
+                org.eclipse.jgit.api.Git.cloneRepository().setURI(git.url()).setDirectory(checkout.toFile()).call().close();
+                Kgr.Result plan = kgr("plan", "--repo", checkout.toString(), "--prune");
+                assertThat(plan.exitCode()).as(plan.all()).isZero();
+                assertThat(plan.out()).contains("No changes.");
+            }
+        }
+    }
+
+    @Test
+    void throttlesOtherToolsSetSurviveEveryPlanAndApply() throws Exception {
+        String t = prefix + "moving";
+        Path repo = dir("repo", Map.of("t.yaml", topic(t, cluster, 2, 1, Map.of("retention.ms", 3600000))));
+        assertThat(kgr("apply", "--repo", repo.toString(), "--auto-approve").exitCode()).isZero();
+        // what kafka-reassign-partitions --throttle sets while it moves replicas
+        admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, t), List.of(
+                new AlterConfigOp(new ConfigEntry("leader.replication.throttled.replicas", "0:0,1:0"), AlterConfigOp.OpType.SET),
+                new AlterConfigOp(new ConfigEntry("follower.replication.throttled.replicas", "0:0,1:0"), AlterConfigOp.OpType.SET))))
+                .all().get(30, TimeUnit.SECONDS);
+        Map<String, String> moving = Map.of("retention.ms", "3600000", "leader.replication.throttled.replicas", "0:0,1:0",
+                "follower.replication.throttled.replicas", "0:0,1:0");
+        awaitOverrides(t, moving);
+        assertThat(kgr("plan", "--repo", repo.toString()).out()).contains("No changes.");
+        Files.writeString(repo.resolve("t.yaml"), topic(t, cluster, 2, 1, Map.of("retention.ms", 7200000)));
+        Kgr.Result apply = kgr("apply", "--repo", repo.toString(), "--auto-approve");
+        assertThat(apply.exitCode()).as(apply.all()).isZero();
+        assertThat(apply.out()).doesNotContain("throttled");
+        awaitOverrides(t, Map.of("retention.ms", "7200000", "leader.replication.throttled.replicas", "0:0,1:0",
+                "follower.replication.throttled.replicas", "0:0,1:0"));
     }
 }
