@@ -81,7 +81,8 @@ public final class Applier {
         long start = System.nanoTime();
         Results results = new Results(progress, options.requestTimeout());
         TopicSteps topics = new TopicSteps(admin, options, results);
-        UserSteps users = new UserSteps(admin, secrets, results, plan.header().cluster());
+        UserSteps users = new UserSteps(admin, secrets, results, plan.header().cluster(),
+                () -> stored().key(plan.header().cluster(), plan.header().source()));
         // the inventory's topic is created while the other steps run: a new partition takes a while to get a leader
         CompletableFuture<Void> inventoryReady = plan.steps().stream().anyMatch(s -> s.change() instanceof UpdateInventory)
                 ? CompletableFuture.runAsync(this::prepareInventory) : CompletableFuture.completedFuture(null);
@@ -152,6 +153,20 @@ public final class Applier {
         else throw new IllegalArgumentException("unknown change " + first.kind());
     }
 
+    /** The inventories as stored when this apply needed them first (the plan carries no hashes and no keys). */
+    private io.kgr.status.InventoryRecords stored;
+
+    private io.kgr.status.InventoryRecords stored() {
+        if (stored == null) {
+            try {
+                stored = inventoryStore.loadAll();
+            } catch (InventoryStore.InventoryException e) {
+                throw new CompletionException(e);
+            }
+        }
+        return stored;
+    }
+
     /**
      * Records the inventory as it really is after this run: a topic whose create failed is not owned; ACLs whose
      * delete failed still are; generated passwords get the hash the plan could not know.
@@ -161,15 +176,22 @@ public final class Applier {
         UpdateInventory c = (UpdateInventory) step.change();
         TreeMap<String, String> topics = new TreeMap<>(c.topics());
         TreeMap<String, ManagedUser> users = new TreeMap<>(c.users());
-        freshHashes.forEach((user, hash) -> users.computeIfPresent(user, (k, u) -> u.withPasswordHash(hash)));
-        for (Step s : plan.steps()) {
-            if (results.didNotSucceed(s.id())) forgetFailed(s.change(), topics, users);
-        }
         try {
+            io.kgr.status.Inventories now = stored().select(c.cluster(), c.source());
+            users.replaceAll((name, u) -> !u.passwordHash().equals(ManagedUser.KEEP) ? u
+                    : u.withPasswordHash(now.own().users().containsKey(name) ? now.own().users().get(name).passwordHash() : ""));
+            freshHashes.forEach((user, hash) -> users.computeIfPresent(user, (k, u) -> u.withPasswordHash(hash)));
+            for (Step s : plan.steps()) {
+                if (results.didNotSucceed(s.id())) forgetFailed(s.change(), topics, users);
+            }
+            // the key that pins passwords in this source's plans is made with its first inventory
+            if (now.key().isEmpty()) inventoryStore.saveKey(c.cluster(), c.source(), io.kgr.plan.PasswordHash.newKey());
             inventoryStore.save(new Inventory(c.cluster(), c.source(), c.commit(), Instant.now(), topics, users));
             results.ok(step, start);
         } catch (InventoryStore.InventoryException e) {
             results.failed(step, e.getMessage(), start);
+        } catch (CompletionException e) {
+            results.failed(step, e.getCause() == null ? e.getMessage() : e.getCause().getMessage(), start);
         }
     }
 

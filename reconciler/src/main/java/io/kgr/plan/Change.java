@@ -59,11 +59,13 @@ public sealed interface Change {
     }
 
     /**
-     * Sets a SCRAM credential. The plan never holds the password: apply reads it again from {@code passwordRef} and
-     * checks it against {@code passwordHash}, so a password that changed after planning is not applied unseen.
+     * Sets a SCRAM credential. The plan never holds the password nor anything a password can be guessed from: apply
+     * reads it again from {@code passwordRef} and checks it against {@code passwordPin} (an HMAC keyed by the source's
+     * inventory key, see {@link PasswordHash#pin}), so a password that changed after planning is not applied unseen.
+     * The pin is empty for a password kgr generates during the apply, and before the source's first apply.
      */
     record UpsertScramCredential(String user, String mechanism, int iterations, SecretRef passwordRef,
-                                 String passwordHash, boolean rotation) implements Change {
+                                 String passwordPin, boolean rotation) implements Change {
         public String kind() { return "upsert-scram-credential"; }
         public String subject() { return user; }
         public Action action() { return rotation ? Action.UPDATE : Action.CREATE; }

@@ -1,34 +1,39 @@
 package io.kgr.plan;
 
 import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.security.spec.InvalidKeySpecException;
-import java.util.Arrays;
 import java.util.Base64;
 
+import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.SecretKeySpec;
 
 import io.kgr.model.Secret;
 
 /**
- * The salted hash of an applied password that the inventory keeps: PBKDF2-HMAC-SHA256 with 4096 iterations (the
- * strength of Kafka's own SCRAM credentials). The salt is derived from cluster and user, so plans stay deterministic;
- * it only has to be unique, not secret.
+ * How kgr knows a password changed without keeping it. The inventory holds, per user, PBKDF2-HMAC-SHA256 (4096
+ * iterations, the strength of Kafka's own SCRAM credentials) of the applied password with a random salt of its own;
+ * nothing of it ever goes into a plan. A plan pins the password it was made with by an HMAC keyed with the source's
+ * secret inventory key, which is not in the plan either: a plan alone gives nothing to guess a password from offline.
  */
 public final class PasswordHash {
     static final int ITERATIONS = 4096;
     private static final int REMEMBERED = 100_000;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /**
-     * PBKDF2 is slow on purpose (≈ 2–8 ms a user); a service plans the same passwords every few minutes. Results are
-     * remembered in memory only, keyed by a SHA-256 of salt and password, so a changed password is hashed afresh.
+     * PBKDF2 is slow on purpose (≈ 2–8 ms a user); a service plans the same passwords every few minutes. Whether a
+     * stored hash matches a password is remembered in this JVM's memory only, keyed by a SHA-256 of both.
      */
-    private static final java.util.Map<String, String> REMEMBERED_HASHES = java.util.Collections.synchronizedMap(
+    private static final java.util.Map<String, Boolean> REMEMBERED_MATCHES = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(1024, 0.75f, true) {
                 @Override
-                protected boolean removeEldestEntry(java.util.Map.Entry<String, String> eldest) {
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
                     return size() > REMEMBERED;
                 }
             });
@@ -36,27 +41,55 @@ public final class PasswordHash {
     private PasswordHash() {
     }
 
-    public static String of(Secret password, String cluster, String user) {
-        byte[] salt = Arrays.copyOf(sha256(("kgr/" + cluster + "/" + user).getBytes(StandardCharsets.UTF_8)), 16);
-        byte[] secret = password.reveal().getBytes(StandardCharsets.UTF_8);
-        byte[] keyInput = Arrays.copyOf(salt, salt.length + secret.length);
-        System.arraycopy(secret, 0, keyInput, salt.length, secret.length);
-        String key = Base64.getEncoder().encodeToString(sha256(keyInput));
-        String known = REMEMBERED_HASHES.get(key);
-        if (known != null) return known;
-        String hash = format(salt, ITERATIONS, pbkdf2(password, salt, ITERATIONS));
-        REMEMBERED_HASHES.put(key, hash);
-        return hash;
+    /** A new hash of {@code password} with a fresh random salt, for the inventory. */
+    public static String fresh(Secret password) {
+        byte[] salt = new byte[16];
+        RANDOM.nextBytes(salt);
+        return format(salt, ITERATIONS, pbkdf2(password, salt, ITERATIONS));
     }
 
     /** True when {@code hash} (as stored) is the hash of {@code password}; false for empty or foreign formats. */
     public static boolean matches(String hash, Secret password) {
         String[] parts = hash == null ? new String[0] : hash.split(":");
         if (parts.length != 4 || !parts[0].equals("pbkdf2-sha256")) return false;
+        String key = Base64.getEncoder().encodeToString(sha256((hash + "\0" + password.reveal()).getBytes(StandardCharsets.UTF_8)));
+        Boolean known = REMEMBERED_MATCHES.get(key);
+        if (known != null) return known;
         byte[] salt = Base64.getDecoder().decode(parts[2]);
         int iterations = Integer.parseInt(parts[1]);
         byte[] expected = Base64.getDecoder().decode(parts[3]);
-        return MessageDigest.isEqual(expected, pbkdf2(password, salt, iterations));
+        boolean same = MessageDigest.isEqual(expected, pbkdf2(password, salt, iterations));
+        REMEMBERED_MATCHES.put(key, same);
+        return same;
+    }
+
+    /** A new secret key for a source's inventory (base64, 256 bits). */
+    public static String newKey() {
+        byte[] key = new byte[32];
+        RANDOM.nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
+    }
+
+    /**
+     * What a plan records to prove at apply time that the password is still the one planned: an HMAC-SHA256 keyed by
+     * the source's inventory key (never in a plan) over user, mechanism and password. Empty without a key.
+     */
+    public static String pin(String key, String user, String mechanism, Secret password) {
+        if (key == null || key.isEmpty()) return "";
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(Base64.getDecoder().decode(key), "HmacSHA256"));
+            byte[] out = mac.doFinal((user + "\0" + mechanism + "\0" + password.reveal()).getBytes(StandardCharsets.UTF_8));
+            return "hmac-sha256:" + Base64.getEncoder().withoutPadding().encodeToString(out);
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether {@code pin} (from a plan) was made from this password, compared in constant time. */
+    public static boolean pinned(String pin, String key, String user, String mechanism, Secret password) {
+        return MessageDigest.isEqual(pin.getBytes(StandardCharsets.UTF_8),
+                pin(key, user, mechanism, password).getBytes(StandardCharsets.UTF_8));
     }
 
     private static String format(byte[] salt, int iterations, byte[] hash) {

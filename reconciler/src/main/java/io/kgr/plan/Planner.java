@@ -204,7 +204,7 @@ public final class Planner {
             steps.addAll(users.pruneQuotas);
             steps.addAll(users.pruneCredentials);
             steps.addAll(deletes);
-            if (!nextInventory.equals(owned.topics()) || !users.nextUsers.equals(owned.users())) {
+            if (!nextInventory.equals(owned.topics()) || !users.nextUsers.equals(inventories.ownUsersAsPlanned())) {
                 steps.add(inventoryStep(header.commit(), users.nextUsers));
             }
             return new Plan(header, steps, refusals, unmanaged, notes);
@@ -428,7 +428,7 @@ public final class Planner {
             }
             if (!added.isEmpty()) fields.add(FieldChange.of("added topics", null, names(added)));
             if (!removed.isEmpty()) fields.add(FieldChange.of("removed topics", null, names(removed)));
-            if (!nextUsers.equals(owned.users())) {
+            if (!nextUsers.equals(inventories.ownUsersAsPlanned())) {
                 fields.add(FieldChange.of("managed users", String.valueOf(owned.users().size()), String.valueOf(nextUsers.size())));
                 List<String> addedUsers = nextUsers.keySet().stream().filter(u -> !owned.ownsUser(u)).toList();
                 List<String> removedUsers = owned.users().keySet().stream().filter(u -> !nextUsers.containsKey(u)).toList();

@@ -50,7 +50,8 @@ final class UserPlanner {
     private final Inventory owned;
     private final Inventories inventories;
     private final Policy policy;
-    private Map<String, String> hashes = Map.of();
+    /** Users whose password is the one kgr applied last (by the inventory's salted hash). */
+    private Map<String, Boolean> unchanged = Map.of();
 
     UserPlanner(DesiredState desired, LiveState live, Inventories inventories, Policy policy) {
         this.desired = desired;
@@ -61,10 +62,12 @@ final class UserPlanner {
     }
 
     void plan() {
-        // PBKDF2 is deliberately slow (~2 ms a password): hash all passwords at once, on every core
-        hashes = desired.users().values().parallelStream().filter(u -> u.password().isPresent())
-                .collect(java.util.stream.Collectors.toConcurrentMap(UserSpec::name,
-                        u -> PasswordHash.of(u.password().get(), desired.cluster(), u.name())));
+        // PBKDF2 is deliberately slow (~2 ms a password): check all passwords at once, on every core
+        unchanged = desired.users().values().parallelStream().filter(u -> u.password().isPresent())
+                .collect(java.util.stream.Collectors.toConcurrentMap(UserSpec::name, u -> {
+                    ManagedUser before = owned.users().get(u.name());
+                    return before != null && PasswordHash.matches(before.passwordHash(), u.password().get());
+                }));
         for (UserSpec user : desired.users().values()) planUser(user);
         for (var e : owned.users().entrySet()) {
             if (!desired.users().containsKey(e.getKey())) planRemovedUser(e.getKey(), e.getValue());
@@ -116,17 +119,17 @@ final class UserPlanner {
                     "set from the generated Secret", List.of(secretStep.id())));
             return "";
         }
-        String hash = hashes.get(user.name());
         boolean exists = liveMechanisms.contains(mechanism);
-        // the salt depends only on cluster and user, so equal hashes mean equal passwords
-        boolean knownSame = before != null && before.mechanism().equals(mechanism) && before.passwordHash().equals(hash);
+        boolean knownSame = before != null && before.mechanism().equals(mechanism) && unchanged.getOrDefault(user.name(), false);
+        // the stored hash stays as it is (apply copies it); a credential set now gets a fresh one at apply
+        String hash = knownSame ? ManagedUser.KEEP : "";
         if (!exists || !knownSame) {
             String reason = !exists ? "SCRAM credential does not exist on the cluster"
                     : before == null || before.passwordHash().isEmpty()
                         ? "credential exists but kgr never set it: set it from Git (adopting the user)"
                         : "the password in " + user.passwordRef().get() + " changed";
             var change = new UpsertScramCredential(user.name(), mechanism, SCRAM_ITERATIONS, user.passwordRef().get(),
-                    hash, exists);
+                    PasswordHash.pin(inventories.key(), user.name(), mechanism, user.password().get()), exists);
             credentials.add(new Step(Step.idOf(change), Phase.USERS, change, exists ? Risk.DISRUPTIVE : Risk.SAFE,
                     List.of(new FieldChange("password", exists ? "(sensitive)" : null, "(sensitive)", true),
                             FieldChange.of("mechanism", exists ? mechanism : null, mechanism)),
@@ -207,7 +210,7 @@ final class UserPlanner {
         if (!policy.prune()) {
             notes.add("user " + name + " is no longer in Git; kept (pruning is off: --prune removes its credential, ACLs"
                     + " and quotas)");
-            nextUsers.put(name, before);
+            nextUsers.put(name, inventories.ownUsersAsPlanned().get(name));
             return;
         }
         pruned.add(name);

@@ -130,7 +130,7 @@ public final class PlanJson {
         } else if (change instanceof UpsertScramCredential c) {
             o.put("user", c.user()).put("mechanism", c.mechanism()).put("iterations", c.iterations());
             o.putObject("passwordRef").put("name", c.passwordRef().name()).put("key", c.passwordRef().key());
-            o.put("passwordHash", c.passwordHash()).put("rotation", c.rotation());
+            o.put("passwordPin", c.passwordPin()).put("rotation", c.rotation());
         } else if (change instanceof DeleteScramCredential c) {
             o.put("user", c.user()).put("mechanism", c.mechanism());
         } else if (change instanceof Change.CreateUserSecret c) {
@@ -155,7 +155,9 @@ public final class PlanJson {
             o.put("cluster", c.cluster()).put("source", c.source()).put("commit", c.commit());
             stringMap(o.putObject("topics"), c.topics());
             ObjectNode users = o.putObject("users");
-            c.users().forEach((name, u) -> users.set(name, InventoryCodec.user(u)));
+            // what a plan says of users never carries their password hashes (apply takes them from the inventory)
+            c.users().forEach((name, u) -> users.set(name, InventoryCodec.user(u.withPasswordHash(
+                    u.passwordHash().isEmpty() ? "" : ManagedUser.KEEP))));
         } else if (change instanceof Change.ApplyKubeObject c) {
             o.put("objectKind", c.objectKind()).put("name", c.name()).set("object", JSON.readTree(c.manifest()));
         } else if (change instanceof Change.ExpandVolume c) {
@@ -252,7 +254,7 @@ public final class PlanJson {
             case "delete-topic" -> new DeleteTopic(req(c, "topic"), c.path("partitions").asInt());
             case "upsert-scram-credential" -> new UpsertScramCredential(req(c, "user"), req(c, "mechanism"),
                     c.path("iterations").asInt(4096), new SecretRef(req(c.path("passwordRef"), "name"),
-                    req(c.path("passwordRef"), "key")), req(c, "passwordHash"), c.path("rotation").asBoolean(false));
+                    req(c.path("passwordRef"), "key")), c.path("passwordPin").asString(""), c.path("rotation").asBoolean(false));
             case "delete-scram-credential" -> new DeleteScramCredential(req(c, "user"), req(c, "mechanism"));
             case "create-user-secret" -> new Change.CreateUserSecret(req(c, "user"), req(c, "mechanism"));
             case "delete-user-secret" -> new Change.DeleteUserSecret(req(c, "user"));

@@ -7,9 +7,26 @@ import java.util.Optional;
  * The inventories of every source that applies to one cluster: this run's own, and the others' (to avoid two
  * sources fighting over one topic). {@code version} changes whenever any of them is written.
  */
-public record Inventories(Inventory own, List<Inventory> others, String version) {
+public record Inventories(Inventory own, List<Inventory> others, String version, String key) {
     public Inventories {
         others = List.copyOf(others);
+    }
+
+    public Inventories(Inventory own, List<Inventory> others, String version) {
+        this(own, others, version, "");
+    }
+
+    /** Never printed: the key pins passwords in plans. */
+    @Override
+    public String toString() {
+        return "Inventories[own=" + own.source() + ", others=" + others.size() + ", version=" + version + "]";
+    }
+
+    /** {@code own}'s users as a plan records them: with {@link ManagedUser#KEEP} for a stored hash. */
+    public java.util.SortedMap<String, ManagedUser> ownUsersAsPlanned() {
+        java.util.TreeMap<String, ManagedUser> out = new java.util.TreeMap<>();
+        own.users().forEach((n, u) -> out.put(n, u.withPasswordHash(u.passwordHash().isEmpty() ? "" : ManagedUser.KEEP)));
+        return out;
     }
 
     /** The other source that manages {@code user}, if any. */

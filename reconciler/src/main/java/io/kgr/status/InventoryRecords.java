@@ -5,13 +5,29 @@ import java.util.Comparator;
 import java.util.List;
 
 /** Every inventory stored on a cluster, and a version that changes whenever any of them is written. */
-public record InventoryRecords(List<Inventory> all, String version) {
+public record InventoryRecords(List<Inventory> all, String version, java.util.Map<String, String> keys) {
     public InventoryRecords {
         all = List.copyOf(all);
+        keys = java.util.Map.copyOf(keys);
+    }
+
+    public InventoryRecords(List<Inventory> all, String version) {
+        this(all, version, java.util.Map.of());
     }
 
     public static InventoryRecords none() {
         return new InventoryRecords(List.of(), "none");
+    }
+
+    /** Never printed: the keys pin passwords in plans. */
+    @Override
+    public String toString() {
+        return "InventoryRecords[" + all.size() + " inventories, version=" + version + "]";
+    }
+
+    /** The secret key of {@code source} on {@code cluster} ("" before its first apply). */
+    public String key(String cluster, String source) {
+        return keys.getOrDefault(cluster + "/" + source, "");
     }
 
     /** This source's inventory for {@code cluster} (empty if it never applied), and the other sources' ones. */
@@ -24,6 +40,6 @@ public record InventoryRecords(List<Inventory> all, String version) {
             else others.add(i);
         }
         others.sort(Comparator.comparing(Inventory::source));
-        return new Inventories(own, others, version);
+        return new Inventories(own, others, version, key(cluster, source));
     }
 }

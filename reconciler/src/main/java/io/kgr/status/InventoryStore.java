@@ -6,6 +6,14 @@ public interface InventoryStore {
 
     void save(Inventory inventory) throws InventoryException;
 
+    /**
+     * Stores the secret key of one source on one cluster (see {@code PasswordHash#pin}): kept apart from the
+     * inventory record, which plans describe, and readable only where the inventory is.
+     */
+    default void saveKey(String cluster, String source, String key) throws InventoryException {
+        throw new InventoryException("this inventory store cannot keep keys", null);
+    }
+
     /** Forgets one source's inventory on one cluster (after its resources were handed to another source). */
     default void delete(String cluster, String source) throws InventoryException {
         throw new InventoryException("this inventory store cannot delete inventories", null);

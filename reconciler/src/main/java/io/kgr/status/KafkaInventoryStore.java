@@ -33,6 +33,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class KafkaInventoryStore implements InventoryStore {
     public static final String TOPIC = "__kgr_inventory";
+    /** Records keyed {@code <cluster>/<source>#key} hold a source's secret key, apart from its inventory. */
+    static final String KEY_SUFFIX = "#key";
     /** Inventories of 10,000+ topics exceed Kafka's 1 MiB default record size before compression. */
     static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
@@ -53,6 +55,7 @@ public final class KafkaInventoryStore implements InventoryStore {
                 return InventoryRecords.none();
             }
             Map<String, byte[]> latest = new HashMap<>();
+            Map<String, String> keys = new HashMap<>();
             long end;
             try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties(),
                     new StringDeserializer(), new ByteArrayDeserializer())) {
@@ -74,8 +77,15 @@ public final class KafkaInventoryStore implements InventoryStore {
                 }
             }
             List<Inventory> all = new ArrayList<>();
-            for (byte[] value : latest.values()) all.add(InventoryCodec.read(value));
-            return new InventoryRecords(all, "offset-" + end);
+            for (Map.Entry<String, byte[]> e : latest.entrySet()) {
+                if (e.getKey().endsWith(KEY_SUFFIX)) {
+                    keys.put(e.getKey().substring(0, e.getKey().length() - KEY_SUFFIX.length()),
+                            new String(e.getValue(), java.nio.charset.StandardCharsets.UTF_8));
+                } else {
+                    all.add(InventoryCodec.read(e.getValue()));
+                }
+            }
+            return new InventoryRecords(all, "offset-" + end, keys);
         } catch (ExecutionException e) {
             throw new InventoryException("cannot read inventory topic " + TOPIC + ": " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
@@ -113,19 +123,32 @@ public final class KafkaInventoryStore implements InventoryStore {
     }
 
     @Override
-    public void delete(String cluster, String source) throws InventoryException {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(),
-                new StringSerializer(), new ByteArraySerializer())) {
-            // a tombstone: compaction drops the record, and loadAll already ignores it
-            producer.send(new ProducerRecord<>(TOPIC, 0, cluster + "/" + source, null)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    public void saveKey(String cluster, String source, String key) throws InventoryException {
+        send(cluster + "/" + source + KEY_SUFFIX, key.getBytes(java.nio.charset.StandardCharsets.UTF_8), "key of " + cluster + "/" + source);
+    }
+
+    private void send(String key, byte[] value, String what) throws InventoryException {
+        try {
+            ensureTopic();
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(),
+                    new StringSerializer(), new ByteArraySerializer())) {
+                producer.send(new ProducerRecord<>(TOPIC, 0, key, value)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
         } catch (ExecutionException e) {
-            throw new InventoryException("cannot delete inventory " + cluster + "/" + source + ": " + e.getCause().getMessage(), e.getCause());
+            throw new InventoryException("cannot write the " + what + " to " + TOPIC + ": " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InventoryException("interrupted while writing " + TOPIC, e);
         } catch (java.util.concurrent.TimeoutException | org.apache.kafka.common.KafkaException e) {
-            throw new InventoryException("cannot delete inventory " + cluster + "/" + source + ": " + e.getMessage(), e);
+            throw new InventoryException("cannot write the " + what + " to " + TOPIC + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void delete(String cluster, String source) throws InventoryException {
+        // tombstones: compaction drops the records, and loadAll already ignores them
+        send(cluster + "/" + source, null, "removal of inventory " + cluster + "/" + source);
+        send(cluster + "/" + source + KEY_SUFFIX, null, "removal of the key of " + cluster + "/" + source);
     }
 
     @Override

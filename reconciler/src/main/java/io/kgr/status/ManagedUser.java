@@ -27,6 +27,12 @@ public record ManagedUser(String principal, String mechanism, String passwordHas
         this(principal, mechanism, passwordHash, acls, quotaKeys, false);
     }
 
+    /**
+     * A planned inventory's stand-in for "the hash stored now": plans never carry hashes, so apply takes this user's
+     * hash from the stored inventory when it writes the new one.
+     */
+    public static final String KEEP = "(kept)";
+
     public ManagedUser withPasswordHash(String hash) {
         return new ManagedUser(principal, mechanism, hash, acls, quotaKeys, generatedSecret);
     }

@@ -6,19 +6,32 @@ import org.junit.jupiter.api.Test;
 
 import io.kgr.model.Secret;
 
-/** The inventory's password hash, remembered between plans: a changed password must never get the old hash. */
+/** The inventory's salted hashes and the plan's keyed pins: nothing a plan shows lets a password be guessed. */
 class PasswordHashTest {
     @Test
-    void aRememberedHashIsReturnedOnlyForTheSamePasswordOfTheSameUser() {
-        String first = PasswordHash.of(new Secret("pw-1"), "c1", "alice");
-        assertThat(PasswordHash.of(new Secret("pw-1"), "c1", "alice")).isEqualTo(first);
-        String changed = PasswordHash.of(new Secret("pw-2"), "c1", "alice");
-        assertThat(changed).isNotEqualTo(first);
-        assertThat(PasswordHash.matches(changed, new Secret("pw-2"))).isTrue();
-        assertThat(PasswordHash.matches(changed, new Secret("pw-1"))).isFalse();
-        // another user (another salt) with the same password gets its own hash
-        assertThat(PasswordHash.of(new Secret("pw-1"), "c1", "bob")).isNotEqualTo(first);
-        assertThat(PasswordHash.of(new Secret("pw-1"), "c2", "alice")).isNotEqualTo(first);
+    void everyHashHasItsOwnRandomSaltAndStillMatchesItsPassword() {
+        String first = PasswordHash.fresh(new Secret("pw-1"));
+        String again = PasswordHash.fresh(new Secret("pw-1"));
+        assertThat(again).as("same password, another salt").isNotEqualTo(first);
+        assertThat(first.split(":")[2]).isNotEqualTo(again.split(":")[2]);
         assertThat(PasswordHash.matches(first, new Secret("pw-1"))).isTrue();
+        assertThat(PasswordHash.matches(again, new Secret("pw-1"))).isTrue();
+        assertThat(PasswordHash.matches(first, new Secret("pw-2"))).isFalse();
+        assertThat(PasswordHash.matches(first, new Secret("pw-1"))).as("remembered answer is the same").isTrue();
+        assertThat(PasswordHash.matches(first, new Secret("pw-2"))).isFalse();
+        assertThat(PasswordHash.matches("", new Secret("pw-1"))).isFalse();
+    }
+
+    @Test
+    void aPinNeedsTheKeyAndNamesOnePasswordOfOneUser() {
+        String key = PasswordHash.newKey();
+        String pin = PasswordHash.pin(key, "alice", "SCRAM-SHA-512", new Secret("pw-1"));
+        assertThat(pin).startsWith("hmac-sha256:").doesNotContain("pw-1");
+        assertThat(PasswordHash.pinned(pin, key, "alice", "SCRAM-SHA-512", new Secret("pw-1"))).isTrue();
+        assertThat(PasswordHash.pinned(pin, key, "alice", "SCRAM-SHA-512", new Secret("pw-2"))).isFalse();
+        assertThat(PasswordHash.pinned(pin, key, "bob", "SCRAM-SHA-512", new Secret("pw-1"))).isFalse();
+        assertThat(PasswordHash.pinned(pin, PasswordHash.newKey(), "alice", "SCRAM-SHA-512", new Secret("pw-1")))
+                .as("another key (a plan alone is not enough to test guesses)").isFalse();
+        assertThat(PasswordHash.pin("", "alice", "SCRAM-SHA-512", new Secret("pw-1"))).isEmpty();
     }
 }

@@ -45,11 +45,13 @@ class UserPlannerTest {
     private static Inventories owning(ManagedUser user) {
         TreeMap<String, ManagedUser> users = new TreeMap<>();
         if (user != null) users.put("u", user);
-        return new Inventories(new Inventory("c1", "repo-a", "abc", Fixtures.T0, new TreeMap<>(), users), List.of(), "v");
+        return new Inventories(new Inventory("c1", "repo-a", "abc", Fixtures.T0, new TreeMap<>(), users), List.of(), "v", KEY);
     }
 
+    private static final String KEY = PasswordHash.newKey();
+
     private static ManagedUser applied(String password, List<AclRule> acls, Set<String> quotaKeys) {
-        return new ManagedUser("User:u", "SCRAM-SHA-512", password == null ? "" : PasswordHash.of(new Secret(password), "c1", "u"),
+        return new ManagedUser("User:u", "SCRAM-SHA-512", password == null ? "" : PasswordHash.fresh(new Secret(password)),
                 acls, new TreeSet<>(quotaKeys));
     }
 
@@ -76,8 +78,11 @@ class UserPlannerTest {
             assertThat(f.sensitive()).isTrue();
             assertThat(f.after()).isEqualTo("(sensitive)");
         });
-        assertThat(PasswordHash.matches(c.passwordHash(), new Secret("pw-1"))).isTrue();
-        assertThat(PasswordHash.matches(c.passwordHash(), new Secret("pw-2"))).isFalse();
+        assertThat(PasswordHash.pinned(c.passwordPin(), KEY, "u", "SCRAM-SHA-512", new Secret("pw-1"))).isTrue();
+        assertThat(PasswordHash.pinned(c.passwordPin(), KEY, "u", "SCRAM-SHA-512", new Secret("pw-2"))).isFalse();
+        // neither the plan's JSON nor its inventory step carries a hash or a salt
+        String json = io.kgr.render.PlanJson.write(p);
+        assertThat(json).doesNotContain("pbkdf2", "pw-1", KEY).contains("\"passwordPin\" : \"hmac-sha256:");
     }
 
     @Test
@@ -159,11 +164,11 @@ class UserPlannerTest {
         Plan p = plan(generated(null), live(false, List.of(), Map.of(), true), owning(null), false);
         assertThat(ids(p)).containsExactly("create-user-secret:u", "upsert-scram-credential:u", "update-inventory:c1/repo-a");
         assertThat(p.steps().get(1).dependsOn()).containsExactly("create-user-secret:u");
-        assertThat(((UpsertScramCredential) p.steps().get(1).change()).passwordHash()).as("known only after apply").isEmpty();
+        assertThat(((UpsertScramCredential) p.steps().get(1).change()).passwordPin()).as("made during apply").isEmpty();
         assertThat(((Change.UpdateInventory) p.steps().get(2).change()).users().get("u").generatedSecret()).isTrue();
 
         // once generated and recorded, nothing changes
-        var recorded = new ManagedUser("User:u", "SCRAM-SHA-512", PasswordHash.of(new Secret("gen"), "c1", "u"), List.of(),
+        var recorded = new ManagedUser("User:u", "SCRAM-SHA-512", PasswordHash.fresh(new Secret("gen")), List.of(),
                 new TreeSet<>(), true);
         assertThat(plan(generated(new Secret("gen")), live(true, List.of(), Map.of(), true), owning(recorded), false).steps())
                 .isEmpty();

@@ -203,7 +203,13 @@ class UsersTest {
         assertThat(noPrune.out()).contains("user carol is no longer in Git; kept");
         assertThat(admin.describeUserScramCredentials().all().get(30, TimeUnit.SECONDS)).containsKey("carol");
 
-        Kgr.Result prune = kgr("apply", "--auto-approve", "--prune");
+        // the repository is empty now: a prune of everything the source owns needs explicit consent
+        Kgr.Result guarded = kgr("apply", "--auto-approve", "--prune");
+        assertThat(guarded.exitCode()).as(guarded.all()).isEqualTo(1);
+        assertThat(guarded.out()).contains("! refuse prune", "would delete everything source");
+        assertThat(admin.describeUserScramCredentials().all().get(30, TimeUnit.SECONDS)).containsKey("carol");
+
+        Kgr.Result prune = kgr("apply", "--auto-approve", "--prune", "--allow-mass-prune");
         assertThat(prune.exitCode()).as(prune.all()).isZero();
         assertThat(prune.out()).contains(unmanagedOnly);
         assertThat(prune.out()).contains("- delete ACLs of user carol", "- delete SCRAM credential of user carol",
@@ -263,8 +269,25 @@ class UsersTest {
                 consumer.poll(Duration.ofMillis(500)).forEach(r -> inventory.append(r.value()));
             }
             assertThat(inventory.toString()).as("the inventory keeps a salted hash").contains("gina", "pbkdf2-sha256:4096:");
+            String stored = inventory.toString().replaceAll("(?s).*\"gina\"[^}]*?\"passwordHash\":\"pbkdf2-sha256:4096:([^:\"]+):([^\"]+)\".*", "$1 $2");
+            for (String out : outputs) {
+                assertThat(out).as("nothing derived from a password is printed").doesNotContain("pbkdf2");
+                for (String part : stored.split(" ")) assertThat(out).doesNotContain(part);
+            }
             outputs.add(inventory.toString());
         }
+        // a saved plan proves at apply time that the password is still the one it was planned with
+        password("gina-secret", secret + "-3");
+        Path rotation = tmp.resolve("rotation.json");
+        assertThat(kgr("plan", "--out", rotation.toString()).exitCode()).isZero();
+        assertThat(Files.readString(rotation)).contains("\"passwordPin\" : \"hmac-sha256:").doesNotContain("pbkdf2");
+        password("gina-secret", secret + "-4");
+        Kgr.Result stale = Kgr.run("apply", "--plan", rotation.toString(), "--bootstrap-server", kafka.bootstrapServers(),
+                "--command-config", commandConfig.toString(), "--secrets-dir", secrets.toString(), "--no-color");
+        assertThat(stale.exitCode()).as(stale.all()).isEqualTo(1);
+        assertThat(stale.out()).contains("changed since the plan was made");
+        assertThat(produce("gina", secret + "-4", "u.denied")).as("the unplanned password was not set")
+                .isInstanceOf(SaslAuthenticationException.class);
         assertThat(produce("gina", secret + "-2", "u.denied")).isInstanceOf(TopicAuthorizationException.class);
         for (String out : outputs) {
             assertThat(out).doesNotContain(secret);
@@ -314,7 +337,7 @@ class UsersTest {
             assertThat(again.out()).as("the generated password is known now").contains("No changes.");
 
             Files.delete(repo.resolve("ivan.yaml"));
-            Kgr.Result prune = kgr("apply", Kgr.args("--auto-approve", k8s, "--prune"));
+            Kgr.Result prune = kgr("apply", Kgr.args("--auto-approve", k8s, "--prune", "--allow-mass-prune"));
             assertThat(prune.exitCode()).as(prune.all()).isZero();
             assertThat(prune.out()).containsSubsequence("- delete SCRAM credential of user ivan", "- delete Secret ivan");
             assertThat(kube.secrets().inNamespace("kafka").withName("ivan").get()).isNull();
