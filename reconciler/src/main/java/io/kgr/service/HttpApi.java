@@ -39,9 +39,12 @@ final class HttpApi implements AutoCloseable {
     private final Service service;
     private final HttpServer server;
     private final ExecutorService executor;
+    private final Optional<java.nio.file.Path> apiTokenFile;
 
     HttpApi(Service service, ServiceConfig.Server settings) throws IOException {
         this.service = service;
+        this.apiTokenFile = settings.apiTokenFile();
+        if (apiTokenFile.isPresent()) token(); // a missing or empty token file stops the service at start
         this.server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 64);
         this.executor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "kgr-http");
@@ -60,6 +63,10 @@ final class HttpApi implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    InetSocketAddress address() {
+        return server.getAddress();
+    }
+
     private void handle(HttpExchange x) throws IOException {
         try (x) {
             String path = x.getRequestURI().getPath();
@@ -75,6 +82,11 @@ final class HttpApi implements AutoCloseable {
             }
             if (!method.equals("GET") && !method.equals("HEAD")) {
                 send(x, 405, "text/plain", "use GET\n");
+                return;
+            }
+            if (path.startsWith("/api/") && !authorized(x)) {
+                x.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"kgr\"");
+                send(x, 401, "text/plain", "the status API needs Authorization: Bearer <token> (server.apiTokenFile)\n");
                 return;
             }
             Map<String, String> query = query(x.getRequestURI().getRawQuery());
@@ -100,6 +112,22 @@ final class HttpApi implements AutoCloseable {
                 // the response may already have started
             }
         }
+    }
+
+    /** Whether the request carries the API token (always, when none is configured); compared in constant time. */
+    private boolean authorized(HttpExchange x) throws IOException {
+        if (apiTokenFile.isEmpty()) return true;
+        String header = x.getRequestHeaders().getFirst("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) return false;
+        return java.security.MessageDigest.isEqual(header.substring(7).trim().getBytes(StandardCharsets.UTF_8),
+                token().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Read on every request, so that a rotated Secret takes effect without a restart. */
+    private String token() throws IOException {
+        String token = Files.readString(apiTokenFile.get(), StandardCharsets.UTF_8).trim();
+        if (token.isEmpty()) throw new IOException("the API token file " + apiTokenFile.get() + " is empty");
+        return token;
     }
 
     private void webhook(HttpExchange x, String sourceName) throws IOException {

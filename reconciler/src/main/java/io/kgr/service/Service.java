@@ -78,7 +78,7 @@ public final class Service implements AutoCloseable {
                 ? Leadership.elected(identity, kubernetes(options.kubeconfig())) : Leadership.always(identity);
         this.scheduling = new Scheduling(runners, () -> stopping.get() || !leadership.isLeader());
         ServiceConfig.Server server = options.port().map(p -> new ServiceConfig.Server(p, config.server().bindAddress(),
-                config.server().maxWebhookBytes())).orElse(config.server());
+                config.server().maxWebhookBytes(), config.server().apiTokenFile())).orElse(config.server());
         this.http = new HttpApi(this, server);
     }
 
@@ -168,6 +168,11 @@ public final class Service implements AutoCloseable {
 
     public int port() {
         return http.port();
+    }
+
+    /** Where the HTTP server listens. */
+    public java.net.InetSocketAddress boundAddress() {
+        return http.address();
     }
 
     /** Runs a source as soon as possible (folded into a run that is already waiting); false if it cannot run now. */

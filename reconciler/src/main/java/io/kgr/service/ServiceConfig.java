@@ -30,7 +30,11 @@ import tools.jackson.databind.JsonNode;
 public record ServiceConfig(Server server, Path cacheDir, int history, LeaderElection leaderElection,
                             List<Cluster> clusters, List<Source> sources) {
 
-    public record Server(int port, String bindAddress, int maxWebhookBytes) {
+    /** @param apiTokenFile a bearer token /api/v1/* requires, read from this file (mounted from a Secret) */
+    public record Server(int port, String bindAddress, int maxWebhookBytes, Optional<Path> apiTokenFile) {
+        public Server(int port, String bindAddress, int maxWebhookBytes) {
+            this(port, bindAddress, maxWebhookBytes, Optional.empty());
+        }
     }
 
     /** {@code enabled} is "auto" (on inside Kubernetes), "true" or "false". */
@@ -93,8 +97,9 @@ public record ServiceConfig(Server server, Path cacheDir, int history, LeaderEle
         Function<String, Path> file = p -> baseDir == null ? Path.of(p) : baseDir.resolve(p);
         JsonNode root = doc.tree();
         JsonNode s = root.path("server");
-        Server server = new Server(s.path("port").asInt(8080), s.path("bindAddress").asString("0.0.0.0"),
-                s.path("maxWebhookBytes").asInt(1024 * 1024));
+        // loopback unless told: the status API describes the clusters, and a pod says 0.0.0.0 in its config
+        Server server = new Server(s.path("port").asInt(8080), s.path("bindAddress").asString("127.0.0.1"),
+                s.path("maxWebhookBytes").asInt(1024 * 1024), text(s, "apiTokenFile").map(file));
         Path cacheDir = root.has("cacheDir") ? file.apply(root.get("cacheDir").asString())
                 : Path.of(System.getProperty("user.home"), ".cache", "kgr", "git");
         JsonNode le = root.path("leaderElection");

@@ -21,6 +21,7 @@ class ServiceConfigTest {
         var result = parse("""
                 server:
                   port: 9090
+                  apiTokenFile: api/token
                 clusters:
                   - name: prod
                     namespace: kafka
@@ -37,13 +38,16 @@ class ServiceConfigTest {
                     mode: plan
                     prune: true
                     protect: ["legacy-.*"]
+                    maxPruneShare: 20
+                    operationalKeys: [confluent.placement.constraints]
                     auth: {tokenFile: git/token}
                     webhook: {secretFile: /run/secrets/hook}
                 """);
         assertThat(result.diagnostics()).isEmpty();
         ServiceConfig c = result.config().orElseThrow();
         assertThat(c.server().port()).isEqualTo(9090);
-        assertThat(c.server().bindAddress()).isEqualTo("0.0.0.0");
+        assertThat(c.server().bindAddress()).as("loopback unless configured").isEqualTo("127.0.0.1");
+        assertThat(c.server().apiTokenFile()).contains(BASE.resolve("api/token"));
         assertThat(c.history()).isEqualTo(20);
         assertThat(c.leaderElection().enabled()).isEqualTo("auto");
         assertThat(c.leaderElection().leaseDuration()).isEqualTo(Duration.ofSeconds(15));
@@ -57,6 +61,9 @@ class ServiceConfigTest {
         assertThat(s.tokenFile()).contains(BASE.resolve("git/token"));
         assertThat(s.webhookSecretFile()).contains(Path.of("/run/secrets/hook"));
         assertThat(s.protect()).containsExactly("legacy-.*");
+        assertThat(s.allowMassPrune()).isFalse();
+        assertThat(s.maxPruneShare()).isEqualTo(20);
+        assertThat(s.operationalKeys()).containsExactly("confluent.placement.constraints");
     }
 
     @Test

@@ -64,9 +64,13 @@ class ServeTest {
 
     /** A service watching {@code repo} for cluster "c1"; {@code extra} is added to the source's entry. */
     Service serve(GitRepo repo, String source, String schedule, String extra) throws Exception {
+        return serve("{port: 0}", repo, source, schedule, extra);
+    }
+
+    Service serve(String server, GitRepo repo, String source, String schedule, String extra) throws Exception {
         Files.writeString(tmp.resolve("hook-secret"), HOOK_SECRET + "\n");
         String yaml = """
-                server: {port: 0, bindAddress: 127.0.0.1}
+                server: %s
                 cacheDir: cache
                 leaderElection: {enabled: false}
                 clusters:
@@ -79,7 +83,7 @@ class ServeTest {
                     cluster: c1
                     schedule: "%s"
                     webhook: {secretFile: hook-secret}
-                %s""".formatted(kafka.bootstrapServers(), source, repo.url(), schedule, extra.indent(4));
+                %s""".formatted(server, kafka.bootstrapServers(), source, repo.url(), schedule, extra.indent(4));
         Files.writeString(tmp.resolve("kgr.yaml"), yaml);
         ServiceConfig.Result config = ServiceConfig.load(tmp.resolve("kgr.yaml"));
         assertThat(config.diagnostics()).isEmpty();
@@ -397,5 +401,26 @@ class ServeTest {
         JSON.readTree(plan.toString()).path("steps").forEach(st -> kinds.add(st.path("kind").asString()));
         assertThat(kinds.stream().filter(k -> k.equals("create-topic")).count()).isEqualTo(missing);
         assertThat(kinds).allMatch(k -> k.equals("create-topic") || k.equals("update-inventory"));
+    }
+
+    @Test
+    void theStatusApiListensOnLoopbackAndNeedsTheTokenWhenOneIsConfigured() throws Exception {
+        GitRepo repo = GitRepo.create(tmp.resolve("git"));
+        repo.write("topics/t.yaml", topic("token-t", "c1", 1)).commitAndPush("t");
+        Files.writeString(tmp.resolve("api-token"), "s3cret-token\n");
+        try (Service s = serve("{port: 0, apiTokenFile: api-token}", repo, "tokened", NEVER, "")) {
+            assertThat(s.boundAddress().getAddress().isLoopbackAddress()).as("loopback unless configured").isTrue();
+            for (String open : List.of("/healthz", "/metrics")) assertThat(get(s, open).statusCode()).as(open).isEqualTo(200);
+            for (String api : List.of("/api/v1/status", "/api/v1/plans/latest", "/api/v1/runs")) {
+                assertThat(get(s, api).statusCode()).as(api).isEqualTo(401);
+                var wrong = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + api))
+                        .header("Authorization", "Bearer nope").GET().build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(wrong.statusCode()).isEqualTo(401);
+            }
+            var right = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/api/v1/status"))
+                    .header("Authorization", "Bearer s3cret-token").GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(right.statusCode()).isEqualTo(200);
+            assertThat(right.body()).contains("tokened");
+        }
     }
 }
