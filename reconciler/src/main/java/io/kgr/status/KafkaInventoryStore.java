@@ -155,6 +155,7 @@ public final class KafkaInventoryStore implements InventoryStore {
     public void prepare() throws InventoryException {
         try {
             ensureTopic();
+            protect();
         } catch (ExecutionException e) {
             throw new InventoryException("cannot create inventory topic " + TOPIC + ": " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
@@ -167,6 +168,36 @@ public final class KafkaInventoryStore implements InventoryStore {
 
     static String key(Inventory inventory) {
         return inventory.cluster() + "/" + inventory.source();
+    }
+
+    /**
+     * Where the cluster has an authorizer, nobody but super users (kgr's own principal among them) may read or write
+     * the inventory: a DENY for every principal on the topic (DENY wins over any ALLOW, super users are not checked).
+     * If kgr itself is not a super user the DENY would lock it out too: then it is taken back, and a warning says so.
+     */
+    private void protect() throws InterruptedException, java.util.concurrent.TimeoutException {
+        org.apache.kafka.common.acl.AclBinding deny = new org.apache.kafka.common.acl.AclBinding(
+                new org.apache.kafka.common.resource.ResourcePattern(org.apache.kafka.common.resource.ResourceType.TOPIC, TOPIC,
+                        org.apache.kafka.common.resource.PatternType.LITERAL),
+                new org.apache.kafka.common.acl.AccessControlEntry("User:*", "*", org.apache.kafka.common.acl.AclOperation.ALL,
+                        org.apache.kafka.common.acl.AclPermissionType.DENY));
+        try {
+            if (admin.describeAcls(deny.toFilter()).values().get(timeout.toMillis(), TimeUnit.MILLISECONDS).contains(deny)) return;
+            admin.createAcls(List.of(deny)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            return; // no authorizer (SecurityDisabledException) or no right to change ACLs: nothing to protect with
+        }
+        try {
+            admin.describeTopics(Set.of(TOPIC)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            try {
+                admin.deleteAcls(List.of(deny.toFilter())).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException ignored) {
+                // reported below
+            }
+            org.slf4j.LoggerFactory.getLogger(KafkaInventoryStore.class).warn("kgr is not a super user of this cluster:"
+                    + " {} is protected only by the authorizer's default deny (any ALLOW on it lets others read it)", TOPIC);
+        }
     }
 
     private void ensureTopic() throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {

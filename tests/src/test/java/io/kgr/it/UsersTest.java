@@ -1,6 +1,7 @@
 package io.kgr.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 
 import java.nio.charset.StandardCharsets;
@@ -365,4 +366,26 @@ class UsersTest {
         return out;
     }
 
+
+    @Test
+    void theInventoryIsReadableOnlyByKgrsOwnPrincipal() throws Exception {
+        admin.createTopics(List.of(new NewTopic("u.readable", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        password("hank-secret", "hank-Passw0rd");
+        Files.writeString(repo.resolve("hank.yaml"), user("hank", scram("hank-secret"), topicAcl("\"*\"", "literal", "Read, Describe"), ""));
+        Kgr.Result apply = kgr("apply", "--auto-approve");
+        assertThat(apply.exitCode()).as(apply.all()).isZero();
+        var deny = admin.describeAcls(new AclBindingFilter(new org.apache.kafka.common.resource.ResourcePatternFilter(
+                ResourceType.TOPIC, "__kgr_inventory", PatternType.LITERAL), org.apache.kafka.common.acl.AccessControlEntryFilter.ANY))
+                .values().get(30, TimeUnit.SECONDS);
+        assertThat(deny).extracting(b -> b.entry().principal() + " " + b.entry().permissionType() + " " + b.entry().operation())
+                .containsExactly("User:* DENY ALL");
+        try (Admin hank = Admin.create(login("hank", "hank-Passw0rd"))) {
+            assertThat(hank.describeTopics(List.of("u.readable")).allTopicNames().get(30, TimeUnit.SECONDS)).as("hank reads every topic")
+                    .containsKey("u.readable");
+            assertThatThrownBy(() -> hank.describeTopics(List.of("__kgr_inventory")).allTopicNames().get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(TopicAuthorizationException.class);
+        }
+        assertThat(kgr("plan").out()).as("kgr itself still reads its inventory").contains("No changes.");
+        Files.delete(repo.resolve("hank.yaml"));
+    }
 }
