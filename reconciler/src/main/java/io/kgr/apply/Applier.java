@@ -181,17 +181,77 @@ public final class Applier {
             users.replaceAll((name, u) -> !u.passwordHash().equals(ManagedUser.KEEP) ? u
                     : u.withPasswordHash(now.own().users().containsKey(name) ? now.own().users().get(name).passwordHash() : ""));
             freshHashes.forEach((user, hash) -> users.computeIfPresent(user, (k, u) -> u.withPasswordHash(hash)));
+            TreeMap<String, String> adopted = new TreeMap<>(c.adopted());
             for (Step s : plan.steps()) {
-                if (results.didNotSucceed(s.id())) forgetFailed(s.change(), topics, users);
+                if (results.didNotSucceed(s.id())) {
+                    forgetFailed(s.change(), topics, users);
+                    keepUndeleted(s.change(), now.own(), topics, users, adopted);
+                }
             }
             // the key that pins passwords in this source's plans is made with its first inventory
             if (now.key().isEmpty()) inventoryStore.saveKey(c.cluster(), c.source(), io.kgr.plan.PasswordHash.newKey());
-            inventoryStore.save(new Inventory(c.cluster(), c.source(), c.commit(), Instant.now(), topics, users));
-            results.ok(step, start);
+            inventoryStore.save(new Inventory(c.cluster(), c.source(), c.commit(), Instant.now(), topics, users, adopted));
+            List<String> lost = yieldToEarlierClaims(c, now.own(), topics, users, adopted);
+            if (lost.isEmpty()) results.ok(step, start);
+            else results.failed(step, "another source took over " + String.join(", ", lost) + " at the same time and"
+                    + " recorded it first; this source no longer claims it (plan again to see who owns it)", start);
         } catch (InventoryStore.InventoryException e) {
             results.failed(step, e.getMessage(), start);
         } catch (CompletionException e) {
             results.failed(step, e.getCause() == null ? e.getMessage() : e.getCause().getMessage(), start);
+        }
+    }
+
+    /**
+     * Two sources that take over one resource at the same moment must not both own it: after writing, kgr reads the
+     * inventories again, and where another source's inventory claiming a newly added resource was written first, this
+     * source gives the resource up (and writes again). Both sides decide alike, from the store's own order.
+     */
+    private List<String> yieldToEarlierClaims(UpdateInventory c, Inventory before, TreeMap<String, String> topics,
+                                              TreeMap<String, ManagedUser> users, TreeMap<String, String> adopted)
+            throws InventoryStore.InventoryException {
+        boolean added = topics.keySet().stream().anyMatch(t -> !before.owns(t))
+                || users.keySet().stream().anyMatch(u -> !before.ownsUser(u));
+        if (!added) return List.of();
+        io.kgr.status.InventoryRecords after = inventoryStore.loadAll();
+        long mine = after.writtenAt(c.cluster(), c.source());
+        List<String> lost = new ArrayList<>();
+        for (Inventory other : after.all()) {
+            if (!other.cluster().equals(c.cluster()) || other.source().equals(c.source())
+                    || after.writtenAt(other.cluster(), other.source()) > mine) continue;
+            for (String t : List.copyOf(topics.keySet())) {
+                if (!before.owns(t) && other.owns(t)) {
+                    topics.remove(t);
+                    adopted.remove(t);
+                    lost.add("topic " + t + " ('" + other.source() + "')");
+                }
+            }
+            for (String u : List.copyOf(users.keySet())) {
+                if (!before.ownsUser(u) && other.ownsUser(u)) {
+                    users.remove(u);
+                    lost.add("user " + u + " ('" + other.source() + "')");
+                }
+            }
+        }
+        if (!lost.isEmpty()) {
+            inventoryStore.save(new Inventory(c.cluster(), c.source(), c.commit(), Instant.now(), topics, users, adopted));
+        }
+        return lost;
+    }
+
+    /**
+     * A prune that failed or never started (a shutdown half-way) leaves its resource in the inventory, exactly as it
+     * was recorded, so that a later prune retries it instead of forgetting what kgr owns.
+     */
+    private static void keepUndeleted(Change change, Inventory before, Map<String, String> topics,
+                                      Map<String, ManagedUser> users, Map<String, String> adopted) {
+        if (change instanceof DeleteTopic d && before.owns(d.topic())) {
+            topics.putIfAbsent(d.topic(), before.topics().get(d.topic()));
+            if (before.adopted().containsKey(d.topic())) adopted.putIfAbsent(d.topic(), before.adopted().get(d.topic()));
+        } else if ((change instanceof DeleteScramCredential d && !users.containsKey(d.user()) && before.ownsUser(d.user()))) {
+            users.put(d.user(), before.users().get(d.user()));
+        } else if (change instanceof DeleteUserSecret d && !users.containsKey(d.user()) && before.ownsUser(d.user())) {
+            users.put(d.user(), before.users().get(d.user()));
         }
     }
 

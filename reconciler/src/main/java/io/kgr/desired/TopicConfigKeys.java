@@ -36,6 +36,14 @@ public final class TopicConfigKeys {
         }
     }
 
+    /** Kafka's built-in default of a topic config (what a broker without its own setting uses), or null. */
+    public static String defaultValue(String key) {
+        ConfigDef.ConfigKey def = KEYS.get(key);
+        if (def == null || def.defaultValue == null || def.defaultValue == ConfigDef.NO_DEFAULT_VALUE) return null;
+        Object v = def.defaultValue;
+        return v instanceof java.util.List<?> list ? String.join(",", list.stream().map(String::valueOf).toList()) : String.valueOf(v);
+    }
+
     /** Why the broker would refuse this set of values together (checks across keys); null if it would not. */
     public static String combinationProblem(Map<String, String> config) {
         try {

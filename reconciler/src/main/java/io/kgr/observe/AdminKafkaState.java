@@ -81,7 +81,8 @@ public final class AdminKafkaState implements KafkaState {
             Collection<Node> nodes = get(cluster.nodes());
 
             Map<String, TopicDescription> descriptions = names.isEmpty() ? Map.of() : descriptions(names);
-            Map<String, Map<String, String>> overrides = names.isEmpty() ? Map.of() : overrides(names);
+            TreeMap<String, String> topicDefaults = new TreeMap<>();
+            Map<String, Map<String, String>> overrides = names.isEmpty() ? Map.of() : overrides(names, topicDefaults);
 
             TreeMap<String, LiveTopic> topics = new TreeMap<>();
             for (TopicDescription d : descriptions.values()) {
@@ -97,7 +98,7 @@ public final class AdminKafkaState implements KafkaState {
             nodes.forEach(n -> brokers.add(n.id()));
             List<AclRule> acls = acls();
             return new LiveState(clusterId, brokers, topics, scramUsers(), acls == null ? List.of() : acls, acls != null,
-                    userQuotas(), brokerDefaults(), activeController());
+                    userQuotas(), brokerDefaults(), activeController(), topicDefaults);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new ObserveException("cannot read the cluster state: " + cause.getMessage(), cause);
@@ -150,7 +151,7 @@ public final class AdminKafkaState implements KafkaState {
         return out;
     }
 
-    private Map<String, Map<String, String>> overrides(Set<String> names)
+    private Map<String, Map<String, String>> overrides(Set<String> names, Map<String, String> topicDefaults)
             throws ExecutionException, InterruptedException, TimeoutException {
         List<ConfigResource> resources = new ArrayList<>(names.size());
         for (String n : names) resources.add(new ConfigResource(ConfigResource.Type.TOPIC, n));
@@ -161,6 +162,9 @@ public final class AdminKafkaState implements KafkaState {
             for (ConfigEntry entry : e.getValue().entries()) {
                 if (entry.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG && entry.value() != null) {
                     own.put(entry.name(), entry.value());
+                } else if (entry.value() != null && LiveState.RISKY_TOPIC_KEYS.contains(entry.name())
+                        && !topicDefaults.containsKey(entry.name())) {
+                    topicDefaults.put(entry.name(), entry.value()); // the broker's default, as any topic without an override sees it
                 }
             }
             out.put(e.getKey().name(), own);

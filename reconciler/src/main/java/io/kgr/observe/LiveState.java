@@ -24,11 +24,25 @@ import io.kgr.model.AclRule;
  *
  * @param brokerDefaults   cluster-wide dynamic broker settings
  * @param activeController the node id of the KRaft quorum's leader, -1 when unknown (or a ZooKeeper cluster)
+ * @param topicDefaults    what a topic without an override of a key gets (the broker's effective default), for the
+ *                         keys whose change can lose data (retention, cleanup policy); empty when no topic showed it
  */
 public record LiveState(String clusterId, SortedSet<Integer> brokers, SortedMap<String, LiveTopic> topics,
                         SortedMap<String, SortedSet<String>> scramUsers, List<AclRule> acls, boolean aclsEnabled,
                         SortedMap<String, SortedMap<String, Double>> userQuotas, SortedMap<String, String> brokerDefaults,
-                        int activeController) {
+                        int activeController, SortedMap<String, String> topicDefaults) {
+    /** The topic keys whose broker default kgr needs to tell a data-losing change from a harmless one. */
+    public static final java.util.Set<String> RISKY_TOPIC_KEYS = java.util.Set.of("retention.ms", "retention.bytes",
+            "local.retention.ms", "local.retention.bytes", "cleanup.policy");
+
+    public LiveState(String clusterId, SortedSet<Integer> brokers, SortedMap<String, LiveTopic> topics,
+                     SortedMap<String, SortedSet<String>> scramUsers, List<AclRule> acls, boolean aclsEnabled,
+                     SortedMap<String, SortedMap<String, Double>> userQuotas, SortedMap<String, String> brokerDefaults,
+                     int activeController) {
+        this(clusterId, brokers, topics, scramUsers, acls, aclsEnabled, userQuotas, brokerDefaults, activeController,
+                new TreeMap<>());
+    }
+
     public LiveState(String clusterId, SortedSet<Integer> brokers, SortedMap<String, LiveTopic> topics,
                      SortedMap<String, SortedSet<String>> scramUsers, List<AclRule> acls, boolean aclsEnabled,
                      SortedMap<String, SortedMap<String, Double>> userQuotas) {
@@ -37,6 +51,7 @@ public record LiveState(String clusterId, SortedSet<Integer> brokers, SortedMap<
 
     public LiveState {
         brokerDefaults = Collections.unmodifiableSortedMap(new TreeMap<>(brokerDefaults));
+        topicDefaults = Collections.unmodifiableSortedMap(new TreeMap<>(topicDefaults));
         brokers = Collections.unmodifiableSortedSet(new TreeSet<>(brokers));
         topics = Collections.unmodifiableSortedMap(new TreeMap<>(topics));
         scramUsers = Collections.unmodifiableSortedMap(new TreeMap<>(scramUsers));

@@ -114,7 +114,12 @@ public sealed interface Change {
 
     /** The ownership record after this plan: managed topic → the manifest it came from, managed users. */
     record UpdateInventory(String cluster, String source, String commit, SortedMap<String, String> topics,
-                           SortedMap<String, ManagedUser> users) implements Change {
+                           SortedMap<String, ManagedUser> users, SortedMap<String, String> adopted) implements Change {
+        public UpdateInventory(String cluster, String source, String commit, SortedMap<String, String> topics,
+                               SortedMap<String, ManagedUser> users) {
+            this(cluster, source, commit, topics, users, new java.util.TreeMap<>());
+        }
+
         public String kind() { return "update-inventory"; }
         public String subject() { return cluster + "/" + source; }
         public Action action() { return Action.UPDATE; }

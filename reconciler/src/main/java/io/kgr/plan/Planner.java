@@ -152,6 +152,8 @@ public final class Planner {
         private final List<Unmanaged> unmanaged = new ArrayList<>();
         private final List<String> notes = new ArrayList<>();
         private final TreeMap<String, String> nextInventory = new TreeMap<>();
+        /** Existing topics this plan takes over because Git now declares them. */
+        private final TreeSet<String> adoptedNow = new TreeSet<>();
 
         java.util.Optional<Step> brokerConfig() {
             return brokerConfigStep(desired, live);
@@ -204,7 +206,8 @@ public final class Planner {
             steps.addAll(users.pruneQuotas);
             steps.addAll(users.pruneCredentials);
             steps.addAll(deletes);
-            if (!nextInventory.equals(owned.topics()) || !users.nextUsers.equals(inventories.ownUsersAsPlanned())) {
+            if (!nextInventory.equals(owned.topics()) || !users.nextUsers.equals(inventories.ownUsersAsPlanned())
+                    || !nextAdopted(header.commit()).equals(owned.adopted())) {
                 steps.add(inventoryStep(header.commit(), users.nextUsers));
             }
             return new Plan(header, steps, refusals, unmanaged, notes);
@@ -311,6 +314,7 @@ public final class Planner {
         private void planUpdate(TopicSpec spec, LiveTopic current) {
             String name = spec.name();
             String adoption = owned.owns(name) ? "" : " (adopting the existing topic)";
+            if (!owned.owns(name)) adoptedNow.add(name);
             nextInventory.put(name, spec.resourceName());
             boolean rfChange = spec.replicas() != null && spec.replicas() != current.replicationFactor();
             if (rfChange && spec.replicas() > staying) {
@@ -350,17 +354,11 @@ public final class Planner {
             TreeMap<String, String> set = new TreeMap<>();
             TreeSet<String> delete = new TreeSet<>();
             List<FieldChange> fields = new ArrayList<>();
-            Risk risk = Risk.SAFE;
-            String why = "config differs from Git";
             for (var e : spec.config().entrySet()) {
                 String before = current.overrides().get(e.getKey());
                 if (!ConfigValues.same(before, e.getValue())) {
                     set.put(e.getKey(), e.getValue());
                     fields.add(FieldChange.of("config." + e.getKey(), before, e.getValue()));
-                    if (lowersRetention(e.getKey(), before, e.getValue())) {
-                        risk = Risk.DESTRUCTIVE;
-                        why = "lower " + e.getKey() + " deletes older records at the next log cleanup";
-                    }
                 }
             }
             for (var e : current.overrides().entrySet()) {
@@ -371,17 +369,50 @@ public final class Planner {
                 }
             }
             if (set.isEmpty() && delete.isEmpty()) return;
+            List<String> losses = new ArrayList<>();
+            TreeSet<String> changed = new TreeSet<>(set.keySet());
+            changed.addAll(delete);
+            for (String key : changed) {
+                String before = current.overrides().getOrDefault(key, topicDefault(key));
+                String after = set.getOrDefault(key, topicDefault(key));
+                String loss = dataLoss(key, before, after, set.containsKey(key));
+                if (loss != null) losses.add(loss);
+            }
             fields.sort(java.util.Comparator.comparing(FieldChange::field));
             var change = new AlterTopicConfig(spec.name(), set, delete);
-            alters.add(new Step(Step.idOf(change), Phase.TOPICS, change, risk, fields, why + adoption, List.of()));
+            alters.add(new Step(Step.idOf(change), Phase.TOPICS, change, losses.isEmpty() ? Risk.SAFE : Risk.DESTRUCTIVE,
+                    fields, (losses.isEmpty() ? "config differs from Git" : String.join("; ", losses)) + adoption, List.of()));
         }
 
-        private static boolean lowersRetention(String key, String before, String after) {
-            if (!RETENTION_KEYS.contains(key) || before == null) return false;
-            BigDecimal b = ConfigValues.retention(before);
-            BigDecimal a = ConfigValues.retention(after);
-            if (a == null) return false; // to "forever"
-            return b == null || a.compareTo(b) < 0;
+        /** The value a topic has for {@code key} without an override: the broker's, else Kafka's built-in default. */
+        private String topicDefault(String key) {
+            String broker = live.topicDefaults().get(key);
+            return broker != null ? broker : io.kgr.desired.TopicConfigKeys.defaultValue(key);
+        }
+
+        /**
+         * Why going from {@code before} to {@code after} (effective values, defaults included) deletes records the
+         * topic keeps today, or null: a shorter retention, or compaction given up for deletion.
+         */
+        private static String dataLoss(String key, String before, String after, boolean set) {
+            if (before == null || after == null) return null;
+            if (RETENTION_KEYS.contains(key)) {
+                BigDecimal b = ConfigValues.retention(before);
+                BigDecimal a = ConfigValues.retention(after);
+                boolean shorter = a != null && (b == null || a.compareTo(b) < 0);
+                if (!shorter) return null;
+                return (set ? key + " " + before + " → " + after : "removing the " + key + " override (" + before
+                        + ") goes back to the default " + after) + ": older records are deleted at the next log cleanup";
+            }
+            if (key.equals("cleanup.policy")) {
+                boolean compactBefore = java.util.Arrays.stream(before.split(",")).anyMatch(p -> p.trim().equals("compact"));
+                boolean compactAfter = java.util.Arrays.stream(after.split(",")).anyMatch(p -> p.trim().equals("compact"));
+                if (compactBefore && !compactAfter) {
+                    return "cleanup.policy " + before + " → " + after + ": the latest record of each key is no longer kept;"
+                            + " records older than the retention are deleted";
+                }
+            }
+            return null;
         }
 
         private void planRemovedTopics(Map<String, String> renamedFrom) {
@@ -403,9 +434,12 @@ public final class Planner {
                     continue;
                 }
                 var change = new DeleteTopic(topic, current.partitionCount());
+                String adoptedAt = owned.adopted().get(topic);
                 deletes.add(new Step(Step.idOf(change), Phase.PRUNE, change, Risk.DESTRUCTIVE,
                         List.of(FieldChange.of("partitions", String.valueOf(current.partitionCount()), null)),
-                        "removed from Git; created by this source, and pruning is on", List.of()));
+                        adoptedAt == null ? "removed from Git; created by this source, and pruning is on"
+                                : "removed from Git; adopted by this source at " + adoptedAt.substring(0, Math.min(12,
+                                        adoptedAt.length())) + " (kgr did not create it), and pruning is on", List.of()));
             }
         }
 
@@ -416,6 +450,14 @@ public final class Planner {
                         .orElse("not declared in Git");
                 unmanaged.add(new Unmanaged("topic", topic, note));
             }
+        }
+
+        /** Which managed topics kgr took over rather than created, and at which commit (for deletion reasons). */
+        private TreeMap<String, String> nextAdopted(String commit) {
+            TreeMap<String, String> adopted = new TreeMap<>(owned.adopted());
+            adoptedNow.forEach(t -> adopted.put(t, commit));
+            adopted.keySet().retainAll(nextInventory.keySet());
+            return adopted;
         }
 
         private Step inventoryStep(String commit, TreeMap<String, ManagedUser> nextUsers) {
@@ -436,7 +478,7 @@ public final class Planner {
                 if (!removedUsers.isEmpty()) fields.add(FieldChange.of("removed users", null, names(removedUsers)));
             }
             var change = new UpdateInventory(desired.cluster(), owned.source(), commit, new TreeMap<>(nextInventory),
-                    nextUsers);
+                    nextUsers, nextAdopted(commit));
             return new Step(Step.idOf(change), Phase.INVENTORY, change, Risk.SAFE, fields,
                     "records what this source manages, so that only what it created is ever pruned", List.of());
         }

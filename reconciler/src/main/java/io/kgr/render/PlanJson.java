@@ -158,6 +158,7 @@ public final class PlanJson {
             // what a plan says of users never carries their password hashes (apply takes them from the inventory)
             c.users().forEach((name, u) -> users.set(name, InventoryCodec.user(u.withPasswordHash(
                     u.passwordHash().isEmpty() ? "" : ManagedUser.KEEP))));
+            if (!c.adopted().isEmpty()) stringMap(o.putObject("adopted"), c.adopted());
         } else if (change instanceof Change.ApplyKubeObject c) {
             o.put("objectKind", c.objectKind()).put("name", c.name()).set("object", JSON.readTree(c.manifest()));
         } else if (change instanceof Change.ExpandVolume c) {
@@ -271,7 +272,7 @@ public final class PlanJson {
                 TreeMap<String, ManagedUser> users = new TreeMap<>();
                 c.path("users").properties().forEach(e -> users.put(e.getKey(), InventoryCodec.readUser(e.getValue())));
                 yield new UpdateInventory(req(c, "cluster"), req(c, "source"), c.path("commit").asString(""),
-                        readMap(c.path("topics")), users);
+                        readMap(c.path("topics")), users, readMap(c.path("adopted")));
             }
             case "create-kube-object", "update-kube-object" -> new Change.ApplyKubeObject(req(c, "objectKind"), req(c, "name"),
                     object(c), kind.startsWith("create"));

@@ -29,7 +29,9 @@ public record HandOver(Inventory from, Inventory merged, List<String> topics, Li
         giver.topics().keySet().stream().filter(receiver::owns).forEach(t -> conflicts.add("topic " + t));
         giver.users().keySet().stream().filter(receiver::ownsUser).forEach(u -> conflicts.add("user " + u));
         String commit = receiver.commit().isEmpty() ? giver.commit() : receiver.commit();
-        Inventory merged = new Inventory(cluster, to, commit, now, topics, users);
+        TreeMap<String, String> adopted = new TreeMap<>(giver.adopted());
+        adopted.putAll(receiver.adopted());
+        Inventory merged = new Inventory(cluster, to, commit, now, topics, users, adopted);
         return new HandOver(giver, merged, giver.topics().keySet().stream().filter(t -> !receiver.owns(t)).toList(),
                 giver.users().keySet().stream().filter(u -> !receiver.ownsUser(u)).toList(), List.copyOf(conflicts));
     }

@@ -11,12 +11,22 @@ import java.util.TreeMap;
  *
  * @param topics managed topic name → the manifest's metadata.name it came from (to notice renames)
  * @param users  managed user name → what kgr applied for it
+ * @param adopted managed topics kgr did not create but took over because Git declared them → the commit it did so at
  */
 public record Inventory(String cluster, String source, String commit, Instant appliedAt,
-                        SortedMap<String, String> topics, SortedMap<String, ManagedUser> users) {
+                        SortedMap<String, String> topics, SortedMap<String, ManagedUser> users,
+                        SortedMap<String, String> adopted) {
     public Inventory {
         topics = Collections.unmodifiableSortedMap(new TreeMap<>(topics));
         users = Collections.unmodifiableSortedMap(new TreeMap<>(users));
+        TreeMap<String, String> ownAdopted = new TreeMap<>(adopted);
+        ownAdopted.keySet().retainAll(topics.keySet());
+        adopted = Collections.unmodifiableSortedMap(ownAdopted);
+    }
+
+    public Inventory(String cluster, String source, String commit, Instant appliedAt,
+                     SortedMap<String, String> topics, SortedMap<String, ManagedUser> users) {
+        this(cluster, source, commit, appliedAt, topics, users, new TreeMap<>());
     }
 
     public Inventory(String cluster, String source, String commit, Instant appliedAt, SortedMap<String, String> topics) {

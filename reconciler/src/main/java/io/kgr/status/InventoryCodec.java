@@ -31,6 +31,10 @@ public final class InventoryCodec {
         inventory.topics().forEach(topics::put);
         ObjectNode users = root.putObject("users");
         inventory.users().forEach((name, u) -> users.set(name, user(u)));
+        if (!inventory.adopted().isEmpty()) {
+            ObjectNode adopted = root.putObject("adopted");
+            inventory.adopted().forEach(adopted::put);
+        }
         return JSON.writeValueAsBytes(root);
     }
 
@@ -76,7 +80,9 @@ public final class InventoryCodec {
         root.path("topics").properties().forEach(e -> topics.put(e.getKey(), e.getValue().asString()));
         TreeMap<String, ManagedUser> users = new TreeMap<>();
         root.path("users").properties().forEach(e -> users.put(e.getKey(), readUser(e.getValue())));
+        TreeMap<String, String> adopted = new TreeMap<>();
+        root.path("adopted").properties().forEach(e -> adopted.put(e.getKey(), e.getValue().asString()));
         return new Inventory(root.path("cluster").asString(), root.path("source").asString(),
-                root.path("commit").asString(), Instant.parse(root.path("appliedAt").asString()), topics, users);
+                root.path("commit").asString(), Instant.parse(root.path("appliedAt").asString()), topics, users, adopted);
     }
 }

@@ -5,14 +5,24 @@ import java.util.Comparator;
 import java.util.List;
 
 /** Every inventory stored on a cluster, and a version that changes whenever any of them is written. */
-public record InventoryRecords(List<Inventory> all, String version, java.util.Map<String, String> keys) {
+public record InventoryRecords(List<Inventory> all, String version, java.util.Map<String, String> keys,
+                               java.util.Map<String, Long> offsets) {
     public InventoryRecords {
         all = List.copyOf(all);
         keys = java.util.Map.copyOf(keys);
+        offsets = java.util.Map.copyOf(offsets);
     }
 
     public InventoryRecords(List<Inventory> all, String version) {
-        this(all, version, java.util.Map.of());
+        this(all, version, java.util.Map.of(), java.util.Map.of());
+    }
+
+    /**
+     * Where {@code source}'s inventory of {@code cluster} was written in the store's order (lower = earlier): of two
+     * sources that both claim a resource, the one that wrote first keeps it. {@code Long.MAX_VALUE} when unknown.
+     */
+    public long writtenAt(String cluster, String source) {
+        return offsets.getOrDefault(cluster + "/" + source, Long.MAX_VALUE);
     }
 
     public static InventoryRecords none() {

@@ -56,6 +56,7 @@ public final class KafkaInventoryStore implements InventoryStore {
             }
             Map<String, byte[]> latest = new HashMap<>();
             Map<String, String> keys = new HashMap<>();
+            Map<String, Long> offsets = new HashMap<>();
             long end;
             try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties(),
                     new StringDeserializer(), new ByteArrayDeserializer())) {
@@ -71,8 +72,13 @@ public final class KafkaInventoryStore implements InventoryStore {
                         throw new InventoryException("reading " + TOPIC + " did not finish within " + timeout.toSeconds() + " s", null);
                     }
                     for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                        if (r.value() == null) latest.remove(r.key());
-                        else latest.put(r.key(), r.value());
+                        if (r.value() == null) {
+                            latest.remove(r.key());
+                            offsets.remove(r.key());
+                        } else {
+                            latest.put(r.key(), r.value());
+                            offsets.put(r.key(), r.offset());
+                        }
                     }
                 }
             }
@@ -85,7 +91,7 @@ public final class KafkaInventoryStore implements InventoryStore {
                     all.add(InventoryCodec.read(e.getValue()));
                 }
             }
-            return new InventoryRecords(all, "offset-" + end, keys);
+            return new InventoryRecords(all, "offset-" + end, keys, offsets);
         } catch (ExecutionException e) {
             throw new InventoryException("cannot read inventory topic " + TOPIC + ": " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {

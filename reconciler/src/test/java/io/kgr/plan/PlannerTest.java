@@ -260,4 +260,39 @@ class PlannerTest {
                 owning("t"), Policy.defaults(false).withOperationalKeys(java.util.Set.of("segment.ms")), header());
         assertThat(custom.steps()).isEmpty();
     }
+
+    @Test
+    void changesThatDeleteRecordsTheTopicKeepsTodayAreDestructiveDefaultsIncluded() {
+        // Fixtures' live state shows no broker defaults: Kafka's own apply (retention.ms 7 days, cleanup.policy delete)
+        var plain = live("t", 1, 1, 1, Map.of());
+        Plan lower = plan(desired(spec("t", 1, 1, Map.of("retention.ms", "3600000"))), liveState(1, plain), owning("t"), false);
+        assertThat(lower.steps().get(0).risk()).isEqualTo(Risk.DESTRUCTIVE);
+        assertThat(lower.steps().get(0).reason()).contains("retention.ms 604800000 → 3600000: older records are deleted");
+        Plan longer = plan(desired(spec("t", 1, 1, Map.of("retention.ms", "-1"))), liveState(1, plain), owning("t"), false);
+        assertThat(longer.steps().get(0).risk()).isEqualTo(Risk.SAFE);
+
+        var keptLong = live("t", 1, 1, 1, Map.of("retention.ms", "2592000000"));
+        Plan removed = plan(desired(spec("t", 1, 1, Map.of())), liveState(1, keptLong), owning("t"), false);
+        assertThat(removed.steps().get(0).risk()).isEqualTo(Risk.DESTRUCTIVE);
+        assertThat(removed.steps().get(0).reason()).contains("removing the retention.ms override (2592000000) goes back to the default 604800000");
+        var keptShort = live("t", 1, 1, 1, Map.of("retention.ms", "1000"));
+        assertThat(plan(desired(spec("t", 1, 1, Map.of())), liveState(1, keptShort), owning("t"), false).steps().get(0).risk())
+                .isEqualTo(Risk.SAFE);
+
+        var compacted = live("t", 1, 1, 1, Map.of("cleanup.policy", "compact"));
+        Plan toDelete = plan(desired(spec("t", 1, 1, Map.of("cleanup.policy", "delete"))), liveState(1, compacted), owning("t"), false);
+        assertThat(toDelete.steps().get(0).risk()).isEqualTo(Risk.DESTRUCTIVE);
+        assertThat(toDelete.steps().get(0).reason()).contains("cleanup.policy compact → delete");
+        assertThat(plan(desired(spec("t", 1, 1, Map.of())), liveState(1, compacted), owning("t"), false).steps().get(0).risk())
+                .as("removing compact goes back to the default, delete").isEqualTo(Risk.DESTRUCTIVE);
+        assertThat(plan(desired(spec("t", 1, 1, Map.of("cleanup.policy", "compact,delete"))), liveState(1, compacted), owning("t"),
+                false).steps().get(0).risk()).isEqualTo(Risk.SAFE);
+
+        // a broker whose default is one day: 2 days is longer than what the topic keeps now
+        var oneDay = new io.kgr.observe.LiveState("id", new java.util.TreeSet<>(List.of(0)), new java.util.TreeMap<>(Map.of("t", plain)),
+                new java.util.TreeMap<>(), List.of(), true, new java.util.TreeMap<>(), new java.util.TreeMap<>(), -1,
+                new java.util.TreeMap<>(Map.of("retention.ms", "86400000")));
+        assertThat(plan(desired(spec("t", 1, 1, Map.of("retention.ms", "172800000"))), oneDay, owning("t"), false).steps().get(0).risk())
+                .isEqualTo(Risk.SAFE);
+    }
 }

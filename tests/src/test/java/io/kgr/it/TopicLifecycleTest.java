@@ -438,4 +438,79 @@ class TopicLifecycleTest {
         awaitOverrides(t, Map.of("retention.ms", "7200000", "leader.replication.throttled.replicas", "0:0,1:0",
                 "follower.replication.throttled.replicas", "0:0,1:0"));
     }
+
+    @Test
+    void aPruneThatNeverRanStaysInTheInventoryAndTheNextPruneRetriesIt() throws Exception {
+        Path repo = dir("repo", Map.of("keep.yaml", topic(prefix + "keep", cluster, 1), "gone.yaml", topic(prefix + "gone", cluster, 1)));
+        assertThat(kgr("apply", "--repo", repo.toString(), "--auto-approve").exitCode()).isZero();
+        Files.delete(repo.resolve("gone.yaml"));
+
+        // a service shutting down as the apply starts: no step runs, and the inventory still records what is true
+        var props = kafka.clientProperties(Map.of());
+        var store = new io.kgr.status.KafkaInventoryStore(admin, props, java.time.Duration.ofSeconds(30));
+        var target = new io.kgr.Target(java.util.Optional.of(cluster), kafka.bootstrapServers(),
+                new io.kgr.observe.AdminKafkaState(admin, java.time.Duration.ofSeconds(30)), store);
+        var source = new io.kgr.source.SourceSpec(repo.toString(), java.util.Optional.empty(), "", tmp.resolve("cache"),
+                java.util.Optional.empty());
+        var run = new io.kgr.Reconciler(java.time.Clock.systemUTC(), io.kgr.desired.SecretResolver.none())
+                .plan(source, null, target, io.kgr.plan.Policy.defaults(true));
+        var plan = run.plan().orElseThrow();
+        assertThat(plan.steps()).extracting(io.kgr.plan.Step::id).contains("delete-topic:" + prefix + "gone");
+        var report = new io.kgr.apply.Applier(admin, store, io.kgr.desired.SecretResolver.none(), io.kgr.apply.ApplyOptions.defaults(),
+                r -> { }).stopWhen(() -> true).apply(plan);
+        assertThat(report.results()).filteredOn(r -> r.stepId().equals("delete-topic:" + prefix + "gone"))
+                .singleElement().satisfies(r -> assertThat(r.message()).contains("not started"));
+        assertThat(liveTopics()).contains(prefix + "gone");
+
+        Kgr.Result list = Kgr.run("inventory", "list", "--bootstrap-server", kafka.bootstrapServers(), "--cluster", cluster, "-o", "json");
+        assertThat(list.out()).as("still owned, so still pruned later").contains(prefix + "gone");
+        Kgr.Result retry = kgr("apply", "--repo", repo.toString(), "--prune", "--auto-approve");
+        assertThat(retry.exitCode()).as(retry.all()).isZero();
+        assertThat(retry.out()).contains("- delete topic " + prefix + "gone", "created by this source");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(liveTopics()).doesNotContain(prefix + "gone").contains(prefix + "keep"));
+    }
+
+    @Test
+    void aTopicKgrTookOverSaysSoWhenItIsPruned() throws Exception {
+        String existing = prefix + "legacy";
+        admin.createTopics(List.of(new NewTopic(existing, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        Path repo = dir("repo", Map.of("a.yaml", topic(existing, cluster, 1), "b.yaml", topic(prefix + "new", cluster, 1)));
+        Kgr.Result adopt = kgr("apply", "--repo", repo.toString(), "--auto-approve");
+        assertThat(adopt.exitCode()).as(adopt.all()).isZero();
+        Files.delete(repo.resolve("a.yaml"));
+        Kgr.Result plan = kgr("plan", "--repo", repo.toString(), "--prune");
+        assertThat(plan.out()).contains("- delete topic " + existing, "removed from Git; adopted by this source at dir:");
+    }
+
+    @Test
+    void twoSourcesTakingOverOneTopicAtOnceDoNotBothOwnIt() throws Exception {
+        String shared = prefix + "shared";
+        admin.createTopics(List.of(new NewTopic(shared, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        Path repoA = dir("team-a", Map.of("t.yaml", topic(shared, cluster, 1)));
+        Path repoB = dir("team-b", Map.of("t.yaml", topic(shared, cluster, 1)));
+        var store = new io.kgr.status.KafkaInventoryStore(admin, kafka.clientProperties(Map.of()), java.time.Duration.ofSeconds(30));
+        var target = new io.kgr.Target(java.util.Optional.of(cluster), kafka.bootstrapServers(),
+                new io.kgr.observe.AdminKafkaState(admin, java.time.Duration.ofSeconds(30)), store);
+        var reconciler = new io.kgr.Reconciler(java.time.Clock.systemUTC(), io.kgr.desired.SecretResolver.none());
+        // both plan before either applies: each sees the topic unowned and adopts it
+        var planA = reconciler.plan(new io.kgr.source.SourceSpec(repoA.toString(), java.util.Optional.empty(), "",
+                tmp.resolve("cache"), java.util.Optional.empty()), null, target, io.kgr.plan.Policy.defaults(false)).plan().orElseThrow();
+        var planB = reconciler.plan(new io.kgr.source.SourceSpec(repoB.toString(), java.util.Optional.empty(), "",
+                tmp.resolve("cache"), java.util.Optional.empty()), null, target, io.kgr.plan.Policy.defaults(false)).plan().orElseThrow();
+        assertThat(planA.refusals()).isEmpty();
+        assertThat(planB.refusals()).isEmpty();
+        var applier = new io.kgr.apply.Applier(admin, store, io.kgr.desired.SecretResolver.none(), io.kgr.apply.ApplyOptions.defaults(), r -> { });
+        assertThat(applier.apply(planA).succeeded()).isTrue();
+        var second = new io.kgr.apply.Applier(admin, store, io.kgr.desired.SecretResolver.none(), io.kgr.apply.ApplyOptions.defaults(), r -> { })
+                .apply(planB);
+        assertThat(second.succeeded()).isFalse();
+        assertThat(second.results()).filteredOn(r -> r.stepId().startsWith("update-inventory:")).singleElement()
+                .satisfies(r -> assertThat(r.message()).contains("topic " + shared + " ('dir:team-a')", "recorded it first"));
+
+        Kgr.Result list = Kgr.run("inventory", "list", "--bootstrap-server", kafka.bootstrapServers(), "--cluster", cluster);
+        assertThat(list.out()).contains(cluster + "  dir:team-a  1 topic(s)", cluster + "  dir:team-b  0 topic(s)");
+        Kgr.Result planAgain = kgr("plan", "--repo", repoB.toString());
+        assertThat(planAgain.out()).contains("! refuse topic " + shared, "managed by another source ('dir:team-a')");
+    }
 }
