@@ -202,7 +202,13 @@ final class ClusterSpecBuilder {
                     continue;
                 }
                 JsonNode v = e.getValue();
-                out.put(key, v.isString() ? v.asString() : v.toString());
+                String value = v.isString() ? v.asString() : v.toString();
+                String problem = BrokerConfigKeys.valueProblem(key, value);
+                if (problem != null) {
+                    error(at.child(key), problem);
+                    continue;
+                }
+                out.put(key, value);
             }
             return out;
         }

@@ -358,7 +358,7 @@ public final class ClusterModel {
         StringBuilder out = new StringBuilder();
         for (String line : properties.split("\n")) {
             int eq = line.indexOf('=');
-            if (eq > 0 && ServerProperties.DYNAMIC.contains(line.substring(0, eq))) continue;
+            if (eq > 0 && io.kgr.desired.BrokerConfigKeys.isDynamic(line.substring(0, eq))) continue;
             out.append(line).append('\n');
         }
         return out.toString();

@@ -19,21 +19,6 @@ public final class ServerProperties {
     public static final int REPLICATION_PORT = 9091;
     public static final String DATA_ROOT = "/var/lib/kafka";
 
-    /**
-     * Broker settings Kafka can change on a running cluster (cluster-wide dynamic defaults): changing them does not
-     * restart a pod; apply sets them with incrementalAlterConfigs. Everything else in server.properties needs a restart.
-     */
-    public static final Set<String> DYNAMIC = Set.of("log.retention.ms", "log.retention.minutes", "log.retention.hours",
-            "log.retention.bytes", "log.segment.bytes", "log.segment.ms", "log.roll.ms", "log.roll.hours",
-            "log.cleanup.policy", "log.cleaner.threads", "log.cleaner.io.max.bytes.per.second",
-            "log.cleaner.dedupe.buffer.size", "log.cleaner.delete.retention.ms", "log.cleaner.min.compaction.lag.ms",
-            "log.cleaner.max.compaction.lag.ms", "log.cleaner.min.cleanable.ratio", "log.flush.interval.messages",
-            "log.flush.interval.ms", "log.index.interval.bytes", "log.index.size.max.bytes", "log.preallocate",
-            "log.message.timestamp.type", "min.insync.replicas", "unclean.leader.election.enable", "message.max.bytes",
-            "compression.type", "num.io.threads", "num.network.threads", "num.replica.fetchers", "background.threads",
-            "num.recovery.threads.per.data.dir", "max.connections", "max.connections.per.ip",
-            "max.connections.per.ip.overrides", "max.connection.creation.rate", "producer.id.expiration.ms");
-
     private ServerProperties() {
     }
 

@@ -116,7 +116,7 @@ public final class Planner {
         java.util.TreeSet<String> delete = new java.util.TreeSet<>();
         List<FieldChange> fields = new ArrayList<>();
         desired.kafka().get().config().forEach((k, v) -> {
-            if (!io.kgr.kube.ServerProperties.DYNAMIC.contains(k)) return;
+            if (!io.kgr.desired.BrokerConfigKeys.isDynamic(k)) return;
             String now = live.brokerDefaults().get(k);
             if (!ConfigValues.same(v, now)) {
                 set.put(k, v);

@@ -170,4 +170,14 @@ class ClusterSpecBuilderTest {
         var r = build("pools.yaml", pool("dual", "[broker, controller]", 3, "{type: ephemeral}"));
         assertThat(errors(r)).anySatisfy(e -> assertThat(e).contains("no Kafka named 'c1'"));
     }
+
+    @Test
+    void brokerSettingsTheBrokerWouldRefuseAreErrorsAtTheirKey() {
+        String kafka = KRAFT.replace("  num.partitions: 3\n", "  num.partitions: three\n      log.retention.hours: -5x\n"
+                + "      auto.create.topics.enable: maybe\n      my.plugin.setting: anything\n");
+        var r = build("k.yaml", kafka, "p.yaml", pool("dual", "[controller, broker]", 3, "{type: ephemeral}"));
+        assertThat(errors(r)).hasSize(3).anySatisfy(e -> assertThat(e).startsWith("k.yaml:14:23  spec.kafka.config[\"num.partitions\"]").contains("three"))
+                .anySatisfy(e -> assertThat(e).contains("log.retention.hours", "-5x"))
+                .anySatisfy(e -> assertThat(e).contains("auto.create.topics.enable", "true or false"));
+    }
 }
