@@ -31,6 +31,11 @@ public final class BrokerConfigKeys {
     public static String valueProblem(String key, String value) {
         ConfigDef.ConfigKey def = KEYS.get(key);
         if (def == null) return null; // plugins (metric reporters, authorizers …) bring their own settings
+        // a class lives in the broker's image (OAuth, metrics plugins …), not in kgr: only its name can be checked here
+        if (def.type == ConfigDef.Type.CLASS) {
+            return value.trim().matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*") ? null
+                    : "Invalid value " + value + " for configuration " + key + ": not a Java class name";
+        }
         try {
             Object parsed = ConfigDef.parseType(key, value, def.type);
             if (def.validator != null) def.validator.ensureValid(key, parsed);

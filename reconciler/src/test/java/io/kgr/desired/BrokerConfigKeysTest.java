@@ -27,5 +27,8 @@ class BrokerConfigKeysTest {
         assertThat(BrokerConfigKeys.valueProblem("auto.create.topics.enable", "maybe")).contains("true or false");
         assertThat(BrokerConfigKeys.valueProblem("log.retention.hours", "168")).isNull();
         assertThat(BrokerConfigKeys.valueProblem("my.plugin.setting", "anything")).isNull();
+        assertThat(BrokerConfigKeys.valueProblem("principal.builder.class", "io.strimzi.kafka.oauth.server.OAuthKafkaPrincipalBuilder"))
+                .as("a plugin class is in the broker's image, not kgr's").isNull();
+        assertThat(BrokerConfigKeys.valueProblem("principal.builder.class", "not a class")).contains("not a Java class name");
     }
 }
