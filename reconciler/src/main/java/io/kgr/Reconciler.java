@@ -127,10 +127,10 @@ public final class Reconciler {
         }
         Inventories inventories = (observed == null ? InventoryRecords.none() : observed.inventories())
                 .select(state.cluster(), sourceName);
-        if (gitUnreachable.isPresent() && !snapshot.revision().equals(inventories.own().commit())) {
+        if (gitUnreachable.isPresent() && !git.isSameOrNewer(source, inventories.own().commit(), snapshot.revision())) {
             return PlanRun.failed(RunStatus.SOURCE_FAILED, gitUnreachable.get() + "; the last fetched commit "
-                    + abbreviated(snapshot.revision()) + " is not the one last applied to the cluster, so nothing is"
-                    + " reconciled until Git answers", snapshot, desired.diagnostics());
+                    + abbreviated(snapshot.revision()) + " is older than (or unrelated to) the one last applied to the"
+                    + " cluster, so nothing is reconciled until Git answers", snapshot, desired.diagnostics());
         }
         java.util.Optional<LiveState> live = java.util.Optional.ofNullable(observed).map(Observation::live);
         String fingerprint = fingerprint(live, kube, inventories);

@@ -77,6 +77,7 @@ public final class Planner {
         base.steps().stream().filter(st -> !(st.change() instanceof Change.UpdateInventory)).forEach(steps::add);
         steps.addAll(k.prune);
         steps.addAll(inventory);
+        steps = withoutIdleInventory(steps);
         List<Refusal> refusals = new ArrayList<>(k.refusals);
         refusals.addAll(base.refusals());
         List<String> notes = new ArrayList<>(k.notes);
@@ -87,6 +88,16 @@ public final class Planner {
                     + " planned once its brokers are up (the next run)");
         }
         return new Plan(header, steps, refusals, base.unmanaged(), notes);
+    }
+
+    /**
+     * An inventory step that would only record the commit (no ownership change) is kept only with other steps: a
+     * commit that changes nothing on the cluster still plans "No changes".
+     */
+    private static List<Step> withoutIdleInventory(List<Step> steps) {
+        boolean others = steps.stream().anyMatch(s -> !(s.change() instanceof UpdateInventory));
+        if (others) return steps;
+        return steps.stream().filter(s -> !(s.change() instanceof UpdateInventory) || !s.fields().isEmpty()).toList();
     }
 
     /**
@@ -206,11 +217,12 @@ public final class Planner {
             steps.addAll(users.pruneQuotas);
             steps.addAll(users.pruneCredentials);
             steps.addAll(deletes);
+            // the inventory also records the commit of every apply (Git-down runs rely on it), not only ownership
             if (!nextInventory.equals(owned.topics()) || !users.nextUsers.equals(inventories.ownUsersAsPlanned())
-                    || !nextAdopted(header.commit()).equals(owned.adopted())) {
+                    || !nextAdopted(header.commit()).equals(owned.adopted()) || !owned.commit().equals(header.commit())) {
                 steps.add(inventoryStep(header.commit(), users.nextUsers));
             }
-            return new Plan(header, steps, refusals, unmanaged, notes);
+            return new Plan(header, withoutIdleInventory(steps), refusals, unmanaged, notes);
         }
 
         /**

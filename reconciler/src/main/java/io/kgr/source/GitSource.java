@@ -245,6 +245,21 @@ public final class GitSource {
         }
     }
 
+    /**
+     * Whether {@code commit} is {@code applied} or a descendant of it in the source's history (read from the local
+     * mirror, so it works while the server does not answer): going from {@code applied} to it moves forward, never back.
+     */
+    public boolean isSameOrNewer(SourceSpec spec, String applied, String commit) {
+        if (applied.equals(commit)) return true;
+        if (applied.isEmpty() || applied.startsWith("dir:") || commit.startsWith("dir:")) return false;
+        Path dir = isUrl(spec.location()) ? spec.cacheDir().resolve(mirrorName(spec.location())) : Path.of(spec.location());
+        try (Repository repo = openLocal(dir); RevWalk walk = new RevWalk(repo)) {
+            return walk.isMergedInto(walk.parseCommit(ObjectId.fromString(applied)), walk.parseCommit(ObjectId.fromString(commit)));
+        } catch (IOException | IllegalArgumentException | SourceException e) {
+            return false; // a commit the mirror does not have (rewritten history): not provably newer
+        }
+    }
+
     /** {@code host/path} of a network Git URL (https, ssh, git, or scp-like {@code user@host:path}); empty for files. */
     static java.util.Optional<String> networkName(String url) {
         String hostAndPath;

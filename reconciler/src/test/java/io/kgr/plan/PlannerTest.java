@@ -134,7 +134,8 @@ class PlannerTest {
     void partitionsGrowAfterAReplicationChangeOfTheSameTopic() {
         // Kafka refuses new partitions whose replica count differs from the existing ones
         var plan = plan(desired(spec("t", 4, 2, Map.of())), liveState(3, live("t", 2, 1, 3, Map.of())), owning("t"), false);
-        assertThat(ids(plan)).containsExactly("change-replication-factor:t", "increase-partitions:t");
+        assertThat(ids(plan)).containsExactly("change-replication-factor:t", "increase-partitions:t",
+                "update-inventory:c1/repo-a"); // records the commit applied
         assertThat(((ChangeReplicationFactor) plan.steps().get(0).change()).assignment()).containsOnlyKeys(0, 1);
         assertThat(plan.steps().get(1).dependsOn()).containsExactly("change-replication-factor:t");
     }
@@ -294,5 +295,15 @@ class PlannerTest {
                 new java.util.TreeMap<>(Map.of("retention.ms", "86400000")));
         assertThat(plan(desired(spec("t", 1, 1, Map.of("retention.ms", "172800000"))), oneDay, owning("t"), false).steps().get(0).risk())
                 .isEqualTo(Risk.SAFE);
+    }
+
+    @Test
+    void theInventoryRecordsEveryAppliedCommitButACommitThatChangesNothingPlansNothing() {
+        var live = liveState(1, live("t", 1, 1, 1, Map.of("retention.ms", "1000")));
+        Plan valueOnly = plan(desired(spec("t", 1, 1, Map.of("retention.ms", "2000"))), live, owning("t"), false);
+        assertThat(ids(valueOnly)).containsExactly("alter-topic-config:t", "update-inventory:c1/repo-a");
+        assertThat(((UpdateInventory) valueOnly.steps().get(1).change()).commit()).isEqualTo(header().commit());
+        Plan nothing = plan(desired(spec("t", 1, 1, Map.of("retention.ms", "1000"))), live, owning("t"), false);
+        assertThat(nothing.steps()).as("a README commit: No changes").isEmpty();
     }
 }
