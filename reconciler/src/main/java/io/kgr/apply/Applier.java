@@ -82,7 +82,7 @@ public final class Applier {
         Results results = new Results(progress, options.requestTimeout());
         TopicSteps topics = new TopicSteps(admin, options, results);
         UserSteps users = new UserSteps(admin, secrets, results, plan.header().cluster(),
-                () -> stored().key(plan.header().cluster(), plan.header().source()));
+                () -> stored().key(plan.header().cluster(), plan.header().source()), options.maxRecordsPerRequest());
         // the inventory's topic is created while the other steps run: a new partition takes a while to get a leader
         CompletableFuture<Void> inventoryReady = plan.steps().stream().anyMatch(s -> s.change() instanceof UpdateInventory)
                 ? CompletableFuture.runAsync(this::prepareInventory) : CompletableFuture.completedFuture(null);

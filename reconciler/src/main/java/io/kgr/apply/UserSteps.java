@@ -48,7 +48,12 @@ final class UserSteps {
     /** The source's inventory key as stored now: what a plan's password pins were made with. */
     private final java.util.function.Supplier<String> key;
 
-    UserSteps(Admin admin, SecretResolver secrets, Results results, String cluster, java.util.function.Supplier<String> key) {
+    /** The controller writes one metadata record per ACL binding, quota and credential; it refuses over 10,000 a request. */
+    private final int maxRecords;
+
+    UserSteps(Admin admin, SecretResolver secrets, Results results, String cluster, java.util.function.Supplier<String> key,
+              int maxRecords) {
+        this.maxRecords = maxRecords;
         this.admin = admin;
         this.secrets = secrets;
         this.results = results;
@@ -99,7 +104,7 @@ final class UserSteps {
             }
         }
         if (alterations.isEmpty()) return;
-        Map<String, KafkaFuture<Void>> futures = admin.alterUserScramCredentials(alterations).values();
+        Map<String, KafkaFuture<Void>> futures = scram(alterations);
         for (Step s : sent) results.collect(s, futures.get(((UpsertScramCredential) s.change()).user()), start);
     }
 
@@ -110,8 +115,18 @@ final class UserSteps {
             DeleteScramCredential c = (DeleteScramCredential) s.change();
             alterations.add(new UserScramCredentialDeletion(c.user(), ScramMechanism.fromMechanismName(c.mechanism())));
         }
-        Map<String, KafkaFuture<Void>> futures = admin.alterUserScramCredentials(alterations).values();
+        Map<String, KafkaFuture<Void>> futures = scram(alterations);
         for (Step s : steps) results.collect(s, futures.get(((DeleteScramCredential) s.change()).user()), start);
+    }
+
+    private Map<String, KafkaFuture<Void>> scram(List<UserScramCredentialAlteration> alterations) {
+        Map<String, KafkaFuture<Void>> futures = new java.util.HashMap<>();
+        for (List<UserScramCredentialAlteration> slice : slices(alterations)) {
+            var sent = admin.alterUserScramCredentials(slice).values();
+            futures.putAll(sent);
+            awaitQuietly(sent.values());
+        }
+        return futures;
     }
 
     /** Generates a password (32 characters, SecureRandom) straight into the user's Secret; it goes nowhere else. */
@@ -144,7 +159,13 @@ final class UserSteps {
         long start = System.nanoTime();
         List<AclBinding> bindings = new ArrayList<>();
         for (Step s : steps) ((CreateAcls) s.change()).acls().forEach(a -> bindings.add(binding(a)));
-        Map<AclBinding, KafkaFuture<Void>> futures = admin.createAcls(bindings).values();
+        Map<AclBinding, KafkaFuture<Void>> futures = new java.util.HashMap<>();
+        // one request per slice, each waited for: the controller refuses a request of more than 10,000 records
+        for (List<AclBinding> slice : slices(bindings)) {
+            var sent = admin.createAcls(slice).values();
+            futures.putAll(sent);
+            awaitQuietly(sent.values());
+        }
         for (Step s : steps) {
             List<KafkaFuture<Void>> mine = ((CreateAcls) s.change()).acls().stream().map(a -> futures.get(binding(a))).toList();
             results.collect(s, KafkaFuture.allOf(mine.toArray(KafkaFuture[]::new)), start);
@@ -155,7 +176,12 @@ final class UserSteps {
         long start = System.nanoTime();
         List<AclBindingFilter> filters = new ArrayList<>();
         for (Step s : steps) ((DeleteAcls) s.change()).acls().forEach(a -> filters.add(binding(a).toFilter()));
-        var futures = admin.deleteAcls(filters).values();
+        Map<AclBindingFilter, KafkaFuture<org.apache.kafka.clients.admin.DeleteAclsResult.FilterResults>> futures = new java.util.HashMap<>();
+        for (List<AclBindingFilter> slice : slices(filters)) {
+            var sent = admin.deleteAcls(slice).values();
+            futures.putAll(sent);
+            awaitQuietly(sent.values());
+        }
         for (Step s : steps) {
             List<KafkaFuture<?>> mine = ((DeleteAcls) s.change()).acls().stream()
                     .<KafkaFuture<?>>map(a -> futures.get(binding(a).toFilter())).toList();
@@ -173,8 +199,47 @@ final class UserSteps {
             c.remove().forEach(k -> ops.add(new ClientQuotaAlteration.Op(k, null)));
             alterations.add(new ClientQuotaAlteration(userEntity(c.user()), ops));
         }
-        Map<ClientQuotaEntity, KafkaFuture<Void>> futures = admin.alterClientQuotas(alterations).values();
+        Map<ClientQuotaEntity, KafkaFuture<Void>> futures = new java.util.HashMap<>();
+        for (List<ClientQuotaAlteration> slice : slices(alterations, a -> Math.max(1, a.ops().size()))) {
+            var sent = admin.alterClientQuotas(slice).values();
+            futures.putAll(sent);
+            awaitQuietly(sent.values());
+        }
         for (Step s : steps) results.collect(s, futures.get(userEntity(((AlterUserQuotas) s.change()).user())), start);
+    }
+
+    private <T> List<List<T>> slices(List<T> items) {
+        return slices(items, t -> 1);
+    }
+
+    /** Consecutive slices of at most {@link #maxRecords} records each ({@code cost} per item). */
+    private <T> List<List<T>> slices(List<T> items, java.util.function.ToIntFunction<T> cost) {
+        List<List<T>> out = new ArrayList<>();
+        List<T> current = new ArrayList<>();
+        int records = 0;
+        for (T item : items) {
+            int c = cost.applyAsInt(item);
+            if (!current.isEmpty() && records + c > maxRecords) {
+                out.add(current);
+                current = new ArrayList<>();
+                records = 0;
+            }
+            current.add(item);
+            records += c;
+        }
+        if (!current.isEmpty()) out.add(current);
+        return out;
+    }
+
+    /** Waits for a slice before the next is sent; failures are reported per step by the caller. */
+    private static void awaitQuietly(java.util.Collection<? extends KafkaFuture<?>> futures) {
+        try {
+            KafkaFuture.allOf(futures.toArray(KafkaFuture[]::new)).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            // collected per step below
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static ClientQuotaEntity userEntity(String user) {

@@ -84,15 +84,26 @@ public final class AdminKafkaState implements KafkaState {
             TreeMap<String, String> topicDefaults = new TreeMap<>();
             Map<String, Map<String, String>> overrides = names.isEmpty() ? Map.of() : overrides(names, topicDefaults);
 
+            // moves in flight: a partition's replicas are the move's target (what it will have), never target ∪ removing
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.PartitionReassignment> moving =
+                    names.isEmpty() ? Map.of() : get(admin.listPartitionReassignments().reassignments());
             TreeMap<String, LiveTopic> topics = new TreeMap<>();
             for (TopicDescription d : descriptions.values()) {
                 List<LivePartition> partitions = new ArrayList<>(d.partitions().size());
+                TreeMap<Integer, List<Integer>> reassigning = new TreeMap<>();
                 for (TopicPartitionInfo p : d.partitions()) {
+                    List<Integer> replicas = p.replicas().stream().map(Node::id).toList();
+                    var move = moving.get(new org.apache.kafka.common.TopicPartition(d.name(), p.partition()));
+                    if (move != null) {
+                        reassigning.put(p.partition(), replicas);
+                        replicas = replicas.stream().filter(r -> !move.removingReplicas().contains(r)).toList();
+                    }
                     partitions.add(new LivePartition(p.partition(), p.leader() == null ? -1 : p.leader().id(),
-                            p.replicas().stream().map(Node::id).toList(), p.isr().stream().map(Node::id).toList()));
+                            replicas, p.isr().stream().map(Node::id).toList()));
                 }
                 partitions.sort(java.util.Comparator.comparingInt(LivePartition::partition));
-                topics.put(d.name(), new LiveTopic(d.name(), partitions, new TreeMap<>(overrides.getOrDefault(d.name(), Map.of()))));
+                topics.put(d.name(), new LiveTopic(d.name(), partitions, new TreeMap<>(overrides.getOrDefault(d.name(), Map.of())),
+                        reassigning));
             }
             TreeSet<Integer> brokers = new TreeSet<>();
             nodes.forEach(n -> brokers.add(n.id()));

@@ -79,6 +79,7 @@ public record LiveState(String clusterId, SortedSet<Integer> brokers, SortedMap<
         for (LiveTopic t : topics.values()) {
             update(d, "topic:" + t.name());
             for (LivePartition p : t.partitions()) update(d, p.partition() + ":" + p.replicas());
+            t.reassigning().forEach((p, all) -> update(d, "moving:" + p + ":" + all));
             t.overrides().forEach((k, v) -> update(d, "config:" + k + "=" + v));
         }
         scramUsers.forEach((u, m) -> update(d, "scram:" + u + "=" + m));

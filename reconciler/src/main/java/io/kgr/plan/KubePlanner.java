@@ -378,7 +378,10 @@ final class KubePlanner {
         List<String> out = new ArrayList<>();
         kafka.ifPresent(k -> k.topics().forEach((topic, t) -> {
             for (LivePartition p : t.partitions()) {
-                if (moves.replicasAfter(topic, p).contains(id)) out.add(topic + "-" + p.partition());
+                // a move kgr did not start that still involves the broker keeps it hosting the partition
+                if (moves.replicasAfter(topic, p).contains(id) || t.reassigning().getOrDefault(p.partition(), List.of()).contains(id)) {
+                    out.add(topic + "-" + p.partition());
+                }
             }
         }));
         return out;

@@ -163,6 +163,8 @@ public final class Planner {
         private final List<Unmanaged> unmanaged = new ArrayList<>();
         private final List<String> notes = new ArrayList<>();
         private final TreeMap<String, String> nextInventory = new TreeMap<>();
+        /** Topics with a reassignment in flight that this plan did not start → their moving partitions. */
+        private final TreeMap<String, java.util.Set<Integer>> movesInFlight = new TreeMap<>();
         /** Existing topics this plan takes over because Git now declares them. */
         private final TreeSet<String> adoptedNow = new TreeSet<>();
 
@@ -199,6 +201,12 @@ public final class Planner {
             unmanaged.addAll(users.unmanaged);
             notes.addAll(users.notes);
             notes.addAll(desired.skippedNotes());
+            if (!movesInFlight.isEmpty()) {
+                int partitions = movesInFlight.values().stream().mapToInt(java.util.Set::size).sum();
+                notes.add("reassignment in progress on " + partitions + " partition(s) of " + movesInFlight.size()
+                        + " topic(s) (" + names(List.copyOf(movesInFlight.keySet())) + "), started outside this plan:"
+                        + " their replicas are compared as the move's target, and kgr leaves the move alone");
+            }
             desired.kafka().ifPresent(k -> notes.add("Kafka " + k.name() + " and its node pools are validated; its pods,"
                     + " volumes, services and configuration are not planned by this version of kgr yet"));
 
@@ -329,6 +337,16 @@ public final class Planner {
             if (!owned.owns(name)) adoptedNow.add(name);
             nextInventory.put(name, spec.resourceName());
             boolean rfChange = spec.replicas() != null && spec.replicas() != current.replicationFactor();
+            if (!current.reassigning().isEmpty()) {
+                // Cruise Control, a KafkaRebalance or kafka-reassign-partitions is moving it: never cancel or override
+                movesInFlight.put(name, current.reassigning().keySet());
+                if (rfChange) {
+                    notes.add("topic " + name + ": replicas " + current.replicationFactor() + " → " + spec.replicas()
+                            + " waits until the reassignment in progress has finished (kgr does not override a move it"
+                            + " did not start)");
+                    rfChange = false;
+                }
+            }
             if (rfChange && spec.replicas() > staying) {
                 refuse(name, "replicas " + current.replicationFactor() + " → " + spec.replicas() + " needs more than the "
                         + staying + " live broker(s)" + leavingNote);

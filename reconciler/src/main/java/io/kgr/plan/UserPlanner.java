@@ -135,10 +135,13 @@ final class UserPlanner {
                             FieldChange.of("mechanism", exists ? mechanism : null, mechanism)),
                     exists ? reason + "; clients using the old password fail to log in" : reason, List.of()));
         }
-        // a mechanism Git dropped (e.g. SCRAM-SHA-256 → SCRAM-SHA-512) goes once the new one is set
+        // a mechanism Git dropped (e.g. SCRAM-SHA-256 → SCRAM-SHA-512) goes only once the new one is set: the delete
+        // depends on the upsert, so a failed upsert never leaves the user without any credential
         if (before != null && !before.mechanism().isEmpty() && !before.mechanism().equals(mechanism)
                 && liveMechanisms.contains(before.mechanism())) {
-            deleteCredential(credentials, Phase.USERS, user.name(), before.mechanism(), "Git now says " + mechanism);
+            List<String> after = credentials.stream().filter(s -> s.change() instanceof UpsertScramCredential u
+                    && u.user().equals(user.name())).map(Step::id).toList();
+            deleteCredential(credentials, Phase.USERS, user.name(), before.mechanism(), "Git now says " + mechanism, after);
         }
         return hash;
     }
@@ -238,10 +241,16 @@ final class UserPlanner {
     }
 
     private static void deleteCredential(List<Step> into, Phase phase, String user, String mechanism, String reason) {
+        deleteCredential(into, phase, user, mechanism, reason, List.of());
+    }
+
+    private static void deleteCredential(List<Step> into, Phase phase, String user, String mechanism, String reason,
+                                         List<String> dependsOn) {
         var change = new DeleteScramCredential(user, mechanism);
         into.add(new Step(Step.idOf(change) + "/" + mechanism, phase, change, Risk.DESTRUCTIVE,
                 List.of(new FieldChange("password", "(sensitive)", null, true), FieldChange.of("mechanism", mechanism, null)),
-                reason + "; clients of this user can no longer log in", List.of()));
+                reason + "; clients of this user can no longer log in" + (dependsOn.isEmpty() ? ""
+                        : " with " + mechanism + " (after the new credential is in place)"), dependsOn));
     }
 
     private void listUnmanaged() {

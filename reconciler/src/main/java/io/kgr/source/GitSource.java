@@ -224,7 +224,8 @@ public final class GitSource {
      * scheme, user, port and {@code .git} ({@code github.com/org/kafka-gitops});</li>
      * <li>any other Git repository (a local or {@code file://} one): {@code git:} and its root commit, which every clone
      * shares;</li>
-     * <li>a plain directory: {@code dir:} and the folder's name.</li>
+     * <li>a plain directory (no Git at all): {@code dir:} and its absolute path — without a history there is nothing
+     * that tells two folders of one name apart, and merging two sources would let one prune the other.</li>
      * </ul>
      * A {@code --path} is appended after {@code //}, as kustomize writes sub-folders.
      */
@@ -232,7 +233,7 @@ public final class GitSource {
         String path = spec.path().replaceAll("^\\.?/+", "").replaceAll("/+$", "");
         String suffix = path.isEmpty() ? "" : "//" + path;
         if (snapshot.revision().startsWith("dir:")) {
-            return "dir:" + Path.of(spec.location()).toAbsolutePath().normalize().getFileName() + suffix;
+            return "dir:" + Path.of(spec.location()).toAbsolutePath().normalize() + suffix;
         }
         Path dir = isUrl(spec.location()) ? spec.cacheDir().resolve(mirrorName(spec.location())) : Path.of(spec.location());
         try (Repository repo = openLocal(dir)) {

@@ -306,4 +306,16 @@ class PlannerTest {
         Plan nothing = plan(desired(spec("t", 1, 1, Map.of("retention.ms", "1000"))), live, owning("t"), false);
         assertThat(nothing.steps()).as("a README commit: No changes").isEmpty();
     }
+
+    @Test
+    void aMoveInFlightIsComparedByItsTargetAndNeverOverridden() {
+        var moving = new io.kgr.observe.LiveTopic("t", List.of(new io.kgr.observe.LivePartition(0, 0, List.of(1), List.of(0, 1))),
+                new java.util.TreeMap<>(), new java.util.TreeMap<>(Map.of(0, List.of(0, 1))));
+        Plan same = plan(desired(spec("t", 1, 1, Map.of())), liveState(2, moving), owning("t"), false);
+        assertThat(same.steps()).as("RF 1 is the move's target, not 2").isEmpty();
+        assertThat(same.notes()).anyMatch(n -> n.contains("reassignment in progress on 1 partition(s) of 1 topic(s) (t)"));
+        Plan more = plan(desired(spec("t", 1, 2, Map.of())), liveState(2, moving), owning("t"), false);
+        assertThat(more.steps()).noneMatch(s -> s.change() instanceof ChangeReplicationFactor);
+        assertThat(more.notes()).anyMatch(n -> n.contains("replicas 1 → 2 waits until the reassignment in progress has finished"));
+    }
 }

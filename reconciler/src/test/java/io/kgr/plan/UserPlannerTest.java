@@ -176,4 +176,16 @@ class UserPlannerTest {
         assertThat(ids(plan(null, live(true, List.of(), Map.of(), true), owning(recorded), true)))
                 .containsExactly("delete-scram-credential:u/SCRAM-SHA-512", "delete-user-secret:u", "update-inventory:c1/repo-a");
     }
+
+    @Test
+    void aMechanismChangeDeletesTheOldCredentialOnlyAfterTheNewOneIsSet() {
+        var before = new ManagedUser("User:u", "SCRAM-SHA-256", PasswordHash.fresh(new Secret("pw-1")), List.of(), new TreeSet<>());
+        TreeMap<String, java.util.SortedSet<String>> scram = new TreeMap<>();
+        scram.put("u", new TreeSet<>(Set.of("SCRAM-SHA-256")));
+        var live = new LiveState("id", new TreeSet<>(Set.of(0)), new TreeMap<>(), scram, List.of(), true, new TreeMap<>());
+        Plan p = plan(scram("pw-1", List.of(), Map.of()), live, owning(before), false);
+        assertThat(ids(p)).containsExactly("upsert-scram-credential:u", "delete-scram-credential:u/SCRAM-SHA-256",
+                "update-inventory:c1/repo-a");
+        assertThat(p.steps().get(1).dependsOn()).containsExactly("upsert-scram-credential:u");
+    }
 }

@@ -155,6 +155,6 @@ class GitSourceTest {
         Path plain = tmp.resolve("plain/team-a");
         write(plain, "t.yaml", "x");
         assertThat(source.identity(spec(plain.toString(), null, ""), source.read(spec(plain.toString(), null, ""))))
-                .isEqualTo("dir:team-a");
+                .isEqualTo("dir:" + plain.toAbsolutePath());
     }
 }

@@ -95,4 +95,46 @@ class ReplicationFactorTest {
         assertThat(apply.out()).contains("replicas 4 is more than the 3 live broker(s)");
         assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain("rf.toomany");
     }
+
+    @Test
+    void aReassignmentStartedWithKafkasOwnToolIsLeftAloneAndReported() throws Exception {
+        Path repo = Files.createDirectories(tmp.resolve("repo"));
+        Files.writeString(repo.resolve("t.yaml"), topic("rf.moving", "c1", 1, 1, Map.of()));
+        assertThat(kgr("apply", repo, "--auto-approve").exitCode()).isZero();
+        int from = replicas(describe("rf.moving").partitions().get(0)).get(0);
+        int to = (from + 1) % 3;
+        // 4 MiB of data and a 1 byte/s throttle: the move stays in progress for the whole test
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(
+                kafka.clientProperties(Map.of("batch.size", "1048576", "linger.ms", "50")),
+                new org.apache.kafka.common.serialization.ByteArraySerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            for (int i = 0; i < 64; i++) producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("rf.moving", new byte[65536]));
+            producer.flush();
+        }
+        Path plan = tmp.resolve("move.json");
+        Files.writeString(plan, "{\"version\":1,\"partitions\":[{\"topic\":\"rf.moving\",\"partition\":0,\"replicas\":[" + to + "]}]}");
+        Process tool = new ProcessBuilder("java", "-cp", System.getProperty("java.class.path"),
+                "org.apache.kafka.tools.reassign.ReassignPartitionsCommand", "--bootstrap-server", kafka.bootstrapServers(),
+                "--reassignment-json-file", plan.toString(), "--execute", "--throttle", "1").redirectErrorStream(true).start();
+        String toolOut = new String(tool.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(tool.waitFor()).as(toolOut).isZero();
+        try {
+            assertThat(admin.listPartitionReassignments().reassignments().get(30, TimeUnit.SECONDS)).hasSize(1);
+
+            // Git asks for a second replica meanwhile: kgr reports the move and leaves it (and its throttles) alone
+            Files.writeString(repo.resolve("t.yaml"), topic("rf.moving", "c1", 1, 2, Map.of()));
+            Kgr.Result planned = kgr("plan", repo, "-o", "json");
+            assertThat(planned.exitCode()).as(planned.all()).isZero();
+            assertThat(planned.out()).contains("reassignment in progress on 1 partition(s) of 1 topic(s) (rf.moving)",
+                    "replicas 1 → 2 waits until the reassignment in progress has finished")
+                    .doesNotContain("change-replication-factor", "throttled");
+            Kgr.Result apply = kgr("apply", repo, "--auto-approve");
+            assertThat(apply.exitCode()).as(apply.all()).isZero();
+            var moves = admin.listPartitionReassignments().reassignments().get(30, TimeUnit.SECONDS);
+            assertThat(moves).hasSize(1);
+            assertThat(moves.values().iterator().next().addingReplicas()).as("the tool's target, not kgr's").containsExactly(to);
+        } finally {
+            admin.alterPartitionReassignments(Map.of(new org.apache.kafka.common.TopicPartition("rf.moving", 0), java.util.Optional.empty()))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+    }
 }

@@ -194,7 +194,7 @@ class TopicLifecycleTest {
         assertThat(kgr("apply", "--repo", repoB.toString(), "--auto-approve", "--prune").exitCode()).isZero();
 
         Kgr.Result planA = kgr("plan", "--repo", repoA.toString(), "--prune");
-        assertThat(planA.out()).contains("No changes.", "topic " + prefix + "b  (managed by source 'dir:team-b')");
+        assertThat(planA.out()).contains("No changes.", "topic " + prefix + "b  (managed by source 'dir:" + repoB + "')");
         assertThat(kgr("apply", "--repo", repoA.toString(), "--auto-approve", "--prune").exitCode()).isZero();
         assertThat(liveTopics()).contains(prefix + "a", prefix + "b");
 
@@ -342,7 +342,7 @@ class TopicLifecycleTest {
         }
         Kgr.Result typo = kgr("apply", "--repo", repo.toString(), "--cluster", cluster, "--prune", "--auto-approve");
         assertThat(typo.exitCode()).as(typo.all()).isEqualTo(1);
-        assertThat(typo.all()).contains("! refuse prune", "would delete everything source 'dir:repo' manages on cluster " + cluster,
+        assertThat(typo.all()).contains("! refuse prune", "would delete everything source 'dir:" + repo + "' manages on cluster " + cluster,
                 "3 manifest(s) are labelled for clusters no Kafka manifest or target declares: 3 labelled '" + cluster
                         + "-typo' (first at a.yaml:6:25)", "--allow-mass-prune", "PlanRefused",
                 "a.yaml:6:25  metadata.labels[\"strimzi.io/cluster\"]  warning: KafkaTopic " + prefix + "a is labelled for cluster '"
@@ -351,7 +351,7 @@ class TopicLifecycleTest {
 
         // a path that matches nothing
         Kgr.Result empty = kgr("apply", "--repo", repo.toString(), "--cluster", cluster, "--path", "no/such/folder",
-                "--source-name", "dir:repo", "--prune", "--auto-approve", "-o", "json");
+                "--source-name", "dir:" + repo, "--prune", "--auto-approve", "-o", "json");
         assertThat(empty.exitCode()).as(empty.all()).isEqualTo(1);
         assertThat(empty.out()).contains("\"kind\" : \"prune\"", "no topic or user manifest of this source is labelled for cluster");
         assertThat(liveTopics()).contains(prefix + "a", prefix + "b", prefix + "c");
@@ -506,11 +506,11 @@ class TopicLifecycleTest {
                 .apply(planB);
         assertThat(second.succeeded()).isFalse();
         assertThat(second.results()).filteredOn(r -> r.stepId().startsWith("update-inventory:")).singleElement()
-                .satisfies(r -> assertThat(r.message()).contains("topic " + shared + " ('dir:team-a')", "recorded it first"));
+                .satisfies(r -> assertThat(r.message()).contains("topic " + shared + " ('dir:" + repoA + "')", "recorded it first"));
 
         Kgr.Result list = Kgr.run("inventory", "list", "--bootstrap-server", kafka.bootstrapServers(), "--cluster", cluster);
-        assertThat(list.out()).contains(cluster + "  dir:team-a  1 topic(s)", cluster + "  dir:team-b  0 topic(s)");
+        assertThat(list.out()).contains(cluster + "  dir:" + repoA + "  1 topic(s)", cluster + "  dir:" + repoB + "  0 topic(s)");
         Kgr.Result planAgain = kgr("plan", "--repo", repoB.toString());
-        assertThat(planAgain.out()).contains("! refuse topic " + shared, "managed by another source ('dir:team-a')");
+        assertThat(planAgain.out()).contains("! refuse topic " + shared, "managed by another source ('dir:" + repoA + "')");
     }
 }

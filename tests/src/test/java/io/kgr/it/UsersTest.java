@@ -388,4 +388,25 @@ class UsersTest {
         assertThat(kgr("plan").out()).as("kgr itself still reads its inventory").contains("No changes.");
         Files.delete(repo.resolve("hank.yaml"));
     }
+
+    @Test
+    void moreAclBindingsThanTheControllerTakesInOneRequestAreSplit() throws Exception {
+        // 2,001 topics × 5 operations = 10,005 bindings: over the controller's 10,000 records per request
+        StringBuilder acls = new StringBuilder();
+        for (int i = 0; i <= 2000; i++) acls.append(topicAcl("bulk.t" + i, "literal", "Read, Write, Describe, Alter, Delete"));
+        password("bulk-secret", "bulk-Passw0rd");
+        Files.writeString(repo.resolve("bulk.yaml"), user("bulk", scram("bulk-secret"), acls.toString(), ""));
+        Kgr.Result apply = kgr("apply", "--auto-approve");
+        assertThat(apply.exitCode()).as(apply.err()).isZero();
+        AclBindingFilter bulk = new AclBindingFilter(org.apache.kafka.common.resource.ResourcePatternFilter.ANY,
+                new org.apache.kafka.common.acl.AccessControlEntryFilter("User:bulk", null, AclOperation.ANY, AclPermissionType.ANY));
+        assertThat(admin.describeAcls(bulk).values().get(30, TimeUnit.SECONDS)).hasSize(10_005);
+        assertThat(kgr("plan").out()).contains("No changes.");
+
+        Files.writeString(repo.resolve("bulk.yaml"), user("bulk", scram("bulk-secret"), "", "").replace("    acls:\n", "    acls: []\n"));
+        Kgr.Result remove = kgr("apply", "--auto-approve");
+        assertThat(remove.exitCode()).as(remove.err()).isZero();
+        assertThat(admin.describeAcls(bulk).values().get(30, TimeUnit.SECONDS)).isEmpty();
+        Files.delete(repo.resolve("bulk.yaml"));
+    }
 }
