@@ -144,13 +144,35 @@ final class KubePlanner {
             if (!p.isController()) continue;
             wanted += ids.getOrDefault(p.name(), new TreeSet<>()).size();
         }
-        for (Pod p : live.pods().values()) {
-            if (mine(p) && "true".equals(p.getMetadata().getLabels().get("strimzi.io/controller-role"))) now++;
-        }
+        // the quorum as declared before (pods and the pod sets' records of them): a controller pod that was deleted or
+        // evicted is still a voter to bring back, not a change of the quorum
+        now = existingControllerIds().size();
         if (now > 0 && now != wanted) {
             refusals.add(new Refusal("cluster", spec.name(), "the controller quorum would change from " + now + " to "
                     + wanted + " nodes; kgr runs a static quorum and does not change its size"));
         }
+    }
+
+    /** Node ids with the controller role: kgr's live pods and the pods its pod sets record (a lost pod is still one). */
+    private SortedSet<Integer> existingControllerIds() {
+        SortedSet<Integer> out = new TreeSet<>();
+        for (Pod p : live.pods().values()) {
+            if (mine(p) && "true".equals(p.getMetadata().getLabels().get("strimzi.io/controller-role"))) {
+                nodeId(p.getMetadata().getName()).ifPresent(out::add);
+            }
+        }
+        for (GenericKubernetesResource set : live.podSets().values()) {
+            if (!mine(set)) continue;
+            Object pods = set.getAdditionalProperties().get("spec") instanceof Map<?, ?> s ? s.get("pods") : null;
+            if (!(pods instanceof List<?> list)) continue;
+            for (Object o : list) {
+                if (o instanceof Map<?, ?> pod && pod.get("metadata") instanceof Map<?, ?> meta
+                        && meta.get("labels") instanceof Map<?, ?> labels && "true".equals(labels.get("strimzi.io/controller-role"))) {
+                    nodeId(String.valueOf(meta.get("name"))).ifPresent(out::add);
+                }
+            }
+        }
+        return out;
     }
 
     private boolean mine(HasMetadata o) {

@@ -152,4 +152,15 @@ class KubePlannerTest {
                 .contains("storage type cannot change"));
         assertThat(k.rolls).extracting(s -> s.change().subject()).doesNotContain("c1-brokers-0");
     }
+
+    @Test
+    void aLostControllerPodIsRecreatedWithoutAQuorumChange() {
+        LiveKube live = liveFrom(spec(""));
+        String lost = live.pods().keySet().stream().filter(n -> n.contains("controllers")).findFirst().orElseThrow();
+        live.pods().remove(lost); // evicted, or deleted by hand
+        KubePlanner k = new KubePlanner(spec(""), live, Optional.of(kafka(3)), "id");
+        k.plan();
+        assertThat(k.refusals).as("the pools still declare three controllers").isEmpty();
+        assertThat(k.podSets).extracting(st -> st.change().subject()).contains(lost);
+    }
 }
