@@ -140,7 +140,7 @@ public final class Applier {
         if (first instanceof CreateTopic) topics.create(batch);
         else if (first instanceof IncreasePartitions) topics.increasePartitions(batch);
         else if (first instanceof AlterTopicConfig) topics.alterConfigs(batch);
-        else if (first instanceof ChangeReplicationFactor) topics.reassign(batch);
+        else if (first instanceof Change.Reassignment) topics.reassign(batch);
         else if (first instanceof DeleteTopic) topics.delete(batch);
         else if (first instanceof CreateUserSecret) users.createSecrets(batch);
         else if (first instanceof UpsertScramCredential) users.upsertCredentials(batch);

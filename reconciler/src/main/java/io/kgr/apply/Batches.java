@@ -40,7 +40,7 @@ final class Batches {
         if (change instanceof CreateTopic c) return 1 + (c.partitions() == null ? 1 : c.partitions()) + c.config().size();
         if (change instanceof IncreasePartitions c) return c.to() - c.from();
         if (change instanceof AlterTopicConfig c) return Math.max(1, c.set().size() + c.delete().size());
-        if (change instanceof ChangeReplicationFactor c) return c.assignment().size();
+        if (change instanceof Change.Reassignment c) return c.assignment().size();
         return 1;
     }
 }

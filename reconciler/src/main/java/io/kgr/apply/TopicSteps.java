@@ -25,6 +25,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 
 import io.kgr.plan.Change.AlterTopicConfig;
+import io.kgr.plan.Change;
 import io.kgr.plan.Change.ChangeReplicationFactor;
 import io.kgr.plan.Change.CreateTopic;
 import io.kgr.plan.Change.DeleteTopic;
@@ -106,7 +107,7 @@ final class TopicSteps {
         for (List<Step> chunk : chunks(steps)) {
             Map<TopicPartition, Optional<NewPartitionReassignment>> request = new LinkedHashMap<>();
             for (Step s : chunk) {
-                ChangeReplicationFactor c = (ChangeReplicationFactor) s.change();
+                Change.Reassignment c = (Change.Reassignment) s.change();
                 c.assignment().forEach((p, replicas) ->
                         request.put(new TopicPartition(c.topic(), p), Optional.of(new NewPartitionReassignment(replicas))));
             }
@@ -122,12 +123,12 @@ final class TopicSteps {
         }
         Set<String> waiting = new HashSet<>();
         for (Step s : steps) {
-            String topic = ((ChangeReplicationFactor) s.change()).topic();
+            String topic = ((Change.Reassignment) s.change()).topic();
             if (!failures.containsKey(topic)) waiting.add(topic);
         }
         failures.putAll(awaitReassignments(steps, waiting));
         for (Step s : steps) {
-            String topic = ((ChangeReplicationFactor) s.change()).topic();
+            String topic = ((Change.Reassignment) s.change()).topic();
             if (failures.containsKey(topic)) results.failed(s, failures.get(topic), start);
             else results.ok(s, start);
         }
@@ -145,7 +146,7 @@ final class TopicSteps {
                 Map<String, TopicDescription> described = admin.describeTopics(pending).allTopicNames()
                         .get(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
                 for (Step s : steps) {
-                    ChangeReplicationFactor c = (ChangeReplicationFactor) s.change();
+                    Change.Reassignment c = (Change.Reassignment) s.change();
                     if (!pending.contains(c.topic())) continue;
                     boolean stillMoving = moving.stream().anyMatch(tp -> tp.topic().equals(c.topic()));
                     if (!stillMoving && matches(described.get(c.topic()), c)) pending.remove(c.topic());
@@ -171,7 +172,7 @@ final class TopicSteps {
         return failures;
     }
 
-    private static boolean matches(TopicDescription d, ChangeReplicationFactor c) {
+    private static boolean matches(TopicDescription d, Change.Reassignment c) {
         if (d == null) return false;
         for (var p : d.partitions()) {
             List<Integer> want = c.assignment().get(p.partition());

@@ -75,8 +75,9 @@ public final class AdminKafkaState implements KafkaState {
     public LiveState observe() throws ObserveException {
         try {
             DescribeClusterResult cluster = admin.describeCluster();
-            Set<String> names = new TreeSet<>(get(admin.listTopics(new ListTopicsOptions().listInternal(false)).names()));
-            names.removeIf(n -> n.startsWith("__")); // internal and tool-private topics are never managed
+            // internal and tool-private topics (__*) are observed too — never managed, but their replicas live on the
+            // brokers: a node that hosts __consumer_offsets is not empty
+            Set<String> names = new TreeSet<>(get(admin.listTopics(new ListTopicsOptions().listInternal(true)).names()));
             String clusterId = get(cluster.clusterId());
             Collection<Node> nodes = get(cluster.nodes());
 

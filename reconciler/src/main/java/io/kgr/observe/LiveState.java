@@ -14,7 +14,7 @@ import java.util.TreeSet;
 import io.kgr.model.AclRule;
 
 /**
- * What the Kafka cluster holds now: brokers, (non-internal) topics, SCRAM users with their mechanisms, ACLs and user
+ * What the Kafka cluster holds now: brokers, topics (internal ones too, which kgr never manages), SCRAM users with their mechanisms, ACLs and user
  * quotas, all sorted.
  *
  * @param aclsEnabled false when the cluster has no authorizer (ACLs can then be neither read nor written)

@@ -45,9 +45,27 @@ public sealed interface Change {
     }
 
     /** A reassignment to a new replication factor: the full target replica list of every existing partition. */
+    /** A change that moves partition replicas (a reassignment): apply submits it throttled and waits for it. */
+    interface Reassignment {
+        String topic();
+
+        SortedMap<Integer, List<Integer>> assignment();
+    }
+
     record ChangeReplicationFactor(String topic, int from, int to, SortedMap<Integer, List<Integer>> assignment)
-            implements Change {
+            implements Change, Reassignment {
         public String kind() { return "change-replication-factor"; }
+        public String subject() { return topic; }
+        public Action action() { return Action.UPDATE; }
+    }
+
+    /**
+     * Moves a topic's replicas off brokers that the plan removes, keeping each partition's replication factor (a
+     * Cruise Control {@code remove_brokers}, planned and shown): the node's removal depends on it.
+     */
+    record MoveReplicas(String topic, java.util.SortedSet<Integer> off, SortedMap<Integer, List<Integer>> assignment)
+            implements Change, Reassignment {
+        public String kind() { return "move-replicas"; }
         public String subject() { return topic; }
         public Action action() { return Action.UPDATE; }
     }

@@ -365,21 +365,26 @@ final class KubePlanner {
                 continue;
             }
             List<String> after = broker ? movesOff(id) : List.of();
-            prune.add(new Step(Step.idOf(new Change.DeleteKubeObject("Pod", name)), Phase.PRUNE,
+            Step podRemoval = new Step(Step.idOf(new Change.DeleteKubeObject("Pod", name)), Phase.PRUNE,
                     new Change.DeleteKubeObject("Pod", name), Risk.DISRUPTIVE, List.of(),
                     "node " + id + " was removed from its pool" + (after.isEmpty() ? ""
-                            : "; once this plan's reassignments have moved its replicas away"), after));
+                            : "; once this plan's reassignments have moved its replicas away"), after);
+            prune.add(podRemoval);
+            // nothing of a node goes while its broker may still run: its configuration and volumes follow the pod
+            List<String> afterPod = List.of(podRemoval.id());
             if (live.configMaps().containsKey(name) && mine(live.configMaps().get(name))) {
-                prune.add(step(Phase.PRUNE, new Change.DeleteKubeObject("ConfigMap", name), Risk.SAFE, List.of(),
-                        "configuration of removed node " + id));
+                var cm = new Change.DeleteKubeObject("ConfigMap", name);
+                prune.add(new Step(Step.idOf(cm), Phase.PRUNE, cm, Risk.SAFE, List.of(),
+                        "configuration of removed node " + id + ", once its pod is gone", afterPod));
             }
             for (PersistentVolumeClaim c : live.claims().values()) {
                 if (!mine(c) || !name.equals(c.getMetadata().getLabels().get(ClusterModel.POD_NAME))) continue;
                 boolean delete = c.getMetadata().getAnnotations() != null
                         && "true".equals(c.getMetadata().getAnnotations().get(ClusterModel.DELETE_CLAIM));
                 if (delete) {
-                    prune.add(step(Phase.PRUNE, new Change.DeleteKubeObject("PersistentVolumeClaim", c.getMetadata().getName()),
-                            Risk.DESTRUCTIVE, List.of(), "volume of removed node " + id + " (deleteClaim: true)"));
+                    var claim = new Change.DeleteKubeObject("PersistentVolumeClaim", c.getMetadata().getName());
+                    prune.add(new Step(Step.idOf(claim), Phase.PRUNE, claim, Risk.DESTRUCTIVE, List.of(),
+                            "volume of removed node " + id + " (deleteClaim: true), once its pod is gone", afterPod));
                 } else {
                     notes.add("volume " + c.getMetadata().getName() + " of removed node " + id + " is kept (deleteClaim: false)");
                 }

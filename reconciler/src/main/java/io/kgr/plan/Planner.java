@@ -67,7 +67,10 @@ public final class Planner {
                 : new Plan(header, List.of(), List.of(), List.of(), List.of());
         if (kubePlanner.isEmpty()) return base;
         KubePlanner k = kubePlanner.get();
-        k.plan(Reassignments.of(base));
+        List<Refusal> drainRefusals = new ArrayList<>();
+        List<Step> drains = live.isPresent() && !leaving.isEmpty()
+                ? drains(live.get(), base, leaving, joining, drainRefusals) : List.of();
+        k.plan(Reassignments.of(base).with(drains));
         List<Step> steps = new ArrayList<>();
         steps.addAll(k.prerequisites);
         steps.addAll(k.volumes);
@@ -75,10 +78,12 @@ public final class Planner {
         steps.addAll(k.rolls);
         List<Step> inventory = base.steps().stream().filter(st -> st.change() instanceof Change.UpdateInventory).toList();
         base.steps().stream().filter(st -> !(st.change() instanceof Change.UpdateInventory)).forEach(steps::add);
+        steps.addAll(drains);
         steps.addAll(k.prune);
         steps.addAll(inventory);
         steps = withoutIdleInventory(steps);
-        List<Refusal> refusals = new ArrayList<>(k.refusals);
+        List<Refusal> refusals = new ArrayList<>(drainRefusals);
+        refusals.addAll(k.refusals);
         refusals.addAll(base.refusals());
         List<String> notes = new ArrayList<>(k.notes);
         base.notes().stream().filter(n -> !n.contains("are not planned by this version")).forEach(notes::add);
@@ -88,6 +93,47 @@ public final class Planner {
                     + " planned once its brokers are up (the next run)");
         }
         return new Plan(header, steps, refusals, base.unmanaged(), notes);
+    }
+
+    /**
+     * Moves every replica off the brokers the plan removes — internal and unmanaged topics included, since the broker
+     * goes whoever owns its data — onto the brokers that stay, keeping each partition's replication factor. A
+     * partition being moved by someone else is left alone (the broker then stays: the removal is refused).
+     */
+    private static List<Step> drains(LiveState live, Plan base, Set<Integer> leaving, Set<Integer> joining,
+                                     List<Refusal> refusals) {
+        TreeSet<Integer> staying = new TreeSet<>(live.brokers());
+        staying.addAll(joining);
+        staying.removeAll(leaving);
+        ReplicaAssigner assigner = new ReplicaAssigner(live, staying);
+        Reassignments planned = Reassignments.of(base);
+        List<Step> out = new ArrayList<>();
+        List<String> cannot = new ArrayList<>();
+        for (LiveTopic t : live.topics().values()) {
+            if (!t.reassigning().isEmpty()) continue;
+            var assignment = assigner.drain(t, p -> planned.replicasAfter(t.name(), p), cannot);
+            if (assignment.isEmpty()) continue;
+            TreeSet<Integer> off = new TreeSet<>();
+            List<FieldChange> fields = new ArrayList<>();
+            for (var e : assignment.entrySet()) {
+                List<Integer> before = t.partitions().stream().filter(p -> p.partition() == e.getKey()).findFirst()
+                        .map(p -> planned.replicasAfter(t.name(), p)).orElse(List.of());
+                before.stream().filter(leaving::contains).forEach(off::add);
+                fields.add(FieldChange.of("partition " + e.getKey(), before.toString(), e.getValue().toString()));
+            }
+            var change = new Change.MoveReplicas(t.name(), off, assignment);
+            // after this plan's own change of the topic's replication factor, which it starts from
+            out.add(new Step(Step.idOf(change), Phase.TOPICS, change, Risk.DISRUPTIVE, fields,
+                    "broker(s) " + off + " leave the cluster: their replicas move to the brokers that stay (throttled),"
+                            + " keeping the replication factor", planned.stepMoving(t.name()).map(List::of).orElse(List.of())));
+        }
+        if (!cannot.isEmpty()) {
+            refusals.add(new Refusal("cluster", String.valueOf(leaving), "the " + staying.size() + " broker(s) that stay"
+                    + " cannot hold the replication factor of " + cannot.size() + " partition(s) ("
+                    + String.join(", ", cannot.subList(0, Math.min(10, cannot.size()))) + (cannot.size() > 10 ? ", …" : "")
+                    + "): lower those topics' replicas in the same commit, or remove fewer brokers"));
+        }
+        return out;
     }
 
     /**
@@ -475,7 +521,7 @@ public final class Planner {
 
         private void listUnmanaged() {
             for (String topic : live.topics().keySet()) {
-                if (desired.topics().containsKey(topic) || owned.owns(topic)) continue;
+                if (desired.topics().containsKey(topic) || owned.owns(topic) || topic.startsWith("__")) continue;
                 String note = inventories.otherOwner(topic).map(s -> "managed by source '" + s + "'")
                         .orElse("not declared in Git");
                 unmanaged.add(new Unmanaged("topic", topic, note));

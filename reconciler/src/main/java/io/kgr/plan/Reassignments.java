@@ -22,6 +22,16 @@ final class Reassignments {
         return out;
     }
 
+    /** The same, with the moves that drain leaving brokers (one step per topic, after any RF change of it). */
+    Reassignments with(List<Step> drains) {
+        Reassignments out = new Reassignments();
+        out.byTopic.putAll(byTopic);
+        for (Step s : drains) {
+            if (s.change() instanceof Change.MoveReplicas c) out.byTopic.put(c.topic(), s);
+        }
+        return out;
+    }
+
     static Reassignments none() {
         return new Reassignments();
     }
@@ -30,7 +40,7 @@ final class Reassignments {
     List<Integer> replicasAfter(String topic, LivePartition p) {
         Step s = byTopic.get(topic);
         if (s == null) return p.replicas();
-        List<Integer> after = ((Change.ChangeReplicationFactor) s.change()).assignment().get(p.partition());
+        List<Integer> after = ((Change.Reassignment) s.change()).assignment().get(p.partition());
         return after == null ? p.replicas() : after;
     }
 

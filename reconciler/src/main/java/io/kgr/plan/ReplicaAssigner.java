@@ -61,6 +61,36 @@ final class ReplicaAssigner {
         return out;
     }
 
+    /**
+     * The partitions of {@code topic} that still have a replica on a leaving broker once {@code after} (this plan's own
+     * moves) has run, each with a leaving replica replaced in place by a staying broker — the replication factor and
+     * the other replicas' order (the preferred leader) stay. Empty when none is affected; a partition whose
+     * replication factor the staying brokers cannot hold is left out and named in {@code cannot}.
+     */
+    SortedMap<Integer, List<Integer>> drain(LiveTopic topic, java.util.function.Function<LivePartition, List<Integer>> after,
+                                            List<String> cannot) {
+        SortedMap<Integer, List<Integer>> out = new TreeMap<>();
+        for (LivePartition p : topic.partitions()) {
+            List<Integer> now = after.apply(p);
+            if (now.stream().noneMatch(leaving::contains)) continue;
+            if (now.size() > brokers.size()) {
+                cannot.add(topic.name() + "-" + p.partition());
+                continue;
+            }
+            List<Integer> target = new ArrayList<>(now);
+            for (int i = 0; i < target.size(); i++) {
+                int b = target.get(i);
+                if (!leaving.contains(b)) continue;
+                int added = pick(target, p.partition());
+                target.set(i, added);
+                load.merge(added, 1, Integer::sum);
+                load.merge(b, -1, Integer::sum);
+            }
+            out.put(p.partition(), List.copyOf(target));
+        }
+        return out;
+    }
+
     private int pick(List<Integer> taken, int partition) {
         int n = brokers.size();
         int best = -1;

@@ -125,6 +125,11 @@ public final class PlanJson {
             o.put("topic", c.topic()).put("from", c.from()).put("to", c.to());
             ObjectNode a = o.putObject("assignment");
             c.assignment().forEach((p, r) -> ints(a.putArray(String.valueOf(p)), r));
+        } else if (change instanceof Change.MoveReplicas c) {
+            o.put("topic", c.topic());
+            ints(o.putArray("off"), List.copyOf(c.off()));
+            ObjectNode a = o.putObject("assignment");
+            c.assignment().forEach((p, r) -> ints(a.putArray(String.valueOf(p)), r));
         } else if (change instanceof DeleteTopic c) {
             o.put("topic", c.topic()).put("partitions", c.partitions());
         } else if (change instanceof UpsertScramCredential c) {
@@ -251,6 +256,13 @@ public final class PlanJson {
                     assignment.put(Integer.parseInt(e.getKey()), readInts(e.getValue()));
                 }
                 yield new ChangeReplicationFactor(req(c, "topic"), c.path("from").asInt(), c.path("to").asInt(), assignment);
+            }
+            case "move-replicas" -> {
+                TreeMap<Integer, List<Integer>> assignment = new TreeMap<>();
+                for (var e : c.path("assignment").properties()) {
+                    assignment.put(Integer.parseInt(e.getKey()), readInts(e.getValue()));
+                }
+                yield new Change.MoveReplicas(req(c, "topic"), new TreeSet<>(readInts(c.path("off"))), assignment);
             }
             case "delete-topic" -> new DeleteTopic(req(c, "topic"), c.path("partitions").asInt());
             case "upsert-scram-credential" -> new UpsertScramCredential(req(c, "user"), req(c, "mechanism"),

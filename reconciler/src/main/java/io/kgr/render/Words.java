@@ -29,6 +29,7 @@ final class Words {
         if (change instanceof IncreasePartitions c) return "increase partitions of topic " + c.topic();
         if (change instanceof AlterTopicConfig c) return "alter config of topic " + c.topic();
         if (change instanceof ChangeReplicationFactor c) return "change replication factor of topic " + c.topic();
+        if (change instanceof Change.MoveReplicas c) return "move replicas of topic " + c.topic() + " off broker(s) " + c.off();
         if (change instanceof DeleteTopic c) return "delete topic " + c.topic();
         if (change instanceof UpsertScramCredential c) {
             return (c.rotation() ? "rotate password of user " : "create SCRAM credential for user ") + c.user();

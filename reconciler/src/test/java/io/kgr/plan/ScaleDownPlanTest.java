@@ -48,11 +48,33 @@ class ScaleDownPlanTest {
     }
 
     @Test
-    void aBrokerThatHostsReplicasIsNotRemoved() {
-        Plan plan = plan(brokers(2), List.of(Fixtures.spec("t", 3, 2, Map.of())), live("t", 3, 2, 3, Map.of()));
-        assertThat(plan.refusals()).anySatisfy(r -> assertThat(r.reason()).contains("node 2 still hosts 2 partition replica(s)")
-                .contains("t-1, t-2").contains("lower those topics' replicas in the same commit"));
-        assertThat(plan.steps()).noneMatch(s -> s.change() instanceof Change.DeleteKubeObject d && d.name().equals("c1-brokers-2"));
+    void aLeavingBrokersReplicasMoveToTheBrokersThatStayBeforeAnyOfItsObjectsGo() {
+        // internal and unmanaged topics too: the broker goes, whoever owns its data
+        Plan plan = plan(brokers(2), List.of(Fixtures.spec("t", 3, 2, Map.of())), live("t", 3, 2, 3, Map.of()),
+                live("__consumer_offsets", 4, 2, 3, Map.of()));
+        assertThat(plan.refusals()).isEmpty();
+        List<Step> moves = plan.steps().stream().filter(s -> s.change() instanceof Change.MoveReplicas).toList();
+        assertThat(moves).extracting(Step::id).containsExactly("move-replicas:__consumer_offsets", "move-replicas:t");
+        for (Step m : moves) {
+            assertThat(((Change.MoveReplicas) m.change()).assignment().values())
+                    .allSatisfy(replicas -> assertThat(replicas).hasSize(2).doesNotHaveDuplicates().doesNotContain(2));
+        }
+        var t = ((Change.MoveReplicas) moves.get(1).change()).assignment();
+        assertThat(t).containsOnlyKeys(1, 2); // t-0 is on brokers 0 and 1 already
+        assertThat(t.get(1).get(0)).as("the preferred leader stays").isEqualTo(1);
+        Step pod = plan.steps().stream().filter(s -> s.change() instanceof Change.DeleteKubeObject d
+                && d.objectKind().equals("Pod") && d.name().equals("c1-brokers-2")).findFirst().orElseThrow();
+        assertThat(pod.dependsOn()).containsExactlyInAnyOrder("move-replicas:__consumer_offsets", "move-replicas:t");
+        assertThat(plan.steps()).filteredOn(s -> s.change() instanceof Change.DeleteKubeObject d && !d.objectKind().equals("Pod")
+                && d.name().contains("brokers-2")).allSatisfy(s -> assertThat(s.dependsOn()).containsExactly(pod.id()));
+    }
+
+    @Test
+    void aPartitionTheStayingBrokersCannotHoldIsRefusedAndNothingOfTheNodeChanges() {
+        Plan plan = plan(brokers(2), List.of(), live("wide", 2, 3, 3, Map.of()));
+        assertThat(plan.refusals()).anySatisfy(r -> assertThat(r.reason()).contains("the 2 broker(s) that stay cannot hold the"
+                + " replication factor of 2 partition(s) (wide-0, wide-1)", "lower those topics' replicas"));
+        assertThat(plan.isRefused()).isTrue();
     }
 
     @Test
