@@ -1,5 +1,6 @@
 package io.kgr.apply;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -26,7 +27,6 @@ import org.apache.kafka.common.config.ConfigResource;
 
 import io.kgr.plan.Change.AlterTopicConfig;
 import io.kgr.plan.Change;
-import io.kgr.plan.Change.ChangeReplicationFactor;
 import io.kgr.plan.Change.CreateTopic;
 import io.kgr.plan.Change.DeleteTopic;
 import io.kgr.plan.Change.IncreasePartitions;
@@ -100,8 +100,91 @@ final class TopicSteps {
         return new ConfigResource(ConfigResource.Type.TOPIC, topic);
     }
 
-    /** Starts the reassignments, then waits (bounded) until the brokers hold exactly the planned replicas. */
+    /**
+     * Starts the reassignments, throttled, then waits (bounded) until the brokers hold exactly the planned replicas;
+     * the throttles kgr set for them are removed afterwards, whatever the outcome.
+     */
     void reassign(List<Step> steps) {
+        Throttles throttles = throttle(steps);
+        try {
+            startAndAwait(steps);
+        } finally {
+            throttles.remove();
+        }
+    }
+
+    /** What kgr set to throttle its own moves: exactly that is removed again. */
+    private record Throttles(Admin admin, Map<ConfigResource, java.util.Collection<AlterConfigOp>> undo, Duration timeout) {
+        void remove() {
+            if (undo.isEmpty()) return;
+            try {
+                admin.incrementalAlterConfigs(undo).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(TopicSteps.class).warn("could not remove the replication throttles kgr"
+                        + " set for its reassignments ({}); remove them with kafka-configs", Results.reason(e));
+            }
+        }
+    }
+
+    private static final String LEADER_RATE = "leader.replication.throttled.rate";
+    private static final String FOLLOWER_RATE = "follower.replication.throttled.rate";
+    private static final String LEADER_REPLICAS = "leader.replication.throttled.replicas";
+    private static final String FOLLOWER_REPLICAS = "follower.replication.throttled.replicas";
+
+    /**
+     * As {@code kafka-reassign-partitions --throttle} does: a rate on every broker the moves touch and the moved topics'
+     * replicas marked throttled. Settings someone else made (a move of Cruise Control's) are left as they are, and
+     * kgr then sets nothing of its own for that broker or topic.
+     */
+    private Throttles throttle(List<Step> steps) {
+        Map<ConfigResource, java.util.Collection<AlterConfigOp>> undo = new LinkedHashMap<>();
+        if (options.replicationThrottle() <= 0) return new Throttles(admin, undo, options.requestTimeout());
+        Set<Integer> brokers = new java.util.TreeSet<>();
+        Set<String> topics = new java.util.TreeSet<>();
+        for (Step s : steps) {
+            Change.Reassignment c = (Change.Reassignment) s.change();
+            topics.add(c.topic());
+            c.assignment().values().forEach(brokers::addAll);
+        }
+        try {
+            Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames()
+                    .get(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            described.values().forEach(d -> d.partitions().forEach(p -> p.replicas().forEach(n -> brokers.add(n.id()))));
+            List<ConfigResource> resources = new ArrayList<>();
+            brokers.forEach(b -> resources.add(new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(b))));
+            topics.forEach(t -> resources.add(new ConfigResource(ConfigResource.Type.TOPIC, t)));
+            Map<ConfigResource, org.apache.kafka.clients.admin.Config> now = admin.describeConfigs(resources).all()
+                    .get(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            Map<ConfigResource, java.util.Collection<AlterConfigOp>> set = new LinkedHashMap<>();
+            String rate = String.valueOf(options.replicationThrottle());
+            now.forEach((resource, config) -> {
+                boolean broker = resource.type() == ConfigResource.Type.BROKER;
+                String a = broker ? LEADER_RATE : LEADER_REPLICAS;
+                String b = broker ? FOLLOWER_RATE : FOLLOWER_REPLICAS;
+                if (isSet(config, a) || isSet(config, b)) return; // someone else's throttle: theirs to manage
+                String value = broker ? rate : "*";
+                set.put(resource, List.of(new AlterConfigOp(new ConfigEntry(a, value), AlterConfigOp.OpType.SET),
+                        new AlterConfigOp(new ConfigEntry(b, value), AlterConfigOp.OpType.SET)));
+                undo.put(resource, List.of(new AlterConfigOp(new ConfigEntry(a, ""), AlterConfigOp.OpType.DELETE),
+                        new AlterConfigOp(new ConfigEntry(b, ""), AlterConfigOp.OpType.DELETE)));
+            });
+            if (!set.isEmpty()) admin.incrementalAlterConfigs(set).all().get(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // moving unthrottled is still correct, only heavier on the network: say so, and go on
+            org.slf4j.LoggerFactory.getLogger(TopicSteps.class).warn("could not throttle kgr's reassignments ({}); they run"
+                    + " unthrottled", Results.reason(e));
+        }
+        return new Throttles(admin, undo, options.requestTimeout());
+    }
+
+    private static boolean isSet(org.apache.kafka.clients.admin.Config config, String key) {
+        ConfigEntry e = config.get(key);
+        return e != null && e.value() != null && !e.value().isEmpty()
+                && (e.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG
+                    || e.source() == ConfigEntry.ConfigSource.DYNAMIC_BROKER_CONFIG);
+    }
+
+    private void startAndAwait(List<Step> steps) {
         long start = System.nanoTime();
         Map<TopicPartition, KafkaFuture<Void>> futures = new LinkedHashMap<>();
         for (List<Step> chunk : chunks(steps)) {

@@ -42,6 +42,11 @@ final class ApplyCommand implements Callable<Integer> {
             description = "How long a new or rolled pod may take to become Ready, and partitions to be back in sync (default: ${DEFAULT-VALUE}).")
     int podReadySeconds;
 
+    @Option(names = "--replication-throttle", paramLabel = "BYTES_PER_SECOND", defaultValue = "52428800",
+            description = "Rate each broker may spend on the replicas kgr moves (replication-factor changes, draining"
+                    + " brokers that leave), set for the move and removed after it; 0 = unthrottled (default: ${DEFAULT-VALUE}, 50 MiB/s).")
+    long replicationThrottle;
+
     @Option(names = "--reassignment-timeout", paramLabel = "SECONDS", defaultValue = "600",
             description = "How long to wait for replica moves (default: ${DEFAULT-VALUE}).")
     int reassignmentTimeoutSeconds;
@@ -106,7 +111,8 @@ final class ApplyCommand implements Callable<Integer> {
                 return ExitCodes.ERROR;
             }
             ApplyOptions applyOptions = new ApplyOptions(kafka.timeout(),
-                    java.time.Duration.ofSeconds(reassignmentTimeoutSeconds), ApplyOptions.defaults().maxRecordsPerRequest());
+                    java.time.Duration.ofSeconds(reassignmentTimeoutSeconds), ApplyOptions.defaults().maxRecordsPerRequest(),
+                    replicationThrottle);
             out.println("Applying " + plan.steps().size() + " step(s):");
             out.flush();
             io.kgr.Target target = connection.target(java.util.Optional.of(plan.header().cluster()), source.kube());

@@ -126,15 +126,50 @@ class ReplicationFactorTest {
             assertThat(planned.exitCode()).as(planned.all()).isZero();
             assertThat(planned.out()).contains("reassignment in progress on 1 partition(s) of 1 topic(s) (rf.moving)",
                     "replicas 1 → 2 waits until the reassignment in progress has finished")
-                    .doesNotContain("change-replication-factor", "throttled");
+                    .doesNotContain("change-replication-factor", "replication.throttled");
             Kgr.Result apply = kgr("apply", repo, "--auto-approve");
             assertThat(apply.exitCode()).as(apply.all()).isZero();
             var moves = admin.listPartitionReassignments().reassignments().get(30, TimeUnit.SECONDS);
             assertThat(moves).hasSize(1);
             assertThat(moves.values().iterator().next().addingReplicas()).as("the tool's target, not kgr's").containsExactly(to);
+            var config = admin.describeConfigs(List.of(new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, "rf.moving"))).all().get(30, TimeUnit.SECONDS).values()
+                    .iterator().next();
+            assertThat(config.get("leader.replication.throttled.replicas").value()).as("the tool's throttle stays").isNotEmpty();
         } finally {
             admin.alterPartitionReassignments(Map.of(new org.apache.kafka.common.TopicPartition("rf.moving", 0), java.util.Optional.empty()))
                     .all().get(30, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void kgrsOwnMovesAreThrottledAndTheThrottlesRemovedAfter() throws Exception {
+        Path repo = Files.createDirectories(tmp.resolve("repo"));
+        Files.writeString(repo.resolve("t.yaml"), topic("rf.throttled", "c1", 1, 1, Map.of()));
+        assertThat(kgr("apply", repo, "--auto-approve").exitCode()).isZero();
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(
+                kafka.clientProperties(Map.of("batch.size", "1048576", "linger.ms", "50")),
+                new org.apache.kafka.common.serialization.ByteArraySerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            for (int i = 0; i < 32; i++) producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("rf.throttled", new byte[65536]));
+            producer.flush();
+        }
+        Files.writeString(repo.resolve("t.yaml"), topic("rf.throttled", "c1", 1, 2, Map.of()));
+        // 2 MiB at 1 byte/s cannot finish in 5 s: the throttle is in force
+        Kgr.Result slow = kgr("apply", repo, "--auto-approve", "--replication-throttle", "1", "--reassignment-timeout", "5");
+        assertThat(slow.exitCode()).as(slow.all()).isEqualTo(1);
+        assertThat(slow.out()).contains("FAILED  change-replication-factor:rf.throttled", "reassignment still running after 5 s");
+        // and once kgr stops waiting, nothing of its throttle is left behind: the move finishes unthrottled
+        var topicConfig = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, "rf.throttled");
+        List<org.apache.kafka.common.config.ConfigResource> brokers = List.of(0, 1, 2).stream().map(b ->
+                new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.BROKER, String.valueOf(b))).toList();
+        var all = new java.util.ArrayList<>(brokers);
+        all.add(topicConfig);
+        var configs = admin.describeConfigs(all).all().get(30, TimeUnit.SECONDS);
+        configs.forEach((r, c) -> c.entries().forEach(e -> assertThat(e.name().contains("throttled") && (e.source()
+                == org.apache.kafka.clients.admin.ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG || e.source()
+                == org.apache.kafka.clients.admin.ConfigEntry.ConfigSource.DYNAMIC_BROKER_CONFIG)).as(r + " " + e).isFalse()));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(describe("rf.throttled").partitions().get(0).replicas()).hasSize(2));
+        assertThat(kgr("plan", repo).out()).contains("No changes.");
     }
 }
