@@ -67,7 +67,26 @@ final class KubePlanner {
         this.existing = existingNodeIds();
         existing.remove("zookeeper"); // ZooKeeper's own ids are not Kafka node ids
         this.ids = NodeIds.assign(spec.pools(), existing);
-        this.desired = new ClusterModel(spec, live.namespace(), ids, existingClusterId().orElse(newClusterId)).generate();
+        this.desired = new ClusterModel(spec, live.namespace(), ids, clusterId()).generate();
+    }
+
+    /** Why the cluster's id cannot be trusted, if it cannot: the plan is then refused (see {@link #clusterId}). */
+    private String clusterIdProblem;
+
+    /**
+     * The KRaft cluster id every node is formatted with: what kgr recorded on its pod sets, else what the running
+     * cluster says (the pod sets were lost); a new id only for a cluster that has no node yet. A wrong id would roll
+     * every pod, and a node with ephemeral storage would format itself into a foreign cluster.
+     */
+    private String clusterId() {
+        Optional<String> recorded = existingClusterId();
+        Optional<String> running = kafka.map(LiveState::clusterId).filter(s -> s != null && !s.isBlank());
+        if (recorded.isEmpty() && running.isEmpty() && live.pods().values().stream().anyMatch(this::mine)) {
+            clusterIdProblem = "the cluster's id is unknown: its pods exist, but the pod sets that record the id are gone"
+                    + " and Kafka does not answer; kgr will not give the nodes a new id (restore the pod sets, or bring a"
+                    + " broker back so that Kafka says its id)";
+        }
+        return recorded.or(() -> running).orElse(newClusterId);
     }
 
     /** The ids of the brokers whose pods Git removes (a pool scaled down or gone). */
@@ -97,6 +116,7 @@ final class KubePlanner {
     /** @param moves the replica moves that the topic part of the same plan makes before nodes are removed */
     void plan(Reassignments moves) {
         this.moves = moves;
+        if (clusterIdProblem != null) refusals.add(new Refusal("cluster", spec.name(), clusterIdProblem));
         checkQuorum(existing, ids);
 
         for (Service s : desired.services()) applyObject(s, live.services().get(s.getMetadata().getName()), prerequisites);

@@ -163,4 +163,22 @@ class KubePlannerTest {
         assertThat(k.refusals).as("the pools still declare three controllers").isEmpty();
         assertThat(k.podSets).extracting(st -> st.change().subject()).contains(lost);
     }
+
+    @Test
+    void withoutItsPodSetsTheClusterKeepsTheIdKafkaReportsAndNeverGetsARandomOne() {
+        // pod sets made with id "id"; they are lost, the brokers still run and say their id: nothing rolls
+        LiveKube live = liveFrom(spec(""));
+        live.podSets().clear();
+        var kafka = new LiveState("id", new TreeSet<>(List.of(0, 1, 2)), new TreeMap<>(), new TreeMap<>(), List.of(), false,
+                new TreeMap<>(), new TreeMap<>(), 3);
+        KubePlanner k = new KubePlanner(spec(""), live, Optional.of(kafka), "a-random-new-id");
+        k.plan();
+        assertThat(k.refusals).isEmpty();
+        assertThat(k.rolls).as("the same id: no pod's revision changes").isEmpty();
+
+        // and when Kafka does not answer either, the plan is refused rather than formatting nodes with a new id
+        KubePlanner blind = new KubePlanner(spec(""), live, Optional.empty(), "a-random-new-id");
+        blind.plan();
+        assertThat(blind.refusals).anySatisfy(r -> assertThat(r.reason()).contains("the cluster's id is unknown"));
+    }
 }

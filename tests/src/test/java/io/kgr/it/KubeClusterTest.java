@@ -259,13 +259,15 @@ class KubeClusterTest {
         assertThat(down.out()).contains("- delete Pod c1-brokers-4").contains("- delete PersistentVolumeClaim data-0-c1-brokers-4");
         assertThat(client.pods().inNamespace(ns).withName("c1-brokers-4").get()).isNull();
 
-        // broker 2 (a real broker of the in-process cluster) hosts a replica: removing it is refused, nothing changes
+        // broker 2 (a real broker of the in-process cluster) hosts a replica of an RF 3 topic the two brokers that
+        // would stay cannot hold: removing it is refused, nothing changes (ScaleDownTest drains one that fits)
         String topic = "kube-held-" + ns;
-        admin.createTopics(List.of(new NewTopic(topic, Map.of(0, List.of(2, 0))))).all().get();
+        admin.createTopics(List.of(new NewTopic(topic, Map.of(0, List.of(2, 0, 1))))).all().get();
         write(2, "expandable", "10Gi", "");
         Kgr.Result refused = apply();
         assertThat(refused.exitCode()).isEqualTo(1);
-        assertThat(refused.out()).contains("node 2 still hosts 1 partition replica(s) (" + topic + "-0)");
+        assertThat(refused.out()).contains("the 2 broker(s) that stay cannot hold the replication factor of", topic + "-0",
+                "node 2 still hosts");
         assertThat(client.pods().inNamespace(ns).withName("c1-brokers-2").get()).isNotNull();
         admin.deleteTopics(List.of(topic)).all().get();
     }
