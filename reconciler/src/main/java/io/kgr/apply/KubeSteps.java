@@ -151,7 +151,12 @@ final class KubeSteps {
     private void roll(Change.RollPod c) throws InterruptedException, StepFailed {
         Pod current = client.pods().inNamespace(namespace).withName(c.pod()).get();
         boolean wasReady = current != null && ready(current);
+        boolean controller = current != null && current.getMetadata().getLabels() != null
+                && "true".equals(current.getMetadata().getLabels().get("strimzi.io/controller-role"));
         if (c.broker() && wasReady) safeToRestart(c.nodeId());
+        if (controller && wasReady) quorumSafeWithout(c.nodeId());
+        // a ready node is restarted only while every other node is ready (unready ones roll first, on their own)
+        if (wasReady) othersReady(c.pod());
         if (admin == null && wasReady) {
             throw new StepFailed("Kafka does not answer: kgr does not restart a ready broker without checking its partitions");
         }
@@ -161,6 +166,56 @@ final class KubeSteps {
         client.pods().inNamespace(namespace).resource((Pod) object(c.manifest())).create();
         waitReady(c.pod());
         if (c.broker() && admin != null) waitInSync(c.pod());
+        if (controller && admin != null) quorumSafeWithout(-1); // the restarted voter has caught up again
+    }
+
+    /** Waits (bounded) until every other pod of kgr's in the namespace is Ready; fails naming the ones that are not. */
+    private void othersReady(String pod) throws InterruptedException, StepFailed {
+        long deadline = System.nanoTime() + waits.podReady().toNanos();
+        List<String> unready = List.of();
+        while (true) {
+            unready = client.pods().inNamespace(namespace).withLabel("app.kubernetes.io/managed-by", "kgr").list().getItems()
+                    .stream().filter(p -> !p.getMetadata().getName().equals(pod) && !ready(p))
+                    .map(p -> p.getMetadata().getName()).sorted().toList();
+            if (unready.isEmpty()) return;
+            if (System.nanoTime() > deadline) break;
+            Thread.sleep(waits.poll().toMillis());
+        }
+        throw new StepFailed("not restarting " + pod + " while " + String.join(", ", unready) + " is not ready");
+    }
+
+    /**
+     * KRaft stays available while a majority of its voters has caught up with the leader. Before a controller restarts,
+     * the voters other than {@code nodeId} must make that majority on their own (each caught up within the last 10 s);
+     * with {@code nodeId} -1, all voters must have caught up (after a restart). Waits, bounded, then fails.
+     */
+    private void quorumSafeWithout(int nodeId) throws InterruptedException, StepFailed {
+        long deadline = System.nanoTime() + waits.inSync().toNanos();
+        String why = "";
+        while (true) {
+            try {
+                var quorum = admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS);
+                long now = System.currentTimeMillis();
+                long leaderEnd = quorum.voters().stream().filter(v -> v.replicaId() == quorum.leaderId())
+                        .mapToLong(org.apache.kafka.clients.admin.QuorumInfo.ReplicaState::logEndOffset).max().orElse(-1);
+                List<Integer> caughtUp = quorum.voters().stream().filter(v -> v.replicaId() == quorum.leaderId()
+                        || v.lastCaughtUpTimestamp().orElse(0L) > now - 10_000 || v.logEndOffset() >= leaderEnd)
+                        .map(org.apache.kafka.clients.admin.QuorumInfo.ReplicaState::replicaId).toList();
+                int voters = quorum.voters().size();
+                if (voters <= 1 && nodeId >= 0) return; // a single voter cannot stay available through any restart
+                long remaining = caughtUp.stream().filter(id -> id != nodeId).count();
+                boolean ok = nodeId < 0 ? caughtUp.size() == voters : remaining >= voters / 2 + 1;
+                if (ok) return;
+                why = caughtUp.size() + " of " + voters + " voters caught up " + caughtUp;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                why = "the quorum cannot be described: " + Results.reason(e);
+            }
+            if (System.nanoTime() > deadline) break;
+            Thread.sleep(waits.poll().toMillis());
+        }
+        throw new StepFailed(nodeId < 0 ? "the restarted controller did not catch up with the quorum (" + why + ")"
+                : "restarting controller " + nodeId + " would leave the KRaft quorum without a caught-up majority (" + why
+                        + "); not restarted (the next run tries again)");
     }
 
     private void waitGone(String pod) throws InterruptedException, StepFailed {
