@@ -63,7 +63,8 @@ public final class Planner {
         // plan starts are up before topics change, so topics may use them
         Set<Integer> leaving = kubePlanner.map(KubePlanner::leavingBrokers).orElse(Set.of());
         Set<Integer> joining = kubePlanner.map(KubePlanner::joiningBrokers).orElse(Set.of());
-        Plan base = live.isPresent() ? new Run(desired, live.get(), inventories, policy, leaving, joining).plan(header)
+        Plan base = live.isPresent() ? new Run(desired, live.get(), inventories, policy, leaving, joining)
+                .declaredBefore(kube.map(k -> dynamicKeysConfigured(k, desired.kafka().get().name())).orElse(Set.of())).plan(header)
                 : new Plan(header, List.of(), List.of(), List.of(), List.of());
         if (kubePlanner.isEmpty()) return base;
         KubePlanner k = kubePlanner.get();
@@ -93,6 +94,24 @@ public final class Planner {
                     + " planned once its brokers are up (the next run)");
         }
         return new Plan(header, steps, refusals, base.unmanaged(), notes);
+    }
+
+    /** The dynamic broker settings in the server.properties of the cluster's nodes now (kgr wrote them from Git). */
+    private static Set<String> dynamicKeysConfigured(io.kgr.observe.LiveKube kube, String cluster) {
+        TreeSet<String> out = new TreeSet<>();
+        for (var cm : kube.configMaps().values()) {
+            var labels = cm.getMetadata().getLabels();
+            if (labels == null || !cluster.equals(labels.get(io.kgr.kube.ClusterModel.CLUSTER)) || cm.getData() == null) continue;
+            String properties = cm.getData().get("server.properties");
+            if (properties == null) continue;
+            for (String line : properties.split("\n")) {
+                int eq = line.indexOf('=');
+                if (eq > 0 && !line.startsWith("#") && io.kgr.desired.BrokerConfigKeys.isDynamic(line.substring(0, eq).trim())) {
+                    out.add(line.substring(0, eq).trim());
+                }
+            }
+        }
+        return out;
     }
 
     /**
@@ -167,7 +186,7 @@ public final class Planner {
      * The Kafka manifest's settings that Kafka applies at run time, compared with the cluster-wide dynamic defaults
      * (kafka-configs --entity-type brokers --entity-default): no restart needed.
      */
-    private static java.util.Optional<Step> brokerConfigStep(DesiredState desired, LiveState live) {
+    private static java.util.Optional<Step> brokerConfigStep(DesiredState desired, LiveState live, Set<String> declaredBefore) {
         if (desired.kafka().isEmpty()) return java.util.Optional.empty();
         TreeMap<String, String> set = new TreeMap<>();
         java.util.TreeSet<String> delete = new java.util.TreeSet<>();
@@ -180,8 +199,14 @@ public final class Planner {
                 fields.add(new FieldChange(k, now, v, false));
             }
         });
-        // keys Git does not declare are left alone: Kafka sets some itself (min.insync.replicas with ELR), and an
-        // operator's emergency setting is not kgr's to undo without knowing it set it
+        // a dynamic key Git declared before (the nodes' current server.properties has it) and no longer does goes back
+        // to Kafka's default; keys Git never declared are left alone: Kafka sets some itself (min.insync.replicas with
+        // ELR), and an operator's emergency setting is not kgr's to undo
+        for (String k : declaredBefore) {
+            if (desired.kafka().get().config().containsKey(k) || !live.brokerDefaults().containsKey(k)) continue;
+            delete.add(k);
+            fields.add(new FieldChange(k, live.brokerDefaults().get(k), null, false));
+        }
         if (set.isEmpty() && delete.isEmpty()) return java.util.Optional.empty();
         Change c = new Change.AlterBrokerConfig(set, delete);
         return java.util.Optional.of(new Step(Step.idOf(c), Phase.BROKER_CONFIG, c, Risk.SAFE, fields,
@@ -215,7 +240,15 @@ public final class Planner {
         private final TreeSet<String> adoptedNow = new TreeSet<>();
 
         java.util.Optional<Step> brokerConfig() {
-            return brokerConfigStep(desired, live);
+            return brokerConfigStep(desired, live, declaredBefore);
+        }
+
+        /** Dynamic broker settings the nodes' current configuration has (what Git declared before this commit). */
+        private Set<String> declaredBefore = Set.of();
+
+        Run declaredBefore(Set<String> keys) {
+            this.declaredBefore = keys;
+            return this;
         }
 
         Run(DesiredState desired, LiveState live, Inventories inventories, Policy policy, Set<Integer> leaving,

@@ -181,4 +181,21 @@ class KubePlannerTest {
         blind.plan();
         assertThat(blind.refusals).anySatisfy(r -> assertThat(r.reason()).contains("the cluster's id is unknown"));
     }
+
+    @Test
+    void aDynamicSettingRemovedFromGitIsRemovedFromTheBrokersDefaultsAndOthersAreLeftAlone() {
+        LiveKube before = liveFrom(spec(", log.cleaner.threads: 2"));
+        var brokerDefaults = new TreeMap<String, String>(Map.of("num.io.threads", "8", "log.cleaner.threads", "2",
+                "min.insync.replicas", "2")); // the last one set by Kafka (ELR) or an operator, never by Git
+        var kafka = new LiveState("id", new TreeSet<>(List.of(0, 1, 2)), new TreeMap<>(), new TreeMap<>(), List.of(), false,
+                new TreeMap<>(), brokerDefaults, 3);
+        var desired = new io.kgr.desired.DesiredState("c1", new TreeMap<>(), new TreeMap<>(), Optional.of(spec("")));
+        Plan plan = new Planner().plan(desired, Optional.of(kafka), Fixtures.owning(), Policy.defaults(false), Fixtures.header(),
+                Optional.of(before), "id");
+        var alter = plan.steps().stream().map(Step::change).filter(c -> c instanceof Change.AlterBrokerConfig)
+                .map(c -> (Change.AlterBrokerConfig) c).findFirst().orElseThrow();
+        assertThat(alter.delete()).containsExactly("log.cleaner.threads");
+        assertThat(alter.set()).isEmpty();
+        assertThat(plan.steps()).noneMatch(s -> s.change() instanceof Change.RollPod);
+    }
 }
