@@ -56,6 +56,13 @@ final class TopicSteps {
             List<NewTopic> topics = new ArrayList<>();
             for (Step s : chunk) {
                 CreateTopic c = (CreateTopic) s.change();
+                if (!c.assignment().isEmpty()) {
+                    // placed by the plan (brokers are leaving): partition i gets assignment[i]
+                    Map<Integer, List<Integer>> replicas = new TreeMap<>();
+                    for (int p = 0; p < c.assignment().size(); p++) replicas.put(p, c.assignment().get(p));
+                    topics.add(new NewTopic(c.topic(), replicas).configs(c.config()));
+                    continue;
+                }
                 topics.add(new NewTopic(c.topic(), Optional.ofNullable(c.partitions()),
                         Optional.ofNullable(c.replicas()).map(Integer::shortValue)).configs(c.config()));
             }

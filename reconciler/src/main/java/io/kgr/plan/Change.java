@@ -20,8 +20,13 @@ public sealed interface Change {
     Action action();
 
     /** A new topic; null partitions/replicas mean the broker's defaults. */
-    record CreateTopic(String topic, Integer partitions, Integer replicas, SortedMap<String, String> config)
-            implements Change {
+    /** @param assignment explicit replicas per partition (empty: the broker places them) */
+    record CreateTopic(String topic, Integer partitions, Integer replicas, SortedMap<String, String> config,
+                       List<List<Integer>> assignment) implements Change {
+        public CreateTopic(String topic, Integer partitions, Integer replicas, SortedMap<String, String> config) {
+            this(topic, partitions, replicas, config, List.of());
+        }
+
         public String kind() { return "create-topic"; }
         public String subject() { return topic; }
         public Action action() { return Action.CREATE; }

@@ -251,8 +251,18 @@ public final class Planner {
             return this;
         }
 
+        /** Brokers are leaving: new partitions get explicit replicas on the brokers that stay. */
+        private boolean placeExplicitly;
+
+        private List<List<Integer>> unplaced(String topic) {
+            notes.add("topic " + topic + " leaves partitions or replicas to the broker's defaults while brokers are leaving:"
+                    + " Kafka may place a replica on a leaving broker, and its removal then waits for the next run");
+            return List.of();
+        }
+
         Run(DesiredState desired, LiveState live, Inventories inventories, Policy policy, Set<Integer> leaving,
             Set<Integer> joining) {
+            this.placeExplicitly = !leaving.isEmpty();
             this.desired = desired;
             this.live = live;
             this.inventories = inventories;
@@ -404,7 +414,11 @@ public final class Planner {
             fields.add(FieldChange.of("partitions", null, spec.partitions() == null ? "(broker default)" : spec.partitions().toString()));
             fields.add(FieldChange.of("replicas", null, spec.replicas() == null ? "(broker default)" : spec.replicas().toString()));
             spec.config().forEach((k, v) -> fields.add(FieldChange.of("config." + k, null, v)));
-            var change = new CreateTopic(spec.name(), spec.partitions(), spec.replicas(), spec.config());
+            // while brokers leave, new partitions are placed by the plan on the brokers that stay (never on leaving ones)
+            List<List<Integer>> placement = !placeExplicitly ? List.of()
+                    : spec.partitions() != null && spec.replicas() != null ? assigner.place(0, spec.partitions(), spec.replicas())
+                    : unplaced(spec.name());
+            var change = new CreateTopic(spec.name(), spec.partitions(), spec.replicas(), spec.config(), placement);
             creates.add(new Step(Step.idOf(change), Phase.TOPICS, change, Risk.SAFE, fields,
                     "declared in " + spec.origin(), List.of()));
             nextInventory.put(spec.name(), spec.resourceName());
@@ -436,7 +450,10 @@ public final class Planner {
                 refuse(name, "partitions " + current.partitionCount() + " → " + spec.partitions()
                         + ": Kafka cannot remove partitions (recreate the topic to shrink it)");
             } else if (spec.partitions() != null && spec.partitions() > current.partitionCount()) {
-                var change = new IncreasePartitions(name, current.partitionCount(), spec.partitions(), List.of());
+                int newRf = rfChange ? spec.replicas() : current.replicationFactor();
+                List<List<Integer>> placement = !placeExplicitly || newRf > staying ? List.of()
+                        : assigner.place(current.partitionCount(), spec.partitions() - current.partitionCount(), newRf);
+                var change = new IncreasePartitions(name, current.partitionCount(), spec.partitions(), placement);
                 increase = new Step(Step.idOf(change), Phase.TOPICS, change, Risk.DISRUPTIVE,
                         List.of(FieldChange.of("partitions", String.valueOf(current.partitionCount()), spec.partitions().toString())),
                         "records with a key may go to a different partition after the increase" + adoption, List.of());

@@ -91,6 +91,21 @@ final class ReplicaAssigner {
         return out;
     }
 
+    /** Replicas for {@code count} new partitions numbered from {@code first}, {@code rf} each, on the allowed brokers. */
+    List<List<Integer>> place(int first, int count, int rf) {
+        List<List<Integer>> out = new ArrayList<>();
+        for (int p = first; p < first + count; p++) {
+            List<Integer> replicas = new ArrayList<>();
+            while (replicas.size() < rf) {
+                int b = pick(replicas, p);
+                replicas.add(b);
+                load.merge(b, 1, Integer::sum);
+            }
+            out.add(List.copyOf(replicas));
+        }
+        return out;
+    }
+
     private int pick(List<Integer> taken, int partition) {
         int n = brokers.size();
         int best = -1;

@@ -112,6 +112,10 @@ public final class PlanJson {
             if (c.partitions() != null) o.put("partitions", c.partitions());
             if (c.replicas() != null) o.put("replicas", c.replicas());
             stringMap(o.putObject("config"), c.config());
+            if (!c.assignment().isEmpty()) {
+                ArrayNode a = o.putArray("assignment");
+                c.assignment().forEach(r -> ints(a.addArray(), r));
+            }
         } else if (change instanceof IncreasePartitions c) {
             o.put("topic", c.topic()).put("from", c.from()).put("to", c.to());
             ArrayNode a = o.putArray("newReplicas");
@@ -238,8 +242,12 @@ public final class PlanJson {
 
     private static Change readChange(String kind, JsonNode c) throws InvalidPlanException {
         return switch (kind) {
-            case "create-topic" -> new CreateTopic(req(c, "topic"), optInt(c, "partitions"), optInt(c, "replicas"),
-                    readMap(c.path("config")));
+            case "create-topic" -> {
+                List<List<Integer>> assignment = new ArrayList<>();
+                for (JsonNode r : c.path("assignment")) assignment.add(readInts(r));
+                yield new CreateTopic(req(c, "topic"), optInt(c, "partitions"), optInt(c, "replicas"),
+                        readMap(c.path("config")), assignment);
+            }
             case "increase-partitions" -> {
                 List<List<Integer>> placement = new ArrayList<>();
                 for (JsonNode r : c.path("newReplicas")) placement.add(readInts(r));

@@ -117,4 +117,16 @@ class ScaleDownPlanTest {
         assertThat(plan.steps().indexOf(move)).isGreaterThan(plan.steps().indexOf(plan.steps().stream()
                 .filter(s -> s.id().equals("create-pod:c1-brokers-6")).findFirst().orElseThrow()));
     }
+
+    @Test
+    void topicsAndPartitionsCreatedWhileABrokerLeavesArePlacedOnTheBrokersThatStay() {
+        Plan plan = plan(brokers(2), List.of(Fixtures.spec("fresh", 4, 2, Map.of()), Fixtures.spec("grows", 4, 1, Map.of())),
+                live("grows", 2, 1, 2, Map.of()));
+        var create = (Change.CreateTopic) plan.steps().stream().filter(s -> s.id().equals("create-topic:fresh")).findFirst()
+                .orElseThrow().change();
+        assertThat(create.assignment()).hasSize(4).allSatisfy(r -> assertThat(r).hasSize(2).doesNotHaveDuplicates().doesNotContain(2));
+        var increase = (Change.IncreasePartitions) plan.steps().stream().filter(s -> s.id().equals("increase-partitions:grows"))
+                .findFirst().orElseThrow().change();
+        assertThat(increase.newReplicas()).hasSize(2).allSatisfy(r -> assertThat(r).hasSize(1).doesNotContain(2));
+    }
 }
