@@ -18,10 +18,11 @@ $(TEST_CP): build
 run: build $(TEST_CP)        ## kgr demo: kgr serve on an embedded Kafka, Kubernetes API server and Git repo (ARGS=--once)
 	java -Xmx2g -Dkgr.samples=samples-repo -cp "$$(cat $(TEST_CP))" io.kgr.cli.Main demo $(ARGS)
 
-bench: build $(TEST_CP)      ## benchmarks on real brokers (topics, users, a rolling restart under load); results in bench-results/ (BENCHMARKS.md)
+bench: build $(TEST_CP)      ## benchmarks on real brokers (topics, users, a rolling restart under load, draining a broker); results in bench-results/ (BENCHMARKS.md)
 	java -Xmx3g -cp "$$(cat $(TEST_CP)):tests/target/test-classes" io.kgr.bench.TopicBench $(TOPICS)
 	java -Xmx3g -cp "$$(cat $(TEST_CP)):tests/target/test-classes" io.kgr.bench.UserBench $(USERS)
 	java -Xmx1g -cp "$$(cat $(TEST_CP)):tests/target/test-classes" io.kgr.bench.RollBench $(ROLLS)
+	java -Xmx1g -cp "$$(cat $(TEST_CP)):tests/target/test-classes" io.kgr.bench.DrainBench $(DRAIN_MIB)
 
 clean:
 	$(MVN) clean

@@ -84,7 +84,7 @@ public final class Reconciler {
         } catch (SourceException e) {
             return PlanRun.failed(RunStatus.SOURCE_FAILED, unreachable, null, List.of());
         }
-        return plan(source, snapshot, sourceName, target, policy.withoutPrune(), observation,
+        return plan(source, snapshot, sourceName, target, policy.whileGitIsDown(), observation,
                 java.util.Optional.of(unreachable));
     }
 

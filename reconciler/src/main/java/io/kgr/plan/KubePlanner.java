@@ -60,6 +60,14 @@ final class KubePlanner {
      * @param newClusterId the id a cluster without pod sets gets (kept for its lifetime once created)
      */
     KubePlanner(ClusterSpec spec, LiveKube live, Optional<LiveState> kafka, String newClusterId) {
+        this(spec, live, kafka, newClusterId, false);
+    }
+
+    /** While Git does not answer ({@code deleteNothing}), nodes and Services Git removed stay until it answers. */
+    private final boolean deleteNothing;
+
+    KubePlanner(ClusterSpec spec, LiveKube live, Optional<LiveState> kafka, String newClusterId, boolean deleteNothing) {
+        this.deleteNothing = deleteNothing;
         this.spec = spec;
         this.live = live;
         this.kafka = kafka;
@@ -92,6 +100,7 @@ final class KubePlanner {
     /** The ids of the brokers whose pods Git removes (a pool scaled down or gone). */
     java.util.Set<Integer> leavingBrokers() {
         java.util.Set<Integer> out = new TreeSet<>();
+        if (deleteNothing) return out;
         for (Pod p : removedPods()) {
             if (isBroker(p)) nodeId(p.getMetadata().getName()).ifPresent(out::add);
         }
@@ -367,6 +376,13 @@ final class KubePlanner {
 
     /** Nodes Git no longer has: their pods, ConfigMaps and per-broker services go; claims only with deleteClaim. */
     private void removed() {
+        if (deleteNothing) {
+            if (!removedPods().isEmpty()) {
+                notes.add("Git does not answer: the nodes Git removed (" + removedPods().stream().map(p -> p.getMetadata().getName())
+                        .collect(java.util.stream.Collectors.joining(", ")) + ") stay until it answers; nothing is deleted meanwhile");
+            }
+            return;
+        }
         for (Pod p : removedPods()) {
             String name = p.getMetadata().getName();
             int id = nodeId(name).orElse(-1);

@@ -58,7 +58,8 @@ public final class Planner {
                      PlanHeader header, java.util.Optional<io.kgr.observe.LiveKube> kube, String newClusterId,
                      String whyNoKafka) {
         java.util.Optional<KubePlanner> kubePlanner = kube.isEmpty() || desired.kafka().isEmpty() ? java.util.Optional.empty()
-                : java.util.Optional.of(new KubePlanner(desired.kafka().get(), kube.get(), live, newClusterId));
+                : java.util.Optional.of(new KubePlanner(desired.kafka().get(), kube.get(), live, newClusterId,
+                        policy.deleteNothing()));
         // brokers that Git removes get no new replicas, and shrinking partitions give theirs up first; brokers that the
         // plan starts are up before topics change, so topics may use them
         Set<Integer> leaving = kubePlanner.map(KubePlanner::leavingBrokers).orElse(Set.of());

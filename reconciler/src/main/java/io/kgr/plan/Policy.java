@@ -14,9 +14,10 @@ import java.util.regex.Pattern;
  * @param maxPruneShare   the largest share (percent) of what a source owns that one plan may delete without that consent
  * @param operationalKeys topic config keys other tools set (replication throttles, …): never set, changed or removed
  *                        unless Git declares them
+ * @param deleteNothing   while Git does not answer: nothing at all is deleted (no prune, no node or Service removal)
  */
 public record Policy(boolean prune, List<Pattern> protect, boolean allowMassPrune, int maxPruneShare,
-                     Set<String> operationalKeys) {
+                     Set<String> operationalKeys, boolean deleteNothing) {
     public static final List<Pattern> DEFAULT_PROTECTED = List.of(
             Pattern.compile("__.*"), Pattern.compile("_schemas"), Pattern.compile("_confluent.*"),
             Pattern.compile("connect-(configs|offsets|status)"));
@@ -34,6 +35,10 @@ public record Policy(boolean prune, List<Pattern> protect, boolean allowMassPrun
         }
     }
 
+    public Policy(boolean prune, List<Pattern> protect, boolean allowMassPrune, int maxPruneShare, Set<String> operationalKeys) {
+        this(prune, protect, allowMassPrune, maxPruneShare, operationalKeys, false);
+    }
+
     public Policy(boolean prune, List<Pattern> protect) {
         this(prune, protect, false, DEFAULT_MAX_PRUNE_SHARE, DEFAULT_OPERATIONAL_KEYS);
     }
@@ -42,17 +47,17 @@ public record Policy(boolean prune, List<Pattern> protect, boolean allowMassPrun
         return new Policy(prune, DEFAULT_PROTECTED);
     }
 
-    /** The same policy without pruning (Git-down runs never prune). */
-    public Policy withoutPrune() {
-        return new Policy(false, protect, allowMassPrune, maxPruneShare, operationalKeys);
+    /** The policy of a run while Git does not answer: drift is corrected, but nothing is deleted. */
+    public Policy whileGitIsDown() {
+        return new Policy(false, protect, allowMassPrune, maxPruneShare, operationalKeys, true);
     }
 
     public Policy withMassPrune(boolean allowed, int share) {
-        return new Policy(prune, protect, allowed, share, operationalKeys);
+        return new Policy(prune, protect, allowed, share, operationalKeys, deleteNothing);
     }
 
     public Policy withOperationalKeys(Set<String> keys) {
-        return new Policy(prune, protect, allowMassPrune, maxPruneShare, keys);
+        return new Policy(prune, protect, allowMassPrune, maxPruneShare, keys, deleteNothing);
     }
 
     /** The protecting pattern matching {@code topic}, or null. Internal topics are protected whatever the list. */

@@ -36,6 +36,10 @@ class ScaleDownPlanTest {
     }
 
     private static Plan plan(ClusterSpec cluster, List<TopicSpec> topics, LiveTopic... live) {
+        return plan(Policy.defaults(false), cluster, topics, live);
+    }
+
+    private static Plan plan(Policy policy, ClusterSpec cluster, List<TopicSpec> topics, LiveTopic... live) {
         TreeMap<String, TopicSpec> desiredTopics = new TreeMap<>();
         topics.forEach(t -> desiredTopics.put(t.name(), t));
         TreeMap<String, LiveTopic> liveTopics = new TreeMap<>();
@@ -44,7 +48,7 @@ class ScaleDownPlanTest {
                 false, new TreeMap<>(), new TreeMap<>(), 3);
         DesiredState desired = new DesiredState("c1", desiredTopics, new TreeMap<>(), Optional.of(cluster));
         return new Planner().plan(desired, Optional.of(kafka), owning(topics.stream().map(TopicSpec::name).toArray(String[]::new)),
-                Policy.defaults(false), header(), Optional.of(KubePlannerTest.liveFrom(THREE)), "id");
+                policy, header(), Optional.of(KubePlannerTest.liveFrom(THREE)), "id");
     }
 
     @Test
@@ -128,5 +132,13 @@ class ScaleDownPlanTest {
         var increase = (Change.IncreasePartitions) plan.steps().stream().filter(s -> s.id().equals("increase-partitions:grows"))
                 .findFirst().orElseThrow().change();
         assertThat(increase.newReplicas()).hasSize(2).allSatisfy(r -> assertThat(r).hasSize(1).doesNotContain(2));
+    }
+
+    @Test
+    void whileGitDoesNotAnswerNothingIsDeletedNorDrained() {
+        Plan plan = plan(Policy.defaults(false).whileGitIsDown(), brokers(2), List.of(Fixtures.spec("t", 3, 2, Map.of())),
+                live("t", 3, 2, 3, Map.of()));
+        assertThat(plan.steps()).noneMatch(s -> s.change() instanceof Change.DeleteKubeObject || s.change() instanceof Change.MoveReplicas);
+        assertThat(plan.notes()).anyMatch(n -> n.contains("Git does not answer: the nodes Git removed (c1-brokers-2) stay"));
     }
 }

@@ -91,7 +91,7 @@ class ScaleDownTest {
             Thread.sleep(2000);
             write(repo, 3);
             var plan = Kgr.onKubernetes(repo, kubeconfig, null, "plan");
-            assertThat(plan.out()).contains("~ move replicas of topic __consumer_offsets off broker(s) [3]", "- delete pod shrinking-brokers-3");
+            assertThat(plan.out()).contains("~ move replicas of topic __consumer_offsets off broker(s) [3]", "- delete Pod shrinking-brokers-3");
             var down = Kgr.onKubernetes(repo, kubeconfig, null, "apply", "--auto-approve", "--pod-ready-timeout", "180");
             Thread.sleep(2000);
             RollingCluster.Sent sent = traffic.stop();
