@@ -53,10 +53,18 @@ public final class DrainBench {
                 try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
                         "batch.size", 1048576, "linger.ms", 20, "compression.type", "none", "acks", "1"),
                         new ByteArraySerializer(), new ByteArraySerializer())) {
-                    byte[] value = new byte[1024 * 1024];
+                    byte[] value = new byte[256 * 1024]; // under the 1 MiB default record limits
                     new java.util.Random(1).nextBytes(value);
-                    for (int i = 0; i < mib; i++) producer.send(new ProducerRecord<>("bulk", i % 4, null, value));
+                    List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+                    for (int i = 0; i < mib * 4; i++) sent.add(producer.send(new ProducerRecord<>("bulk", i % 4, null, value)));
                     producer.flush();
+                    for (var f : sent) f.get(); // every byte is on broker 3 before it is drained
+                }
+                try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                    long bytes = admin.describeLogDirs(List.of(3)).allDescriptions().get().get(3).values().stream()
+                            .flatMap(d -> d.replicaInfos().entrySet().stream()).filter(e -> e.getKey().topic().equals("bulk"))
+                            .mapToLong(e -> e.getValue().size()).sum();
+                    log(String.format("broker 3 holds %.0f MiB of topic bulk", bytes / 1048576.0));
                 }
                 write(repo, 3);
                 log("removing broker 3 (throttle " + throttle + " B/s) …");
@@ -66,7 +74,8 @@ public final class DrainBench {
                 double whole = (System.nanoTime() - t0) / 1e9;
                 expectOk(down);
                 Matcher m = Pattern.compile("ok\\s+move-replicas:bulk\\s+\\(([0-9.]+) s\\)").matcher(down.out());
-                double move = m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+                if (!m.find()) throw new IllegalStateException("no timed move-replicas:bulk step in:\n" + down.out());
+                double move = Double.parseDouble(m.group(1));
                 report.append(String.format("| %s | %d | %.1f | %.1f | %.1f |%n", throttle.equals("0") ? "none" : "50 MiB/s",
                         mib, move, move * 1024 / mib, whole));
             } finally {

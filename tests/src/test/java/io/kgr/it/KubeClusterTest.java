@@ -199,8 +199,11 @@ class KubeClusterTest {
                 .isEqualTo("3600000");
         assertThat(kgr("plan").out()).contains("No changes");
 
-        write(3, "expandable", "10Gi", "num.replica.alter.log.dirs.threads: 2");
+        // log.retention.hours is static (Kafka refuses it at run time): it rolls the pods; log.retention.ms, gone from
+        // Git, goes from the brokers' dynamic defaults too
+        write(3, "expandable", "10Gi", "log.retention.hours: 100");
         Kgr.Result plan = kgr("plan");
+        assertThat(plan.out()).contains("~ alter dynamic broker config", "log.retention.ms  3600000 → (broker default)");
         List<String> order = plan.out().lines().filter(l -> l.contains("~ roll pod")).map(l -> l.replaceAll(".*roll pod (\\S+).*", "$1")).toList();
         assertThat(order).containsExactly("c1-brokers-0", "c1-brokers-1", "c1-brokers-2", "c1-controllers-3");
 
@@ -220,6 +223,9 @@ class KubeClusterTest {
             org.awaitility.Awaitility.await().until(() -> deleted.size() >= 4);
         }
         assertThat(deleted).containsExactly("c1-brokers-0", "c1-brokers-1", "c1-brokers-2", "c1-controllers-3");
+        var entry = admin.describeConfigs(List.of(defaults)).all().get().get(defaults).get("log.retention.ms");
+        assertThat(entry == null || entry.source() != org.apache.kafka.clients.admin.ConfigEntry.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG)
+                .as("the removed dynamic key is reverted on the brokers").isTrue();
         assertThat(kgr("plan").out()).contains("No changes");
     }
 
