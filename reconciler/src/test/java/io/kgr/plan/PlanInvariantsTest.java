@@ -15,7 +15,6 @@ import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 
-import io.kgr.desired.ClusterSpec;
 import io.kgr.desired.DesiredState;
 import io.kgr.desired.TopicSpec;
 import io.kgr.observe.LivePartition;
@@ -28,16 +27,6 @@ import io.kgr.observe.LiveTopic;
  * run, and a node's ConfigMap and volumes go only after its pod.
  */
 class PlanInvariantsTest {
-    private static final ClusterSpec THREE = KubePlannerTest.spec("");
-
-    private static ClusterSpec brokers(int replicas) {
-        var pools = new ArrayList<>(THREE.pools());
-        var b = pools.get(0);
-        pools.set(0, new ClusterSpec.Pool(b.name(), b.roles(), replicas, b.storage(), null, null, null, Optional.empty(), Optional.empty()));
-        return new ClusterSpec(THREE.name(), THREE.namespace(), THREE.version(), THREE.metadataVersion(), THREE.image(), true,
-                THREE.listeners(), THREE.config(), pools, Optional.empty(), Optional.empty(), null);
-    }
-
     @Test
     void noObjectOfANodeGoesWhileItsBrokerMayStillHoldData() {
         Random random = new Random(20261201);
@@ -68,9 +57,9 @@ class PlanInvariantsTest {
             int keep = 1 + random.nextInt(2);
             LiveState kafka = new LiveState("x", new TreeSet<>(List.of(0, 1, 2)), live, new TreeMap<>(), List.of(), false,
                     new TreeMap<>(), new TreeMap<>(), 3);
-            Plan plan = new Planner().plan(new DesiredState("c1", desired, new TreeMap<>(), Optional.of(brokers(keep))),
+            Plan plan = new Planner().plan(new DesiredState("c1", desired, new TreeMap<>(), Optional.of(ScaleDownPlanTest.brokers(keep))),
                     Optional.of(kafka), Fixtures.owning(desired.keySet().toArray(String[]::new)), Policy.defaults(false),
-                    Fixtures.header(), Optional.of(KubePlannerTest.liveFrom(THREE)), "id");
+                    Fixtures.header(), Optional.of(KubePlannerTest.liveFrom(KubePlannerTest.spec(""))), "id");
             if (plan.isRefused()) refused++;
             removals += check(plan, live);
         }

@@ -27,7 +27,8 @@ import io.kgr.observe.LiveTopic;
 class ScaleDownPlanTest {
     private static final ClusterSpec THREE = KubePlannerTest.spec("");
 
-    private static ClusterSpec brokers(int replicas) {
+    /** The fixture cluster with its broker pool at {@code replicas}. */
+    static ClusterSpec brokers(int replicas) {
         var pools = new ArrayList<>(THREE.pools());
         var b = pools.get(0);
         pools.set(0, new ClusterSpec.Pool(b.name(), b.roles(), replicas, b.storage(), null, null, null, Optional.empty(), Optional.empty()));
