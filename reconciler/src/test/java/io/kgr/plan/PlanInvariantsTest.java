@@ -59,7 +59,7 @@ class PlanInvariantsTest {
                     new TreeMap<>(), new TreeMap<>(), 3);
             Plan plan = new Planner().plan(new DesiredState("c1", desired, new TreeMap<>(), Optional.of(ScaleDownPlanTest.brokers(keep))),
                     Optional.of(kafka), Fixtures.owning(desired.keySet().toArray(String[]::new)), Policy.defaults(false),
-                    Fixtures.header(), Optional.of(KubePlannerTest.liveFrom(KubePlannerTest.spec(""))), "id");
+                    Fixtures.header(), Optional.of(KubePlannerTest.liveFrom(ScaleDownPlanTest.THREE)), "id");
             if (plan.isRefused()) refused++;
             removals += check(plan, live);
         }

@@ -25,7 +25,7 @@ import io.kgr.observe.LiveTopic;
  * broker 6 joins, the controllers have 3–5): topics in the same commit may use the new broker.
  */
 class ScaleDownPlanTest {
-    private static final ClusterSpec THREE = KubePlannerTest.spec("");
+    static final ClusterSpec THREE = KubePlannerTest.spec("");
 
     /** The fixture cluster with its broker pool at {@code replicas}. */
     static ClusterSpec brokers(int replicas) {
