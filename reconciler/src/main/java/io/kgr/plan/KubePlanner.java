@@ -63,6 +63,14 @@ final class KubePlanner {
         this(spec, live, kafka, newClusterId, false);
     }
 
+    /** Objects with kgr's label that no declared node or listener accounts for are deleted only with pruning on. */
+    private boolean pruneOrphans;
+
+    KubePlanner pruning(boolean prune) {
+        this.pruneOrphans = prune;
+        return this;
+    }
+
     /** While Git does not answer ({@code deleteNothing}), nodes and Services Git removed stay until it answers. */
     private final boolean deleteNothing;
 
@@ -433,6 +441,61 @@ final class KubePlanner {
                 prune.add(step(Phase.PRUNE, new Change.DeleteKubeObject("Service", s.getMetadata().getName()), Risk.SAFE,
                         List.of(), "no longer needed by the cluster's listeners or nodes"));
             }
+        }
+        orphans();
+    }
+
+    /**
+     * kgr's objects that neither the model nor a node this plan removes accounts for (left by an older kgr, a failed
+     * run, a pool Git dropped): their pod sets, ConfigMaps and deleteClaim volumes go only with pruning on, and only
+     * once no pod of theirs runs.
+     */
+    private void orphans() {
+        TreeSet<String> accounted = new TreeSet<>();
+        desired.configMaps().forEach(c -> accounted.add("ConfigMap/" + c.getMetadata().getName()));
+        desired.claims().forEach(c -> accounted.add("PersistentVolumeClaim/" + c.getMetadata().getName()));
+        desired.podSets().forEach(c -> accounted.add("PodSet/" + c.getMetadata().getName()));
+        TreeSet<String> removedNodes = new TreeSet<>();
+        removedPods().forEach(p -> removedNodes.add(p.getMetadata().getName()));
+        List<String> found = new ArrayList<>();
+        for (ConfigMap c : live.configMaps().values()) {
+            String name = c.getMetadata().getName();
+            if (mine(c) && !accounted.contains("ConfigMap/" + name) && !removedNodes.contains(name) && !live.pods().containsKey(name)) {
+                found.add("ConfigMap/" + name);
+            }
+        }
+        for (PersistentVolumeClaim c : live.claims().values()) {
+            String pod = c.getMetadata().getLabels() == null ? null : c.getMetadata().getLabels().get(ClusterModel.POD_NAME);
+            boolean deleteClaim = c.getMetadata().getAnnotations() != null
+                    && "true".equals(c.getMetadata().getAnnotations().get(ClusterModel.DELETE_CLAIM));
+            if (mine(c) && deleteClaim && !accounted.contains("PersistentVolumeClaim/" + c.getMetadata().getName())
+                    && !removedNodes.contains(pod) && (pod == null || !live.pods().containsKey(pod))) {
+                found.add("PersistentVolumeClaim/" + c.getMetadata().getName());
+            }
+        }
+        for (GenericKubernetesResource set : live.podSets().values()) {
+            String name = set.getMetadata().getName();
+            String pool = set.getMetadata().getLabels() == null ? null : set.getMetadata().getLabels().get(ClusterModel.POOL);
+            boolean podsLeft = live.pods().values().stream().anyMatch(p -> mine(p) && pool != null
+                    && pool.equals(p.getMetadata().getLabels().get(ClusterModel.POOL)) && !removedNodes.contains(p.getMetadata().getName()));
+            if (mine(set) && !accounted.contains("PodSet/" + name) && !podsLeft) found.add("PodSet/" + name);
+        }
+        if (found.isEmpty()) return;
+        if (!pruneOrphans) {
+            notes.add(found.size() + " object(s) kgr made for cluster " + spec.name() + " are no longer part of it ("
+                    + String.join(", ", found.subList(0, Math.min(10, found.size()))) + (found.size() > 10 ? ", …" : "")
+                    + "): kept (pruning is off: --prune deletes them)");
+            return;
+        }
+        // after every pod this plan removes: nothing of a node goes while its broker may still run
+        List<String> afterPods = prune.stream().filter(s -> s.change() instanceof Change.DeleteKubeObject d
+                && d.objectKind().equals("Pod")).map(Step::id).toList();
+        for (String o : found) {
+            String kind = o.substring(0, o.indexOf('/'));
+            var change = new Change.DeleteKubeObject(kind, o.substring(o.indexOf('/') + 1));
+            prune.add(new Step(Step.idOf(change), Phase.PRUNE, change,
+                    kind.equals("PersistentVolumeClaim") ? Risk.DESTRUCTIVE : Risk.SAFE, List.of(),
+                    "made by kgr for this cluster and no longer part of it; pruning is on", afterPods));
         }
     }
 

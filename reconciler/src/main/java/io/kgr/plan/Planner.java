@@ -59,7 +59,7 @@ public final class Planner {
                      String whyNoKafka) {
         java.util.Optional<KubePlanner> kubePlanner = kube.isEmpty() || desired.kafka().isEmpty() ? java.util.Optional.empty()
                 : java.util.Optional.of(new KubePlanner(desired.kafka().get(), kube.get(), live, newClusterId,
-                        policy.deleteNothing()));
+                        policy.deleteNothing()).pruning(policy.prune()));
         // brokers that Git removes get no new replicas, and shrinking partitions give theirs up first; brokers that the
         // plan starts are up before topics change, so topics may use them
         Set<Integer> leaving = kubePlanner.map(KubePlanner::leavingBrokers).orElse(Set.of());

@@ -198,4 +198,19 @@ class KubePlannerTest {
         assertThat(alter.set()).isEmpty();
         assertThat(plan.steps()).noneMatch(s -> s.change() instanceof Change.RollPod);
     }
+
+    @Test
+    void kgrsObjectsNoNodeAccountsForGoOnlyWithPruning() {
+        LiveKube live = liveFrom(spec(""));
+        var some = live.configMaps().values().iterator().next();
+        var orphan = new io.fabric8.kubernetes.api.model.ConfigMapBuilder(some).editMetadata().withName("c1-retired-9").endMetadata().build();
+        live.configMaps().put("c1-retired-9", orphan);
+        KubePlanner kept = new KubePlanner(spec(""), live, Optional.of(kafka(3)), "id");
+        kept.plan();
+        assertThat(kept.prune).isEmpty();
+        assertThat(kept.notes).anyMatch(n -> n.contains("ConfigMap/c1-retired-9") && n.contains("kept (pruning is off"));
+        KubePlanner pruned = new KubePlanner(spec(""), live, Optional.of(kafka(3)), "id").pruning(true);
+        pruned.plan();
+        assertThat(pruned.prune).extracting(Step::id).containsExactly("delete-kube-object:ConfigMap/c1-retired-9");
+    }
 }
