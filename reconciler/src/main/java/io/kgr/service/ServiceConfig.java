@@ -46,7 +46,7 @@ public record ServiceConfig(Server server, Path cacheDir, int history, LeaderEle
 
     public record Cluster(String name, Optional<String> namespace, KubernetesMode kubernetes, Optional<Path> kubeconfig,
                           Optional<String> context, Optional<String> bootstrapServers, Optional<Path> kafkaPropertiesFile,
-                          Duration timeout, Optional<Path> secretsDir) {
+                          Duration timeout, Optional<Path> secretsDir, long replicationThrottle) {
     }
 
     public enum Mode { APPLY, PLAN }
@@ -117,7 +117,8 @@ public record ServiceConfig(Server server, Path cacheDir, int history, LeaderEle
                     KubernetesMode.valueOf(k.path("mode").asString("none").toUpperCase(java.util.Locale.ROOT).replace('-', '_')),
                     text(k, "kubeconfig").map(file), text(k, "context"), text(kafka, "bootstrapServers"),
                     text(kafka, "propertiesFile").map(file), Duration.ofSeconds(kafka.path("timeoutSeconds").asInt(60)),
-                    text(c, "secretsDir").map(file)));
+                    text(c, "secretsDir").map(file), kafka.path("replicationThrottleBytesPerSecond")
+                            .asLong(io.kgr.apply.ApplyOptions.DEFAULT_REPLICATION_THROTTLE)));
         }
         List<Source> sources = new ArrayList<>();
         for (JsonNode src : root.path("sources")) {

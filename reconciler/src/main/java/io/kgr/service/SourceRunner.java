@@ -137,7 +137,7 @@ final class SourceRunner {
                     source.name(), abbreviate(commit), plan.steps().size());
         }
         ApplyOptions options = new ApplyOptions(cluster.config().timeout(), Duration.ofMinutes(10),
-                ApplyOptions.defaults().maxRecordsPerRequest());
+                ApplyOptions.defaults().maxRecordsPerRequest(), cluster.config().replicationThrottle());
         io.kgr.Target target = cluster.target();
         Applier applier = new Applier(cluster.admin(), target.inventory(), secrets, options, this::logStep).stopWhen(stopping);
         target.kube().ifPresent(k -> applier.withKubernetes(k, io.kgr.apply.KubeWaits.defaults()));

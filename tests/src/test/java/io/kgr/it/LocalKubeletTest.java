@@ -71,6 +71,18 @@ class LocalKubeletTest {
                         .allTopicNames().get().get("on-real-brokers").partitions().stream().allMatch(p -> p.isr().size() == 2));
             }
 
+            // the controller's pod is deleted (an eviction): the pools still declare it, so the next run recreates it on
+            // its volume rather than refusing a "quorum change"
+            client.pods().inNamespace("kafka").withName("real-controllers-2").delete();
+            await().atMost(Duration.ofSeconds(60)).until(() -> client.pods().inNamespace("kafka").withName("real-controllers-2").get() == null);
+            Kgr.Result controller = Kgr.onKubernetes(repo, kubeconfig, bootstrap, "apply", "--auto-approve", "--pod-ready-timeout", "120");
+            assertThat(controller.exitCode()).as(controller.out() + controller.err()).isZero();
+            assertThat(controller.out()).contains("+ create pod real-controllers-2").doesNotContain("quorum would change");
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
+                        admin.describeMetadataQuorum().quorumInfo().get().leaderId() == 2);
+            }
+
             // a broker that dies behind kgr's back is restarted by the kubelet (restartPolicy Always), on its own data
             kubelet.kill("real-brokers-0");
             await().atMost(Duration.ofSeconds(20)).until(() -> !io.kgr.demo.PodSimulator.ready(
