@@ -87,7 +87,7 @@ public final class AdminKafkaState implements KafkaState {
 
             // moves in flight: a partition's replicas are the move's target (what it will have), never target ∪ removing
             Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.PartitionReassignment> moving =
-                    names.isEmpty() ? Map.of() : get(admin.listPartitionReassignments().reassignments());
+                    names.isEmpty() ? Map.of() : reassignments();
             TreeMap<String, LiveTopic> topics = new TreeMap<>();
             for (TopicDescription d : descriptions.values()) {
                 List<LivePartition> partitions = new ArrayList<>(d.partitions().size());
@@ -202,6 +202,21 @@ public final class AdminKafkaState implements KafkaState {
             }
         }
         return out;
+    }
+
+    /**
+     * The moves in flight. Only the KRaft controllers know them: without a quorum (a lost controller) this fails within
+     * 10 s rather than the whole request timeout, and the plan is made without Kafka (pods first), as for a new cluster.
+     */
+    private Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.PartitionReassignment> reassignments()
+            throws ExecutionException, InterruptedException, ObserveException {
+        long ms = Math.min(timeout.toMillis(), 10_000);
+        try {
+            return admin.listPartitionReassignments(new org.apache.kafka.clients.admin.ListPartitionReassignmentsOptions()
+                    .timeoutMs((int) ms)).reassignments().get(ms + 1_000, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            throw new ObserveException("the controller quorum does not answer (the reassignments in flight cannot be read)", e);
+        }
     }
 
     private <T> T get(org.apache.kafka.common.KafkaFuture<T> future)
