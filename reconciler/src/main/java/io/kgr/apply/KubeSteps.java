@@ -156,7 +156,8 @@ final class KubeSteps {
         if (c.broker() && wasReady) safeToRestart(c.nodeId());
         if (controller && wasReady) quorumSafeWithout(c.nodeId());
         // a ready node is restarted only while every other node is ready (unready ones roll first, on their own)
-        if (wasReady) othersReady(c.pod());
+        if (wasReady) othersReady(c.pod(), current.getMetadata().getLabels() == null ? null
+                : current.getMetadata().getLabels().get("strimzi.io/cluster"));
         if (admin == null && wasReady) {
             throw new StepFailed("Kafka does not answer: kgr does not restart a ready broker without checking its partitions");
         }
@@ -169,13 +170,14 @@ final class KubeSteps {
         if (controller && admin != null) quorumSafeWithout(-1); // the restarted voter has caught up again
     }
 
-    /** Waits (bounded) until every other pod of kgr's in the namespace is Ready; fails naming the ones that are not. */
-    private void othersReady(String pod) throws InterruptedException, StepFailed {
+    /** Waits (bounded) until every other pod kgr made for the cluster is Ready; fails naming the ones that are not. */
+    private void othersReady(String pod, String cluster) throws InterruptedException, StepFailed {
         long deadline = System.nanoTime() + waits.podReady().toNanos();
         List<String> unready = List.of();
         while (true) {
             unready = client.pods().inNamespace(namespace).withLabel("app.kubernetes.io/managed-by", "kgr").list().getItems()
-                    .stream().filter(p -> !p.getMetadata().getName().equals(pod) && !ready(p))
+                    .stream().filter(p -> cluster == null || cluster.equals(p.getMetadata().getLabels().get("strimzi.io/cluster")))
+                    .filter(p -> !p.getMetadata().getName().equals(pod) && !ready(p))
                     .map(p -> p.getMetadata().getName()).sorted().toList();
             if (unready.isEmpty()) return;
             if (System.nanoTime() > deadline) break;
