@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.Properties;
 
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.server.config.AbstractKafkaConfig;
 import org.apache.kafka.server.config.DynamicBrokerConfig;
 
@@ -36,12 +35,6 @@ public final class BrokerConfigKeys {
             return value.trim().matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*") ? null
                     : "Invalid value " + value + " for configuration " + key + ": not a Java class name";
         }
-        try {
-            Object parsed = ConfigDef.parseType(key, value, def.type);
-            if (def.validator != null) def.validator.ensureValid(key, parsed);
-            return null;
-        } catch (ConfigException e) {
-            return e.getMessage();
-        }
+        return TopicConfigKeys.problem(def, key, value);
     }
 }

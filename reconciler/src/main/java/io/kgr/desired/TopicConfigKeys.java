@@ -26,7 +26,11 @@ public final class TopicConfigKeys {
     /** Why the broker would refuse {@code value} for {@code key} (type, range, valid values, list syntax); null if it would not. */
     public static String valueProblem(String key, String value) {
         ConfigDef.ConfigKey def = KEYS.get(key);
-        if (def == null) return null;
+        return def == null ? null : problem(def, key, value);
+    }
+
+    /** What Kafka's own definition {@code def} says of {@code value}: its parse and validator, as the broker runs them. */
+    static String problem(ConfigDef.ConfigKey def, String key, String value) {
         try {
             Object parsed = ConfigDef.parseType(key, value, def.type);
             if (def.validator != null) def.validator.ensureValid(key, parsed);
