@@ -19,18 +19,23 @@ final class Batches {
     }
 
     static List<List<Step>> chunks(List<Step> steps, int maxRecords) {
-        List<List<Step>> out = new ArrayList<>();
-        List<Step> current = new ArrayList<>();
+        return slices(steps, maxRecords, s -> records(s.change()));
+    }
+
+    /** Consecutive slices of {@code items}, each costing at most {@code maxRecords} (an item alone may cost more). */
+    static <T> List<List<T>> slices(List<T> items, int maxRecords, java.util.function.ToIntFunction<T> cost) {
+        List<List<T>> out = new ArrayList<>();
+        List<T> current = new ArrayList<>();
         int records = 0;
-        for (Step s : steps) {
-            int cost = records(s.change());
-            if (!current.isEmpty() && records + cost > maxRecords) {
+        for (T item : items) {
+            int c = cost.applyAsInt(item);
+            if (!current.isEmpty() && records + c > maxRecords) {
                 out.add(current);
                 current = new ArrayList<>();
                 records = 0;
             }
-            current.add(s);
-            records += cost;
+            current.add(item);
+            records += c;
         }
         if (!current.isEmpty()) out.add(current);
         return out;

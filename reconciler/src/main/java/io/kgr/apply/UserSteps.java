@@ -209,26 +209,11 @@ final class UserSteps {
     }
 
     private <T> List<List<T>> slices(List<T> items) {
-        return slices(items, t -> 1);
+        return Batches.slices(items, maxRecords, t -> 1);
     }
 
-    /** Consecutive slices of at most {@link #maxRecords} records each ({@code cost} per item). */
     private <T> List<List<T>> slices(List<T> items, java.util.function.ToIntFunction<T> cost) {
-        List<List<T>> out = new ArrayList<>();
-        List<T> current = new ArrayList<>();
-        int records = 0;
-        for (T item : items) {
-            int c = cost.applyAsInt(item);
-            if (!current.isEmpty() && records + c > maxRecords) {
-                out.add(current);
-                current = new ArrayList<>();
-                records = 0;
-            }
-            current.add(item);
-            records += c;
-        }
-        if (!current.isEmpty()) out.add(current);
-        return out;
+        return Batches.slices(items, maxRecords, cost);
     }
 
     /** Waits for a slice before the next is sent; failures are reported per step by the caller. */
