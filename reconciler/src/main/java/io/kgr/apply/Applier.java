@@ -133,7 +133,8 @@ public final class Applier {
 
     private static boolean isKubernetes(Change c) {
         return c instanceof Change.ApplyKubeObject || c instanceof Change.ExpandVolume || c instanceof Change.CreatePod
-                || c instanceof Change.RollPod || c instanceof Change.DeleteKubeObject;
+                || c instanceof Change.RollPod || c instanceof Change.DeleteKubeObject || c instanceof Change.IssueCa
+                || c instanceof Change.IssueCertificate;
     }
 
     private static void run(Change first, List<Step> batch, TopicSteps topics, UserSteps users) {

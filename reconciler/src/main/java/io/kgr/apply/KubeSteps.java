@@ -58,6 +58,8 @@ final class KubeSteps {
             else if (change instanceof Change.CreatePod c) createPod(c);
             else if (change instanceof Change.RollPod c) roll(c);
             else if (change instanceof Change.DeleteKubeObject c) delete(c);
+            else if (change instanceof Change.IssueCa c) new CertSteps(client, namespace).issueCa(c);
+            else if (change instanceof Change.IssueCertificate c) new CertSteps(client, namespace).issueCertificate(c);
             else throw new IllegalArgumentException("not a Kubernetes change: " + change.kind());
             results.ok(step, start);
         } catch (KubernetesClientException e) {
@@ -402,7 +404,7 @@ final class KubeSteps {
                 .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
-    private static final class StepFailed extends Exception {
+    static final class StepFailed extends Exception {
         StepFailed(String message) {
             super(message);
         }

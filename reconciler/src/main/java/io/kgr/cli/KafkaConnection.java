@@ -47,6 +47,7 @@ final class KafkaConnection implements AutoCloseable {
                     KafkaBootstrap.inCluster());
             if (found.servers().isEmpty()) return new KafkaConnection(props, Optional.empty(), found.why(), kafka.timeout());
             props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, found.servers().get());
+            props.putAll(found.security());
         }
         try {
             return new KafkaConnection(props, Optional.of(kafka.admin(props)), "", kafka.timeout());

@@ -165,7 +165,11 @@ public final class Demo {
                 progress("Kafka", options.cluster() + "'s brokers answer at " + bootstrap.get() + " (the ready endpoints of"
                         + " Service " + options.cluster() + "-kafka-bootstrap)");
             }
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap.get()))) {
+            // counted as kgr sees them (its own certificate, on the cluster's replication listener, when it has one)
+            var asKgr = io.kgr.observe.KafkaBootstrap.resolve(kube.client(), NAMESPACE, Optional.of(options.cluster()), false);
+            Map<String, Object> adminProps = new java.util.HashMap<>(asKgr.security());
+            adminProps.put("bootstrap.servers", asKgr.servers().orElse(bootstrap.get()));
+            try (Admin admin = Admin.create(adminProps)) {
                 long topics = admin.listTopics().names().get(30, TimeUnit.SECONDS).size();
                 out.println("Topics on the Kafka cluster now: " + topics);
             }
@@ -186,7 +190,7 @@ public final class Demo {
     private Optional<String> serviceEndpoints(EmbeddedKubernetes kube) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
-            var found = io.kgr.observe.KafkaBootstrap.resolve(kube.client(), NAMESPACE, Optional.of(options.cluster()), false);
+            var found = io.kgr.observe.KafkaBootstrap.forClients(kube.client(), NAMESPACE, Optional.of(options.cluster()), false);
             if (found.servers().isPresent() || System.nanoTime() > deadline) return found.servers();
             Thread.sleep(500);
         }
@@ -233,13 +237,12 @@ public final class Demo {
     }
 
     /**
-     * Whether the local kubelet runs this cluster's brokers: KRaft, Kafka 4, and a first listener that the demo's own
-     * clients (no TLS, no authentication) can use.
+     * Whether the local kubelet runs this cluster's brokers: KRaft, Kafka 4, and brokers with a listener.
      */
     static boolean runsLocally(ClusterSpec c) {
+        // kgr reaches the brokers with its own certificate, whatever the cluster's listeners are
         if (!c.kraft() || !c.image().matches("apache/kafka:4\\..*") || c.listeners().isEmpty()) return false;
-        ClusterSpec.Listener first = c.listeners().get(0);
-        return !first.tls() && first.authentication().isEmpty() && c.pools().stream().anyMatch(ClusterSpec.Pool::isBroker);
+        return c.pools().stream().anyMatch(ClusterSpec.Pool::isBroker);
     }
 
     /** A random password in a Secret for every secretKeyRef of the repository's users, as a platform team would. */

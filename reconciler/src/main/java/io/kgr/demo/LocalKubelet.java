@@ -217,6 +217,10 @@ public final class LocalKubelet implements AutoCloseable {
         for (VolumeMount m : pod.getSpec().getContainers().get(0).getVolumeMounts()) {
             Volume v = volumes.get(m.getName());
             if (v == null || v.getConfigMap() != null) continue;
+            if (v.getSecret() != null) {
+                out.put(m.getMountPath(), secretFolder(pod, v));
+                continue;
+            }
             Path local = v.getPersistentVolumeClaim() != null
                     ? root.resolve("volumes").resolve(v.getPersistentVolumeClaim().getClaimName())
                     : root.resolve("pods").resolve(pod.getMetadata().getName()).resolve("empty-" + v.getName());
@@ -225,7 +229,30 @@ public final class LocalKubelet implements AutoCloseable {
         return out;
     }
 
-    /** Pod DNS names and wildcard binds become the nodes' loopback addresses; mount paths become folders. */
+    /** A Secret volume: the Secret's keys as files in a folder of the pod, written when its broker starts. */
+    private Path secretFolder(Pod pod, Volume v) {
+        Path dir = root.resolve("pods").resolve(pod.getMetadata().getName()).resolve("secret-" + v.getName());
+        try {
+            Files.createDirectories(dir);
+            io.fabric8.kubernetes.api.model.Secret secret = client.secrets().inNamespace(namespace)
+                    .withName(v.getSecret().getSecretName()).get();
+            if (secret != null && secret.getData() != null) {
+                for (var e : secret.getData().entrySet()) {
+                    Files.write(dir.resolve(e.getKey()), java.util.Base64.getDecoder().decode(e.getValue()));
+                }
+            }
+        } catch (IOException e) {
+            log.warn("local kubelet: cannot mount Secret {} into {}: {}", v.getSecret().getSecretName(),
+                    pod.getMetadata().getName(), e.getMessage());
+        }
+        return dir;
+    }
+
+    /**
+     * Pod DNS names and wildcard binds become the nodes' loopback addresses; mount paths become folders. The nodes'
+     * certificates name their DNS names, which here are addresses: the nodes' own TLS connections check the chain
+     * against the cluster CA, not the host name.
+     */
     static String localise(String properties, String address, Map<String, Path> mounts) {
         Matcher m = POD_DNS.matcher(properties);
         StringBuilder out = new StringBuilder();
@@ -233,7 +260,10 @@ public final class LocalKubelet implements AutoCloseable {
         m.appendTail(out);
         String text = out.toString().replace("0.0.0.0", address);
         for (var e : mounts.entrySet()) text = text.replace(e.getKey() + "/", e.getValue().toString() + "/");
-        return text;
+        StringBuilder extra = new StringBuilder();
+        Matcher tls = Pattern.compile("(?m)^(listener\\.name\\.[^.]+\\.)ssl\\.keystore\\.location=").matcher(text);
+        while (tls.find()) extra.append(tls.group(1)).append("ssl.endpoint.identification.algorithm=\n");
+        return extra.isEmpty() ? text : text + "# local kubelet: pod names are loopback addresses here\n" + extra;
     }
 
     private void report(Pod pod, Node n) {

@@ -17,7 +17,25 @@ import java.util.SortedMap;
 public record ClusterSpec(String name, Optional<String> namespace, String version, Optional<String> metadataVersion,
                           String image, boolean kraft, List<Listener> listeners, SortedMap<String, String> config,
                           List<Pool> pools, Optional<ZooKeeper> zookeeper, Optional<String> rackTopologyKey,
-                          Object podTemplate, Optional<Authorization> authorization) {
+                          Object podTemplate, Optional<Authorization> authorization, Ca clusterCa, Ca clientsCa) {
+    /**
+     * {@code spec.clusterCa} / {@code spec.clientsCa}: kgr generates and renews the CA unless {@code generate} is false
+     * (the user supplies it in Strimzi's Secrets; kgr then only uses it and warns before it expires).
+     *
+     * @param policy {@code renew-certificate} (a new CA certificate for the same key) or {@code replace-key}
+     */
+    public record Ca(boolean generate, int validityDays, int renewalDays, String policy) {
+        public static final Ca DEFAULT = new Ca(true, 365, 30, "renew-certificate");
+    }
+
+    public ClusterSpec(String name, Optional<String> namespace, String version, Optional<String> metadataVersion,
+                       String image, boolean kraft, List<Listener> listeners, SortedMap<String, String> config,
+                       List<Pool> pools, Optional<ZooKeeper> zookeeper, Optional<String> rackTopologyKey, Object podTemplate,
+                       Optional<Authorization> authorization) {
+        this(name, namespace, version, metadataVersion, image, kraft, listeners, config, pools, zookeeper, rackTopologyKey,
+                podTemplate, authorization, Ca.DEFAULT, Ca.DEFAULT);
+    }
+
     /** {@code spec.kafka.authorization} of type simple: ACLs are enforced; super users bypass them. */
     public record Authorization(List<String> superUsers) {
         public Authorization {
@@ -29,7 +47,12 @@ public record ClusterSpec(String name, Optional<String> namespace, String versio
                        String image, boolean kraft, List<Listener> listeners, SortedMap<String, String> config,
                        List<Pool> pools, Optional<ZooKeeper> zookeeper, Optional<String> rackTopologyKey, Object podTemplate) {
         this(name, namespace, version, metadataVersion, image, kraft, listeners, config, pools, zookeeper, rackTopologyKey,
-                podTemplate, Optional.empty());
+                podTemplate, Optional.empty(), Ca.DEFAULT, Ca.DEFAULT);
+    }
+
+    /** Whether any listener serves TLS (the cluster's own listeners always do on KRaft clusters). */
+    public boolean anyTlsListener() {
+        return listeners.stream().anyMatch(Listener::tls);
     }
 
     public ClusterSpec {

@@ -147,10 +147,26 @@ final class ClusterSpecBuilder {
                             + " is not supported yet (simple: Kafka's own ACLs)");
                 }
             }
+            ClusterSpec.Ca clusterCa = ca(spec.path("clusterCa"), FieldPath.ROOT.child("spec").child("clusterCa"));
+            ClusterSpec.Ca clientsCa = ca(spec.path("clientsCa"), FieldPath.ROOT.child("spec").child("clientsCa"));
             if (failed) return Optional.empty();
             return Optional.of(new ClusterSpec(kafka.name(), text(kafka.body().path("metadata").path("namespace")), version,
                     text(k.path("metadataVersion")), image, kraft, listeners, config, pools, zookeeper,
-                    text(k.path("rack").path("topologyKey")), plain(k.path("template").path("pod")), authorization));
+                    text(k.path("rack").path("topologyKey")), plain(k.path("template").path("pod")), authorization,
+                    clusterCa, clientsCa));
+        }
+
+        /** {@code spec.clusterCa} or {@code spec.clientsCa}, with Strimzi's defaults (365 days, renewed 30 days before). */
+        private ClusterSpec.Ca ca(JsonNode ca, FieldPath at) {
+            ClusterSpec.Ca d = ClusterSpec.Ca.DEFAULT;
+            int validity = ca.path("validityDays").asInt(d.validityDays());
+            int renewal = ca.path("renewalDays").asInt(d.renewalDays());
+            if (renewal >= validity) {
+                error(at.child("renewalDays"), "renewalDays (" + renewal + ") must be shorter than validityDays (" + validity
+                        + "): the CA would always be due for renewal");
+            }
+            return new ClusterSpec.Ca(ca.path("generateCertificateAuthority").asBoolean(true), validity, renewal,
+                    ca.path("certificateExpirationPolicy").asString(d.policy()));
         }
 
         private List<ClusterSpec.Listener> listeners(JsonNode list, FieldPath at) {
@@ -180,10 +196,6 @@ final class ClusterSpecBuilder {
                 }
                 if (auth.isPresent() && auth.get().equals("tls") && !l.path("tls").asBoolean(false)) {
                     error(p.child("authentication").child("type"), "tls authentication needs tls: true on the listener");
-                }
-                if (l.path("tls").asBoolean(false)) {
-                    warn(p.child("tls"), "kgr does not issue certificates yet: the brokers expect a PKCS12 keystore"
-                            + " per pod under /opt/kafka/certs for this listener");
                 }
                 out.add(new ClusterSpec.Listener(name, port, type, l.path("tls").asBoolean(false), auth));
             }

@@ -73,20 +73,36 @@ public final class ClusterModel {
         }
     }
 
+    /**
+     * How the cluster uses certificates: whether its own listeners are mTLS, whether its nodes mount a certificate
+     * Secret, and the certificate annotations of each pod (which CA certificates it trusts and which certificate it
+     * serves: a change of either needs a restart, so they are part of the pod's revision).
+     */
+    public record Security(boolean internalTls, boolean certificates, Map<String, ? extends Map<String, String>> podAnnotations) {
+        public static final Security NONE = new Security(false, false, Map.of());
+    }
+
     private final ClusterSpec c;
     private final String namespace;
     private final Map<String, SortedSet<Integer>> nodeIds;
     private final String clusterId;
+    private final Security security;
 
     /**
      * @param nodeIds   the ids of each pool's nodes ({@link NodeIds#assign})
      * @param clusterId the cluster's id, fixed for its lifetime (the storage of every node is formatted with it)
      */
     public ClusterModel(ClusterSpec cluster, String namespace, Map<String, SortedSet<Integer>> nodeIds, String clusterId) {
+        this(cluster, namespace, nodeIds, clusterId, Security.NONE);
+    }
+
+    public ClusterModel(ClusterSpec cluster, String namespace, Map<String, SortedSet<Integer>> nodeIds, String clusterId,
+                        Security security) {
         this.c = cluster;
         this.namespace = namespace;
         this.nodeIds = nodeIds;
         this.clusterId = clusterId;
+        this.security = security;
     }
 
     public Objects generate() {
@@ -99,7 +115,7 @@ public final class ClusterModel {
             List<Pod> poolPods = new ArrayList<>();
             for (int id : nodeIds.getOrDefault(pool.name(), new java.util.TreeSet<>())) {
                 String pod = Names.pod(c, pool, id);
-                String properties = ServerProperties.render(c, namespace, pool, id, nodeIds);
+                String properties = ServerProperties.render(c, namespace, pool, id, nodeIds, security.internalTls());
                 configMaps.add(new ConfigMapBuilder().withMetadata(meta(pod, labels(pool, id), Map.of()))
                         .withData(new TreeMap<>(Map.of("server.properties", properties))).build());
                 for (ClusterSpec.Volume v : pool.storage().volumes()) {
@@ -306,6 +322,12 @@ public final class ClusterModel {
                         .endPersistentVolumeClaim().build()
                     : new VolumeBuilder().withName(volume).withNewEmptyDir().endEmptyDir().build());
         }
+        if (security.certificates()) {
+            // the node's certificate, its key and the CA certificates it trusts (Secret named after the pod)
+            mounts.add(new VolumeMountBuilder().withName("kafka-certs").withMountPath(io.kgr.tls.CertSecrets.NODE_CERTS)
+                    .withReadOnly(true).build());
+            volumes.add(new VolumeBuilder().withName("kafka-certs").withNewSecret().withSecretName(name).endSecret().build());
+        }
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVar("KAFKA_CLUSTER_ID", clusterId, null));
         String heap = heap(pool.jvmOptions());
@@ -334,7 +356,11 @@ public final class ClusterModel {
                         ? n.longValue() : 120L)
                 .endSpec().buildSpec();
         // the revision covers what a restart would change: the pod's spec and the static part of server.properties
-        annotations.put(REVISION, revision(SERIALIZATION.asJson(spec) + "\n" + staticPart(properties)));
+        Map<String, String> certificates = security.podAnnotations().containsKey(name)
+                ? security.podAnnotations().get(name) : Map.of();
+        annotations.putAll(certificates);
+        annotations.put(REVISION, revision(SERIALIZATION.asJson(spec) + "\n" + staticPart(properties)
+                + (certificates.isEmpty() ? "" : "\n" + new TreeMap<>(certificates))));
         return new PodBuilder().withMetadata(meta(name, labels, annotations)).withSpec(spec).build();
     }
 

@@ -23,14 +23,17 @@ public final class KafkaBootstrap {
     private static final String SUFFIX = "-kafka-bootstrap";
     private static final String REPLICATION_PORT = "tcp-replication";
 
-    /** Either the bootstrap servers, or why there are none yet. */
-    public record Resolution(Optional<String> servers, String why) {
+    /**
+     * Either the bootstrap servers, or why there are none yet. {@code security}: the client settings for them — kgr's
+     * own certificate on the cluster's mTLS replication listener — never printed (they hold a private key).
+     */
+    public record Resolution(Optional<String> servers, String why, java.util.Map<String, String> security) {
         static Resolution of(String servers) {
-            return new Resolution(Optional.of(servers), "");
+            return new Resolution(Optional.of(servers), "", java.util.Map.of());
         }
 
         static Resolution none(String why) {
-            return new Resolution(Optional.empty(), why);
+            return new Resolution(Optional.empty(), why, java.util.Map.of());
         }
     }
 
@@ -43,6 +46,16 @@ public final class KafkaBootstrap {
      * @throws IllegalArgumentException when the namespace holds several clusters and none is named
      */
     public static Resolution resolve(KubernetesClient client, String namespace, Optional<String> cluster, boolean inCluster) {
+        return resolve(client, namespace, cluster, inCluster, true);
+    }
+
+    /** Where the cluster's clients connect: its first listener (never kgr's certificate). */
+    public static Resolution forClients(KubernetesClient client, String namespace, Optional<String> cluster, boolean inCluster) {
+        return resolve(client, namespace, cluster, inCluster, false);
+    }
+
+    private static Resolution resolve(KubernetesClient client, String namespace, Optional<String> cluster, boolean inCluster,
+                                      boolean asKgr) {
         List<Service> services = client.services().inNamespace(namespace).withLabel("app.kubernetes.io/managed-by", "kgr")
                 .list().getItems().stream()
                 .filter(s -> s.getMetadata().getName().endsWith(SUFFIX))
@@ -59,9 +72,14 @@ public final class KafkaBootstrap {
         }
         Service service = services.get(0);
         String name = service.getMetadata().getName();
-        Optional<ServicePort> port = clientPort(service);
+        java.util.Map<String, String> security = asKgr ? kgrCertificate(client, namespace,
+                name.substring(0, name.length() - SUFFIX.length()), inCluster) : java.util.Map.of();
+        // with its own certificate kgr uses the cluster's replication listener, whatever the user listeners are
+        Optional<ServicePort> port = security.isEmpty() ? clientPort(service) : replicationPort(service);
         if (port.isEmpty()) return Resolution.none("Service " + name + " has no listener port");
-        if (inCluster) return Resolution.of(name + "." + namespace + ".svc:" + port.get().getPort());
+        if (inCluster) {
+            return new Resolution(Optional.of(name + "." + namespace + ".svc:" + port.get().getPort()), "", security);
+        }
         Endpoints endpoints = client.endpoints().inNamespace(namespace).withName(name).get();
         List<String> servers = new ArrayList<>();
         if (endpoints != null && endpoints.getSubsets() != null) {
@@ -75,7 +93,38 @@ public final class KafkaBootstrap {
         }
         if (servers.isEmpty()) return Resolution.none("no broker is ready behind Service " + name + " yet");
         servers.sort(null);
-        return Resolution.of(String.join(",", servers));
+        return new Resolution(Optional.of(String.join(",", servers)), "", security);
+    }
+
+    private static Optional<ServicePort> replicationPort(Service service) {
+        if (service.getSpec() == null || service.getSpec().getPorts() == null) return Optional.empty();
+        return service.getSpec().getPorts().stream().filter(p -> REPLICATION_PORT.equals(p.getName())).findFirst();
+    }
+
+    /**
+     * kgr's client settings for a cluster whose own listeners are mTLS: its certificate from the cluster CA (Secret
+     * {@code <cluster>-kgr-certs}, which kgr made) and the CA certificates to trust, as PEM values. Outside Kubernetes
+     * the brokers are reached by address, which their certificates do not name: the chain is still checked against
+     * the cluster's CA, the host name is not. Empty when the Secret is not there (a cluster without certificates).
+     */
+    static java.util.Map<String, String> kgrCertificate(KubernetesClient client, String namespace, String cluster,
+                                                        boolean inCluster) {
+        io.fabric8.kubernetes.api.model.Secret secret = client.secrets().inNamespace(namespace)
+                .withName(io.kgr.tls.CertSecrets.kgr(cluster)).get();
+        if (secret == null || !io.kgr.tls.CertSecrets.managedByKgr(secret)) return java.util.Map.of();
+        Optional<String> key = io.kgr.tls.CertSecrets.text(secret, "kgr.key");
+        Optional<String> cert = io.kgr.tls.CertSecrets.text(secret, "kgr.crt");
+        Optional<String> trust = io.kgr.tls.CertSecrets.text(secret, "ca.crt");
+        if (key.isEmpty() || cert.isEmpty() || trust.isEmpty()) return java.util.Map.of();
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        out.put("security.protocol", "SSL");
+        out.put("ssl.keystore.type", "PEM");
+        out.put("ssl.keystore.key", key.get());
+        out.put("ssl.keystore.certificate.chain", cert.get());
+        out.put("ssl.truststore.type", "PEM");
+        out.put("ssl.truststore.certificates", trust.get());
+        if (!inCluster) out.put("ssl.endpoint.identification.algorithm", "");
+        return out;
     }
 
     /** The first listener's port (kgr lists the listeners in the order the Kafka manifest declares them). */

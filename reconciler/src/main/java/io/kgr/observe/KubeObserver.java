@@ -41,7 +41,8 @@ public final class KubeObserver {
                     byName(client.persistentVolumeClaims().inNamespace(namespace).list().getItems()),
                     byName(client.pods().inNamespace(namespace).list().getItems()),
                     byName(client.genericKubernetesResources(POD_SETS).inNamespace(namespace).list().getItems()),
-                    storageClasses());
+                    storageClasses(),
+                    certificateSecrets());
         } catch (KubernetesClientException e) {
             throw new ObserveException("cannot read namespace " + namespace + " from Kubernetes: " + e.getMessage(), e);
         }
@@ -69,6 +70,22 @@ public final class KubeObserver {
         } catch (KubernetesClientException e) {
             throw new ObserveException("cannot read namespace " + namespace + " from Kubernetes: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The namespace's certificate Secrets: Strimzi's CA Secrets (kgr's or the user's own), and those kgr made for
+     * nodes and TLS users; other Secrets (passwords) are not read here.
+     */
+    private TreeMap<String, io.fabric8.kubernetes.api.model.Secret> certificateSecrets() {
+        TreeMap<String, io.fabric8.kubernetes.api.model.Secret> out = new TreeMap<>();
+        for (var s : client.secrets().inNamespace(namespace).list().getItems()) {
+            String name = s.getMetadata().getName();
+            var labels = s.getMetadata().getLabels() == null ? java.util.Map.<String, String>of() : s.getMetadata().getLabels();
+            boolean ca = name.endsWith("-cluster-ca") || name.endsWith("-cluster-ca-cert") || name.endsWith("-clients-ca")
+                    || name.endsWith("-clients-ca-cert");
+            if (ca || labels.containsKey(io.kgr.tls.CertSecrets.CERTIFICATE_LABEL)) out.put(name, s);
+        }
+        return out;
     }
 
     private TreeMap<String, io.fabric8.kubernetes.api.model.storage.StorageClass> storageClasses() {

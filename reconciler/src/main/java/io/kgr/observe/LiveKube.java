@@ -12,24 +12,36 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 
-/** The Kubernetes objects of a cluster's namespace that kgr compares with Git, by name. */
+/**
+ * The Kubernetes objects of a cluster's namespace that kgr compares with Git, by name. {@code secrets} are the
+ * certificate Secrets (CAs, nodes', users'): their values are read by the planner to decide renewals, never shown.
+ */
 public record LiveKube(String namespace, SortedMap<String, Service> services, SortedMap<String, ConfigMap> configMaps,
                        SortedMap<String, PersistentVolumeClaim> claims, SortedMap<String, Pod> pods,
-                       SortedMap<String, GenericKubernetesResource> podSets, SortedMap<String, StorageClass> storageClasses) {
+                       SortedMap<String, GenericKubernetesResource> podSets, SortedMap<String, StorageClass> storageClasses,
+                       SortedMap<String, Secret> secrets) {
+
+    /** Without Secrets (a namespace whose certificates kgr does not look at). */
+    public LiveKube(String namespace, SortedMap<String, Service> services, SortedMap<String, ConfigMap> configMaps,
+                    SortedMap<String, PersistentVolumeClaim> claims, SortedMap<String, Pod> pods,
+                    SortedMap<String, GenericKubernetesResource> podSets, SortedMap<String, StorageClass> storageClasses) {
+        this(namespace, services, configMaps, claims, pods, podSets, storageClasses, new TreeMap<>());
+    }
 
     public static LiveKube empty(String namespace) {
         return new LiveKube(namespace, new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(),
-                new TreeMap<>());
+                new TreeMap<>(), new TreeMap<>());
     }
 
     /** Changes whenever any of these objects changes (resource versions): a saved plan checks it before applying. */
     public String fingerprint() {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
-            for (Map<String, ? extends HasMetadata> m : java.util.List.of(services, configMaps, claims, pods, podSets)) {
+            for (Map<String, ? extends HasMetadata> m : java.util.List.of(services, configMaps, claims, pods, podSets, secrets)) {
                 m.forEach((name, o) -> d.update((o.getKind() + "/" + name + "@" + o.getMetadata().getResourceVersion() + "\n")
                         .getBytes(StandardCharsets.UTF_8)));
             }

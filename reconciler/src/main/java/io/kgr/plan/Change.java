@@ -195,4 +195,40 @@ public sealed interface Change {
         public String subject() { return "cluster-default"; }
         public Action action() { return Action.UPDATE; }
     }
+
+    /**
+     * One of a cluster's two CAs ({@code cluster-ca} signs the nodes' and kgr's certificates, {@code clients-ca} the
+     * TLS users'), kept in Strimzi's Secrets {@code <cluster>-<ca>} (key) and {@code <cluster>-<ca>-cert}. Keys and
+     * certificates are made at apply time and never are part of a plan.
+     *
+     * @param mode {@code create}; {@code renew-certificate} (a new certificate for the same key: what it signed stays
+     *             valid); {@code replace-key} (a new key; the old certificate stays trusted until everything it signed
+     *             was re-issued); {@code drop-old-certificates} (that moment has come)
+     */
+    record IssueCa(String cluster, String ca, String mode, String commonName, int validityDays, int certGeneration,
+                   int keyGeneration) implements Change {
+        public String kind() { return "issue-ca"; }
+        public String subject() { return cluster + "-" + ca; }
+        public Action action() { return mode.equals("create") ? Action.CREATE : Action.UPDATE; }
+    }
+
+    /**
+     * A certificate signed by one of the cluster's CAs in a Secret kgr keeps: a node's ({@code purpose} node: the
+     * Secret is named after the pod), kgr's own admin client's ({@code kgr}), a TLS user's ({@code user}). With
+     * {@code newKey} false only the trusted CA certificates in it are brought up to date.
+     *
+     * @param generations the generation annotations the Secret gets (which CA certificate and key it follows)
+     */
+    record IssueCertificate(String secret, String purpose, String cluster, String commonName, List<String> names,
+                            int validityDays, boolean newKey, boolean exists, java.util.SortedMap<String, String> generations)
+            implements Change {
+        public IssueCertificate {
+            names = List.copyOf(names);
+            generations = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(generations));
+        }
+
+        public String kind() { return "issue-certificate"; }
+        public String subject() { return secret; }
+        public Action action() { return exists ? Action.UPDATE : Action.CREATE; }
+    }
 }

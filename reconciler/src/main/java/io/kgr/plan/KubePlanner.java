@@ -75,6 +75,12 @@ final class KubePlanner {
     private final boolean deleteNothing;
 
     KubePlanner(ClusterSpec spec, LiveKube live, Optional<LiveState> kafka, String newClusterId, boolean deleteNothing) {
+        this(spec, live, kafka, newClusterId, deleteNothing, java.time.Instant.now());
+    }
+
+    /** @param now the plan's time: certificates due for renewal by then are renewed */
+    KubePlanner(ClusterSpec spec, LiveKube live, Optional<LiveState> kafka, String newClusterId, boolean deleteNothing,
+                java.time.Instant now) {
         this.deleteNothing = deleteNothing;
         this.spec = spec;
         this.live = live;
@@ -83,7 +89,33 @@ final class KubePlanner {
         this.existing = existingNodeIds();
         existing.remove("zookeeper"); // ZooKeeper's own ids are not Kafka node ids
         this.ids = NodeIds.assign(spec.pools(), existing);
-        this.desired = new ClusterModel(spec, live.namespace(), ids, clusterId()).generate();
+        boolean internalTls = spec.kraft() && !plaintextInternals();
+        this.certificates = new CertPlanner(spec, live, now);
+        boolean tls = CertPlanner.needed(spec, internalTls);
+        if (tls) certificates.plan(ids, internalTls);
+        this.desired = new ClusterModel(spec, live.namespace(), ids, clusterId(),
+                new ClusterModel.Security(internalTls, tls, certificates.podAnnotations)).generate();
+    }
+
+    private final CertPlanner certificates;
+
+    /** The TLS users of the cluster: each gets a certificate from its clients CA. */
+    KubePlanner tlsUsers(List<String> users) {
+        if (!users.isEmpty() && CertPlanner.needed(spec, spec.kraft() && !plaintextInternals())) certificates.users(users);
+        return this;
+    }
+
+    /**
+     * Whether the cluster's own listeners run plaintext now: a cluster kgr created before it issued certificates.
+     * Switching them to TLS node by node would cut replication between rolled and unrolled nodes, so they stay.
+     */
+    private boolean plaintextInternals() {
+        for (ConfigMap cm : live.configMaps().values()) {
+            if (!mine(cm) || cm.getData() == null) continue;
+            String p = cm.getData().getOrDefault("server.properties", "");
+            if (p.contains("REPLICATION:PLAINTEXT") || p.contains("CONTROLLER:PLAINTEXT")) return true;
+        }
+        return false;
     }
 
     /** Why the cluster's id cannot be trusted, if it cannot: the plan is then refused (see {@link #clusterId}). */
@@ -136,6 +168,13 @@ final class KubePlanner {
         if (clusterIdProblem != null) refusals.add(new Refusal("cluster", spec.name(), clusterIdProblem));
         checkQuorum(existing, ids);
 
+        if (spec.kraft() && plaintextInternals()) {
+            notes.add("cluster " + spec.name() + " was created before kgr issued certificates: its controller and replication"
+                    + " listeners stay plaintext (switching them node by node would cut replication between nodes)");
+        }
+        prerequisites.addAll(certificates.steps);
+        refusals.addAll(certificates.refusals);
+        notes.addAll(certificates.notes);
         for (Service s : desired.services()) applyObject(s, live.services().get(s.getMetadata().getName()), prerequisites);
         for (ConfigMap c : desired.configMaps()) applyObject(c, live.configMaps().get(c.getMetadata().getName()), prerequisites);
         for (PersistentVolumeClaim c : desired.claims()) claim(c, live.claims().get(c.getMetadata().getName()));
@@ -303,8 +342,9 @@ final class KubePlanner {
             String name = pod.getMetadata().getName();
             Pod current = live.pods().get(name);
             if (current == null) {
-                podSets.add(step(Phase.POD_SETS, new Change.CreatePod(name, SERIALIZATION.asJson(pod)), Risk.SAFE, List.of(),
-                        "node " + nodeId(name).orElse(-1) + " has no pod"));
+                Change.CreatePod create = new Change.CreatePod(name, SERIALIZATION.asJson(pod));
+                podSets.add(new Step(Step.idOf(create), Phase.POD_SETS, create, Risk.SAFE, List.of(),
+                        "node " + nodeId(name).orElse(-1) + " has no pod", certificateStep(name)));
             } else if (!mine(current)) {
                 refusals.add(new Refusal("Pod", name, "exists and is not managed by kgr; kgr does not replace it"));
             } else if (!Objects.equals(revision(pod), revision(current))) {
@@ -335,13 +375,25 @@ final class KubePlanner {
             Step roll = new Step(Step.idOf(new Change.RollPod(name, id, broker, "")), Phase.ROLLS,
                     new Change.RollPod(name, id, broker, SERIALIZATION.asJson(pod)), Risk.DISRUPTIVE,
                     List.of(new FieldChange("revision", revision(current), revision(pod), false)), why,
-                    previous == null || !wasReady ? List.of() : List.of(previous));
+                    dependencies(previous == null || !wasReady ? List.of() : List.of(previous), certificateStep(name)));
             rolls.add(roll);
             if (wasReady) previous = roll.id();
         }
         if (!changed.isEmpty() && kafka.isEmpty()) {
             notes.add("Kafka does not answer: rolls cannot check in-sync replicas first, so apply rolls only pods that are not ready");
         }
+    }
+
+    /** The step that writes the pod's certificate Secret, if this plan writes it: the pod starts only after it. */
+    private List<String> certificateStep(String pod) {
+        String step = certificates.podSteps.get(pod);
+        return step == null ? List.of() : List.of(step);
+    }
+
+    private static List<String> dependencies(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     /** "volume data-0: persistent-claim → ephemeral", when a data volume would change kind; null otherwise. */

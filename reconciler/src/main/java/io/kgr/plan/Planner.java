@@ -59,7 +59,9 @@ public final class Planner {
                      String whyNoKafka) {
         java.util.Optional<KubePlanner> kubePlanner = kube.isEmpty() || desired.kafka().isEmpty() ? java.util.Optional.empty()
                 : java.util.Optional.of(new KubePlanner(desired.kafka().get(), kube.get(), live, newClusterId,
-                        policy.deleteNothing()).pruning(policy.prune()));
+                        policy.deleteNothing(), header.createdAt()).pruning(policy.prune())
+                        .tlsUsers(desired.users().values().stream().filter(u -> u.authentication().equals("tls"))
+                                .map(io.kgr.desired.UserSpec::name).sorted().toList()));
         // brokers that Git removes get no new replicas, and shrinking partitions give theirs up first; brokers that the
         // plan starts are up before topics change, so topics may use them
         Set<Integer> leaving = kubePlanner.map(KubePlanner::leavingBrokers).orElse(Set.of());

@@ -83,9 +83,9 @@ final class UserPlanner {
             return;
         }
         ManagedUser before = owned.users().get(user.name());
-        if (user.isTls()) {
-            notes.add("user " + user.name() + " uses " + user.authentication() + " authentication: ACLs and quotas are"
-                    + " planned for " + user.principal() + "; kgr does not issue client certificates yet");
+        if (user.authentication().equals("tls-external")) {
+            notes.add("user " + user.name() + " uses tls-external authentication: ACLs and quotas are planned for "
+                    + user.principal() + "; its certificate comes from outside kgr");
         }
         String hash = planCredential(user, before);
         List<AclRule> ownedAcls = planAcls(user, before);

@@ -182,6 +182,17 @@ public final class PlanJson {
             stringMap(o.putObject("set"), c.set());
             ArrayNode delete = o.putArray("delete");
             c.delete().forEach(delete::add);
+        } else if (change instanceof Change.IssueCa c) {
+            o.put("cluster", c.cluster()).put("ca", c.ca()).put("mode", c.mode()).put("commonName", c.commonName())
+                    .put("validityDays", c.validityDays()).put("certGeneration", c.certGeneration())
+                    .put("keyGeneration", c.keyGeneration());
+        } else if (change instanceof Change.IssueCertificate c) {
+            o.put("secret", c.secret()).put("purpose", c.purpose()).put("cluster", c.cluster())
+                    .put("commonName", c.commonName()).put("validityDays", c.validityDays()).put("newKey", c.newKey())
+                    .put("exists", c.exists());
+            ArrayNode names = o.putArray("names");
+            c.names().forEach(names::add);
+            stringMap(o.putObject("generations"), c.generations());
         } else {
             throw new IllegalArgumentException("unknown change " + change.kind());
         }
@@ -296,6 +307,15 @@ public final class PlanJson {
             }
             case "create-kube-object", "update-kube-object" -> new Change.ApplyKubeObject(req(c, "objectKind"), req(c, "name"),
                     object(c), kind.startsWith("create"));
+            case "issue-ca" -> new Change.IssueCa(req(c, "cluster"), req(c, "ca"), req(c, "mode"), req(c, "commonName"),
+                    c.path("validityDays").asInt(), c.path("certGeneration").asInt(), c.path("keyGeneration").asInt());
+            case "issue-certificate" -> {
+                List<String> names = new ArrayList<>();
+                c.path("names").forEach(n -> names.add(n.asString()));
+                yield new Change.IssueCertificate(req(c, "secret"), req(c, "purpose"), req(c, "cluster"), req(c, "commonName"),
+                        names, c.path("validityDays").asInt(), c.path("newKey").asBoolean(), c.path("exists").asBoolean(),
+                        readMap(c.path("generations")));
+            }
             case "expand-volume" -> new Change.ExpandVolume(req(c, "claim"), req(c, "from"), req(c, "to"));
             case "create-pod" -> new Change.CreatePod(req(c, "pod"), object(c));
             case "roll-pod" -> new Change.RollPod(req(c, "pod"), c.path("nodeId").asInt(), c.path("broker").asBoolean(), object(c));

@@ -43,6 +43,17 @@ final class Words {
             return (c.set().isEmpty() ? "remove quotas of user " : "alter quotas of user ") + c.user();
         }
         if (change instanceof UpdateInventory c) return "update inventory " + c.subject();
+        if (change instanceof Change.IssueCa c) return switch (c.mode()) {
+            case "create" -> "create " + c.ca().replace("-ca", " CA") + " of cluster " + c.cluster() + " (Secrets " + c.subject()
+                    + ", " + c.subject() + "-cert)";
+            case "renew-certificate" -> "renew the certificate of " + c.ca().replace("-ca", " CA") + " " + c.subject() + " (same key)";
+            case "replace-key" -> "replace the key of " + c.ca().replace("-ca", " CA") + " " + c.subject()
+                    + " (the old certificate stays trusted until all it signed is re-issued)";
+            default -> "stop trusting the replaced certificate of " + c.ca().replace("-ca", " CA") + " " + c.subject();
+        };
+        if (change instanceof Change.IssueCertificate c) return (c.newKey() ? (c.exists() ? "renew " : "issue ")
+                + "certificate " : "update the trusted CA certificates of ") + "Secret " + c.secret()
+                + (c.newKey() ? " (" + c.commonName() + ")" : "");
         if (change instanceof Change.ApplyKubeObject c) return (c.create() ? "create " : "update ") + c.objectKind() + " " + c.name();
         if (change instanceof Change.ExpandVolume c) return "expand volume " + c.claim();
         if (change instanceof Change.CreatePod c) return "create pod " + c.pod();

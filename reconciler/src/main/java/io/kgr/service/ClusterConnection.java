@@ -46,18 +46,20 @@ final class ClusterConnection implements AutoCloseable {
     }
 
     /** The Admin client for these bootstrap servers: the same one while they stay the same. */
-    private synchronized Admin admin(String bootstrap) {
-        if (admin != null && bootstrap.equals(adminBootstrap)) return admin;
+    private synchronized Admin admin(String bootstrap, java.util.Map<String, String> security) {
+        String key = bootstrap + "\n" + security.hashCode(); // a renewed kgr certificate makes a new client
+        if (admin != null && key.equals(adminBootstrap)) return admin;
         if (admin != null) admin.close(java.time.Duration.ofSeconds(5));
         admin = null;
         Properties adminProps = new Properties();
         adminProps.putAll(props);
+        adminProps.putAll(security);
         adminProps.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         long timeout = cluster.timeout().toMillis();
         adminProps.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(timeout));
         adminProps.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.min(timeout, 30_000)));
         admin = Admin.create(adminProps);
-        adminBootstrap = bootstrap;
+        adminBootstrap = key;
         return admin;
     }
 
@@ -113,15 +115,17 @@ final class ClusterConnection implements AutoCloseable {
     synchronized Target target() {
         Optional<io.kgr.observe.KubeObserver> kube = kube();
         String bootstrap = props.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+        java.util.Map<String, String> security = java.util.Map.of();
         if (bootstrap == null) {
             KafkaBootstrap.Resolution found = KafkaBootstrap.resolve(kubernetes.get(), cluster.namespace().get(),
                     Optional.of(cluster.name()), cluster.kubernetes() == ServiceConfig.KubernetesMode.IN_CLUSTER);
             if (found.servers().isEmpty()) return Target.withoutKafka(Optional.of(cluster.name()), found.why(), kube.get());
             bootstrap = found.servers().get();
+            security = found.security();
         }
         Admin current;
         try {
-            current = admin(bootstrap);
+            current = admin(bootstrap, security);
         } catch (KafkaException e) {
             // the Service of a cluster kgr is about to create does not resolve yet
             if (kube.isEmpty()) throw e;
@@ -130,6 +134,7 @@ final class ClusterConnection implements AutoCloseable {
         }
         Properties clientProps = new Properties();
         clientProps.putAll(props);
+        clientProps.putAll(security);
         clientProps.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap); // the inventory's producer needs it too
         return new Target(Optional.of(cluster.name()), bootstrap, new AdminKafkaState(current, cluster.timeout()),
                 new KafkaInventoryStore(current, clientProps, cluster.timeout()), kube);

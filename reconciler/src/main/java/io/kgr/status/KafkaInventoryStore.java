@@ -196,6 +196,8 @@ public final class KafkaInventoryStore implements InventoryStore {
         try {
             admin.describeTopics(Set.of(TOPIC)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
+            // only a refusal says kgr is locked out (a topic just created may not be known to every broker yet)
+            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicAuthorizationException)) return;
             try {
                 admin.deleteAcls(List.of(deny.toFilter())).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException ignored) {

@@ -135,13 +135,17 @@ class UserPlannerTest {
     }
 
     @Test
-    void tlsUsersGetAclsForTheirCertificatePrincipalAndANote() {
+    void tlsUsersGetAclsForTheirCertificatePrincipal() {
         AclRule cn = new AclRule("User:CN=u", "*", "READ", "ALLOW", "TOPIC", "t", "LITERAL");
         var tls = new UserSpec("u", "User:CN=u", "tls", Optional.empty(), Optional.empty(), Optional.empty(), List.of(cn),
                 new TreeMap<>(), new Location("u.yaml", 1, 1));
         Plan p = plan(tls, live(false, List.of(), Map.of(), true), owning(null), false);
         assertThat(ids(p)).containsExactly("create-acls:u", "update-inventory:c1/repo-a");
-        assertThat(p.notes()).anyMatch(n -> n.contains("User:CN=u") && n.contains("does not issue client certificates"));
+        // a tls-external user's certificate comes from elsewhere: the plan says so
+        var external = new UserSpec("u", "User:CN=u", "tls-external", Optional.empty(), Optional.empty(), Optional.empty(),
+                List.of(cn), new TreeMap<>(), new Location("u.yaml", 1, 1));
+        Plan e = plan(external, live(false, List.of(), Map.of(), true), owning(null), false);
+        assertThat(e.notes()).anyMatch(n -> n.contains("User:CN=u") && n.contains("comes from outside kgr"));
     }
 
     @Test
