@@ -109,14 +109,19 @@ public final class RollingCluster {
         private final Thread producer;
         private final String run;
 
-        private Traffic(String bootstrap, String run) {
+        private Traffic(Properties client, String run) {
             this.run = run;
-            producer = new Thread(() -> produce(bootstrap), "numbered-traffic");
+            producer = new Thread(() -> produce(client), "numbered-traffic");
             producer.start();
         }
 
         public static Traffic start(String bootstrap, String run) {
-            return new Traffic(bootstrap, run);
+            return start(bootstrapOnly(bootstrap), run);
+        }
+
+        /** With these client settings (bootstrap servers, TLS, SASL). */
+        public static Traffic start(Properties client, String run) {
+            return new Traffic(client, run);
         }
 
         /** Stops sending, waits for the outstanding acknowledgements, and says what was acknowledged. */
@@ -131,9 +136,9 @@ public final class RollingCluster {
             stop();
         }
 
-        private void produce(String bootstrap) {
+        private void produce(Properties client) {
             Properties p = new Properties();
-            p.put("bootstrap.servers", bootstrap);
+            p.putAll(client);
             p.put("acks", "all");
             p.put("enable.idempotence", "true");
             p.put("delivery.timeout.ms", "120000");
@@ -166,8 +171,18 @@ public final class RollingCluster {
 
     /** The numbers one traffic run wrote to each partition, in log order. */
     public static Map<Integer, List<Long>> readBack(String bootstrap, String run) {
+        return readBack(bootstrapOnly(bootstrap), run);
+    }
+
+    private static Properties bootstrapOnly(String bootstrap) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
+        return p;
+    }
+
+    public static Map<Integer, List<Long>> readBack(Properties client, String run) {
+        Properties p = new Properties();
+        p.putAll(client);
         p.put("isolation.level", "read_committed");
         Map<Integer, List<Long>> out = new TreeMap<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
