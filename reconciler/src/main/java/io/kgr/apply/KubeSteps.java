@@ -237,6 +237,12 @@ final class KubeSteps {
             case "Service" -> client.services().inNamespace(namespace).withName(c.name()).delete();
             case "PersistentVolumeClaim" -> client.persistentVolumeClaims().inNamespace(namespace).withName(c.name()).delete();
             case "PodSet" -> client.genericKubernetesResources(KubeObserver.POD_SETS).inNamespace(namespace).withName(c.name()).delete();
+            case "Secret" -> {
+                var secret = client.secrets().inNamespace(namespace).withName(c.name()).get();
+                if (secret != null && io.kgr.tls.CertSecrets.managedByKgr(secret)) {
+                    client.secrets().inNamespace(namespace).withName(c.name()).delete();
+                }
+            }
             default -> throw new IllegalArgumentException("kgr does not delete " + c.objectKind());
         }
     }

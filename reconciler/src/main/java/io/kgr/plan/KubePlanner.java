@@ -99,6 +99,23 @@ final class KubePlanner {
 
     private final CertPlanner certificates;
 
+    /**
+     * The certificate Secrets of TLS users this plan prunes (kgr's, for this cluster): they go after the user's
+     * ACLs ({@code after}: the user's prune steps).
+     */
+    List<Step> userCertificatesPruned(java.util.Set<String> prunedUsers, Map<String, List<String>> after) {
+        List<Step> out = new ArrayList<>();
+        for (String user : new TreeSet<>(prunedUsers)) {
+            io.fabric8.kubernetes.api.model.Secret s = live.secrets().get(user);
+            if (s == null || !mine(s) || !"user".equals(s.getMetadata().getLabels().get(io.kgr.tls.CertSecrets.CERTIFICATE_LABEL))) continue;
+            var change = new Change.DeleteKubeObject("Secret", user);
+            out.add(new Step(Step.idOf(change), Phase.PRUNE, change, Risk.DESTRUCTIVE,
+                    List.of(new FieldChange("private key", "(sensitive)", null, true)),
+                    "the certificate kgr issued for a user removed from Git; pruning is on", after.getOrDefault(user, List.of())));
+        }
+        return out;
+    }
+
     /** The TLS users of the cluster: each gets a certificate from its clients CA. */
     KubePlanner tlsUsers(List<String> users) {
         if (!users.isEmpty() && CertPlanner.needed(spec, spec.kraft() && !plaintextInternals())) certificates.users(users);
@@ -472,6 +489,13 @@ final class KubePlanner {
                 var cm = new Change.DeleteKubeObject("ConfigMap", name);
                 prune.add(new Step(Step.idOf(cm), Phase.PRUNE, cm, Risk.SAFE, List.of(),
                         "configuration of removed node " + id + ", once its pod is gone", afterPod));
+            }
+            io.fabric8.kubernetes.api.model.Secret certs = live.secrets().get(name);
+            if (certs != null && mine(certs)) {
+                var secret = new Change.DeleteKubeObject("Secret", name);
+                prune.add(new Step(Step.idOf(secret), Phase.PRUNE, secret, Risk.SAFE,
+                        List.of(new FieldChange("private key", "(sensitive)", null, true)),
+                        "certificate of removed node " + id + ", once its pod is gone", afterPod));
             }
             for (PersistentVolumeClaim c : live.claims().values()) {
                 if (!mine(c) || !name.equals(c.getMetadata().getLabels().get(ClusterModel.POD_NAME))) continue;

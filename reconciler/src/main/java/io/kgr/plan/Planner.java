@@ -84,6 +84,7 @@ public final class Planner {
         base.steps().stream().filter(st -> !(st.change() instanceof Change.UpdateInventory)).forEach(steps::add);
         steps.addAll(drains);
         steps.addAll(k.prune);
+        steps.addAll(k.userCertificatesPruned(prunedUsers(inventories, inventory), userPruneSteps(base)));
         steps.addAll(inventory);
         steps = withoutIdleInventory(steps);
         List<Refusal> refusals = new ArrayList<>(drainRefusals);
@@ -97,6 +98,25 @@ public final class Planner {
                     + " planned once its brokers are up (the next run)");
         }
         return new Plan(header, steps, refusals, base.unmanaged(), notes);
+    }
+
+    /** The users this plan removes from the source's inventory (pruned). */
+    private static Set<String> prunedUsers(Inventories inventories, List<Step> inventory) {
+        Set<String> out = new TreeSet<>(inventories.own().users().keySet());
+        for (Step s : inventory) if (s.change() instanceof Change.UpdateInventory u) out.removeAll(u.users().keySet());
+        return inventory.isEmpty() ? Set.of() : out;
+    }
+
+    /** The prune steps of each user (its certificate Secret goes after them). */
+    private static Map<String, List<String>> userPruneSteps(Plan base) {
+        Map<String, List<String>> out = new java.util.TreeMap<>();
+        for (Step s : base.steps()) {
+            if (s.phase() == Phase.PRUNE && (s.change() instanceof Change.DeleteAcls || s.change() instanceof Change.DeleteScramCredential
+                    || s.change() instanceof Change.AlterUserQuotas)) {
+                out.computeIfAbsent(s.change().subject(), k -> new ArrayList<>()).add(s.id());
+            }
+        }
+        return out;
     }
 
     /** The dynamic broker settings in the server.properties of the cluster's nodes now (kgr wrote them from Git). */
