@@ -177,7 +177,8 @@ public final class Demo {
         if (options.once()) return run.succeeded() ? 0 : 1;
 
         out.println();
-        printTryIt(bootstrap.orElse("<bootstrap>"), kubeconfig, gitUrl, api);
+        Optional<Path> clientConfig = realBrokers ? clientFiles(kube, cluster.get()) : Optional.empty();
+        printTryIt(bootstrap.orElse("<bootstrap>"), kubeconfig, gitUrl, api, clientConfig);
 
         out.println();
         out.println("Watching Git. Push a change and watch it arrive here; Ctrl-C stops everything.");
@@ -267,13 +268,47 @@ public final class Demo {
         return n;
     }
 
-    private void printTryIt(String bootstrap, Path kubeconfig, String gitUrl, String api) {
+    /**
+     * Client settings for the cluster's TLS listeners, from what kgr put into its Secrets, as a user would write them:
+     * {@code ca.crt} of {@code <cluster>-cluster-ca-cert} to trust the brokers, and for each TLS user its
+     * {@code user.p12}. The demo reaches the brokers by address, which their certificates do not name: these files
+     * check the chain, not the host name. Returns the file for the first listener, when it is a TLS one.
+     */
+    private Optional<Path> clientFiles(EmbeddedKubernetes kube, ClusterSpec c) throws java.io.IOException {
+        if (c.listeners().isEmpty() || !c.listeners().get(0).tls()) return Optional.empty();
+        var client = kube.client();
+        var caSecret = client.secrets().inNamespace(NAMESPACE).withName(io.kgr.tls.CertSecrets.caCert(c.name(),
+                io.kgr.tls.CertSecrets.CLUSTER_CA)).get();
+        Optional<String> ca = io.kgr.tls.CertSecrets.text(caSecret, "ca.crt");
+        if (ca.isEmpty()) return Optional.empty();
+        Path dir = Files.createDirectories(home.resolve("clients"));
+        Path caFile = Files.writeString(dir.resolve("ca.crt"), ca.get());
+        String common = "security.protocol=SSL\nssl.truststore.type=PEM\nssl.truststore.location=" + caFile
+                + "\n# the demo's brokers answer on addresses their certificates do not name\nssl.endpoint.identification.algorithm=\n";
+        Path tls = Files.writeString(dir.resolve("tls.properties"), common);
+        Optional<Path> first = c.listeners().get(0).authentication().isEmpty() ? Optional.of(tls) : Optional.empty();
+        for (var secret : client.secrets().inNamespace(NAMESPACE).withLabel(io.kgr.tls.CertSecrets.CERTIFICATE_LABEL, "user")
+                .list().getItems()) {
+            String user = secret.getMetadata().getName();
+            Path p12 = dir.resolve(user + ".p12");
+            Files.write(p12, Base64.getDecoder().decode(secret.getData().get("user.p12")));
+            Path props = Files.writeString(dir.resolve(user + ".properties"), common + "ssl.keystore.type=PKCS12\n"
+                    + "ssl.keystore.location=" + p12 + "\nssl.keystore.password="
+                    + io.kgr.tls.CertSecrets.text(secret, "user.password").orElse("") + "\n");
+            if (first.isEmpty() && c.listeners().get(0).authentication().filter("tls"::equals).isPresent()) first = Optional.of(props);
+        }
+        progress("Clients", "TLS client settings from the cluster's Secrets (ca.crt, each TLS user's user.p12) in " + dir);
+        return first;
+    }
+
+    private void printTryIt(String bootstrap, Path kubeconfig, String gitUrl, String api, Optional<Path> clientConfig) {
         out.println("Try it (in another terminal):");
         out.println("  git clone " + gitUrl + " /tmp/kafka-gitops && cd /tmp/kafka-gitops");
         out.println("  # add clusters/my-cluster/topics/payments.yaml, then: git add -A && git commit -m payments && git push");
         out.println("  curl -s " + api + "/api/v1/status");
         out.println("  kubectl --kubeconfig " + kubeconfig + " get podsets,pods,pvc,svc,endpoints,secrets -n " + NAMESPACE);
-        out.println("  bin/kafka topics --bootstrap-server " + bootstrap + " --list");
+        out.println("  bin/kafka topics --bootstrap-server " + bootstrap + " --list"
+                + clientConfig.map(f -> " --command-config " + f).orElse(""));
         // with real brokers kgr finds them through the cluster's bootstrap Service, as serve does
         out.println("  bin/kgr plan --repo " + gitUrl + " --source-name " + SOURCE
                 + (realBrokers ? "" : " --bootstrap-server " + bootstrap) + " --namespace " + NAMESPACE + " --kubeconfig " + kubeconfig);

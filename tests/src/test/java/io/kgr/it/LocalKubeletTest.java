@@ -42,9 +42,13 @@ class LocalKubeletTest {
             assertThat(first.out()).contains("+ create pod real-brokers-0").contains("+ create pod real-controllers-2")
                     .contains("does not answer yet (no Service *-kafka-bootstrap made by kgr in namespace kafka yet)");
 
-            // the bootstrap Service leads to the ready brokers, as cluster DNS would
-            await().atMost(Duration.ofSeconds(10)).until(() -> io.kgr.observe.KafkaBootstrap.resolve(client, "kafka",
+            // the bootstrap Service leads to the ready brokers, as cluster DNS would: clients to the first listener,
+            // kgr to the replication listener, with its own certificate
+            await().atMost(Duration.ofSeconds(10)).until(() -> io.kgr.observe.KafkaBootstrap.forClients(client, "kafka",
                     java.util.Optional.of("real"), false).servers().equals(java.util.Optional.of(bootstrap)));
+            var asKgr = io.kgr.observe.KafkaBootstrap.resolve(client, "kafka", java.util.Optional.of("real"), false);
+            assertThat(asKgr.servers()).contains(bootstrap.replace(":9092", ":9091"));
+            assertThat(asKgr.security()).containsEntry("security.protocol", "SSL").containsKey("ssl.keystore.key");
 
             // the brokers are real: kgr's next run reaches them and creates the topic Git declares
             Files.writeString(repo.resolve("topic.yaml"), Manifests.topic("on-real-brokers", "real", 4, 2, Map.of()));
