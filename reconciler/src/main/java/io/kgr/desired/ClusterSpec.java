@@ -62,8 +62,22 @@ public record ClusterSpec(String name, Optional<String> namespace, String versio
 
     public enum Role { BROKER, CONTROLLER }
 
-    /** A listener; {@code authentication} is scram-sha-512, tls or empty. */
-    public record Listener(String name, int port, String type, boolean tls, Optional<String> authentication) {
+    /**
+     * A listener; {@code authentication} is scram-sha-512, tls or empty. {@code alternativeNames}
+     * ({@code configuration.bootstrap.alternativeNames}) and {@code advertisedHosts} (broker id → host, from
+     * {@code configuration.brokers[].advertisedHost}) are names clients use from outside: the brokers advertise them
+     * and their certificates name them.
+     */
+    public record Listener(String name, int port, String type, boolean tls, Optional<String> authentication,
+                           List<String> alternativeNames, java.util.SortedMap<Integer, String> advertisedHosts) {
+        public Listener {
+            alternativeNames = List.copyOf(alternativeNames);
+            advertisedHosts = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(advertisedHosts));
+        }
+
+        public Listener(String name, int port, String type, boolean tls, Optional<String> authentication) {
+            this(name, port, type, tls, authentication, List.of(), new java.util.TreeMap<>());
+        }
     }
 
     /**

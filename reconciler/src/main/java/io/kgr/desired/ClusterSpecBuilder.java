@@ -197,7 +197,18 @@ final class ClusterSpecBuilder {
                 if (auth.isPresent() && auth.get().equals("tls") && !l.path("tls").asBoolean(false)) {
                     error(p.child("authentication").child("type"), "tls authentication needs tls: true on the listener");
                 }
-                out.add(new ClusterSpec.Listener(name, port, type, l.path("tls").asBoolean(false), auth));
+                List<String> alternativeNames = new ArrayList<>();
+                l.path("configuration").path("bootstrap").path("alternativeNames").forEach(n -> alternativeNames.add(n.asString()));
+                TreeMap<Integer, String> advertised = new TreeMap<>();
+                JsonNode brokers = l.path("configuration").path("brokers");
+                for (int b = 0; b < brokers.size(); b++) {
+                    JsonNode broker = brokers.get(b);
+                    if (broker.has("broker") && broker.path("advertisedHost").isString()) {
+                        advertised.put(broker.path("broker").asInt(), broker.path("advertisedHost").asString());
+                    }
+                }
+                out.add(new ClusterSpec.Listener(name, port, type, l.path("tls").asBoolean(false), auth, alternativeNames,
+                        advertised));
             }
             return out;
         }

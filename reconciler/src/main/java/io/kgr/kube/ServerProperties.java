@@ -80,7 +80,7 @@ public final class ServerProperties {
                 boolean sasl = l.authentication().filter(a -> a.equals("scram-sha-512")).isPresent();
                 protocols.put(name, (sasl ? "SASL_" : "") + (l.tls() ? "SSL" : "PLAINTEXT"));
                 listeners.add(name + "://0.0.0.0:" + l.port());
-                advertised.add(name + "://" + host + ":" + l.port());
+                advertised.add(name + "://" + l.advertisedHosts().getOrDefault(id, host) + ":" + l.port());
             }
         }
         lines.add("listener.security.protocol.map=" + String.join(",", protocols.entrySet().stream()

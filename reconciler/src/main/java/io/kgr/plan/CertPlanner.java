@@ -372,6 +372,8 @@ final class CertPlanner {
         if (pool.isBroker()) {
             serviceForms(Names.bootstrapService(spec), ns, out);
             for (ClusterSpec.Listener l : spec.listeners()) {
+                out.addAll(l.alternativeNames());
+                if (l.advertisedHosts().containsKey(id)) out.add(l.advertisedHosts().get(id));
                 if (l.type().equals("internal")) continue;
                 serviceForms(Names.listenerBootstrapService(spec, l), ns, out);
                 if (!l.type().equals("cluster-ip")) serviceForms(Names.perBrokerService(spec, pool, l, id), ns, out);

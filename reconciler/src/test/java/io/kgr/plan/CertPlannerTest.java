@@ -70,7 +70,13 @@ class CertPlannerTest {
                     version: 4.1.0
                     listeners:
                       - {name: tls, port: 9093, type: internal, tls: true, authentication: {type: tls}}
-                      - {name: external, port: 9094, type: nodeport, tls: true}
+                      - name: external
+                        port: 9094
+                        type: nodeport
+                        tls: true
+                        configuration:
+                          bootstrap: {alternativeNames: [kafka.example.com]}
+                          brokers: [{broker: 0, advertisedHost: b0.example.com}]
                 %s
                 ---
                 apiVersion: kafka.strimzi.io/v1
@@ -153,7 +159,10 @@ class CertPlannerTest {
         X509Certificate broker = cert("c1-pool-0", "c1-pool-0.crt");
         assertThat(Pki.signedBy(broker, ca)).isTrue();
         assertThat(Pki.describe(broker).names()).contains("c1-pool-0.c1-kafka-brokers.ns.svc", "c1-kafka-bootstrap.ns.svc",
-                "c1-kafka-external-bootstrap.ns.svc", "c1-pool-external-0.ns.svc.cluster.local");
+                "c1-kafka-external-bootstrap.ns.svc", "c1-pool-external-0.ns.svc.cluster.local", "kafka.example.com",
+                "b0.example.com");
+        assertThat(Pki.describe(cert("c1-pool-1", "c1-pool-1.crt")).names()).contains("kafka.example.com")
+                .doesNotContain("b0.example.com");
         assertThat(CertSecrets.keys(secret("alice"))).containsExactly("ca.crt", "user.crt", "user.key", "user.p12", "user.password");
         assertThat(Pki.signedBy(cert("alice", "user.crt"), cert("c1-clients-ca-cert", "ca.crt"))).isTrue();
         assertThat(cert("alice", "user.crt").getSubjectX500Principal().getName()).isEqualTo("CN=alice");
