@@ -68,7 +68,56 @@ final class TopicSteps {
             }
             futures.putAll(admin.createTopics(topics).values());
         }
-        for (Step s : steps) results.collect(s, futures.get(((CreateTopic) s.change()).topic()), start);
+        List<Step> existing = new ArrayList<>();
+        for (Step s : steps) {
+            KafkaFuture<Void> f = futures.get(((CreateTopic) s.change()).topic());
+            if (exists(f)) existing.add(s);
+            else results.collect(s, f, start);
+        }
+        if (!existing.isEmpty()) alreadyThere(existing, start);
+    }
+
+    /** Whether a create failed because the topic is there already (the future is done or waited for, bounded). */
+    private boolean exists(KafkaFuture<Void> f) {
+        try {
+            f.get(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Creates that met a topic of that name: the goal is met when the topic has the declared partitions and
+     * replication factor (kgr's own earlier create that a broker's metadata did not show yet, or someone else's of the
+     * same shape — its configs are the next plan's business); a topic of another shape is a failure that says so.
+     */
+    private void alreadyThere(List<Step> steps, long start) {
+        List<String> names = steps.stream().map(s -> ((CreateTopic) s.change()).topic()).toList();
+        Map<String, TopicDescription> described;
+        try {
+            described = admin.describeTopics(names).allTopicNames().get(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            for (Step s : steps) results.failed(s, "TopicExists: the topic exists, and it cannot be described: " + Results.reason(e), start);
+            return;
+        }
+        for (Step s : steps) {
+            CreateTopic c = (CreateTopic) s.change();
+            TopicDescription d = described.get(c.topic());
+            int partitions = d == null ? -1 : d.partitions().size();
+            int rf = d == null || d.partitions().isEmpty() ? -1 : d.partitions().get(0).replicas().size();
+            Integer wantPartitions = c.assignment().isEmpty() ? c.partitions() : Integer.valueOf(c.assignment().size());
+            Integer wantRf = c.assignment().isEmpty() ? c.replicas() : Integer.valueOf(c.assignment().get(0).size());
+            boolean same = d != null && (wantPartitions == null || wantPartitions == partitions) && (wantRf == null || wantRf == rf);
+            if (same) results.ok(s, start);
+            else results.failed(s, "TopicExists: topic " + c.topic() + " exists with " + partitions + " partition(s) and"
+                    + " replication factor " + rf + "; Git declares " + (wantPartitions == null ? "the default" : wantPartitions)
+                    + " and " + (wantRf == null ? "the default" : wantRf) + " (the next plan compares them)", start);
+        }
     }
 
     void increasePartitions(List<Step> steps) {

@@ -29,7 +29,8 @@ import io.kgr.plan.Change.UpsertScramCredential;
 import io.kgr.plan.Step;
 
 /**
- * Waits (bounded) until applied configs, credentials, ACLs and quotas can be read back from the brokers. The
+ * Waits (bounded) until created and deleted topics, added partitions, applied configs, credentials, ACLs and quotas
+ * can be read back from the brokers. The
  * controller acknowledges a change before every broker has it; without this wait, a plan right after an apply can
  * still see the old state and show changes that are already made.
  */
@@ -62,7 +63,8 @@ final class Visibility {
     }
 
     private static boolean checkable(Change c) {
-        return c instanceof AlterTopicConfig || c instanceof UpsertScramCredential || c instanceof DeleteScramCredential
+        return c instanceof Change.CreateTopic || c instanceof Change.DeleteTopic || c instanceof Change.IncreasePartitions
+                || c instanceof AlterTopicConfig || c instanceof UpsertScramCredential || c instanceof DeleteScramCredential
                 || c instanceof CreateAcls || c instanceof DeleteAcls || c instanceof AlterUserQuotas;
     }
 
@@ -92,8 +94,22 @@ final class Visibility {
                 .entities().get(ms, TimeUnit.MILLISECONDS) : Map.of();
         Map<ConfigResource, Config> configs = topics.isEmpty() ? Map.of()
                 : admin.describeConfigs(topics).all().get(ms, TimeUnit.MILLISECONDS);
+        // topics created or deleted: the names the brokers list (a plan reads them with listTopics too)
+        boolean needNames = changes.stream().anyMatch(c -> c instanceof Change.CreateTopic || c instanceof Change.DeleteTopic);
+        Set<String> names = needNames ? admin.listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(true))
+                .names().get(ms, TimeUnit.MILLISECONDS) : Set.of();
+        List<String> grown = changes.stream().filter(c -> c instanceof Change.IncreasePartitions)
+                .map(c -> ((Change.IncreasePartitions) c).topic()).toList();
+        Map<String, org.apache.kafka.clients.admin.TopicDescription> partitions = grown.isEmpty() ? Map.of()
+                : admin.describeTopics(grown).allTopicNames().get(ms, TimeUnit.MILLISECONDS);
 
         for (Change c : changes) {
+            if (c instanceof Change.CreateTopic t && !names.contains(t.topic())) return false;
+            if (c instanceof Change.DeleteTopic t && names.contains(t.topic())) return false;
+            if (c instanceof Change.IncreasePartitions t && (partitions.get(t.topic()) == null
+                    || partitions.get(t.topic()).partitions().size() < t.to())) {
+                return false;
+            }
             if (c instanceof UpsertScramCredential u && !scram.getOrDefault(u.user(), Set.of()).contains(u.mechanism())) return false;
             if (c instanceof DeleteScramCredential d && scram.getOrDefault(d.user(), Set.of()).contains(d.mechanism())) return false;
             if (c instanceof CreateAcls a && !a.acls().stream().map(UserSteps::binding).allMatch(acls::contains)) return false;

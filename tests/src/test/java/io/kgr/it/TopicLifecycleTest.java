@@ -472,6 +472,33 @@ class TopicLifecycleTest {
     }
 
     @Test
+    void aCreateThatFindsTheTopicAlreadyThereSucceedsOnlyWhenItHasTheDeclaredShape() throws Exception {
+        // the plan is made while the topics do not exist; they appear before the apply (a broker's metadata lagging
+        // kgr's own earlier create looks the same): of the declared shape it is no failure, of another it is one
+        Path repo = dir("repo", Map.of("same.yaml", Manifests.topic(prefix + "same", cluster, 3, 1, Map.of()),
+                "other.yaml", Manifests.topic(prefix + "other", cluster, 3, 1, Map.of())));
+        var props = kafka.clientProperties(Map.of());
+        var store = new io.kgr.status.KafkaInventoryStore(admin, props, java.time.Duration.ofSeconds(30));
+        var target = new io.kgr.Target(java.util.Optional.of(cluster), kafka.bootstrapServers(),
+                new io.kgr.observe.AdminKafkaState(admin, java.time.Duration.ofSeconds(30)), store);
+        var source = new io.kgr.source.SourceSpec(repo.toString(), java.util.Optional.empty(), "", tmp.resolve("cache"),
+                java.util.Optional.empty());
+        var plan = new io.kgr.Reconciler(java.time.Clock.systemUTC(), io.kgr.desired.SecretResolver.none())
+                .plan(source, null, target, io.kgr.plan.Policy.defaults(false)).plan().orElseThrow();
+        admin.createTopics(List.of(new NewTopic(prefix + "same", 3, (short) 1), new NewTopic(prefix + "other", 5, (short) 1)))
+                .all().get(30, TimeUnit.SECONDS);
+        var report = new io.kgr.apply.Applier(admin, store, io.kgr.desired.SecretResolver.none(), io.kgr.apply.ApplyOptions.defaults(),
+                r -> { }).apply(plan);
+        assertThat(report.results()).filteredOn(r -> r.stepId().equals("create-topic:" + prefix + "same")).singleElement()
+                .satisfies(r -> assertThat(r.outcome()).isEqualTo(io.kgr.apply.StepResult.Outcome.OK));
+        assertThat(report.results()).filteredOn(r -> r.stepId().equals("create-topic:" + prefix + "other")).singleElement()
+                .satisfies(r -> assertThat(r.message()).contains("exists with 5 partition(s)").contains("Git declares 3"));
+        // the next plan sees what is there, with nothing to create again
+        Kgr.Result next = kgr("plan", "--repo", repo.toString());
+        assertThat(next.out()).doesNotContain("+ create topic").contains("Kafka cannot remove partitions");
+    }
+
+    @Test
     void aTopicKgrTookOverSaysSoWhenItIsPruned() throws Exception {
         String existing = prefix + "legacy";
         admin.createTopics(List.of(new NewTopic(existing, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
