@@ -231,6 +231,7 @@ final class HttpApi implements AutoCloseable {
         n.put("trigger", r.trigger());
         n.put("startedAt", r.startedAt().toString());
         n.put("durationSeconds", r.took().toMillis() / 1000.0);
+        n.put("cpuSeconds", r.cpu().toMillis() / 1000.0);
         n.put("result", r.status().reason());
         n.put("message", r.message());
         n.put("commit", r.commit().orElse(null));

@@ -18,10 +18,11 @@ import io.kgr.RunStatus;
  *                    in plan mode: the cluster differs from Git
  * @param applied     step outcomes by name (ok, failed, skipped); empty when nothing was applied
  * @param diagnostics formatted validation errors and warnings ({@code file:line:col  field  message})
+ * @param cpu         the process's CPU time during the run
  */
 public record RunRecord(String source, String trigger, Instant startedAt, Duration took, RunStatus status, String message,
                         Optional<String> commit, Map<String, Long> steps, boolean drift, Map<String, Long> applied,
-                        List<String> refusals, int unmanaged, List<String> diagnostics) {
+                        List<String> refusals, int unmanaged, List<String> diagnostics, Duration cpu) {
     public RunRecord {
         steps = Map.copyOf(steps);
         applied = Map.copyOf(applied);
@@ -29,10 +30,26 @@ public record RunRecord(String source, String trigger, Instant startedAt, Durati
         diagnostics = List.copyOf(diagnostics);
     }
 
+    public RunRecord(String source, String trigger, Instant startedAt, Duration took, RunStatus status, String message,
+                     Optional<String> commit, Map<String, Long> steps, boolean drift, Map<String, Long> applied,
+                     List<String> refusals, int unmanaged, List<String> diagnostics) {
+        this(source, trigger, startedAt, took, status, message, commit, steps, drift, applied, refusals, unmanaged,
+                diagnostics, Duration.ZERO);
+    }
+
     /** The same record, its message prefixed (a run made from the last fetched commit says so first). */
     RunRecord withMessagePrefix(String prefix) {
         return new RunRecord(source, trigger, startedAt, took, status, prefix + message, commit, steps, drift, applied,
-                refusals, unmanaged, diagnostics);
+                refusals, unmanaged, diagnostics, cpu);
+    }
+
+    /**
+     * The same record with the CPU time the process spent during the run (all its threads: the run's own, the Kafka
+     * and Kubernetes clients', the garbage collector's), what sizing a fleet needs.
+     */
+    RunRecord withCpu(Duration cpu) {
+        return new RunRecord(source, trigger, startedAt, took, status, message, commit, steps, drift, applied,
+                refusals, unmanaged, diagnostics, cpu);
     }
 
     public boolean succeeded() {

@@ -57,6 +57,8 @@ final class ServiceMetrics implements AutoCloseable {
                 .tags(Tags.of("source", run.source(), "result", result)).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(50)).maximumExpectedValue(Duration.ofMinutes(30))
                 .register(registry).record(run.took());
+        Counter.builder("kgr.reconcile.cpu").baseUnit("seconds").description("CPU time of the process during reconcile runs")
+                .tag("source", run.source()).register(registry).increment(run.cpu().toNanos() / 1e9);
         Counter.builder("kgr.reconcile").description("Reconcile runs")
                 .tags(Tags.of("source", run.source(), "result", result)).register(registry).increment();
         if (run.drift()) {

@@ -71,6 +71,7 @@ final class SourceRunner {
     RunRecord run(String trigger, BooleanSupplier stopping) {
         Instant started = clock.instant();
         long start = System.nanoTime();
+        long cpuStart = processCpuNanos();
         RunRecord record;
         Optional<Plan> plan = Optional.empty();
         log.info("source {}: run started ({})", source.name(), trigger);
@@ -97,6 +98,7 @@ final class SourceRunner {
                     GitSource.redact(String.valueOf(e.getMessage())), Optional.empty(), Map.of(), false, Map.of(),
                     List.of(), 0, List.of());
         }
+        record = record.withCpu(Duration.ofNanos(Math.max(0, processCpuNanos() - cpuStart)));
         state.record(record, plan);
         metrics.recorded(record);
         logOutcome(record);
@@ -212,6 +214,11 @@ final class SourceRunner {
     static Map<String, Long> stepsByKind(Plan plan) {
         return plan.steps().stream().map(Step::change).filter(c -> !(c instanceof io.kgr.plan.Change.UpdateInventory))
                 .collect(Collectors.groupingBy(io.kgr.plan.Change::kind, TreeMap::new, Collectors.counting()));
+    }
+
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
     }
 
     private static Duration since(long start) {
