@@ -34,14 +34,20 @@ import io.kgr.status.InventoryStore.InventoryException;
  */
 public final class Reconciler {
     private final GitSource git = new GitSource();
-    private final ManifestLoader loader = new ManifestLoader(new SchemaCatalog());
+    private final ManifestLoader loader;
     private final Planner planner = new Planner();
     private final Clock clock;
     private final SecretResolver secrets;
 
     public Reconciler(Clock clock, SecretResolver secrets) {
+        this(clock, secrets, new ManifestLoader(new SchemaCatalog()));
+    }
+
+    /** @param loader reused across runs by a service: it reads only the files that changed since the last run */
+    public Reconciler(Clock clock, SecretResolver secrets, ManifestLoader loader) {
         this.clock = clock;
         this.secrets = secrets;
+        this.loader = loader;
     }
 
     /** Reads and validates the source only; nothing on a cluster is contacted. */
@@ -72,6 +78,111 @@ public final class Reconciler {
     }
 
     /**
+     * What a long-running service remembers of its last full run, so that a push plans and applies what it changed
+     * first: the cluster as last fully observed, the desired state planned then, and the topics applied since (their
+     * observation is out of date). A scheduled run reads everything again (drift is found there).
+     */
+    public static final class Memory {
+        private LiveState live;
+        private DesiredState desired;
+        private java.time.Instant at = java.time.Instant.MIN;
+        private final java.util.Set<String> touched = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        /** The topics a run applied steps to: a push reads them again. */
+        public void applied(java.util.Collection<String> topics) {
+            touched.addAll(topics);
+        }
+
+        synchronized void full(LiveState live, DesiredState desired, java.time.Instant at) {
+            this.live = live;
+            this.desired = desired;
+            this.at = at;
+            touched.clear();
+        }
+
+        synchronized void partial(LiveState live, DesiredState desired, java.util.Set<String> readAgain) {
+            this.live = live;
+            this.desired = desired;
+            touched.removeAll(readAgain);
+        }
+    }
+
+    /**
+     * A push: plans against the remembered observation with only the topics whose declaration changed since (and those
+     * applied since) read again — the brokers, users, ACLs, quotas and inventories are read in full. Falls back to a
+     * full run when there is nothing remembered younger than {@code maxAge}, when the cluster or its nodes changed, or
+     * when the push removes topics or users (a deletion is planned only from a full, fresh observation).
+     */
+    public PlanRun planPush(SourceSpec source, String sourceName, Target target, Policy policy, Memory memory,
+                            java.time.Duration maxAge) {
+        LiveState earlier;
+        DesiredState before;
+        synchronized (memory) {
+            earlier = memory.live;
+            before = memory.desired;
+            if (earlier == null || before == null || memory.at.isBefore(clock.instant().minus(maxAge))) {
+                return planRemembering(source, sourceName, target, policy, memory);
+            }
+        }
+        Snapshot snapshot;
+        try {
+            snapshot = git.read(source);
+        } catch (SourceException e) {
+            return PlanRun.failed(RunStatus.SOURCE_FAILED, e.getMessage(), null, List.of());
+        }
+        DesiredStateBuilder.Result desired = desire(snapshot, target.cluster());
+        if (!desired.ok()) return invalid(snapshot, desired);
+        DesiredState now = desired.state().get();
+        java.util.Set<String> changed = new java.util.TreeSet<>(memory.touched);
+        boolean removes = before.topics().keySet().stream().anyMatch(t -> !now.topics().containsKey(t))
+                || before.users().keySet().stream().anyMatch(u -> !now.users().containsKey(u));
+        if (removes || !before.kafka().equals(now.kafka()) || !before.cluster().equals(now.cluster())) {
+            return planRemembering(source, sourceName, target, policy, memory);
+        }
+        now.topics().forEach((name, spec) -> {
+            if (!spec.equals(before.topics().get(name))) changed.add(name);
+        });
+        CompletableFuture<Observation> observation = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new Observation(target.kafka().observe(earlier, changed), target.inventory().loadAll());
+            } catch (ObserveException | InventoryException e) {
+                throw new CompletionException(e);
+            }
+        });
+        PlanRun run = plan(source, snapshot, sourceName, target, policy, observation, java.util.Optional.empty(), desired);
+        if (run.plan().isPresent()) {
+            try {
+                memory.partial(observation.join().live(), now, changed);
+            } catch (CompletionException e) {
+                // nothing observed: nothing to remember
+            }
+        }
+        return run;
+    }
+
+    /** A full run that remembers what it observed, for the pushes after it. */
+    public PlanRun planRemembering(SourceSpec source, String sourceName, Target target, Policy policy, Memory memory) {
+        java.time.Instant at = clock.instant();
+        CompletableFuture<Observation> observation = observe(target);
+        Snapshot snapshot;
+        try {
+            snapshot = git.read(source);
+        } catch (SourceException e) {
+            return PlanRun.failed(RunStatus.SOURCE_FAILED, e.getMessage(), null, List.of());
+        }
+        DesiredStateBuilder.Result desired = desire(snapshot, target.cluster());
+        PlanRun run = plan(source, snapshot, sourceName, target, policy, observation, java.util.Optional.empty(), desired);
+        if (run.plan().isPresent() && desired.ok()) {
+            try {
+                memory.full(observation.join().live(), desired.state().get(), at);
+            } catch (CompletionException e) {
+                // a cluster that does not answer yet: nothing to remember
+            }
+        }
+        return run;
+    }
+
+    /**
      * While the Git server does not answer ({@code unreachable} says how): the commit last fetched, planned again so
      * that drift is still corrected — only when it is the commit last applied to the cluster (never back to an older
      * one, which another replica may have moved past), and without pruning.
@@ -90,13 +201,18 @@ public final class Reconciler {
 
     private PlanRun plan(SourceSpec source, Snapshot snapshot, String givenName, Target target, Policy policy,
                          CompletableFuture<Observation> observation, java.util.Optional<String> gitUnreachable) {
+        return plan(source, snapshot, givenName, target, policy, observation, gitUnreachable, desire(snapshot, target.cluster()));
+    }
+
+    private PlanRun plan(SourceSpec source, Snapshot snapshot, String givenName, Target target, Policy policy,
+                         CompletableFuture<Observation> observation, java.util.Optional<String> gitUnreachable,
+                         DesiredStateBuilder.Result desired) {
         String sourceName;
         try {
             sourceName = givenName != null ? givenName : git.identity(source, snapshot);
         } catch (SourceException e) {
             return PlanRun.failed(RunStatus.SOURCE_FAILED, e.getMessage(), snapshot, List.of());
         }
-        DesiredStateBuilder.Result desired = desire(snapshot, target.cluster());
         if (!desired.ok()) return invalid(snapshot, desired);
         DesiredState state = desired.state().get();
         if (state.cluster().isEmpty()) {

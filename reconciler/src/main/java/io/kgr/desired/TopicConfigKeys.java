@@ -50,13 +50,20 @@ public final class TopicConfigKeys {
 
     /** Why the broker would refuse this set of values together (checks across keys); null if it would not. */
     public static String combinationProblem(Map<String, String> config) {
-        try {
-            LogConfig.validate(config);
-            return null;
-        } catch (ConfigException | org.apache.kafka.common.errors.InvalidConfigurationException e) {
-            return e.getMessage();
-        }
+        // topics mostly share a handful of config sets: each distinct set is checked once
+        if (CHECKED.size() > 10_000) CHECKED.clear();
+        return CHECKED.computeIfAbsent(Map.copyOf(config), c -> {
+            try {
+                LogConfig.validate(c);
+                return "";
+            } catch (ConfigException | org.apache.kafka.common.errors.InvalidConfigurationException e) {
+                return e.getMessage();
+            }
+        }).transform(p -> p.isEmpty() ? null : p);
     }
+
+    private static final java.util.concurrent.ConcurrentHashMap<Map<String, String>, String> CHECKED =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The known name closest to {@code key}, to suggest a fix for a typo; null when nothing is close. */
     public static String suggestion(String key) {

@@ -28,7 +28,11 @@ public final class ManifestLoader {
 
     public Manifests load(Snapshot snapshot) {
         // files are independent: parse and validate them on every core, then keep the snapshot's (path) order
-        List<Manifests> perFile = snapshot.files().parallelStream().map(this::load).toList();
+        List<Manifests> perFile = snapshot.files().parallelStream().map(this::cached).toList();
+        // what this snapshot no longer has is forgotten (a long-running service reads one source again and again)
+        java.util.Set<String> paths = new java.util.HashSet<>();
+        snapshot.files().forEach(f -> paths.add(f.path()));
+        cache.keySet().retainAll(paths);
         List<Manifest> manifests = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>();
         java.util.Map<String, List<Diagnostic>> unmanaged = new java.util.TreeMap<>();
@@ -51,6 +55,21 @@ public final class ManifestLoader {
     }
 
     private static final String UNMANAGED = "not managed: ";
+
+    /** A file read before: its bytes and what they gave (a file's manifests depend on its path and bytes only). */
+    private record Read(byte[] content, Manifests result) {
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Read> cache = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A file's manifests, parsed again only when its bytes changed since the last load. */
+    private Manifests cached(SourceFile file) {
+        Read before = cache.get(file.path());
+        if (before != null && java.util.Arrays.equals(before.content(), file.content())) return before.result();
+        Manifests read = load(file);
+        cache.put(file.path(), new Read(file.content(), read));
+        return read;
+    }
 
     private Manifests load(SourceFile file) {
         List<Manifest> manifests = new ArrayList<>();

@@ -38,7 +38,7 @@ import io.kgr.model.AclRule;
 /**
  * Observes a cluster with bulk Admin calls only: one describeCluster, one listTopics, one describeTopics for all
  * topics, one describeConfigs for all topics, one describeUserScramCredentials, one describeAcls and one
- * describeClientQuotas — never one request per topic or user.
+ * describeClientQuotas — never one request per topic or user — all in flight at once after listTopics.
  */
 public final class AdminKafkaState implements KafkaState {
     private final Admin admin;
@@ -73,22 +73,49 @@ public final class AdminKafkaState implements KafkaState {
 
     @Override
     public LiveState observe() throws ObserveException {
+        return read(null, null);
+    }
+
+    @Override
+    public LiveState observe(LiveState earlier, Set<String> topics) throws ObserveException {
+        return read(earlier, new TreeSet<>(topics));
+    }
+
+    /** Everything ({@code earlier} null), or {@code earlier} with {@code only} read again. */
+    private LiveState read(LiveState earlier, Set<String> only) throws ObserveException {
         try {
             DescribeClusterResult cluster = admin.describeCluster();
             // internal and tool-private topics (__*) are observed too — never managed, but their replicas live on the
             // brokers: a node that hosts __consumer_offsets is not empty
-            Set<String> names = new TreeSet<>(get(admin.listTopics(new ListTopicsOptions().listInternal(true)).names()));
+            Set<String> names = only != null ? only
+                    : new TreeSet<>(get(admin.listTopics(new ListTopicsOptions().listInternal(true)).names()));
             String clusterId = get(cluster.clusterId());
             Collection<Node> nodes = get(cluster.nodes());
 
-            Map<String, TopicDescription> descriptions = names.isEmpty() ? Map.of() : descriptions(names);
-            TreeMap<String, String> topicDefaults = new TreeMap<>();
-            Map<String, Map<String, String>> overrides = names.isEmpty() ? Map.of() : overrides(names, topicDefaults);
+            // every bulk request is sent before any answer is read: the client parses one answer while the broker
+            // works on the next, and the run waits for the slowest, not for the sum
+            var described = names.isEmpty() ? null : admin.describeTopics(names).topicNameValues();
+            var configured = names.isEmpty() ? null : admin.describeConfigs(resources(names)).values();
+            long reassignMs = Math.min(timeout.toMillis(), 10_000);
+            var movesAsked = names.isEmpty() ? null : admin.listPartitionReassignments(
+                    new org.apache.kafka.clients.admin.ListPartitionReassignmentsOptions().timeoutMs((int) reassignMs)).reassignments();
+            var aclsAsked = admin.describeAcls(AclBindingFilter.ANY).values();
+            var scramAsked = admin.describeUserScramCredentials().all();
+            var quotasAsked = admin.describeClientQuotas(ClientQuotaFilter.contains(
+                    List.of(ClientQuotaFilterComponent.ofEntityType(ClientQuotaEntity.USER)))).entities();
+
+            Map<String, TopicDescription> descriptions = names.isEmpty() ? Map.of() : withoutVanished(described);
+            TreeMap<String, String> topicDefaults = earlier == null ? new TreeMap<>() : new TreeMap<>(earlier.topicDefaults());
+            Map<String, Map<String, String>> overrides = names.isEmpty() ? Map.of() : overrides(configured, topicDefaults);
 
             // moves in flight: a partition's replicas are the move's target (what it will have), never target ∪ removing
             Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.PartitionReassignment> moving =
-                    names.isEmpty() ? Map.of() : reassignments();
+                    names.isEmpty() ? Map.of() : reassignments(movesAsked, reassignMs);
             TreeMap<String, LiveTopic> topics = new TreeMap<>();
+            if (earlier != null) {
+                topics.putAll(earlier.topics());
+                names.forEach(topics::remove); // read again below; a topic that is gone stays gone
+            }
             for (TopicDescription d : descriptions.values()) {
                 List<LivePartition> partitions = new ArrayList<>(d.partitions().size());
                 TreeMap<Integer, List<Integer>> reassigning = new TreeMap<>();
@@ -108,9 +135,9 @@ public final class AdminKafkaState implements KafkaState {
             }
             TreeSet<Integer> brokers = new TreeSet<>();
             nodes.forEach(n -> brokers.add(n.id()));
-            List<AclRule> acls = acls();
-            return new LiveState(clusterId, brokers, topics, scramUsers(), acls == null ? List.of() : acls, acls != null,
-                    userQuotas(), brokerDefaults(), activeController(), topicDefaults);
+            List<AclRule> acls = acls(aclsAsked);
+            return new LiveState(clusterId, brokers, topics, scramUsers(scramAsked), acls == null ? List.of() : acls, acls != null,
+                    userQuotas(quotasAsked), brokerDefaults(), activeController(), topicDefaults);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new ObserveException("cannot read the cluster state: " + cause.getMessage(), cause);
@@ -123,9 +150,11 @@ public final class AdminKafkaState implements KafkaState {
     }
 
     /** All SCRAM users and their mechanisms, in one request. */
-    private TreeMap<String, SortedSet<String>> scramUsers() throws ExecutionException, InterruptedException, TimeoutException {
+    private TreeMap<String, SortedSet<String>> scramUsers(
+            org.apache.kafka.common.KafkaFuture<Map<String, UserScramCredentialsDescription>> asked)
+            throws ExecutionException, InterruptedException, TimeoutException {
         TreeMap<String, SortedSet<String>> out = new TreeMap<>();
-        for (UserScramCredentialsDescription d : get(admin.describeUserScramCredentials().all()).values()) {
+        for (UserScramCredentialsDescription d : get(asked).values()) {
             TreeSet<String> mechanisms = new TreeSet<>();
             for (ScramCredentialInfo info : d.credentialInfos()) mechanisms.add(info.mechanism().mechanismName());
             out.put(d.name(), mechanisms);
@@ -134,10 +163,11 @@ public final class AdminKafkaState implements KafkaState {
     }
 
     /** All ACL bindings, or null when the cluster has no authorizer. */
-    private List<AclRule> acls() throws ExecutionException, InterruptedException, TimeoutException {
+    private List<AclRule> acls(org.apache.kafka.common.KafkaFuture<Collection<AclBinding>> asked)
+            throws ExecutionException, InterruptedException, TimeoutException {
         try {
             List<AclRule> out = new ArrayList<>();
-            for (AclBinding b : get(admin.describeAcls(AclBindingFilter.ANY).values())) {
+            for (AclBinding b : get(asked)) {
                 out.add(new AclRule(b.entry().principal(), b.entry().host(), b.entry().operation().name(),
                         b.entry().permissionType().name(), b.pattern().resourceType().name(), b.pattern().name(),
                         b.pattern().patternType().name()));
@@ -150,11 +180,11 @@ public final class AdminKafkaState implements KafkaState {
     }
 
     /** Quotas of user entities (the default user entity included, as "<default>"). */
-    private TreeMap<String, SortedMap<String, Double>> userQuotas()
+    private TreeMap<String, SortedMap<String, Double>> userQuotas(
+            org.apache.kafka.common.KafkaFuture<Map<ClientQuotaEntity, Map<String, Double>>> asked)
             throws ExecutionException, InterruptedException, TimeoutException {
         TreeMap<String, SortedMap<String, Double>> out = new TreeMap<>();
-        var filter = ClientQuotaFilter.contains(List.of(ClientQuotaFilterComponent.ofEntityType(ClientQuotaEntity.USER)));
-        for (var e : get(admin.describeClientQuotas(filter).entities()).entrySet()) {
+        for (var e : get(asked).entrySet()) {
             Map<String, String> entity = e.getKey().entries();
             if (entity.size() != 1 || !entity.containsKey(ClientQuotaEntity.USER)) continue; // user+client-id pairs are not kgr's
             String user = entity.get(ClientQuotaEntity.USER);
@@ -163,11 +193,16 @@ public final class AdminKafkaState implements KafkaState {
         return out;
     }
 
-    private Map<String, Map<String, String>> overrides(Set<String> names, Map<String, String> topicDefaults)
-            throws ExecutionException, InterruptedException, TimeoutException {
+    private static List<ConfigResource> resources(Set<String> names) {
         List<ConfigResource> resources = new ArrayList<>(names.size());
         for (String n : names) resources.add(new ConfigResource(ConfigResource.Type.TOPIC, n));
-        Map<ConfigResource, Config> configs = withoutVanished(admin.describeConfigs(resources).values());
+        return resources;
+    }
+
+    private Map<String, Map<String, String>> overrides(Map<ConfigResource, org.apache.kafka.common.KafkaFuture<Config>> asked,
+                                                       Map<String, String> topicDefaults)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        Map<ConfigResource, Config> configs = withoutVanished(asked);
         Map<String, Map<String, String>> out = new HashMap<>(configs.size() * 2);
         for (Map.Entry<ConfigResource, Config> e : configs.entrySet()) {
             Map<String, String> own = new TreeMap<>();
@@ -182,12 +217,6 @@ public final class AdminKafkaState implements KafkaState {
             out.put(e.getKey().name(), own);
         }
         return out;
-    }
-
-    /** One describeTopics for all; a topic deleted since listTopics is simply left out. */
-    private Map<String, TopicDescription> descriptions(Set<String> names)
-            throws ExecutionException, InterruptedException, TimeoutException {
-        return withoutVanished(admin.describeTopics(names).topicNameValues());
     }
 
     /** The answers of one bulk request, without the entries whose topic was deleted meanwhile. */
@@ -208,12 +237,12 @@ public final class AdminKafkaState implements KafkaState {
      * The moves in flight. Only the KRaft controllers know them: without a quorum (a lost controller) this fails within
      * 10 s rather than the whole request timeout, and the plan is made without Kafka (pods first), as for a new cluster.
      */
-    private Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.PartitionReassignment> reassignments()
+    private Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.PartitionReassignment> reassignments(
+            org.apache.kafka.common.KafkaFuture<Map<org.apache.kafka.common.TopicPartition,
+                    org.apache.kafka.clients.admin.PartitionReassignment>> asked, long ms)
             throws ExecutionException, InterruptedException, ObserveException {
-        long ms = Math.min(timeout.toMillis(), 10_000);
         try {
-            return admin.listPartitionReassignments(new org.apache.kafka.clients.admin.ListPartitionReassignmentsOptions()
-                    .timeoutMs((int) ms)).reassignments().get(ms + 1_000, TimeUnit.MILLISECONDS);
+            return asked.get(ms + 1_000, TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
             throw new ObserveException("the controller quorum does not answer (the reassignments in flight cannot be read)", e);
         }

@@ -3,4 +3,12 @@ package io.kgr.observe;
 /** Reads the live state of a Kafka cluster. The planner only ever sees the {@link LiveState} value. */
 public interface KafkaState {
     LiveState observe() throws ObserveException;
+
+    /**
+     * The cluster as {@code earlier} saw it, with {@code topics} read again (and everything but topics read again:
+     * brokers, users, ACLs, quotas, broker defaults): what a push needs when only those topics can have changed.
+     */
+    default LiveState observe(LiveState earlier, java.util.Set<String> topics) throws ObserveException {
+        return observe();
+    }
 }

@@ -48,6 +48,12 @@ final class SourceRunner {
     private final Clock clock;
     private final RunListener listener;
     private volatile String diagnosticsLoggedFor = "";
+    /** What a push may reuse of the last full run (see {@link Reconciler#planPush}); older than this, a push reads all. */
+    private static final Duration PUSH_MEMORY = Duration.ofMinutes(10);
+    private final Reconciler.Memory memory = new Reconciler.Memory();
+
+    /** One per source, kept across runs: files whose bytes did not change are not parsed again. */
+    private final io.kgr.manifest.ManifestLoader loader = new io.kgr.manifest.ManifestLoader(new io.kgr.manifest.SchemaCatalog());
 
     SourceRunner(ServiceConfig.Source source, ClusterConnection cluster, Path cacheDir, SourceState state,
                  ServiceMetrics metrics, Clock clock, RunListener listener) {
@@ -77,8 +83,11 @@ final class SourceRunner {
         log.info("source {}: run started ({})", source.name(), trigger);
         try {
             SecretResolver secrets = cluster.secrets();
-            Reconciler reconciler = new Reconciler(clock, secrets);
-            PlanRun planned = reconciler.plan(spec(), source.name(), cluster.target(), policy());
+            Reconciler reconciler = new Reconciler(clock, secrets, loader);
+            // a push plans what it changed against the last full observation; every other run reads everything
+            PlanRun planned = trigger.equals("webhook")
+                    ? reconciler.planPush(spec(), source.name(), cluster.target(), policy(), memory, PUSH_MEMORY)
+                    : reconciler.planRemembering(spec(), source.name(), cluster.target(), policy(), memory);
             boolean lastFetched = false;
             if (planned.status() == RunStatus.SOURCE_FAILED && GitSource.isUrl(source.url())) {
                 // Git does not answer: keep correcting drift from the commit last fetched, if it is the one applied
@@ -144,6 +153,8 @@ final class SourceRunner {
         Applier applier = new Applier(cluster.admin(), target.inventory(), secrets, options, this::logStep).stopWhen(stopping);
         target.kube().ifPresent(k -> applier.withKubernetes(k, io.kgr.apply.KubeWaits.defaults()));
         ApplyReport report = applier.apply(plan);
+        memory.applied(plan.steps().stream().map(Step::change).filter(SourceRunner::topicChange)
+                .map(io.kgr.plan.Change::subject).toList());
         Map<String, Long> outcomes = report.results().stream().collect(Collectors.groupingBy(
                 r -> r.outcome().name().toLowerCase(java.util.Locale.ROOT), TreeMap::new, Collectors.counting()));
         // a new cluster's first run applies its pods only: the commit is not fully applied until its topics are
@@ -209,6 +220,12 @@ final class SourceRunner {
         java.util.Set<String> operational = new java.util.TreeSet<>(Policy.DEFAULT_OPERATIONAL_KEYS);
         operational.addAll(source.operationalKeys());
         return new Policy(source.prune(), protect, source.allowMassPrune(), source.maxPruneShare(), operational);
+    }
+
+    private static boolean topicChange(io.kgr.plan.Change c) {
+        return c instanceof io.kgr.plan.Change.CreateTopic || c instanceof io.kgr.plan.Change.AlterTopicConfig
+                || c instanceof io.kgr.plan.Change.IncreasePartitions || c instanceof io.kgr.plan.Change.Reassignment
+                || c instanceof io.kgr.plan.Change.DeleteTopic;
     }
 
     static Map<String, Long> stepsByKind(Plan plan) {

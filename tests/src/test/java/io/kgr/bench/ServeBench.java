@@ -74,6 +74,8 @@ public final class ServeBench {
                         webhook: {secretFile: hook-secret}
                     """.formatted(port, kafka.bootstrapServers(), repo.url()));
             List<String> cmd = new ArrayList<>(TopicBench.kgrCommand(jar));
+            String jfr = System.getProperty("kgr.bench.jfr", ""); // -Dkgr.bench.jfr=FILE profiles the service
+            if (!jfr.isEmpty()) cmd.add(1, "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
             cmd.addAll(List.of("serve", "--config", tmp.resolve("kgr.yaml").toString()));
             Process serve = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectErrorStream(true)
                     .redirectOutput(tmp.resolve("serve.log").toFile()).start();
