@@ -87,10 +87,19 @@ public final class Reconciler {
         private DesiredState desired;
         private java.time.Instant at = java.time.Instant.MIN;
         private final java.util.Set<String> touched = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final java.util.Set<String> created = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         /** The topics a run applied steps to: a push reads them again. */
         public void applied(java.util.Collection<String> topics) {
             touched.addAll(topics);
+        }
+
+        /**
+         * The topics a run created: until the brokers list them, an observation that lacks them is older than that
+         * apply, and no plan is made from it (it would create them again).
+         */
+        public void created(java.util.Collection<String> topics) {
+            created.addAll(topics);
         }
 
         synchronized void full(LiveState live, DesiredState desired, java.time.Instant at) {
@@ -142,13 +151,17 @@ public final class Reconciler {
         now.topics().forEach((name, spec) -> {
             if (!spec.equals(before.topics().get(name))) changed.add(name);
         });
-        CompletableFuture<Observation> observation = CompletableFuture.supplyAsync(() -> {
+        // a push that changes many topics is read in bulk: one listing costs less than thousands of names asked for
+        if (changed.size() > 1000 && changed.size() * 10L > now.topics().size()) {
+            return planRemembering(source, sourceName, target, policy, memory);
+        }
+        CompletableFuture<Observation> observation = CompletableFuture.supplyAsync(() -> notOlderThanTheLastApply(() -> {
             try {
                 return new Observation(target.kafka().observe(earlier, changed), target.inventory().loadAll());
             } catch (ObserveException | InventoryException e) {
                 throw new CompletionException(e);
             }
-        });
+        }, memory, target));
         PlanRun run = plan(source, snapshot, sourceName, target, policy, observation, java.util.Optional.empty(), desired);
         if (run.plan().isPresent()) {
             try {
@@ -163,7 +176,8 @@ public final class Reconciler {
     /** A full run that remembers what it observed, for the pushes after it. */
     public PlanRun planRemembering(SourceSpec source, String sourceName, Target target, Policy policy, Memory memory) {
         java.time.Instant at = clock.instant();
-        CompletableFuture<Observation> observation = observe(target);
+        CompletableFuture<Observation> observation = CompletableFuture.supplyAsync(
+                () -> notOlderThanTheLastApply(() -> observe(target).join(), memory, target));
         Snapshot snapshot;
         try {
             snapshot = git.read(source);
@@ -180,6 +194,36 @@ public final class Reconciler {
             }
         }
         return run;
+    }
+
+    /** How long a run waits for the brokers to list the topics the last apply created (a large create lags). */
+    static final java.time.Duration STALE_WAIT = java.time.Duration.ofSeconds(90);
+
+    /**
+     * An observation that lists every topic the last apply created: read again (every second, bounded) while the
+     * brokers' metadata lags the controller. After the bound the plan is made anyway; a create of a topic that then
+     * exists is not a failure (see {@code TopicSteps}).
+     */
+    private static Observation notOlderThanTheLastApply(java.util.function.Supplier<Observation> read, Memory memory,
+                                                        Target target) {
+        Observation o = read.get();
+        memory.created.removeIf(o.live().topics()::containsKey);
+        if (memory.created.isEmpty()) return o;
+        // the brokers are still creating them: poll the names only (a full read would slow the brokers down further)
+        long deadline = System.nanoTime() + STALE_WAIT.toNanos();
+        while (!memory.created.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(1000);
+                memory.created.removeAll(target.kafka().topicNames());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ObserveException e) {
+                break; // the read below reports it
+            }
+        }
+        memory.created.clear();
+        return read.get();
     }
 
     /**

@@ -47,6 +47,7 @@ final class Visibility {
         List<Change> changes = applied.stream().map(Step::change).filter(Visibility::checkable).toList();
         if (changes.isEmpty()) return;
         long deadline = System.nanoTime() + timeout.toNanos();
+        long pause = 100;
         while (System.nanoTime() < deadline) {
             try {
                 if (visible(changes)) return;
@@ -54,7 +55,9 @@ final class Visibility {
                 // a broker may be busy; the deadline bounds the retries
             }
             try {
-                Thread.sleep(100);
+                // backing off: a broker still creating thousands of topics is slowed down by every listing it serves
+                Thread.sleep(pause);
+                pause = Math.min(1000, pause * 2);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -50,9 +50,9 @@ public final class AdminKafkaState implements KafkaState {
     }
 
     /** The KRaft quorum's leader; -1 where the cluster cannot say (ZooKeeper mode, no permission). */
-    private int activeController() {
+    private int activeController(org.apache.kafka.common.KafkaFuture<org.apache.kafka.clients.admin.QuorumInfo> asked) {
         try {
-            return get(admin.describeMetadataQuorum().quorumInfo()).leaderId();
+            return get(asked).leaderId();
         } catch (Exception e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             return -1;
@@ -60,10 +60,11 @@ public final class AdminKafkaState implements KafkaState {
     }
 
     /** Cluster-wide dynamic broker settings (kafka-configs --entity-type brokers --entity-default). */
-    private TreeMap<String, String> brokerDefaults() throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
-        var resource = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.BROKER, "");
+    private TreeMap<String, String> brokerDefaults(org.apache.kafka.common.KafkaFuture<Map<ConfigResource, Config>> asked)
+            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+        var resource = new ConfigResource(ConfigResource.Type.BROKER, "");
         TreeMap<String, String> out = new TreeMap<>();
-        get(admin.describeConfigs(List.of(resource)).all()).get(resource).entries().forEach(e -> {
+        get(asked).get(resource).entries().forEach(e -> {
             if (e.source() == org.apache.kafka.clients.admin.ConfigEntry.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG) {
                 out.put(e.name(), e.value());
             }
@@ -79,6 +80,18 @@ public final class AdminKafkaState implements KafkaState {
     @Override
     public LiveState observe(LiveState earlier, Set<String> topics) throws ObserveException {
         return read(earlier, new TreeSet<>(topics));
+    }
+
+    @Override
+    public Set<String> topicNames() throws ObserveException {
+        try {
+            return new TreeSet<>(get(admin.listTopics(new ListTopicsOptions().listInternal(true)).names()));
+        } catch (ExecutionException | TimeoutException e) {
+            throw new ObserveException("cannot list the cluster's topics: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ObserveException("interrupted while listing topics", e);
+        }
     }
 
     /** Everything ({@code earlier} null), or {@code earlier} with {@code only} read again. */
@@ -103,6 +116,8 @@ public final class AdminKafkaState implements KafkaState {
             var scramAsked = admin.describeUserScramCredentials().all();
             var quotasAsked = admin.describeClientQuotas(ClientQuotaFilter.contains(
                     List.of(ClientQuotaFilterComponent.ofEntityType(ClientQuotaEntity.USER)))).entities();
+            var defaultsAsked = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.BROKER, ""))).all();
+            var quorumAsked = admin.describeMetadataQuorum().quorumInfo();
 
             Map<String, TopicDescription> descriptions = names.isEmpty() ? Map.of() : withoutVanished(described);
             TreeMap<String, String> topicDefaults = earlier == null ? new TreeMap<>() : new TreeMap<>(earlier.topicDefaults());
@@ -137,7 +152,7 @@ public final class AdminKafkaState implements KafkaState {
             nodes.forEach(n -> brokers.add(n.id()));
             List<AclRule> acls = acls(aclsAsked);
             return new LiveState(clusterId, brokers, topics, scramUsers(scramAsked), acls == null ? List.of() : acls, acls != null,
-                    userQuotas(quotasAsked), brokerDefaults(), activeController(), topicDefaults);
+                    userQuotas(quotasAsked), brokerDefaults(defaultsAsked), activeController(quorumAsked), topicDefaults);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new ObserveException("cannot read the cluster state: " + cause.getMessage(), cause);

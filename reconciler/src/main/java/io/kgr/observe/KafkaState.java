@@ -11,4 +11,9 @@ public interface KafkaState {
     default LiveState observe(LiveState earlier, java.util.Set<String> topics) throws ObserveException {
         return observe();
     }
+
+    /** The names of the cluster's topics only (a cheap poll while waiting for topics to appear). */
+    default java.util.Set<String> topicNames() throws ObserveException {
+        return observe().topics().keySet();
+    }
 }

@@ -26,7 +26,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code make bench SCENARIO=serve TOPICS=N [SERVE_RUNS=R]}: {@code kgr serve} (its own process, -Xmx512m, as deployed)
+ * {@code make bench SCENARIO=serve TOPICS=N [SERVE_RUNS=R]}: {@code bin/kgr serve} (its own process, -Xmx512m, as deployed)
  * against one broker and a bare repository, side by side with what Kafka itself needs in the same run:
  * <ol>
  * <li>a push that adds N topics to an empty cluster, until the broker lists them all; then whether the scheduled runs
@@ -47,7 +47,6 @@ public final class ServeBench {
         int n = args.length > 0 && !args[0].isBlank() ? Integer.parseInt(args[0]) : 10_000;
         int runs = args.length > 1 && !args[1].isBlank() ? Integer.parseInt(args[1]) : 20;
         Path root = Path.of("").toAbsolutePath();
-        Path jar = Path.of(System.getProperty("kgr.jar", root.resolve("reconciler/target/kgr.jar").toString()));
         Path out = Files.createDirectories(root.resolve("bench-results"));
         Path tmp = Files.createTempDirectory("kgr-serve-bench");
         StringBuilder report = new StringBuilder("| N | scenario | kgr serve | floor (same run) | kgr / floor |\n|---:|---|---:|---:|---:|\n");
@@ -73,12 +72,17 @@ public final class ServeBench {
                         schedule: "0/10 * * * * ?"
                         webhook: {secretFile: hook-secret}
                     """.formatted(port, kafka.bootstrapServers(), repo.url()));
-            List<String> cmd = new ArrayList<>(TopicBench.kgrCommand(jar));
+            // as a user runs it: bin/kgr serve (-Xmx512m, the full JIT for a long-running JVM)
+            List<String> cmd = new ArrayList<>(List.of(root.resolve("bin/kgr").toString(), "serve", "--config",
+                    tmp.resolve("kgr.yaml").toString()));
+            ProcessBuilder builder = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectErrorStream(true)
+                    .redirectOutput(tmp.resolve("serve.log").toFile());
             String jfr = System.getProperty("kgr.bench.jfr", ""); // -Dkgr.bench.jfr=FILE profiles the service
-            if (!jfr.isEmpty()) cmd.add(1, "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
-            cmd.addAll(List.of("serve", "--config", tmp.resolve("kgr.yaml").toString()));
-            Process serve = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectErrorStream(true)
-                    .redirectOutput(tmp.resolve("serve.log").toFile()).start();
+            if (!jfr.isEmpty()) {
+                builder.environment().put("KGR_JAVA_OPTS", "-Xmx512m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
+                        + " -XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+            }
+            Process serve = builder.start();
             try {
                 String api = "http://127.0.0.1:" + port;
                 waitFor(() -> get(api + "/readyz").statusCode() == 200 && !runs(api).isEmpty(), 120);
@@ -86,17 +90,19 @@ public final class ServeBench {
                 // 1. a push that adds every topic
                 for (int i = 0; i < n; i++) repo.write("topics/t" + i + ".yaml", topic(i, "86400000"));
                 repo.commitAndPush("all topics");
+                String pushedAt = java.time.Instant.now().toString();
                 long t0 = System.nanoTime();
                 hook(api);
                 waitFor(() -> admin.listTopics().names().get(60, TimeUnit.SECONDS).stream()
                         .filter(t -> t.startsWith("serve.t")).count() == n, 600);
                 double bulk = (System.nanoTime() - t0) / 1e9;
-                int before = runs(api).size();
-                waitFor(() -> runs(api).size() >= before + 3, 300);
-                List<JsonNode> after = runs(api).subList(0, runs(api).size() - before);
+                String listedAt = java.time.Instant.now().toString();
+                // every run from the push on (the push's own and those scheduled while and after the topics arrived)
+                waitFor(() -> runs(api).stream().filter(r -> r.path("startedAt").asString().compareTo(listedAt) > 0).count() >= 3, 300);
+                List<JsonNode> after = runs(api).stream().filter(r -> r.path("startedAt").asString().compareTo(pushedAt) > 0).toList();
                 long red = after.stream().filter(r -> !r.path("result").asString().equals("Succeeded")).count();
                 report.append(String.format("| %,d | push adding all to an empty cluster → all listed | %.1f s | — | — |%n", n, bulk));
-                report.append(String.format("| %,d | runs after it that were not green | %d of %d | — | — |%n", n, red, after.size()));
+                report.append(String.format("| %,d | runs from the push on that were not green | %d of %d | — | — |%n", n, red, after.size()));
                 TopicBench.log("bulk push " + bulk + " s; runs after: " + after.size() + ", not green: " + red);
 
                 // 2. scheduled runs with nothing to do

@@ -221,6 +221,43 @@ class ServeTest {
         }
     }
 
+    @Test
+    void aPushPlansWhatItChangedDriftWaitsForTheScheduleAndARemovalReadsEverything() throws Exception {
+        GitRepo repo = GitRepo.create(tmp.resolve("git"));
+        repo.write("topics/p.yaml", topic("push-p", "c1", 1, 1, Map.of("retention.ms", 3600000)))
+                .write("topics/q.yaml", topic("push-q", "c1", 1, 1, Map.of("retention.ms", 3600000)))
+                .write("topics/r.yaml", topic("push-r", "c1", 1)).commitAndPush("p q r");
+        try (Service s = serve(repo, "pushes", NEVER, "prune: true")) {
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> retention("push-q").equals(Optional.of("3600000")));
+            await().until(() -> runs(s, "pushes").size() == 1);
+            // a push reads again what the run before it applied (its observation predates that apply)
+            String nothing = "{\"ref\":\"refs/heads/main\"}";
+            assertThat(hook(s, "pushes", nothing, Map.of("X-Hub-Signature-256", sign(HOOK_SECRET, nothing))).statusCode()).isEqualTo(202);
+            await().until(() -> runs(s, "pushes").size() == 2);
+            assertThat(runs(s, "pushes").get(0).path("message").asString()).isEqualTo("no changes");
+            // someone changes q behind kgr's back; a push then changes p only
+            var q = new ConfigResource(ConfigResource.Type.TOPIC, "push-q");
+            admin.incrementalAlterConfigs(Map.of(q, List.of(new AlterConfigOp(new ConfigEntry("retention.ms", "60000"),
+                    AlterConfigOp.OpType.SET)))).all().get();
+            String commit = repo.write("topics/p.yaml", topic("push-p", "c1", 1, 1, Map.of("retention.ms", 7200000)))
+                    .commitAndPush("p longer");
+            String body = "{\"ref\":\"refs/heads/main\",\"after\":\"" + commit + "\"}";
+            assertThat(hook(s, "pushes", body, Map.of("X-Hub-Signature-256", sign(HOOK_SECRET, body))).statusCode()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> retention("push-p").equals(Optional.of("7200000")));
+            await().until(() -> runs(s, "pushes").size() == 3);
+            // the push applied what it changed, against the last full observation: q's drift is the schedule's to find
+            assertThat(runs(s, "pushes").get(0).path("steps").path("alter-topic-config").asInt()).isEqualTo(1);
+            assertThat(retention("push-q")).contains("60000");
+
+            // a push that removes a topic reads everything first (a deletion needs a fresh, full view): q is set right too
+            commit = repo.delete("topics/p.yaml").commitAndPush("no p");
+            String removal = "{\"ref\":\"refs/heads/main\",\"after\":\"" + commit + "\"}";
+            assertThat(hook(s, "pushes", removal, Map.of("X-Hub-Signature-256", sign(HOOK_SECRET, removal))).statusCode()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !topics().contains("push-p"));
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> retention("push-q").equals(Optional.of("3600000")));
+        }
+    }
+
     static Optional<String> retention(String topic) throws Exception {
         var resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         ConfigEntry e = admin.describeConfigs(List.of(resource)).all().get().get(resource).get("retention.ms");
