@@ -439,6 +439,17 @@ class TopicLifecycleTest {
                 "follower.replication.throttled.replicas", "0:0,1:0"));
     }
 
+    /** The cluster as a program using kgr's stages directly sees it (not through the CLI). */
+    private io.kgr.Target target(io.kgr.status.KafkaInventoryStore store) {
+        return new io.kgr.Target(java.util.Optional.of(cluster), kafka.bootstrapServers(),
+                new io.kgr.observe.AdminKafkaState(admin, java.time.Duration.ofSeconds(30)), store);
+    }
+
+    private io.kgr.source.SourceSpec source(Path repo) {
+        return new io.kgr.source.SourceSpec(repo.toString(), java.util.Optional.empty(), "", tmp.resolve("cache"),
+                java.util.Optional.empty());
+    }
+
     @Test
     void aPruneThatNeverRanStaysInTheInventoryAndTheNextPruneRetriesIt() throws Exception {
         Path repo = dir("repo", Map.of("keep.yaml", topic(prefix + "keep", cluster, 1), "gone.yaml", topic(prefix + "gone", cluster, 1)));
@@ -446,12 +457,9 @@ class TopicLifecycleTest {
         Files.delete(repo.resolve("gone.yaml"));
 
         // a service shutting down as the apply starts: no step runs, and the inventory still records what is true
-        var props = kafka.clientProperties(Map.of());
-        var store = new io.kgr.status.KafkaInventoryStore(admin, props, java.time.Duration.ofSeconds(30));
-        var target = new io.kgr.Target(java.util.Optional.of(cluster), kafka.bootstrapServers(),
-                new io.kgr.observe.AdminKafkaState(admin, java.time.Duration.ofSeconds(30)), store);
-        var source = new io.kgr.source.SourceSpec(repo.toString(), java.util.Optional.empty(), "", tmp.resolve("cache"),
-                java.util.Optional.empty());
+        var store = new io.kgr.status.KafkaInventoryStore(admin, kafka.clientProperties(Map.of()), java.time.Duration.ofSeconds(30));
+        var target = target(store);
+        var source = source(repo);
         var run = new io.kgr.Reconciler(java.time.Clock.systemUTC(), io.kgr.desired.SecretResolver.none())
                 .plan(source, null, target, io.kgr.plan.Policy.defaults(true));
         var plan = run.plan().orElseThrow();
@@ -477,12 +485,9 @@ class TopicLifecycleTest {
         // kgr's own earlier create looks the same): of the declared shape it is no failure, of another it is one
         Path repo = dir("repo", Map.of("same.yaml", Manifests.topic(prefix + "same", cluster, 3, 1, Map.of()),
                 "other.yaml", Manifests.topic(prefix + "other", cluster, 3, 1, Map.of())));
-        var props = kafka.clientProperties(Map.of());
-        var store = new io.kgr.status.KafkaInventoryStore(admin, props, java.time.Duration.ofSeconds(30));
-        var target = new io.kgr.Target(java.util.Optional.of(cluster), kafka.bootstrapServers(),
-                new io.kgr.observe.AdminKafkaState(admin, java.time.Duration.ofSeconds(30)), store);
-        var source = new io.kgr.source.SourceSpec(repo.toString(), java.util.Optional.empty(), "", tmp.resolve("cache"),
-                java.util.Optional.empty());
+        var store = new io.kgr.status.KafkaInventoryStore(admin, kafka.clientProperties(Map.of()), java.time.Duration.ofSeconds(30));
+        var target = target(store);
+        var source = source(repo);
         var plan = new io.kgr.Reconciler(java.time.Clock.systemUTC(), io.kgr.desired.SecretResolver.none())
                 .plan(source, null, target, io.kgr.plan.Policy.defaults(false)).plan().orElseThrow();
         admin.createTopics(List.of(new NewTopic(prefix + "same", 3, (short) 1), new NewTopic(prefix + "other", 5, (short) 1)))
