@@ -206,15 +206,14 @@ public final class Reconciler {
      */
     private static Observation notOlderThanTheLastApply(java.util.function.Supplier<Observation> read, Memory memory,
                                                         Target target) {
-        Observation o = read.get();
-        memory.created.removeIf(o.live().topics()::containsKey);
-        if (memory.created.isEmpty()) return o;
-        // the brokers are still creating them: poll the names only (a full read would slow the brokers down further)
+        if (memory.created.isEmpty()) return read.get();
+        // the brokers may still be creating them: poll the names only (a full read would slow the brokers down further)
         long deadline = System.nanoTime() + STALE_WAIT.toNanos();
         while (!memory.created.isEmpty() && System.nanoTime() < deadline) {
             try {
-                Thread.sleep(1000);
                 memory.created.removeAll(target.kafka().topicNames());
+                if (memory.created.isEmpty()) break;
+                Thread.sleep(1000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
