@@ -84,7 +84,10 @@ public final class Planner {
         base.steps().stream().filter(st -> !(st.change() instanceof Change.UpdateInventory)).forEach(steps::add);
         steps.addAll(drains);
         steps.addAll(k.prune);
-        steps.addAll(k.userCertificatesPruned(prunedUsers(inventories, inventory), userPruneSteps(base)));
+        // a user's certificate goes only when the user is pruned: pruning on, Git answering, and the user owned
+        if (policy.prune() && !policy.deleteNothing()) {
+            steps.addAll(k.userCertificatesPruned(prunedUsers(inventories, inventory), userPruneSteps(base)));
+        }
         steps.addAll(inventory);
         steps = withoutIdleInventory(steps);
         List<Refusal> refusals = new ArrayList<>(drainRefusals);

@@ -209,7 +209,9 @@ final class UserPlanner {
         quotaKeys.retainAll(quotaNow.keySet());
         boolean credential = !before.mechanism().isEmpty()
                 && live.scramUsers().getOrDefault(name, new TreeSet<>()).contains(before.mechanism());
-        if (present.isEmpty() && quotaKeys.isEmpty() && !credential && !before.generatedSecret()) return; // already gone
+        // a TLS user may still have its certificate Secret on Kubernetes (the broker does not know it): it stays owned
+        boolean tls = before.principal().startsWith("User:CN=");
+        if (present.isEmpty() && quotaKeys.isEmpty() && !credential && !before.generatedSecret() && !tls) return; // already gone
         if (!policy.prune()) {
             notes.add("user " + name + " is no longer in Git; kept (pruning is off: --prune removes its credential, ACLs"
                     + " and quotas)");

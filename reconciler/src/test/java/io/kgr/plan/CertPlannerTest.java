@@ -61,7 +61,19 @@ class CertPlannerTest {
     }
 
     static DesiredState desired(String caSettings) {
-        String text = """
+        return build(desiredText(caSettings));
+    }
+
+    static DesiredState build(String text) {
+        var files = List.of(new SourceFile("c.yaml", text.getBytes(StandardCharsets.UTF_8)));
+        var r = new DesiredStateBuilder(Optional.empty()).build(new ManifestLoader(new SchemaCatalog())
+                .load(new Snapshot("t", "", "d", files)));
+        assertThat(r.ok()).as(r.diagnostics().toString()).isTrue();
+        return r.state().orElseThrow();
+    }
+
+    static String desiredText(String caSettings) {
+        return """
                 apiVersion: kafka.strimzi.io/v1
                 kind: Kafka
                 metadata: {name: c1}
@@ -89,10 +101,6 @@ class CertPlannerTest {
                 metadata: {name: alice, labels: {strimzi.io/cluster: c1}}
                 spec: {authentication: {type: tls}}
                 """.formatted(caSettings);
-        var files = List.of(new SourceFile("c.yaml", text.getBytes(StandardCharsets.UTF_8)));
-        var r = new DesiredStateBuilder(Optional.empty()).build(new ManifestLoader(new SchemaCatalog())
-                .load(new Snapshot("t", "", "d", files)));
-        return r.state().orElseThrow();
     }
 
     private Plan plan(DesiredState d, Instant now) throws Exception {
@@ -239,6 +247,41 @@ class CertPlannerTest {
         assertThat(ids(done, Change.IssueCa.class)).isEmpty();
         assertThat(ids(done, Change.IssueCertificate.class)).isEmpty();
         assertThat(ids(done, Change.RollPod.class)).isEmpty();
+    }
+
+    @Test
+    void aTlsUsersCertificateSecretIsDeletedOnlyWhenTheUserIsPruned() throws Exception {
+        apply(plan(desired(""), T0));
+        assertThat(secret("alice")).isNotNull();
+        // Git no longer declares alice; the source's inventory owns her and a topic it keeps
+        String text = desiredText("").replace(desiredText("").substring(desiredText("").lastIndexOf("---")), "")
+                + "---\napiVersion: kafka.strimzi.io/v1\nkind: KafkaTopic\nmetadata: {name: t1, labels: {strimzi.io/cluster: c1}}\n"
+                + "spec: {partitions: 1, replicas: 1}\n";
+        DesiredState without = build(text);
+        var live = new io.kgr.observe.LiveState("cluster-id", new java.util.TreeSet<>(List.of(0, 1)), new TreeMap<>(Map.of("t1",
+                new io.kgr.observe.LiveTopic("t1", List.of(new io.kgr.observe.LivePartition(0, 0, List.of(0), List.of(0))),
+                        new TreeMap<>()))));
+        var owned = new Inventory("c1", "src", "abc", T0, new TreeMap<>(Map.of("t1", "c.yaml")), new TreeMap<>(Map.of("alice",
+                new io.kgr.status.ManagedUser("User:CN=alice", "tls", "", List.of(), new java.util.TreeSet<>()))));
+        for (boolean prune : List.of(false, true)) {
+            LiveKube observed = new KubeObserver(kube.client(), "ns").observe();
+            LiveKube kubeNow = new LiveKube("ns", observed.services(), observed.configMaps(), observed.claims(), new TreeMap<>(pods),
+                    observed.podSets(), observed.storageClasses(), observed.secrets());
+            Plan p = new Planner().plan(without, Optional.of(live), new Inventories(owned, List.of(), "v"), Policy.defaults(prune),
+                    new PlanHeader("src", "loc", "", "abc", "c1", "", T0, "f"), Optional.of(kubeNow), "cluster-id");
+            var deletions = p.steps().stream().filter(s -> s.id().equals("delete-kube-object:Secret/alice")).toList();
+            if (!prune) {
+                assertThat(deletions).isEmpty();
+                assertThat(p.notes()).anyMatch(n -> n.contains("user alice is no longer in Git; kept"));
+                continue;
+            }
+            assertThat(deletions).singleElement().satisfies(s -> {
+                assertThat(s.phase()).isEqualTo(Phase.PRUNE);
+                assertThat(s.fields()).allSatisfy(f -> assertThat(f.sensitive()).isTrue());
+            });
+            // a node's certificate Secret is never among what a user prune deletes
+            assertThat(p.steps()).noneMatch(s -> s.id().startsWith("delete-kube-object:Secret/c1-"));
+        }
     }
 
     @Test
