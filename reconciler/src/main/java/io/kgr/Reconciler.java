@@ -67,14 +67,25 @@ public final class Reconciler {
     /** @param sourceName the source's name in inventories; null: its default identity ({@link GitSource#identity}) */
     public PlanRun plan(SourceSpec source, String sourceName, Target target, Policy policy) {
         // Git and the cluster are read at the same time (observing changes nothing); a run stops at the first failure
-        CompletableFuture<Observation> observation = observe(target);
+        return readAndPlan(source, sourceName, target, policy, observe(target)).run();
+    }
+
+    /** A plan and the desired state it was made for (none when the source could not be read). */
+    private record Planned(PlanRun run, DesiredStateBuilder.Result desired) {
+    }
+
+    /** Reads Git while {@code observation} runs, then plans. */
+    private Planned readAndPlan(SourceSpec source, String sourceName, Target target, Policy policy,
+                                CompletableFuture<Observation> observation) {
         Snapshot snapshot;
         try {
             snapshot = git.read(source);
         } catch (SourceException e) {
-            return PlanRun.failed(RunStatus.SOURCE_FAILED, e.getMessage(), null, List.of());
+            return new Planned(PlanRun.failed(RunStatus.SOURCE_FAILED, e.getMessage(), null, List.of()), null);
         }
-        return plan(source, snapshot, sourceName, target, policy, observation, java.util.Optional.empty());
+        DesiredStateBuilder.Result desired = desire(snapshot, target.cluster());
+        return new Planned(plan(source, snapshot, sourceName, target, policy, observation, java.util.Optional.empty(), desired),
+                desired);
     }
 
     /**
@@ -178,17 +189,11 @@ public final class Reconciler {
         java.time.Instant at = clock.instant();
         CompletableFuture<Observation> observation = CompletableFuture.supplyAsync(
                 () -> notOlderThanTheLastApply(() -> observe(target).join(), memory, target));
-        Snapshot snapshot;
-        try {
-            snapshot = git.read(source);
-        } catch (SourceException e) {
-            return PlanRun.failed(RunStatus.SOURCE_FAILED, e.getMessage(), null, List.of());
-        }
-        DesiredStateBuilder.Result desired = desire(snapshot, target.cluster());
-        PlanRun run = plan(source, snapshot, sourceName, target, policy, observation, java.util.Optional.empty(), desired);
-        if (run.plan().isPresent() && desired.ok()) {
+        Planned planned = readAndPlan(source, sourceName, target, policy, observation);
+        PlanRun run = planned.run();
+        if (run.plan().isPresent() && planned.desired().ok()) {
             try {
-                memory.full(observation.join().live(), desired.state().get(), at);
+                memory.full(observation.join().live(), planned.desired().state().get(), at);
             } catch (CompletionException e) {
                 // a cluster that does not answer yet: nothing to remember
             }
