@@ -33,6 +33,7 @@ import io.kgr.status.InventoryStore.InventoryException;
  * that stage. Applying is separate: it consumes the {@link Plan} this returns (see {@code apply.Applier}).
  */
 public final class Reconciler {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Reconciler.class);
     private final GitSource git = new GitSource();
     private final ManifestLoader loader;
     private final Planner planner = new Planner();
@@ -98,19 +99,10 @@ public final class Reconciler {
         private DesiredState desired;
         private java.time.Instant at = java.time.Instant.MIN;
         private final java.util.Set<String> touched = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        private final java.util.Set<String> created = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         /** The topics a run applied steps to: a push reads them again. */
         public void applied(java.util.Collection<String> topics) {
             touched.addAll(topics);
-        }
-
-        /**
-         * The topics a run created: until the brokers list them, an observation that lacks them is older than that
-         * apply, and no plan is made from it (it would create them again).
-         */
-        public void created(java.util.Collection<String> topics) {
-            created.addAll(topics);
         }
 
         synchronized void full(LiveState live, DesiredState desired, java.time.Instant at) {
@@ -166,13 +158,13 @@ public final class Reconciler {
         if (changed.size() > 1000 && changed.size() * 10L > now.topics().size()) {
             return planRemembering(source, sourceName, target, policy, memory);
         }
-        CompletableFuture<Observation> observation = CompletableFuture.supplyAsync(() -> notOlderThanTheLastApply(() -> {
+        CompletableFuture<Observation> observation = CompletableFuture.supplyAsync(() -> {
             try {
                 return new Observation(target.kafka().observe(earlier, changed), target.inventory().loadAll());
             } catch (ObserveException | InventoryException e) {
                 throw new CompletionException(e);
             }
-        }, memory, target));
+        });
         PlanRun run = plan(source, snapshot, sourceName, target, policy, observation, java.util.Optional.empty(), desired);
         if (run.plan().isPresent()) {
             try {
@@ -187,8 +179,7 @@ public final class Reconciler {
     /** A full run that remembers what it observed, for the pushes after it. */
     public PlanRun planRemembering(SourceSpec source, String sourceName, Target target, Policy policy, Memory memory) {
         java.time.Instant at = clock.instant();
-        CompletableFuture<Observation> observation = CompletableFuture.supplyAsync(
-                () -> notOlderThanTheLastApply(() -> observe(target).join(), memory, target));
+        CompletableFuture<Observation> observation = observe(target);
         Planned planned = readAndPlan(source, sourceName, target, policy, observation);
         PlanRun run = planned.run();
         if (run.plan().isPresent() && planned.desired().ok()) {
@@ -201,33 +192,48 @@ public final class Reconciler {
         return run;
     }
 
-    /** How long a run waits for the brokers to list the topics the last apply created (a large create lags). */
+    /** How long after an apply a plan waits for the brokers to list the topics it recorded (a large create lags). */
     static final java.time.Duration STALE_WAIT = java.time.Duration.ofSeconds(90);
 
     /**
-     * An observation that lists every topic the last apply created: read again (every second, bounded) while the
-     * brokers' metadata lags the controller. After the bound the plan is made anyway; a create of a topic that then
-     * exists is not a failure (see {@code TopicSteps}).
+     * An observation no older than this source's last apply. The controller acknowledges a create long before every
+     * broker lists the topic (10,000 new topics: ≈ 20 s on two cores), so a plan made right after an apply — by the
+     * same process or the next one — could see topics the inventory records as created missing, and plan them again.
+     * While the last apply is younger than {@link #STALE_WAIT}, the names are polled (only the names: a full read slows
+     * down brokers that are still creating logs) until the brokers list them; those that appear are read again. A topic
+     * still missing after that was deleted behind kgr's back, and the plan says so as drift.
      */
-    private static Observation notOlderThanTheLastApply(java.util.function.Supplier<Observation> read, Memory memory,
-                                                        Target target) {
-        if (memory.created.isEmpty()) return read.get();
-        // the brokers may still be creating them: poll the names only (a full read would slow the brokers down further)
-        long deadline = System.nanoTime() + STALE_WAIT.toNanos();
-        while (!memory.created.isEmpty() && System.nanoTime() < deadline) {
-            try {
-                memory.created.removeAll(target.kafka().topicNames());
-                if (memory.created.isEmpty()) break;
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (ObserveException e) {
-                break; // the read below reports it
+    private Observation notOlderThanTheLastApply(Observation observed, io.kgr.status.Inventory own, Target target) {
+        java.util.Set<String> missing = new java.util.TreeSet<>(own.topics().keySet());
+        missing.removeAll(observed.live().topics().keySet());
+        java.time.Duration left = java.time.Duration.between(clock.instant(), own.appliedAt().plus(STALE_WAIT));
+        if (missing.isEmpty() || left.isNegative() || left.compareTo(STALE_WAIT) > 0) return observed;
+        LOG.info("{} topic(s) the last apply ({}) recorded are not listed by the brokers yet; waiting up to {} s",
+                missing.size(), own.appliedAt(), left.toSeconds());
+        long deadline = System.nanoTime() + left.toNanos();
+        long pause = 100;
+        java.util.Set<String> appeared = new java.util.TreeSet<>();
+        try {
+            while (!missing.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(pause);
+                pause = Math.min(1000, pause * 2);
+                java.util.Set<String> names = target.kafka().topicNames();
+                for (java.util.Iterator<String> i = missing.iterator(); i.hasNext(); ) {
+                    String t = i.next();
+                    if (names.contains(t)) {
+                        appeared.add(t);
+                        i.remove();
+                    }
+                }
             }
+            return appeared.isEmpty() ? observed
+                    : new Observation(target.kafka().observe(observed.live(), appeared), observed.inventories());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return observed;
+        } catch (ObserveException e) {
+            return observed; // the brokers stopped answering: plan from what was read
         }
-        memory.created.clear();
-        return read.get();
     }
 
     /**
@@ -291,6 +297,7 @@ public final class Reconciler {
         }
         Inventories inventories = (observed == null ? InventoryRecords.none() : observed.inventories())
                 .select(state.cluster(), sourceName);
+        if (observed != null) observed = notOlderThanTheLastApply(observed, inventories.own(), target);
         if (gitUnreachable.isPresent() && !git.isSameOrNewer(source, inventories.own().commit(), snapshot.revision())) {
             return PlanRun.failed(RunStatus.SOURCE_FAILED, gitUnreachable.get() + "; the last fetched commit "
                     + abbreviated(snapshot.revision()) + " is older than (or unrelated to) the one last applied to the"

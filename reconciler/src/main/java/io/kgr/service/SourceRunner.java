@@ -155,10 +155,6 @@ final class SourceRunner {
         ApplyReport report = applier.apply(plan);
         memory.applied(plan.steps().stream().map(Step::change).filter(SourceRunner::topicChange)
                 .map(io.kgr.plan.Change::subject).toList());
-        java.util.Set<String> ok = report.results().stream().filter(r -> r.outcome() == StepResult.Outcome.OK)
-                .map(StepResult::stepId).collect(Collectors.toSet());
-        memory.created(plan.steps().stream().filter(s -> s.change() instanceof io.kgr.plan.Change.CreateTopic && ok.contains(s.id()))
-                .map(s -> s.change().subject()).toList());
         Map<String, Long> outcomes = report.results().stream().collect(Collectors.groupingBy(
                 r -> r.outcome().name().toLowerCase(java.util.Locale.ROOT), TreeMap::new, Collectors.counting()));
         // a new cluster's first run applies its pods only: the commit is not fully applied until its topics are
