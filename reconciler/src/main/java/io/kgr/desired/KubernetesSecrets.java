@@ -39,12 +39,16 @@ public final class KubernetesSecrets {
     Optional<io.kgr.model.Secret> read(SecretRef ref) {
         Secret secret = client.secrets().inNamespace(namespace).withName(ref.name()).get();
         if (secret == null) return Optional.empty();
+        // any write to a Secret gives it a new resourceVersion, a Secret deleted and made again has a new uid, and a
+        // reference that moves to another key of the same Secret reads another value: all three are in the version
+        String version = secret.getMetadata().getUid() == null || secret.getMetadata().getResourceVersion() == null ? ""
+                : "kubernetes:" + secret.getMetadata().getUid() + ":" + secret.getMetadata().getResourceVersion() + ":" + ref.key();
         if (secret.getStringData() != null && secret.getStringData().containsKey(ref.key())) {
-            return Optional.of(new io.kgr.model.Secret(secret.getStringData().get(ref.key())));
+            return Optional.of(new io.kgr.model.Secret(secret.getStringData().get(ref.key()), version));
         }
         if (secret.getData() == null || !secret.getData().containsKey(ref.key())) return Optional.empty();
         return Optional.of(new io.kgr.model.Secret(new String(Base64.getDecoder().decode(secret.getData().get(ref.key())),
-                StandardCharsets.UTF_8)));
+                StandardCharsets.UTF_8), version));
     }
 
     /** Stores a generated password; refuses to overwrite a Secret that kgr did not create. */

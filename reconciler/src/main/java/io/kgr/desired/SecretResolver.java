@@ -83,7 +83,10 @@ public final class SecretResolver {
             Path file = directory.get().resolve(ref.name()).resolve(ref.key());
             if (Files.isRegularFile(file)) {
                 try {
-                    return Optional.of(new Secret(stripNewline(Files.readString(file, StandardCharsets.UTF_8))));
+                    String before = fileVersion(file, java.time.Instant.now());
+                    String value = stripNewline(Files.readString(file, StandardCharsets.UTF_8));
+                    String after = fileVersion(file, java.time.Instant.now());
+                    return Optional.of(new Secret(value, before.equals(after) ? after : ""));
                 } catch (IOException e) {
                     return Optional.empty();
                 }
@@ -91,6 +94,27 @@ public final class SecretResolver {
         }
         return Optional.ofNullable(environment.get(environmentName(ref))).map(Secret::new);
     }
+
+    /**
+     * A file's version: device, inode, size and change time (which no program can set back, unlike the modification
+     * time). Empty when the file changed less than {@link #SETTLED} ago: a write in the same tick of the kernel's coarse
+     * clock would keep the change time, so only a file older than that is known to be the one read. A Kubernetes
+     * Secret volume swaps in new files on an update, which gives them a new inode.
+     */
+    static String fileVersion(Path file, java.time.Instant now) {
+        try {
+            Map<String, Object> a = Files.readAttributes(file, "unix:dev,ino,size,ctime");
+            java.nio.file.attribute.FileTime ctime = (java.nio.file.attribute.FileTime) a.get("ctime");
+            java.time.Instant changed = ctime.toInstant();
+            if (changed.isAfter(now.minus(SETTLED))) return "";
+            return "file:" + a.get("dev") + ":" + a.get("ino") + ":" + a.get("size") + ":" + changed.getEpochSecond() + "."
+                    + String.format("%09d", changed.getNano());
+        } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
+            return ""; // no unix view (not Linux/macOS): no version, so the password is always checked by its hash
+        }
+    }
+
+    static final java.time.Duration SETTLED = java.time.Duration.ofSeconds(1);
 
     /** Where this resolver looked, for the error message of a missing secret. */
     public String places(SecretRef ref) {

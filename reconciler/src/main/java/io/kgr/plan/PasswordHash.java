@@ -20,6 +20,11 @@ import io.kgr.model.Secret;
  * iterations, the strength of Kafka's own SCRAM credentials) of the applied password with a random salt of its own;
  * nothing of it ever goes into a plan. A plan pins the password it was made with by an HMAC keyed with the source's
  * secret inventory key, which is not in the plan either: a plan alone gives nothing to guess a password from offline.
+ *
+ * <p>The stored record also names the version of the Secret the password was read from ({@link Secret#version()}:
+ * a file's inode and change time, a Kubernetes Secret's uid and resourceVersion). While the Secret is still at that
+ * version the password is the hashed one, and no PBKDF2 is needed to know it: every write to the Secret changes its
+ * version, and then the hash decides as before. The version is metadata, not derived from the password.
  */
 public final class PasswordHash {
     static final int ITERATIONS = 4096;
@@ -45,13 +50,16 @@ public final class PasswordHash {
     public static String fresh(Secret password) {
         byte[] salt = new byte[16];
         RANDOM.nextBytes(salt);
-        return format(salt, ITERATIONS, pbkdf2(password, salt, ITERATIONS));
+        return format(salt, ITERATIONS, pbkdf2(password, salt, ITERATIONS), password.version());
     }
 
     /** True when {@code hash} (as stored) is the hash of {@code password}; false for empty or foreign formats. */
     public static boolean matches(String hash, Secret password) {
         String[] parts = hash == null ? new String[0] : hash.split(":");
-        if (parts.length != 4 || !parts[0].equals("pbkdf2-sha256")) return false;
+        if (parts.length < 4 || parts.length > 5 || !parts[0].equals("pbkdf2-sha256")) return false;
+        if (parts.length == 5 && !password.version().isEmpty() && parts[4].equals(encodeVersion(password.version()))) {
+            return true; // the Secret was not written since this hash was made from it
+        }
         String key = Base64.getEncoder().encodeToString(sha256((hash + "\0" + password.reveal()).getBytes(StandardCharsets.UTF_8)));
         Boolean known = REMEMBERED_MATCHES.get(key);
         if (known != null) return known;
@@ -92,9 +100,14 @@ public final class PasswordHash {
                 pin(key, user, mechanism, password).getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String format(byte[] salt, int iterations, byte[] hash) {
+    private static String format(byte[] salt, int iterations, byte[] hash, String version) {
         Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
-        return "pbkdf2-sha256:" + iterations + ":" + b64.encodeToString(salt) + ":" + b64.encodeToString(hash);
+        String record = "pbkdf2-sha256:" + iterations + ":" + b64.encodeToString(salt) + ":" + b64.encodeToString(hash);
+        return version.isEmpty() ? record : record + ":" + encodeVersion(version);
+    }
+
+    private static String encodeVersion(String version) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(version.getBytes(StandardCharsets.UTF_8));
     }
 
     private static byte[] pbkdf2(Secret password, byte[] salt, int iterations) {

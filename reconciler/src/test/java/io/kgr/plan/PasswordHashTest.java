@@ -34,4 +34,22 @@ class PasswordHashTest {
                 .as("another key (a plan alone is not enough to test guesses)").isFalse();
         assertThat(PasswordHash.pin("", "alice", "SCRAM-SHA-512", new Secret("pw-1"))).isEmpty();
     }
+
+    @Test
+    void whileTheSecretIsAtTheVersionItWasHashedFromTheVersionDecidesElseTheHash() {
+        String hash = PasswordHash.fresh(new Secret("pw-1", "file:2049:77:5:1700000000.000000001"));
+        assertThat(hash).as("the version is recorded, not the password").doesNotContain("pw-1");
+        // the same version means the same bytes of the same Secret: the version alone answers (no PBKDF2)
+        assertThat(PasswordHash.matches(hash, new Secret("pw-other", "file:2049:77:5:1700000000.000000001")))
+                .as("an unchanged Secret is taken as read, whatever the caller passes").isTrue();
+        // any other version (a write, a new inode, another key) goes back to the salted hash
+        assertThat(PasswordHash.matches(hash, new Secret("pw-1", "file:2049:77:5:1700000009.000000001"))).isTrue();
+        assertThat(PasswordHash.matches(hash, new Secret("pw-2", "file:2049:77:5:1700000009.000000001")))
+                .as("a rotated password in a rewritten file").isFalse();
+        assertThat(PasswordHash.matches(hash, new Secret("pw-2"))).as("no version: the hash decides").isFalse();
+        assertThat(PasswordHash.matches(hash, new Secret("pw-1"))).isTrue();
+        String unversioned = PasswordHash.fresh(new Secret("pw-1"));
+        assertThat(unversioned.split(":")).as("no version, the old four-part record").hasSize(4);
+        assertThat(PasswordHash.matches(unversioned, new Secret("pw-2", "kubernetes:uid:7:password"))).isFalse();
+    }
 }
