@@ -18,13 +18,13 @@ $(TEST_CP): build
 run: build $(TEST_CP)        ## kgr demo: kgr serve on an embedded Kafka, Kubernetes API server and Git repo (ARGS=--once)
 	java -Xmx2g -Dkgr.samples=samples-repo -cp "$$(cat $(TEST_CP))" io.kgr.cli.Main demo $(ARGS)
 
-# SCENARIO=topics|users|serve|roll|drain runs one; TOPICS, USERS, SERVE_RUNS, ROLLS, DRAIN_MIB size them
+# SCENARIO=topics|users|serve|roll|drain runs one; TOPICS, USERS, SERVE_RUNS (SERVE_EVERY: seconds between them), ROLLS, DRAIN_MIB size them
 SCENARIO ?= all
 BENCH = java -cp "$$(cat $(TEST_CP)):tests/target/test-classes"
 bench: build $(TEST_CP)      ## benchmarks on real brokers (topics, users, kgr serve, a rolling restart under load, draining a broker); results in bench-results/ (BENCHMARKS.md)
 	@if [ "$(SCENARIO)" = all ] || [ "$(SCENARIO)" = topics ]; then $(BENCH) -Xmx3g io.kgr.bench.TopicBench $(TOPICS); fi
 	@if [ "$(SCENARIO)" = all ] || [ "$(SCENARIO)" = users ]; then $(BENCH) -Xmx3g io.kgr.bench.UserBench $(USERS); fi
-	@if [ "$(SCENARIO)" = all ] || [ "$(SCENARIO)" = serve ]; then $(BENCH) -Xmx3g io.kgr.bench.ServeBench "$(TOPICS)" "$(SERVE_RUNS)"; fi
+	@if [ "$(SCENARIO)" = all ] || [ "$(SCENARIO)" = serve ]; then $(BENCH) -Xmx3g io.kgr.bench.ServeBench "$(TOPICS)" "$(SERVE_RUNS)" "$(SERVE_EVERY)"; fi
 	@if [ "$(SCENARIO)" = all ] || [ "$(SCENARIO)" = roll ]; then $(BENCH) -Xmx1g io.kgr.bench.RollBench $(ROLLS); fi
 	@if [ "$(SCENARIO)" = all ] || [ "$(SCENARIO)" = drain ]; then $(BENCH) -Xmx1g io.kgr.bench.DrainBench $(DRAIN_MIB); fi
 

@@ -46,6 +46,8 @@ public final class ServeBench {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 && !args[0].isBlank() ? Integer.parseInt(args[0]) : 10_000;
         int runs = args.length > 1 && !args[1].isBlank() ? Integer.parseInt(args[1]) : 20;
+        // how often the service re-checks; 200 runs for the heap-growth row fit in ~10 min every 3 s
+        int every = args.length > 2 && !args[2].isBlank() ? Integer.parseInt(args[2]) : 10;
         Path root = Path.of("").toAbsolutePath();
         Path out = Files.createDirectories(root.resolve("bench-results"));
         Path tmp = Files.createTempDirectory("kgr-serve-bench");
@@ -75,9 +77,9 @@ public final class ServeBench {
                         url: %s
                         ref: main
                         cluster: bench
-                        schedule: "0/10 * * * * ?"
+                        schedule: "0/%d * * * * ?"
                         webhook: {secretFile: hook-secret}
-                    """.formatted(port, kafka.bootstrapServers(), repo.url()));
+                    """.formatted(port, kafka.bootstrapServers(), repo.url(), every));
             // as a user runs it: bin/kgr serve (-Xmx512m, the full JIT for a long-running JVM)
             List<String> cmd = new ArrayList<>(List.of(root.resolve("bin/kgr").toString(), "serve", "--config",
                     tmp.resolve("kgr.yaml").toString()));
@@ -114,6 +116,7 @@ public final class ServeBench {
 
                 // 2. scheduled runs with nothing to do
                 long rssStart = rssKiB(serve.pid());
+                long liveEarly = -1;
                 List<JsonNode> noop = new ArrayList<>();
                 long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5L + runs / 2);
                 String seen = "";
@@ -128,8 +131,10 @@ public final class ServeBench {
                     }
                     if (!runs(api).isEmpty()) seen = runs(api).get(0).path("startedAt").asString();
                     TopicBench.log("no-op scheduled runs: " + noop.size() + " of " + runs);
+                    if (liveEarly < 0 && noop.size() >= 5) liveEarly = liveHeap(serve.pid(), api);
                 }
                 long rssEnd = rssKiB(serve.pid());
+                long liveEnd = liveHeap(serve.pid(), api);
                 double wall = median(noop.stream().map(r -> r.path("durationSeconds").asDouble()).toList());
                 double cpu = median(noop.stream().map(r -> r.path("cpuSeconds").asDouble()).toList());
                 double floor = floor(admin);
@@ -140,6 +145,8 @@ public final class ServeBench {
                         rssStart / 1024, rssEnd / 1024));
                 report.append(String.format("| %,d | heap used after them (jvm_memory_used_bytes, heap) | %d MiB | — | — |%n", n,
                         heapUsed(api) / 1024 / 1024));
+                report.append(String.format("| %,d | live heap after a full GC: after 5 runs → after %d | %d → %d MiB | — | — |%n", n,
+                        noop.size(), liveEarly / 1024 / 1024, liveEnd / 1024 / 1024));
 
                 // 3. one changed topic per push
                 List<Double> pushes = new ArrayList<>();
@@ -237,6 +244,15 @@ public final class ServeBench {
         List<JsonNode> out = new ArrayList<>();
         JSON.readTree(get(api + "/api/v1/runs?source=bench").body()).forEach(out::add);
         return out; // newest first
+    }
+
+    /** The heap still reachable: a full GC in the service (jcmd), then its heap in use. */
+    private static long liveHeap(long pid, String api) throws Exception {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), "GC.run").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) return -1;
+        return heapUsed(api);
     }
 
     private static long heapUsed(String api) throws Exception {
