@@ -64,8 +64,17 @@ public record LiveState(String clusterId, SortedSet<Integer> brokers, SortedMap<
         this(clusterId, brokers, topics, new TreeMap<>(), List.of(), true, new TreeMap<>());
     }
 
+    /** The bindings of one principal: {@code acls} is sorted by principal first, so they are one run found by bisection. */
     public List<AclRule> aclsOf(String principal) {
-        return acls.stream().filter(a -> a.principal().equals(principal)).toList();
+        int low = 0, high = acls.size();
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (acls.get(mid).principal().compareTo(principal) < 0) low = mid + 1;
+            else high = mid;
+        }
+        int end = low;
+        while (end < acls.size() && acls.get(end).principal().equals(principal)) end++;
+        return acls.subList(low, end);
     }
 
     /**
