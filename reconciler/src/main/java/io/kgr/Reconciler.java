@@ -59,7 +59,7 @@ public final class Reconciler {
         } catch (SourceException e) {
             return PlanRun.failed(RunStatus.SOURCE_FAILED, e.getMessage(), null, List.of());
         }
-        DesiredStateBuilder.Result desired = desire(snapshot, cluster);
+        DesiredStateBuilder.Result desired = desire(source, snapshot, cluster);
         if (!desired.ok()) return invalid(snapshot, desired);
         return new PlanRun(RunStatus.SUCCEEDED, summary(desired.state().get()), java.util.Optional.of(snapshot),
                 desired.diagnostics(), java.util.Optional.empty());
@@ -80,11 +80,13 @@ public final class Reconciler {
                                 CompletableFuture<Observation> observation) {
         Snapshot snapshot;
         try {
+            long start = System.nanoTime();
             snapshot = git.read(source);
+            LOG.debug("read the source in {} ms", millis(start));
         } catch (SourceException e) {
             return new Planned(PlanRun.failed(RunStatus.SOURCE_FAILED, e.getMessage(), null, List.of()), null);
         }
-        DesiredStateBuilder.Result desired = desire(snapshot, target.cluster());
+        DesiredStateBuilder.Result desired = desire(source, snapshot, target.cluster());
         return new Planned(plan(source, snapshot, sourceName, target, policy, observation, java.util.Optional.empty(), desired),
                 desired);
     }
@@ -142,7 +144,7 @@ public final class Reconciler {
         } catch (SourceException e) {
             return PlanRun.failed(RunStatus.SOURCE_FAILED, e.getMessage(), null, List.of());
         }
-        DesiredStateBuilder.Result desired = desire(snapshot, target.cluster());
+        DesiredStateBuilder.Result desired = desire(source, snapshot, target.cluster());
         if (!desired.ok()) return invalid(snapshot, desired);
         DesiredState now = desired.state().get();
         java.util.Set<String> changed = new java.util.TreeSet<>(memory.touched);
@@ -255,7 +257,7 @@ public final class Reconciler {
 
     private PlanRun plan(SourceSpec source, Snapshot snapshot, String givenName, Target target, Policy policy,
                          CompletableFuture<Observation> observation, java.util.Optional<String> gitUnreachable) {
-        return plan(source, snapshot, givenName, target, policy, observation, gitUnreachable, desire(snapshot, target.cluster()));
+        return plan(source, snapshot, givenName, target, policy, observation, gitUnreachable, desire(source, snapshot, target.cluster()));
     }
 
     private PlanRun plan(SourceSpec source, Snapshot snapshot, String givenName, Target target, Policy policy,
@@ -307,10 +309,12 @@ public final class Reconciler {
         String fingerprint = fingerprint(live, kube, inventories);
         PlanHeader header = new PlanHeader(sourceName, snapshot.location(), snapshot.ref(), snapshot.revision(),
                 state.cluster(), target.bootstrapServers(), clock.instant(), fingerprint);
+        long planning = System.nanoTime();
         Plan plan = managesPods
                 ? planner.plan(state, live, inventories, policy, header, kube, org.apache.kafka.common.Uuid.randomUuid().toString(),
                         whyNoKafka)
                 : planner.plan(state, observed.live(), inventories, policy, header);
+        LOG.debug("planned {} step(s) in {} ms", plan.steps().size(), millis(planning));
         if (!managesPods && target.kube().isPresent()) plan = plan.withNotes(leftovers(target.kube().get(), state.cluster()));
         if (gitUnreachable.isPresent()) {
             plan = plan.withNotes(List.of("Git does not answer (" + gitUnreachable.get() + "): this plan corrects drift from "
@@ -328,15 +332,21 @@ public final class Reconciler {
     /** Reads the live state and the inventories concurrently (independent requests). */
     public static CompletableFuture<Observation> observe(Target target) {
         CompletableFuture<LiveState> live = CompletableFuture.supplyAsync(() -> {
+            long start = System.nanoTime();
             try {
-                return target.kafka().observe();
+                LiveState l = target.kafka().observe();
+                LOG.debug("observed the cluster: {} topic(s), {} ACL(s) in {} ms", l.topics().size(), l.acls().size(), millis(start));
+                return l;
             } catch (ObserveException e) {
                 throw new CompletionException(e);
             }
         });
         CompletableFuture<InventoryRecords> inventories = CompletableFuture.supplyAsync(() -> {
+            long start = System.nanoTime();
             try {
-                return target.inventory().loadAll();
+                InventoryRecords r = target.inventory().loadAll();
+                LOG.debug("read the inventories in {} ms", millis(start));
+                return r;
             } catch (InventoryException e) {
                 throw new CompletionException(e);
             }
@@ -386,9 +396,20 @@ public final class Reconciler {
         return e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
     }
 
-    private DesiredStateBuilder.Result desire(Snapshot snapshot, java.util.Optional<String> cluster) {
-        Manifests manifests = loader.load(snapshot);
-        return new DesiredStateBuilder(cluster, secrets).build(manifests);
+    private DesiredStateBuilder.Result desire(SourceSpec source, Snapshot snapshot, java.util.Optional<String> cluster) {
+        long start = System.nanoTime();
+        // parsed manifests are kept next to the Git mirrors: a CLI run reads again only the files that changed
+        Manifests manifests = loader.load(snapshot, source.cacheDir() == null ? io.kgr.manifest.ManifestCache.none()
+                : io.kgr.manifest.ManifestCache.of(source.cacheDir(), snapshot.location() + "//" + source.path()));
+        long parsed = System.nanoTime();
+        DesiredStateBuilder.Result result = new DesiredStateBuilder(cluster, secrets).build(manifests);
+        LOG.debug("read {} file(s) ({} parsed, the others known): manifests in {} ms, desired state in {} ms",
+                snapshot.files().size(), loader.parsedByLastLoad(), (parsed - start) / 1_000_000, millis(parsed));
+        return result;
+    }
+
+    private static long millis(long since) {
+        return (System.nanoTime() - since) / 1_000_000;
     }
 
     private static PlanRun invalid(Snapshot snapshot, DesiredStateBuilder.Result desired) {

@@ -27,12 +27,20 @@ public final class ManifestLoader {
     }
 
     public Manifests load(Snapshot snapshot) {
+        return load(snapshot, ManifestCache.none());
+    }
+
+    /** @param disk where files read by earlier runs are kept (see {@link ManifestCache}) */
+    public Manifests load(Snapshot snapshot, ManifestCache disk) {
+        Stored stored = disk.enabled() ? stored(disk) : null;
+        parsed.set(0);
         // files are independent: parse and validate them on every core, then keep the snapshot's (path) order
-        List<Manifests> perFile = snapshot.files().parallelStream().map(this::cached).toList();
+        List<Manifests> perFile = snapshot.files().parallelStream().map(f -> cached(f, stored)).toList();
         // what this snapshot no longer has is forgotten (a long-running service reads one source again and again)
         java.util.Set<String> paths = new java.util.HashSet<>();
         snapshot.files().forEach(f -> paths.add(f.path()));
         cache.keySet().retainAll(paths);
+        if (stored != null) stored.update(snapshot, cache);
         List<Manifest> manifests = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>();
         java.util.Map<String, List<Diagnostic>> unmanaged = new java.util.TreeMap<>();
@@ -56,19 +64,94 @@ public final class ManifestLoader {
 
     private static final String UNMANAGED = "not managed: ";
 
-    /** A file read before: its bytes and what they gave (a file's manifests depend on its path and bytes only). */
-    private record Read(byte[] content, Manifests result) {
+    /**
+     * A file read before: its bytes and what they gave (a file's manifests depend on its path and bytes only), and how
+     * the disk cache keeps it (null: not kept, it gave diagnostics).
+     */
+    private record Read(byte[] content, Manifests result, ManifestCache.Entry entry) {
     }
 
     private final java.util.concurrent.ConcurrentHashMap<String, Read> cache = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** A file's manifests, parsed again only when its bytes changed since the last load. */
-    private Manifests cached(SourceFile file) {
+    /** A file's manifests, parsed again only when its bytes changed since the last load (in memory, else on disk). */
+    private Manifests cached(SourceFile file, Stored stored) {
         Read before = cache.get(file.path());
         if (before != null && java.util.Arrays.equals(before.content(), file.content())) return before.result();
+        byte[] hash = stored == null ? null : ManifestCache.sha256(file.content());
+        ManifestCache.Entry kept = stored == null ? null : stored.entries.get(file.path());
+        if (kept != null && java.util.Arrays.equals(kept.sha256(), hash)) {
+            Manifests restored = restore(file, kept);
+            cache.put(file.path(), new Read(file.content(), restored, kept));
+            return restored;
+        }
         Manifests read = load(file);
-        cache.put(file.path(), new Read(file.content(), read));
+        parsed.incrementAndGet();
+        ManifestCache.Entry entry = hash == null || !read.diagnostics().isEmpty() ? null : entry(hash, read);
+        cache.put(file.path(), new Read(file.content(), read, entry));
         return read;
+    }
+
+    private static ManifestCache.Entry entry(byte[] hash, Manifests read) {
+        List<ManifestCache.Document> documents = new ArrayList<>();
+        for (Manifest m : read.manifests()) {
+            documents.add(new ManifestCache.Document(m.index(), m.apiVersion(), m.kind(), m.name(), m.body(),
+                    m.start().line(), m.start().column()));
+        }
+        return new ManifestCache.Entry(hash, documents);
+    }
+
+    /** A cached file's manifests; their positions come from reading the file again, if a diagnostic ever needs one. */
+    private Manifests restore(SourceFile file, ManifestCache.Entry kept) {
+        List<Manifest> manifests = new ArrayList<>();
+        for (ManifestCache.Document d : kept.documents()) {
+            Positions positions = Positions.later(file.path(), () -> {
+                Manifests again = load(file);
+                return again.manifests().stream().filter(m -> m.index() == d.index()).findFirst()
+                        .map(Manifest::positions).orElseGet(() -> new Positions(file.path()));
+            });
+            manifests.add(new Manifest(d.apiVersion(), d.kind(), d.name(), d.body(), positions,
+                    new Location(file.path(), d.line(), d.column()), true, d.index()));
+        }
+        return new Manifests(manifests, List.of());
+    }
+
+    /** The entries of one disk cache as last read or written by this loader. */
+    private static final class Stored {
+        final ManifestCache disk;
+        final java.util.Map<String, ManifestCache.Entry> entries;
+
+        Stored(ManifestCache disk, java.util.Map<String, ManifestCache.Entry> entries) {
+            this.disk = disk;
+            this.entries = entries;
+        }
+
+        /** Writes the snapshot's files back when any differs from what is stored. */
+        void update(Snapshot snapshot, java.util.Map<String, Read> reads) {
+            java.util.Map<String, ManifestCache.Entry> next = new java.util.HashMap<>();
+            for (SourceFile f : snapshot.files()) {
+                Read r = reads.get(f.path());
+                if (r != null && r.entry() != null) next.put(f.path(), r.entry());
+            }
+            boolean same = next.size() == entries.size() && next.entrySet().stream().allMatch(e ->
+                    entries.get(e.getKey()) != null && java.util.Arrays.equals(entries.get(e.getKey()).sha256(), e.getValue().sha256()));
+            if (same) return;
+            disk.write(next);
+            entries.clear();
+            entries.putAll(next);
+        }
+    }
+
+    private Stored stored;
+    private final java.util.concurrent.atomic.AtomicInteger parsed = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** How many files the last load parsed (the others were known, in memory or on disk). */
+    public int parsedByLastLoad() {
+        return parsed.get();
+    }
+
+    private synchronized Stored stored(ManifestCache disk) {
+        if (stored == null || !stored.disk.equals(disk)) stored = new Stored(disk, disk.read());
+        return stored;
     }
 
     private Manifests load(SourceFile file) {
@@ -84,13 +167,13 @@ public final class ManifestLoader {
         }
         SafeYaml.Result parsed = yaml.parse(file.path(), text);
         List<Diagnostic> diagnostics = new ArrayList<>(parsed.diagnostics());
-        for (SafeYaml.Document doc : parsed.documents()) {
-            readDocument(doc, manifests, diagnostics);
+        for (int i = 0; i < parsed.documents().size(); i++) {
+            readDocument(parsed.documents().get(i), i, manifests, diagnostics);
         }
         return new Manifests(manifests, diagnostics);
     }
 
-    private void readDocument(SafeYaml.Document doc, List<Manifest> manifests, List<Diagnostic> diagnostics) {
+    private void readDocument(SafeYaml.Document doc, int index, List<Manifest> manifests, List<Diagnostic> diagnostics) {
         JsonNode tree = doc.tree();
         if (!tree.isObject()) {
             diagnostics.add(Diagnostic.warning(doc.start(), "", "document is not a mapping; ignored"));
@@ -121,7 +204,7 @@ public final class ManifestLoader {
         diagnostics.addAll(errors);
         String name = text(tree.path("metadata").get("name"));
         manifests.add(new Manifest(apiVersion, kind, name == null ? "" : name, tree, doc.positions(), doc.start(),
-                errors.isEmpty()));
+                errors.isEmpty(), index));
     }
 
     /** Where the first byte that is not UTF-8 sits, as line and column (counted in bytes on that line). */

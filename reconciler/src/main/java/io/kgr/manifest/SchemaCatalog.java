@@ -26,13 +26,24 @@ public final class SchemaCatalog {
     /** Not a manifest kind: the configuration of {@code kgr serve}. */
     public static final String SERVICE_CONFIG = "kgr serve configuration";
 
-    private final Map<String, Schema> schemas;
+    /** Loaded when first needed: a run whose manifests all come from {@link ManifestCache} validates nothing. */
+    private volatile Map<String, Schema> schemas;
 
     public SchemaCatalog() {
-        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
-        var loaded = new java.util.HashMap<String, Schema>();
-        SCHEMA_FILES.forEach((kind, file) -> loaded.put(kind, load(registry, file)));
-        this.schemas = Map.copyOf(loaded);
+    }
+
+    private Map<String, Schema> schemas() {
+        Map<String, Schema> loaded = schemas;
+        if (loaded != null) return loaded;
+        synchronized (this) {
+            if (schemas == null) {
+                SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+                var all = new java.util.HashMap<String, Schema>();
+                SCHEMA_FILES.forEach((kind, file) -> all.put(kind, load(registry, file)));
+                schemas = Map.copyOf(all);
+            }
+            return schemas;
+        }
     }
 
     private static Schema load(SchemaRegistry registry, String file) {
@@ -45,12 +56,12 @@ public final class SchemaCatalog {
     }
 
     public boolean knows(String kind) {
-        return schemas.containsKey(kind);
+        return SCHEMA_FILES.containsKey(kind);
     }
 
     public List<Diagnostic> validate(String kind, SafeYaml.Document document) {
         List<Diagnostic> out = new ArrayList<>();
-        for (Error error : schemas.get(kind).validate(document.tree())) {
+        for (Error error : schemas().get(kind).validate(document.tree())) {
             FieldPath path = toFieldPath(error.getInstanceLocation());
             String keyword = error.getKeyword();
             Location at;
