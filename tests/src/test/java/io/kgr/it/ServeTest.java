@@ -169,10 +169,20 @@ class ServeTest {
             assertThat(plan.path("header").path("commit").asString()).isEqualTo(commit);
             assertThat(get(s, "/metrics").body()).contains("kgr_source_info{commit=\"" + commit + "\",source=\"hooks\"} 1");
 
-            // a burst of pushes is folded: one run at a time, and at most one waiting
+            // a burst of pushes is folded: one run at a time, and at most one waiting (sent at once: a push run of an
+            // unchanged commit takes only tens of milliseconds, so hooks sent one after another need not overlap)
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(5);
+            var start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Integer>> burst = new java.util.ArrayList<>();
             for (int i = 0; i < 5; i++) {
-                assertThat(hook(s, "hooks", body, Map.of("X-Hub-Signature-256", sign(HOOK_SECRET, body))).statusCode()).isEqualTo(202);
+                burst.add(pool.submit(() -> {
+                    start.await();
+                    return hook(s, "hooks", body, Map.of("X-Hub-Signature-256", sign(HOOK_SECRET, body))).statusCode();
+                }));
             }
+            start.countDown();
+            for (var f : burst) assertThat(f.get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(202);
+            pool.shutdown();
             await().atMost(Duration.ofSeconds(20)).until(() -> runs(s, "hooks").size() >= 3);
             Thread.sleep(3000);
             assertThat(runs(s, "hooks").size()).isBetween(3, 4);

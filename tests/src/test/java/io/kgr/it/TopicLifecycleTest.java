@@ -555,6 +555,10 @@ class TopicLifecycleTest {
         Path repo = dir("repo", Map.of("a.yaml", topic(a, cluster, 1), "b.yaml", topic(b, cluster, 1)));
         Kgr.Result apply = kgr("apply", "--repo", repo.toString(), "--auto-approve");
         assertThat(apply.exitCode()).as(apply.all()).isZero();
+        // compaction never cleans an active segment: the inventory's roll hourly, or every plan reads every apply's record
+        var inventory = new ConfigResource(ConfigResource.Type.TOPIC, "__kgr_inventory");
+        assertThat(admin.describeConfigs(List.of(inventory)).all().get(30, TimeUnit.SECONDS).get(inventory)
+                .get("segment.ms").value()).isEqualTo("3600000");
         var real = new io.kgr.observe.AdminKafkaState(admin, java.time.Duration.ofSeconds(30));
         var listings = new java.util.concurrent.atomic.AtomicInteger();
         java.util.Set<String> lagging = java.util.Set.of(a, b);
