@@ -136,9 +136,19 @@ final class ClusterConnection implements AutoCloseable {
         clientProps.putAll(props);
         clientProps.putAll(security);
         clientProps.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap); // the inventory's producer needs it too
+        // one store per client: it remembers what it read, and reads again only after a record was written
+        if (inventory == null || inventoryAdmin != current || !inventoryProps.equals(clientProps)) {
+            inventory = new KafkaInventoryStore(current, clientProps, cluster.timeout());
+            inventoryAdmin = current;
+            inventoryProps = clientProps;
+        }
         return new Target(Optional.of(cluster.name()), bootstrap, new AdminKafkaState(current, cluster.timeout()),
-                new KafkaInventoryStore(current, clientProps, cluster.timeout()), kube);
+                inventory, kube);
     }
+
+    private KafkaInventoryStore inventory;
+    private Admin inventoryAdmin;
+    private Properties inventoryProps = new Properties();
 
     /** Secrets from the namespace on Kubernetes (and generated there); else from a mounted folder or the environment. */
     SecretResolver secrets() {

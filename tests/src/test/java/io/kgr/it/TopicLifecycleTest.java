@@ -601,4 +601,26 @@ class TopicLifecycleTest {
         assertThat(drift.steps()).extracting(io.kgr.plan.Step::id).contains("create-topic:" + a, "create-topic:" + b);
         assertThat(listings.get()).isZero();
     }
+
+    @Test
+    void aStoreReadsTheInventoriesAgainOnlyAfterARecordWasWritten() throws Exception {
+        Path repo = dir("repo", Map.of("a.yaml", topic(prefix + "inv-a", cluster, 1)));
+        assertThat(kgr("apply", "--repo", repo.toString(), "--auto-approve").exitCode()).isZero();
+        var reader = new io.kgr.status.KafkaInventoryStore(admin, kafka.clientProperties(Map.of()), java.time.Duration.ofSeconds(30));
+        var first = reader.loadAll();
+        assertThat(reader.loadAll()).as("nothing written since: what it read then").isSameAs(first);
+
+        // another process (here: another store) writes: the next read sees it
+        var writer = new io.kgr.status.KafkaInventoryStore(admin, kafka.clientProperties(Map.of()), java.time.Duration.ofSeconds(30));
+        var mine = first.all().stream().filter(i -> i.topics().containsKey(prefix + "inv-a")).findFirst().orElseThrow();
+        var more = new java.util.TreeMap<>(mine.topics());
+        more.put(prefix + "inv-b", prefix + "inv-b");
+        writer.save(new io.kgr.status.Inventory(mine.cluster(), mine.source(), mine.commit(), java.time.Instant.now(), more,
+                mine.users(), mine.adopted()));
+        var after = reader.loadAll();
+        assertThat(after).isNotSameAs(first);
+        assertThat(after.version()).isNotEqualTo(first.version());
+        assertThat(after.all()).filteredOn(i -> i.source().equals(mine.source())).singleElement()
+                .satisfies(i -> assertThat(i.topics()).containsKey(prefix + "inv-b"));
+    }
 }
