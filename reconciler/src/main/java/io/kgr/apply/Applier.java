@@ -83,7 +83,16 @@ public final class Applier {
         TopicSteps topics = new TopicSteps(admin, options, results);
         UserSteps users = new UserSteps(admin, secrets, results, plan.header().cluster(),
                 () -> stored().key(plan.header().cluster(), plan.header().source()), options.maxRecordsPerRequest());
-        // the inventory's topic is created while the other steps run: a new partition takes a while to get a leader
+        // the inventory's topic is asked for first, then made ready while the other steps run: a new partition takes a
+        // while to get a leader, and longer behind thousands of others
+        if (plan.steps().stream().anyMatch(s -> s.change() instanceof UpdateInventory)
+                && plan.steps().stream().anyMatch(s -> s.change() instanceof Change.CreateTopic)) {
+            try {
+                inventoryStore.create();
+            } catch (InventoryStore.InventoryException e) {
+                // prepare tries again, and the inventory step reports what failed
+            }
+        }
         CompletableFuture<Void> inventoryReady = plan.steps().stream().anyMatch(s -> s.change() instanceof UpdateInventory)
                 ? CompletableFuture.runAsync(this::prepareInventory) : CompletableFuture.completedFuture(null);
         List<Step> steps = plan.steps();
