@@ -34,7 +34,7 @@ import io.kgr.status.InventoryStore.InventoryException;
  */
 public final class Reconciler {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Reconciler.class);
-    private final GitSource git = new GitSource();
+    private final GitSource git;
     private final ManifestLoader loader;
     private final Planner planner = new Planner();
     private final Clock clock;
@@ -46,6 +46,12 @@ public final class Reconciler {
 
     /** @param loader reused across runs by a service: it reads only the files that changed since the last run */
     public Reconciler(Clock clock, SecretResolver secrets, ManifestLoader loader) {
+        this(clock, secrets, loader, new GitSource());
+    }
+
+    /** @param git reused across runs by a service: it keeps the blobs of the commit it read last */
+    public Reconciler(Clock clock, SecretResolver secrets, ManifestLoader loader, GitSource git) {
+        this.git = git;
         this.clock = clock;
         this.secrets = secrets;
         this.loader = loader;

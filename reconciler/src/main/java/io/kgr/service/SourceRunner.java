@@ -54,6 +54,7 @@ final class SourceRunner {
 
     /** One per source, kept across runs: files whose bytes did not change are not parsed again. */
     private final io.kgr.manifest.ManifestLoader loader = new io.kgr.manifest.ManifestLoader(new io.kgr.manifest.SchemaCatalog());
+    private final GitSource git = new GitSource();
 
     SourceRunner(ServiceConfig.Source source, ClusterConnection cluster, Path cacheDir, SourceState state,
                  ServiceMetrics metrics, Clock clock, RunListener listener) {
@@ -83,7 +84,7 @@ final class SourceRunner {
         log.info("source {}: run started ({})", source.name(), trigger);
         try {
             SecretResolver secrets = cluster.secrets();
-            Reconciler reconciler = new Reconciler(clock, secrets, loader);
+            Reconciler reconciler = new Reconciler(clock, secrets, loader, git);
             // a push plans what it changed against the last full observation; every other run reads everything
             PlanRun planned = trigger.equals("webhook")
                     ? reconciler.planPush(spec(), source.name(), cluster.target(), policy(), memory, PUSH_MEMORY)
