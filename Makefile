@@ -4,24 +4,24 @@ TEST_CP := tests/target/test-classpath.txt
 
 .PHONY: build test run bench clean
 
-build:                       ## reconciler/target/kgr.jar, its class-data-sharing archive, and the bin/kgr launcher
+build:                       ## reconciler/target/kgr.jar, the bin/kgr launcher's class-data-sharing archive (dumped by a training run against a throwaway broker)
 	$(MVN) install -DskipTests
-	rm -f reconciler/target/kgr.jsa; KGR_CDS_DUMP=1 bin/kgr validate samples-repo > /dev/null 2>&1 || rm -f reconciler/target/kgr.jsa
+	$(MVN) -pl tests dependency:build-classpath -Dmdep.outputFile=$(CURDIR)/$(TEST_CP) -Dmdep.includeScope=test
+	rm -f reconciler/target/kgr.jsa
+	java -cp "$$(cat $(TEST_CP)):tests/target/test-classes" io.kgr.bench.CdsTraining > /dev/null 2>&1 \
+	  || { rm -f reconciler/target/kgr.jsa; KGR_CDS_DUMP=1 bin/kgr validate samples-repo > /dev/null 2>&1 || rm -f reconciler/target/kgr.jsa; }
 
 test:                        ## unit tests and integration tests (real in-process Kafka brokers, real Git repos)
 	$(MVN) install -DskipTests
 	mvn -B test
 
-$(TEST_CP): build
-	$(MVN) -pl tests test-compile dependency:build-classpath -Dmdep.outputFile=$(CURDIR)/$(TEST_CP) -Dmdep.includeScope=test
-
-run: build $(TEST_CP)        ## kgr demo: kgr serve on an embedded Kafka, Kubernetes API server and Git repo (ARGS=--once)
+run: build        ## kgr demo: kgr serve on an embedded Kafka, Kubernetes API server and Git repo (ARGS=--once)
 	java -Xmx2g -Dkgr.samples=samples-repo -cp "$$(cat $(TEST_CP))" io.kgr.cli.Main demo $(ARGS)
 
 # SCENARIO=topics|users|serve|roll|drain runs one; TOPICS, USERS, SERVE_RUNS (SERVE_EVERY: seconds between them), ROLLS, DRAIN_MIB size them
 SCENARIO ?= all
 BENCH = java -cp "$$(cat $(TEST_CP)):tests/target/test-classes"
-bench: build $(TEST_CP)      ## benchmarks on real brokers (topics, users, kgr serve, a rolling restart under load, draining a broker); results in bench-results/ (BENCHMARKS.md)
+bench: build      ## benchmarks on real brokers (topics, users, kgr serve, a rolling restart under load, draining a broker); results in bench-results/ (BENCHMARKS.md)
 	@if [ "$(SCENARIO)" = all ] || [ "$(SCENARIO)" = topics ]; then $(BENCH) -Xmx3g io.kgr.bench.TopicBench $(TOPICS); fi
 	@if [ "$(SCENARIO)" = all ] || [ "$(SCENARIO)" = users ]; then $(BENCH) -Xmx3g io.kgr.bench.UserBench $(USERS); fi
 	@if [ "$(SCENARIO)" = all ] || [ "$(SCENARIO)" = serve ]; then $(BENCH) -Xmx3g io.kgr.bench.ServeBench "$(TOPICS)" "$(SERVE_RUNS)" "$(SERVE_EVERY)"; fi
