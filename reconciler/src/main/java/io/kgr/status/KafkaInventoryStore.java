@@ -190,7 +190,7 @@ public final class KafkaInventoryStore implements InventoryStore {
 
     @Override
     public void prepare() throws InventoryException {
-        try {
+        creatingTopic(() -> {
             ensureTopic();
             try {
                 rollSegments();
@@ -198,6 +198,22 @@ public final class KafkaInventoryStore implements InventoryStore {
                 // best effort: a broker that does not know the new topic yet, or no right to alter it; tried next apply
             }
             protect();
+        });
+    }
+
+    @Override
+    public void create() throws InventoryException {
+        creatingTopic(this::requestTopic);
+    }
+
+    private interface AdminWork {
+        void run() throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException;
+    }
+
+    /** Runs {@code work}; what fails is reported as a failure to make the inventory topic. */
+    private static void creatingTopic(AdminWork work) throws InventoryException {
+        try {
+            work.run();
         } catch (ExecutionException e) {
             throw new InventoryException("cannot create inventory topic " + TOPIC + ": " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
@@ -265,20 +281,6 @@ public final class KafkaInventoryStore implements InventoryStore {
             }
         });
         if (!ops.isEmpty()) admin.incrementalAlterConfigs(Map.of(resource, ops)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public void create() throws InventoryException {
-        try {
-            requestTopic();
-        } catch (ExecutionException e) {
-            throw new InventoryException("cannot create inventory topic " + TOPIC + ": " + e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InventoryException("interrupted while creating " + TOPIC, e);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new InventoryException("cannot create inventory topic " + TOPIC + ": timeout", e);
-        }
     }
 
     /** Creates the topic unless it exists; false when it existed. */
