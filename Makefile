@@ -18,7 +18,8 @@ test:                        ## unit tests and integration tests (real in-proces
 run: build        ## kgr demo: kgr serve on an embedded Kafka, Kubernetes API server and Git repo (ARGS=--once)
 	java -Xmx2g -Dkgr.samples=samples-repo -cp "$$(cat $(TEST_CP))" io.kgr.cli.Main demo $(ARGS)
 
-# SCENARIO=topics|users|serve|roll|drain runs one; TOPICS, USERS, SERVE_RUNS (SERVE_EVERY: seconds between them), ROLLS, DRAIN_MIB size them
+# SCENARIO=topics|users|serve|roll|drain|scale runs one; TOPICS, USERS, SERVE_RUNS (SERVE_EVERY: seconds between them),
+# ROLLS, DRAIN_MIB, SCALE_TOPICS and BROKERS size them
 SCENARIO ?= all
 BENCH = java -cp "$$(cat $(TEST_CP)):tests/target/test-classes"
 bench: build      ## benchmarks on real brokers (topics, users, kgr serve, a rolling restart under load, draining a broker); results in bench-results/ (BENCHMARKS.md)
@@ -27,6 +28,7 @@ bench: build      ## benchmarks on real brokers (topics, users, kgr serve, a rol
 	@if [ "$(SCENARIO)" = all ] || [ "$(SCENARIO)" = serve ]; then $(BENCH) -Xmx3g io.kgr.bench.ServeBench "$(TOPICS)" "$(SERVE_RUNS)" "$(SERVE_EVERY)"; fi
 	@if [ "$(SCENARIO)" = all ] || [ "$(SCENARIO)" = roll ]; then $(BENCH) -Xmx1g io.kgr.bench.RollBench $(ROLLS); fi
 	@if [ "$(SCENARIO)" = all ] || [ "$(SCENARIO)" = drain ]; then $(BENCH) -Xmx1g io.kgr.bench.DrainBench $(DRAIN_MIB); fi
+	@if [ "$(SCENARIO)" = all ] || [ "$(SCENARIO)" = scale ]; then $(BENCH) -Xmx6g io.kgr.bench.ScaleBench "$(SCALE_TOPICS)" "$(BROKERS)"; fi
 
 clean:
 	$(MVN) clean
