@@ -50,15 +50,28 @@ public final class KafkaInventoryStore implements InventoryStore {
         this.timeout = timeout;
     }
 
-    /** What the last read found, and at which end offsets of which topic (its id: a topic made again restarts them). */
-    private record LastRead(org.apache.kafka.common.Uuid topicId, Map<TopicPartition, Long> ends, InventoryRecords records) {
+    /**
+     * What the last read found (inventories and keys by record key, and each key's offset), at which end offsets of
+     * which topic (its id: a topic made again restarts the offsets), and when.
+     */
+    private record LastRead(org.apache.kafka.common.Uuid topicId, Map<TopicPartition, Long> ends, long readAtNanos,
+                            Map<String, Inventory> inventories, Map<String, String> keys, Map<String, Long> offsets,
+                            InventoryRecords records) {
     }
+
+    /**
+     * A store reads from where it stopped for at most this long; then from the beginning again. (Compaction may drop a
+     * tombstone a day after it was written: a reader that only ever read on could miss it.)
+     */
+    static final Duration READ_ON_FOR = Duration.ofHours(1);
 
     private volatile LastRead lastRead;
 
     /**
-     * Reads every inventory. A store that read them before (a service: one store per cluster) asks only for the end
-     * offsets, and when no record was written since — same topic, same ends — answers with what it read then.
+     * Reads every inventory. A store that read them before (the CLI's plan and apply, a service's runs) asks for the end
+     * offsets first: nothing written since — same topic, same ends — is answered with what it read then, and records
+     * written since are read on from where it stopped (the apply that wrote one reads the inventories again, to see
+     * whether another source claimed the same topic at the same time).
      */
     @Override
     public InventoryRecords loadAll() throws InventoryException {
@@ -81,18 +94,23 @@ public final class KafkaInventoryStore implements InventoryStore {
             admin.listOffsets(latest).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
                     .forEach((tp, info) -> ends.put(tp, info.offset()));
             LastRead before = lastRead;
-            if (before != null && before.topicId().equals(described.topicId()) && before.ends().equals(ends)) {
-                return before.records();
-            }
-            Map<String, byte[]> latestValues = new HashMap<>();
-            Map<String, String> keys = new HashMap<>();
-            Map<String, Long> offsets = new HashMap<>();
+            boolean sameTopic = before != null && before.topicId().equals(described.topicId())
+                    && before.ends().keySet().equals(ends.keySet());
+            if (sameTopic && before.ends().equals(ends)) return before.records();
+            boolean readOn = sameTopic && System.nanoTime() - before.readAtNanos() < READ_ON_FOR.toNanos()
+                    && ends.entrySet().stream().allMatch(e -> e.getValue() >= before.ends().get(e.getKey()));
+            Map<String, Inventory> inventories = readOn ? new HashMap<>(before.inventories()) : new HashMap<>();
+            Map<String, String> keys = readOn ? new HashMap<>(before.keys()) : new HashMap<>();
+            Map<String, Long> offsets = readOn ? new HashMap<>(before.offsets()) : new HashMap<>();
+            // the last value of each key read now (null: deleted); decoded once, after the read
+            Map<String, byte[]> values = new HashMap<>();
             long end = ends.values().stream().mapToLong(Long::longValue).sum();
             if (end > 0) {
                 try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties(),
                         new StringDeserializer(), new ByteArrayDeserializer())) {
                     consumer.assign(partitions);
-                    consumer.seekToBeginning(partitions);
+                    if (readOn) before.ends().forEach(consumer::seek);
+                    else consumer.seekToBeginning(partitions);
                     long deadline = System.nanoTime() + timeout.toNanos();
                     while (!reachedEnd(consumer, ends)) {
                         if (System.nanoTime() > deadline) {
@@ -100,28 +118,27 @@ public final class KafkaInventoryStore implements InventoryStore {
                         }
                         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                             if (r.offset() >= ends.get(new TopicPartition(r.topic(), r.partition()))) continue; // after the ends asked for
-                            if (r.value() == null) {
-                                latestValues.remove(r.key());
-                                offsets.remove(r.key());
-                            } else {
-                                latestValues.put(r.key(), r.value());
-                                offsets.put(r.key(), r.offset());
-                            }
+                            values.put(r.key(), r.value());
+                            if (r.value() == null) offsets.remove(r.key());
+                            else offsets.put(r.key(), r.offset());
                         }
                     }
                 }
             }
-            List<Inventory> all = new ArrayList<>();
-            for (Map.Entry<String, byte[]> e : latestValues.entrySet()) {
-                if (e.getKey().endsWith(KEY_SUFFIX)) {
-                    keys.put(e.getKey().substring(0, e.getKey().length() - KEY_SUFFIX.length()),
-                            new String(e.getValue(), java.nio.charset.StandardCharsets.UTF_8));
+            values.forEach((key, value) -> {
+                if (key.endsWith(KEY_SUFFIX)) {
+                    String of = key.substring(0, key.length() - KEY_SUFFIX.length());
+                    if (value == null) keys.remove(of);
+                    else keys.put(of, new String(value, java.nio.charset.StandardCharsets.UTF_8));
+                } else if (value == null) {
+                    inventories.remove(key);
                 } else {
-                    all.add(InventoryCodec.read(e.getValue()));
+                    inventories.put(key, InventoryCodec.read(value));
                 }
-            }
-            InventoryRecords records = new InventoryRecords(all, "offset-" + end, keys, offsets);
-            lastRead = new LastRead(described.topicId(), Map.copyOf(ends), records);
+            });
+            InventoryRecords records = new InventoryRecords(new ArrayList<>(inventories.values()), "offset-" + end, keys, offsets);
+            lastRead = new LastRead(described.topicId(), Map.copyOf(ends), System.nanoTime(), Map.copyOf(inventories),
+                    Map.copyOf(keys), Map.copyOf(offsets), records);
             return records;
         } catch (ExecutionException e) {
             throw new InventoryException("cannot read inventory topic " + TOPIC + ": " + e.getCause().getMessage(), e.getCause());

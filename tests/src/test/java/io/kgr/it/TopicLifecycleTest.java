@@ -622,5 +622,11 @@ class TopicLifecycleTest {
         assertThat(after.version()).isNotEqualTo(first.version());
         assertThat(after.all()).filteredOn(i -> i.source().equals(mine.source())).singleElement()
                 .satisfies(i -> assertThat(i.topics()).containsKey(prefix + "inv-b"));
+        // it read on from where it stopped: the same as reading everything from the beginning
+        var everything = new io.kgr.status.KafkaInventoryStore(admin, kafka.clientProperties(Map.of()),
+                java.time.Duration.ofSeconds(30)).loadAll();
+        assertThat(after.all()).containsExactlyInAnyOrderElementsOf(everything.all());
+        assertThat(List.of(after.keys(), after.offsets(), after.version()))
+                .isEqualTo(List.of(everything.keys(), everything.offsets(), everything.version()));
     }
 }
