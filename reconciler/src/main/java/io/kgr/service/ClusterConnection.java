@@ -101,6 +101,20 @@ final class ClusterConnection implements AutoCloseable {
         return cluster;
     }
 
+    /**
+     * Drops a client whose network thread died (an error it did not survive): every call on it fails from then on,
+     * so the next {@link #target} makes a new one instead of failing every run until a restart.
+     */
+    synchronized void discardIfDead(String failure) {
+        if (admin == null || failure == null || !(failure.contains("AdminClient thread has exited")
+                || failure.contains("AdminClient thread is not accepting new calls"))) {
+            return;
+        }
+        admin.close(java.time.Duration.ZERO);
+        admin = null;
+        adminBootstrap = null;
+    }
+
     /** The Admin client of the latest {@link #target}; null while no broker can be reached. */
     synchronized Admin admin() {
         return admin;
