@@ -102,7 +102,7 @@ public final class ServeBench {
                 long t0 = System.nanoTime();
                 hook(api);
                 waitFor(() -> admin.listTopics().names().get(60, TimeUnit.SECONDS).stream()
-                        .filter(t -> t.startsWith("serve.t")).count() == n, 600);
+                        .filter(t -> t.startsWith("serve.t")).count() == n, 600, 500); // as often as the floor's wait
                 double bulk = (System.nanoTime() - t0) / 1e9;
                 String listedAt = java.time.Instant.now().toString();
                 // every run from the push on (the push's own and those scheduled while and after the topics arrived)
