@@ -220,27 +220,24 @@ public final class Reconciler {
                 missing.size(), own.appliedAt(), left.toSeconds());
         long deadline = System.nanoTime() + left.toNanos();
         long pause = 100;
-        java.util.Set<String> appeared = new java.util.TreeSet<>();
+        Observation now = observed;
         try {
             while (!missing.isEmpty() && System.nanoTime() < deadline) {
                 Thread.sleep(pause);
                 pause = Math.min(1000, pause * 2);
-                java.util.Set<String> names = target.kafka().topicNames();
-                for (java.util.Iterator<String> i = missing.iterator(); i.hasNext(); ) {
-                    String t = i.next();
-                    if (names.contains(t)) {
-                        appeared.add(t);
-                        i.remove();
-                    }
-                }
+                java.util.Set<String> listed = new java.util.TreeSet<>(missing);
+                listed.retainAll(target.kafka().topicNames());
+                if (listed.size() < missing.size()) continue;
+                // every broker has its own view: the one asked to describe them may still lag the one that listed them
+                now = new Observation(target.kafka().observe(now.live(), listed), now.inventories());
+                missing.removeAll(now.live().topics().keySet());
             }
-            return appeared.isEmpty() ? observed
-                    : new Observation(target.kafka().observe(observed.live(), appeared), observed.inventories());
+            return now;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return observed;
+            return now;
         } catch (ObserveException e) {
-            return observed; // the brokers stopped answering: plan from what was read
+            return now; // the brokers stopped answering: plan from what was read
         }
     }
 

@@ -132,6 +132,9 @@ public final class AdminKafkaState implements KafkaState {
                 names.forEach(topics::remove); // read again below; a topic that is gone stays gone
             }
             for (TopicDescription d : descriptions.values()) {
+                // a broker that described the topic but not its configs lags the one that did (a topic just created):
+                // without its overrides it would look as if its configs had to be set; it is read as not there yet
+                if (!overrides.containsKey(d.name())) continue;
                 List<LivePartition> partitions = new ArrayList<>(d.partitions().size());
                 TreeMap<Integer, List<Integer>> reassigning = new TreeMap<>();
                 for (TopicPartitionInfo p : d.partitions()) {
