@@ -108,7 +108,7 @@ public final class SecretResolver {
             java.time.Instant changed = ctime.toInstant();
             if (changed.isAfter(now.minus(SETTLED))) return "";
             return "file:" + a.get("dev") + ":" + a.get("ino") + ":" + a.get("size") + ":" + changed.getEpochSecond() + "."
-                    + String.format("%09d", changed.getNano());
+                    + changed.getNano();
         } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
             return ""; // no unix view (not Linux/macOS): no version, so the password is always checked by its hash
         }
