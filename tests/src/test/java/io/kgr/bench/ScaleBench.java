@@ -12,18 +12,18 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 
-import io.kgr.it.EmbeddedKafka;
 
 /**
- * {@code make bench SCENARIO=scale TOPICS=15000 BROKERS=3}: whether kgr keeps working far past the controller's
+ * {@code make bench SCENARIO=scale SCALE_TOPICS=50000 BROKERS=4}: whether kgr keeps working far past the controller's
  * 10,000-record request limit on a cluster of several brokers — kgr as bin/kgr runs it: apply N topics (RF 1, one config
  * each) to an empty cluster, a plan right after it (the brokers still list fewer), a no-op plan, then a prune of all but
  * one (N − 1 deletes) and a plan after it. Each step must end as it should (exit code, "No changes"); the table has the
  * wall time of each and how the topics spread over the brokers.
  *
- * <p>How far N can go here: the brokers run in this JVM, and each partition keeps its active segment open (one file
- * descriptor) and maps two index files: the process's open-file limit ({@code ulimit -n}) and {@code vm.max_map_count}
- * (65,530 maps ≈ 30,000 partitions) bound it, whatever the number of brokers.
+ * <p>How far N can go here: each partition keeps its active segment open (one file descriptor) and maps two index
+ * files, so a broker process's open-file limit ({@code ulimit -n}) and {@code vm.max_map_count} (65,530 maps) bound the
+ * partitions one process holds. The brokers are processes of their own ({@link BrokerProcesses}), so the cluster holds
+ * about that many times the number of brokers; the table has each broker's open files and maps after the apply.
  */
 public final class ScaleBench {
     public static void main(String[] args) throws Exception {
@@ -39,7 +39,8 @@ public final class ScaleBench {
                     + "  replicas: 1\n  config:\n    retention.ms: 86400000\n");
         }
         StringBuilder report = new StringBuilder("| N topics, brokers | step | kgr wall s | result |\n|---|---|---:|---|\n");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(brokers, Map.of("log.segment.delete.delay.ms", "500"));
+        int heap = Integer.parseInt(System.getProperty("kgr.bench.brokerHeapMiB", "1536"));
+        try (BrokerProcesses kafka = BrokerProcesses.start(brokers, heap, Map.of("log.segment.delete.delay.ms", "500"));
              Admin admin = kafka.admin()) {
             String bs = kafka.bootstrapServers();
             List<String> kgr = TopicBench.kgrCommand(jar);
@@ -62,6 +63,16 @@ public final class ScaleBench {
             described.values().stream().filter(d -> d.name().startsWith("scale.")).forEach(d ->
                     d.partitions().forEach(p -> leaders[p.leader() == null ? 0 : p.leader().id() % brokers]++));
             report.append(String.format("| %s | partitions led per broker | — | %s |%n", label, java.util.Arrays.toString(leaders)));
+            List<String> use = new ArrayList<>();
+            for (long pid : kafka.pids()) {
+                long fds;
+                try (var list = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+                    fds = list.count();
+                }
+                use.add(fds + " files / " + Files.readAllLines(Path.of("/proc/" + pid + "/maps")).size() + " maps");
+            }
+            report.append(String.format("| %s | each broker process after the apply (limits: %s open files, %s maps) | — | %s |%n",
+                    label, shell("ulimit -n"), Files.readString(Path.of("/proc/sys/vm/max_map_count")).trim(), String.join("; ", use)));
 
             for (int i = 1; i < n; i++) Files.delete(repo.resolve("scale.t" + i + ".yaml"));
             Result prune = run(TopicBench.concat(kgr, "apply", "--repo", repo.toString(), "--bootstrap-server", bs,
@@ -72,13 +83,17 @@ public final class ScaleBench {
                     "--no-color", "--detailed-exitcode", "--prune"));
             report.append(row(label, "plan with --prune after it", last, last.code() == 0));
         }
-        String header = "Run " + LocalDate.now() + " on " + TopicBench.machine() + ", ulimit -n "
-                + new String(new ProcessBuilder("sh", "-c", "ulimit -n").start().getInputStream().readAllBytes(),
-                        StandardCharsets.UTF_8).trim() + "\n\n";
+        String header = "Run " + LocalDate.now() + " on " + TopicBench.machine() + ", brokers as processes of their own ("
+                + heap + " MiB heap each), their logs in " + System.getProperty("java.io.tmpdir") + "\n\n";
         System.out.println(report);
         Path file = Files.createDirectories(root.resolve("bench-results")).resolve("scale-" + LocalDate.now() + ".md");
         Files.writeString(file, header + report, StandardCharsets.UTF_8);
         System.out.println("Written to " + file);
+    }
+
+    private static String shell(String command) throws Exception {
+        return new String(new ProcessBuilder("sh", "-c", command).start().getInputStream().readAllBytes(),
+                StandardCharsets.UTF_8).trim();
     }
 
     record Result(int code, double seconds, String out) {
@@ -91,7 +106,8 @@ public final class ScaleBench {
         int code = p.waitFor();
         double seconds = (System.nanoTime() - t0) / 1e9;
         String text = Files.readString(out);
-        Files.delete(out);
+        if (code == 0) Files.delete(out);
+        else TopicBench.log("its output is kept in " + out);
         TopicBench.log(command.get(command.indexOf("--repo") - 1) + " exited " + code + " in " + seconds + " s: "
                 + text.lines().filter(l -> l.startsWith("Apply complete") || l.startsWith("No changes") || l.startsWith("Plan:")
                         || l.startsWith("kgr:")).reduce((a, b) -> a + " / " + b).orElse(""));
