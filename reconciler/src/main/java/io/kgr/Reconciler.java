@@ -200,26 +200,46 @@ public final class Reconciler {
         return run;
     }
 
-    /** How long after an apply a plan waits for the brokers to list the topics it recorded (a large create lags). */
+    /**
+     * How long after an apply a plan waits for recorded topics the controller could not be asked about (a large create
+     * lags): past it, such a topic is taken as deleted.
+     */
     static final java.time.Duration STALE_WAIT = java.time.Duration.ofSeconds(90);
 
+    /** How long a plan waits for the brokers to list topics the controller has (50,000 new ones: minutes here). */
+    static final java.time.Duration LAG_WAIT = java.time.Duration.ofMinutes(10);
+
     /**
-     * An observation no older than this source's last apply. The controller acknowledges a create long before every
-     * broker lists the topic (10,000 new topics: ≈ 20 s on two cores), so a plan made right after an apply — by the
-     * same process or the next one — could see topics the inventory records as created missing, and plan them again.
-     * While the last apply is younger than {@link #STALE_WAIT}, the names are polled (only the names: a full read slows
-     * down brokers that are still creating logs) until the brokers list them; those that appear are read again. A topic
-     * still missing after that was deleted behind kgr's back, and the plan says so as drift.
+     * An observation no older than the controller's view of the topics this source recorded. The controller
+     * acknowledges a create long before every broker lists the topic (10,000 new topics: ≈ 20 s on two cores, 50,000
+     * on four brokers: minutes), so a plan made right after an apply — by the same process or the next one — could see
+     * topics the inventory records missing, and plan them again. For recorded topics the brokers do not list, the
+     * controller is asked: those it has are waited for (up to {@link #LAG_WAIT}; the names are polled, since a full
+     * read slows down brokers that are still creating logs) and read again once listed; those it has not were deleted
+     * behind kgr's back, and the plan says so as drift at once. Those it did not answer for are waited for only while
+     * the last apply is younger than {@link #STALE_WAIT}.
      */
     private Observation notOlderThanTheLastApply(Observation observed, io.kgr.status.Inventory own, Target target) {
         java.util.Set<String> missing = new java.util.TreeSet<>(own.topics().keySet());
         missing.removeAll(observed.live().topics().keySet());
-        java.time.Duration left = java.time.Duration.between(clock.instant(), own.appliedAt().plus(STALE_WAIT));
-        if (missing.isEmpty() || left.isNegative() || left.compareTo(STALE_WAIT) > 0) return observed;
-        LOG.info("{} topic(s) the last apply ({}) recorded are not listed by the brokers yet; waiting up to {} s",
-                missing.size(), own.appliedAt(), left.toSeconds());
+        if (missing.isEmpty()) return observed;
+        io.kgr.observe.KafkaState.ControllerTopics controller = target.kafka().atTheController(missing);
+        missing.removeAll(controller.absent());
+        java.util.Set<String> unanswered = new java.util.TreeSet<>(missing);
+        unanswered.removeAll(controller.exist());
+        java.time.Duration sinceApply = java.time.Duration.between(own.appliedAt(), clock.instant());
+        if (!unanswered.isEmpty() && (sinceApply.isNegative() || sinceApply.compareTo(STALE_WAIT) > 0)) {
+            missing.removeAll(unanswered); // no recent apply to wait for: taken as gone
+            unanswered.clear();
+        }
+        if (missing.isEmpty()) return observed;
+        java.time.Duration left = controller.exist().isEmpty() ? STALE_WAIT.minus(sinceApply) : LAG_WAIT;
+        LOG.info("{} topic(s) this source recorded are not listed by the brokers yet ({} of them known to the controller;"
+                + " last apply {}); waiting up to {} s", missing.size(), missing.size() - unanswered.size(), own.appliedAt(),
+                left.toSeconds());
         long deadline = System.nanoTime() + left.toNanos();
         long pause = 100;
+        long nextReport = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
         Observation now = observed;
         try {
             while (!missing.isEmpty() && System.nanoTime() < deadline) {
@@ -227,10 +247,22 @@ public final class Reconciler {
                 pause = Math.min(1000, pause * 2);
                 java.util.Set<String> listed = new java.util.TreeSet<>(missing);
                 listed.retainAll(target.kafka().topicNames());
+                if (System.nanoTime() > nextReport) {
+                    LOG.info("{} of {} topic(s) listed by the brokers so far", listed.size(), missing.size());
+                    nextReport = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+                }
                 if (listed.size() < missing.size()) continue;
                 // every broker has its own view: the one asked to describe them may still lag the one that listed them
                 now = new Observation(target.kafka().observe(now.live(), listed), now.inventories());
                 missing.removeAll(now.live().topics().keySet());
+            }
+            if (!missing.isEmpty()) {
+                // out of time: those listed by now are read, the rest planned from what is known
+                java.util.Set<String> listed = new java.util.TreeSet<>(missing);
+                listed.retainAll(target.kafka().topicNames());
+                if (!listed.isEmpty()) now = new Observation(target.kafka().observe(now.live(), listed), now.inventories());
+                missing.removeAll(now.live().topics().keySet());
+                LOG.warn("{} recorded topic(s) still not read from the brokers after waiting; planned as missing", missing.size());
             }
             return now;
         } catch (InterruptedException e) {

@@ -1,7 +1,6 @@
 package io.kgr.apply;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -9,12 +8,10 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.quota.ClientQuotaEntity;
 import org.apache.kafka.common.quota.ClientQuotaFilter;
 import org.apache.kafka.common.quota.ClientQuotaFilterComponent;
@@ -78,8 +75,10 @@ final class Visibility {
         boolean needScram = changes.stream().anyMatch(c -> c instanceof UpsertScramCredential || c instanceof DeleteScramCredential);
         boolean needAcls = changes.stream().anyMatch(c -> c instanceof CreateAcls || c instanceof DeleteAcls);
         boolean needQuotas = changes.stream().anyMatch(c -> c instanceof AlterUserQuotas);
-        List<ConfigResource> topics = changes.stream().filter(c -> c instanceof AlterTopicConfig)
-                .map(c -> new ConfigResource(ConfigResource.Type.TOPIC, ((AlterTopicConfig) c).topic())).toList();
+        List<String> topics = changes.stream().filter(c -> c instanceof AlterTopicConfig)
+                .map(c -> ((AlterTopicConfig) c).topic()).distinct().toList();
+        // asked first, read last: the brokers answer them while the small requests below are read
+        io.kgr.observe.TopicConfigs configsAsked = io.kgr.observe.TopicConfigs.ask(admin, topics);
 
         Map<String, Set<String>> scram = Map.of();
         if (needScram) {
@@ -97,8 +96,15 @@ final class Visibility {
         Map<ClientQuotaEntity, Map<String, Double>> quotas = needQuotas ? admin.describeClientQuotas(
                 ClientQuotaFilter.contains(List.of(ClientQuotaFilterComponent.ofEntityType(ClientQuotaEntity.USER))))
                 .entities().get(ms, TimeUnit.MILLISECONDS) : Map.of();
-        Map<ConfigResource, Config> configs = topics.isEmpty() ? Map.of()
-                : admin.describeConfigs(topics).all().get(ms, TimeUnit.MILLISECONDS);
+        // only each topic's own settings are kept: 50,000 whole answers do not fit in the heap
+        Map<String, Map<String, String>> configs = new java.util.HashMap<>();
+        configsAsked.drain((topic, config) -> {
+            Map<String, String> own = new java.util.HashMap<>();
+            for (ConfigEntry e : config.entries()) {
+                if (e.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG) own.put(e.name(), e.value());
+            }
+            configs.put(topic, own);
+        }, ms);
         List<String> grown = changes.stream().filter(c -> c instanceof Change.IncreasePartitions)
                 .map(c -> ((Change.IncreasePartitions) c).topic()).toList();
         Map<String, org.apache.kafka.clients.admin.TopicDescription> partitions = grown.isEmpty() ? Map.of()
@@ -118,21 +124,19 @@ final class Visibility {
                 for (var e : q.set().entrySet()) if (!e.getValue().equals(now.get(e.getKey()))) return false;
                 for (String k : q.remove()) if (now.containsKey(k)) return false;
             }
-            if (c instanceof AlterTopicConfig t && !configVisible(t, configs.get(new ConfigResource(ConfigResource.Type.TOPIC, t.topic())))) {
+            if (c instanceof AlterTopicConfig t && !configVisible(t, configs.get(t.topic()))) {
                 return false;
             }
         }
         return true;
     }
 
-    private static boolean configVisible(AlterTopicConfig t, Config config) {
-        if (config == null) return false;
-        List<String> own = new ArrayList<>();
-        for (ConfigEntry e : config.entries()) {
-            if (e.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG) own.add(e.name());
-            String want = t.set().get(e.name());
-            if (want != null && !io.kgr.plan.ConfigValues.same(want, e.value())) return false;
+    /** Whether the topic's own settings ({@code own}, null: not described yet) show what {@code t} set and deleted. */
+    private static boolean configVisible(AlterTopicConfig t, Map<String, String> own) {
+        if (own == null) return false;
+        for (Map.Entry<String, String> want : t.set().entrySet()) {
+            if (!own.containsKey(want.getKey()) || !io.kgr.plan.ConfigValues.same(want.getValue(), own.get(want.getKey()))) return false;
         }
-        return t.delete().stream().noneMatch(own::contains);
+        return t.delete().stream().noneMatch(own::containsKey);
     }
 }

@@ -94,6 +94,45 @@ public final class AdminKafkaState implements KafkaState {
         }
     }
 
+    /**
+     * Asks the controller to validate creating each topic (nothing is written): "already exists" is its answer for a
+     * topic it has. In requests of 1,000 names, all sent before any answer is read.
+     */
+    @Override
+    public ControllerTopics atTheController(Set<String> topics) {
+        Set<String> exist = new TreeSet<>();
+        Set<String> absent = new TreeSet<>();
+        List<Map<String, org.apache.kafka.common.KafkaFuture<Void>>> asked = new ArrayList<>();
+        List<org.apache.kafka.clients.admin.NewTopic> chunk = new ArrayList<>();
+        var options = new org.apache.kafka.clients.admin.CreateTopicsOptions().validateOnly(true)
+                .timeoutMs((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        for (String t : topics) {
+            chunk.add(new org.apache.kafka.clients.admin.NewTopic(t, java.util.Optional.of(1), java.util.Optional.empty()));
+            if (chunk.size() == 1_000) {
+                asked.add(admin.createTopics(chunk, options).values());
+                chunk = new ArrayList<>();
+            }
+        }
+        if (!chunk.isEmpty()) asked.add(admin.createTopics(chunk, options).values());
+        for (var answers : asked) {
+            for (var e : answers.entrySet()) {
+                try {
+                    get(e.getValue());
+                    absent.add(e.getKey());
+                } catch (ExecutionException ex) {
+                    if (ex.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException) exist.add(e.getKey());
+                    // anything else (no permission, a create policy, no answer): the controller did not say
+                } catch (TimeoutException ex) {
+                    // not answered: neither
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    return new ControllerTopics(exist, absent);
+                }
+            }
+        }
+        return new ControllerTopics(exist, absent);
+    }
+
     /** Everything ({@code earlier} null), or {@code earlier} with {@code only} read again. */
     private LiveState read(LiveState earlier, Set<String> only) throws ObserveException {
         try {
@@ -108,7 +147,7 @@ public final class AdminKafkaState implements KafkaState {
             // every bulk request is sent before any answer is read: the client parses one answer while the broker
             // works on the next, and the run waits for the slowest, not for the sum
             var described = names.isEmpty() ? null : admin.describeTopics(names).topicNameValues();
-            var configured = names.isEmpty() ? null : admin.describeConfigs(resources(names)).values();
+            TopicConfigs configured = TopicConfigs.ask(admin, names);
             long reassignMs = Math.min(timeout.toMillis(), 10_000);
             var movesAsked = names.isEmpty() ? null : admin.listPartitionReassignments(
                     new org.apache.kafka.clients.admin.ListPartitionReassignmentsOptions().timeoutMs((int) reassignMs)).reassignments();
@@ -121,7 +160,7 @@ public final class AdminKafkaState implements KafkaState {
 
             Map<String, TopicDescription> descriptions = names.isEmpty() ? Map.of() : withoutVanished(described);
             TreeMap<String, String> topicDefaults = earlier == null ? new TreeMap<>() : new TreeMap<>(earlier.topicDefaults());
-            Map<String, Map<String, String>> overrides = names.isEmpty() ? Map.of() : overrides(configured, topicDefaults);
+            Map<String, Map<String, String>> overrides = overrides(configured, names.size(), topicDefaults);
 
             // moves in flight: a partition's replicas are the move's target (what it will have), never target ∪ removing
             Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.PartitionReassignment> moving =
@@ -211,20 +250,13 @@ public final class AdminKafkaState implements KafkaState {
         return out;
     }
 
-    private static List<ConfigResource> resources(Set<String> names) {
-        List<ConfigResource> resources = new ArrayList<>(names.size());
-        for (String n : names) resources.add(new ConfigResource(ConfigResource.Type.TOPIC, n));
-        return resources;
-    }
-
-    private Map<String, Map<String, String>> overrides(Map<ConfigResource, org.apache.kafka.common.KafkaFuture<Config>> asked,
-                                                       Map<String, String> topicDefaults)
+    /** Each topic's own settings (its overrides); the broker's defaults for the risky keys into {@code topicDefaults}. */
+    private Map<String, Map<String, String>> overrides(TopicConfigs asked, int topics, Map<String, String> topicDefaults)
             throws ExecutionException, InterruptedException, TimeoutException {
-        Map<ConfigResource, Config> configs = withoutVanished(asked);
-        Map<String, Map<String, String>> out = new HashMap<>(configs.size() * 2);
-        for (Map.Entry<ConfigResource, Config> e : configs.entrySet()) {
+        Map<String, Map<String, String>> out = new HashMap<>(topics * 2);
+        asked.drain((topic, config) -> {
             Map<String, String> own = new TreeMap<>();
-            for (ConfigEntry entry : e.getValue().entries()) {
+            for (ConfigEntry entry : config.entries()) {
                 if (entry.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG && entry.value() != null) {
                     own.put(entry.name(), entry.value());
                 } else if (entry.value() != null && LiveState.RISKY_TOPIC_KEYS.contains(entry.name())
@@ -232,8 +264,8 @@ public final class AdminKafkaState implements KafkaState {
                     topicDefaults.put(entry.name(), entry.value()); // the broker's default, as any topic without an override sees it
                 }
             }
-            out.put(e.getKey().name(), own);
-        }
+            out.put(topic, own);
+        }, timeout.toMillis());
         return out;
     }
 

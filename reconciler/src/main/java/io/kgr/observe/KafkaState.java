@@ -16,4 +16,17 @@ public interface KafkaState {
     default java.util.Set<String> topicNames() throws ObserveException {
         return observe().topics().keySet();
     }
+
+    /**
+     * Which of {@code topics} the controller has and which it has not; a name it could not answer for is in neither.
+     * Brokers list a new topic only once they have replayed its records, which after a large create lags the
+     * controller by minutes; the controller's answer tells such a lag from a topic that is really gone.
+     */
+    default ControllerTopics atTheController(java.util.Set<String> topics) {
+        return new ControllerTopics(java.util.Set.of(), java.util.Set.of());
+    }
+
+    /** What the controller said of some topics: those it has, and those it has not. */
+    record ControllerTopics(java.util.Set<String> exist, java.util.Set<String> absent) {
+    }
 }

@@ -194,7 +194,7 @@ class TopicLifecycleTest {
         assertThat(kgr("apply", "--repo", repoB.toString(), "--auto-approve", "--prune").exitCode()).isZero();
 
         Kgr.Result planA = kgr("plan", "--repo", repoA.toString(), "--prune");
-        assertThat(planA.out()).contains("No changes.", "topic " + prefix + "b  (managed by source 'dir:" + repoB + "')");
+        assertThat(planA.out()).as(planA.all()).contains("No changes.", "topic " + prefix + "b  (managed by source 'dir:" + repoB + "')");
         assertThat(kgr("apply", "--repo", repoA.toString(), "--auto-approve", "--prune").exitCode()).isZero();
         assertThat(liveTopics()).contains(prefix + "a", prefix + "b");
 
@@ -589,6 +589,11 @@ class TopicLifecycleTest {
                 if (listings.incrementAndGet() <= 2) names.removeAll(lagging);
                 return names;
             }
+
+            @Override
+            public ControllerTopics atTheController(java.util.Set<String> topics) {
+                return real.atTheController(topics); // the controller does not lag: the real one answers
+            }
         };
         var store = new io.kgr.status.KafkaInventoryStore(admin, kafka.clientProperties(Map.of()), java.time.Duration.ofSeconds(30));
         var target = new io.kgr.Target(java.util.Optional.of(cluster), kafka.bootstrapServers(), lagged, store);
@@ -599,15 +604,46 @@ class TopicLifecycleTest {
                 .isEqualTo(4);
         assertThat(rereads.get()).as("read again until they could be described").isEqualTo(2);
 
-        // an apply older than the wait: topics the inventory records and the brokers do not list were deleted behind
-        // kgr's back, and are created again at once (no waiting)
+        // minutes after the apply the brokers may still lag (50,000 topics on four brokers here): the controller has
+        // them, so the plan still waits rather than creating them again
         listings.set(0);
         rereads.set(0);
-        var later = java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(2));
-        var drift = new io.kgr.Reconciler(later, io.kgr.desired.SecretResolver.none())
+        var later = java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(5));
+        var stillLagging = new io.kgr.Reconciler(later, io.kgr.desired.SecretResolver.none())
                 .plan(source(repo), null, target, io.kgr.plan.Policy.defaults(true)).plan().orElseThrow();
-        assertThat(drift.steps()).extracting(io.kgr.plan.Step::id).contains("create-topic:" + a, "create-topic:" + b);
-        assertThat(listings.get()).isZero();
+        assertThat(stillLagging.steps()).isEmpty();
+        assertThat(listings.get()).isEqualTo(4);
+
+        // a topic the controller does not have was deleted behind kgr's back: created again at once, without waiting,
+        // even right after the apply
+        admin.deleteTopics(List.of(b)).all().get(30, TimeUnit.SECONDS);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> !liveTopics().contains(b));
+        var deleted = new io.kgr.observe.KafkaState() {
+            @Override
+            public io.kgr.observe.LiveState observe() throws io.kgr.observe.ObserveException {
+                return real.observe();
+            }
+
+            @Override
+            public java.util.Set<String> topicNames() throws io.kgr.observe.ObserveException {
+                listings.incrementAndGet();
+                return real.topicNames();
+            }
+
+            @Override
+            public ControllerTopics atTheController(java.util.Set<String> topics) {
+                return real.atTheController(topics);
+            }
+        };
+        listings.set(0);
+        var drift = new io.kgr.Reconciler(java.time.Clock.systemUTC(), io.kgr.desired.SecretResolver.none())
+                .plan(source(repo), null, new io.kgr.Target(java.util.Optional.of(cluster), kafka.bootstrapServers(), deleted, store),
+                        io.kgr.plan.Policy.defaults(true)).plan().orElseThrow();
+        assertThat(drift.steps()).extracting(io.kgr.plan.Step::id).containsExactly("create-topic:" + b);
+        assertThat(listings.get()).as("no polling for a topic the controller does not have").isZero();
+        assertThat(real.atTheController(java.util.Set.of(a, b)))
+                .isEqualTo(new io.kgr.observe.KafkaState.ControllerTopics(java.util.Set.of(a), java.util.Set.of(b)));
+        assertThat(liveTopics()).as("asking the controller created nothing").doesNotContain(b);
     }
 
     @Test
@@ -636,5 +672,31 @@ class TopicLifecycleTest {
         assertThat(after.all()).containsExactlyInAnyOrderElementsOf(everything.all());
         assertThat(List.of(after.keys(), after.offsets(), after.version()))
                 .isEqualTo(List.of(everything.keys(), everything.offsets(), everything.version()));
+    }
+
+    @Test
+    void configsAreReadAFewTopicsARequestAndATopicThatIsGoneIsLeftOut() throws Exception {
+        List<String> names = new java.util.ArrayList<>();
+        List<NewTopic> created = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            names.add(prefix + "t" + i);
+            created.add(new NewTopic(prefix + "t" + i, 1, (short) 1).configs(Map.of("retention.ms", String.valueOf(60_000 + i))));
+        }
+        admin.createTopics(created).all().get(30, TimeUnit.SECONDS);
+        names.add(3, prefix + "never-created"); // asked among the others, as a topic deleted after the listing is
+        awaitOverrides(prefix + "t6", Map.of("retention.ms", "60006"));
+
+        // 8 names, 2 a request: 4 requests, the last one sent only after the first answer was taken
+        Map<String, String> seen = new java.util.TreeMap<>();
+        List<String> order = new java.util.ArrayList<>();
+        io.kgr.observe.TopicConfigs.ask(admin, names, 2).drain((topic, config) -> {
+            order.add(topic);
+            seen.put(topic, config.get("retention.ms").value());
+        }, 30_000);
+        Map<String, String> expected = new java.util.TreeMap<>();
+        for (int i = 0; i < 7; i++) expected.put(prefix + "t" + i, String.valueOf(60_000 + i));
+        assertThat(seen).isEqualTo(expected);
+        assertThat(order).hasSize(7); // each topic once
+        admin.deleteTopics(expected.keySet()).all().get(30, TimeUnit.SECONDS); // the class's other plans list the unmanaged
     }
 }
