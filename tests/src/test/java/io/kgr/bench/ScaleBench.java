@@ -56,6 +56,20 @@ public final class ScaleBench {
             Result noop = run(TopicBench.concat(kgr, "plan", "--repo", repo.toString(), "--bootstrap-server", bs,
                     "--no-color", "--detailed-exitcode"));
             report.append(row(label, "no-op plan", noop, noop.code() == 0));
+            // what Kafka itself needs for that observe (the floor's JVM gets more heap: it keeps whole answers)
+            Path testClasses = root.resolve("tests/target/test-classes");
+            long f0 = System.nanoTime();
+            Process floor = new ProcessBuilder("java", "-Xmx3g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
+                    jar + ":" + testClasses, AdminFloor.class.getName(), "observe", bs)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            int floorCode = floor.waitFor();
+            double floorSeconds = (System.nanoTime() - f0) / 1e9;
+            TopicBench.log("floor observe exited " + floorCode + " in " + floorSeconds + " s");
+            report.append(String.format("| %s | floor: listTopics + describeTopics(all) + describeConfigs(all) | %.1f | %s |%n",
+                    label, floorSeconds, floorCode == 0 ? "exit 0" : "**FAILED** exit " + floorCode));
+            Result again = run(TopicBench.concat(kgr, "plan", "--repo", repo.toString(), "--bootstrap-server", bs,
+                    "--no-color", "--detailed-exitcode"));
+            report.append(row(label, "no-op plan again, after the floor", again, again.code() == 0));
 
             Map<String, TopicDescription> described = admin.describeTopics(admin.listTopics().names().get(120, TimeUnit.SECONDS))
                     .allTopicNames().get(300, TimeUnit.SECONDS);
@@ -72,7 +86,7 @@ public final class ScaleBench {
                 use.add(fds + " files / " + Files.readAllLines(Path.of("/proc/" + pid + "/maps")).size() + " maps");
             }
             report.append(String.format("| %s | each broker process after the apply (limits: %s open files, %s maps) | — | %s |%n",
-                    label, shell("ulimit -n"), Files.readString(Path.of("/proc/sys/vm/max_map_count")).trim(), String.join("; ", use)));
+                    label, shell("ulimit -n"), shell("cat /proc/sys/vm/max_map_count"), String.join("; ", use)));
 
             for (int i = 1; i < n; i++) Files.delete(repo.resolve("scale.t" + i + ".yaml"));
             Result prune = run(TopicBench.concat(kgr, "apply", "--repo", repo.toString(), "--bootstrap-server", bs,
