@@ -241,12 +241,18 @@ public final class Reconciler {
         long pause = 100;
         long nextReport = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
         Observation now = observed;
+        // a wait that sees no progress for this long is not a lag (say, a topic whose configs kgr may not read)
+        long stuckAfter = STALE_WAIT.toNanos();
+        long progressAt = System.nanoTime();
+        int listedBefore = -1;
         try {
-            while (!missing.isEmpty() && System.nanoTime() < deadline) {
+            while (!missing.isEmpty() && System.nanoTime() < deadline && System.nanoTime() - progressAt < stuckAfter) {
                 Thread.sleep(pause);
                 pause = Math.min(1000, pause * 2);
                 java.util.Set<String> listed = new java.util.TreeSet<>(missing);
                 listed.retainAll(target.kafka().topicNames());
+                if (listed.size() > listedBefore) progressAt = System.nanoTime();
+                listedBefore = listed.size();
                 if (System.nanoTime() > nextReport) {
                     LOG.info("{} of {} topic(s) listed by the brokers so far", listed.size(), missing.size());
                     nextReport = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
@@ -254,7 +260,12 @@ public final class Reconciler {
                 if (listed.size() < missing.size()) continue;
                 // every broker has its own view: the one asked to describe them may still lag the one that listed them
                 now = new Observation(target.kafka().observe(now.live(), listed), now.inventories());
+                int before = missing.size();
                 missing.removeAll(now.live().topics().keySet());
+                if (missing.size() < before) {
+                    progressAt = System.nanoTime();
+                    listedBefore = -1; // the next listing is of fewer names
+                }
             }
             if (!missing.isEmpty()) {
                 // out of time: those listed by now are read, the rest planned from what is known
