@@ -130,6 +130,7 @@ final class BrokerProcesses implements AutoCloseable {
                 p.destroyForcibly();
             }
         }
+        if (!Files.exists(dir)) return;
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
