@@ -59,15 +59,11 @@ public final class Reconciler {
 
     /** Reads and validates the source only; nothing on a cluster is contacted. */
     public PlanRun validate(SourceSpec source, java.util.Optional<String> cluster) {
-        Snapshot snapshot;
-        try {
-            snapshot = git.read(source);
-        } catch (SourceException e) {
-            return PlanRun.failed(RunStatus.SOURCE_FAILED, e.getMessage(), null, List.of());
-        }
-        DesiredStateBuilder.Result desired = desire(source, snapshot, cluster);
-        if (!desired.ok()) return invalid(snapshot, desired);
-        return new PlanRun(RunStatus.SUCCEEDED, summary(desired.state().get()), java.util.Optional.of(snapshot),
+        Read read = read(source, cluster);
+        if (read.failure() != null) return PlanRun.failed(RunStatus.SOURCE_FAILED, read.failure().getMessage(), null, List.of());
+        DesiredStateBuilder.Result desired = read.desired();
+        if (!desired.ok()) return invalid(read.snapshot(), desired);
+        return new PlanRun(RunStatus.SUCCEEDED, summary(desired.state().get()), java.util.Optional.of(read.snapshot()),
                 desired.diagnostics(), java.util.Optional.empty());
     }
 
@@ -84,17 +80,61 @@ public final class Reconciler {
     /** Reads Git while {@code observation} runs, then plans. */
     private Planned readAndPlan(SourceSpec source, String sourceName, Target target, Policy policy,
                                 CompletableFuture<Observation> observation) {
+        Read read = read(source, target.cluster());
+        if (read.failure() != null) {
+            return new Planned(PlanRun.failed(RunStatus.SOURCE_FAILED, read.failure().getMessage(), null, List.of()), null);
+        }
+        return new Planned(plan(source, read.snapshot(), sourceName, target, policy, observation, java.util.Optional.empty(),
+                read.desired()), read.desired());
+    }
+
+    /** What reading a source gave: its snapshot and desired state, or why it could not be read. */
+    private record Read(Snapshot snapshot, DesiredStateBuilder.Result desired, SourceException failure) {
+    }
+
+    /** A read started by {@link #readAhead}, for that source and cluster. */
+    private record Ahead(SourceSpec source, java.util.Optional<String> cluster, CompletableFuture<Read> read) {
+    }
+
+    private final java.util.concurrent.atomic.AtomicReference<Ahead> ahead = new java.util.concurrent.atomic.AtomicReference<>();
+
+    /**
+     * Starts reading {@code source} — files, cached manifests, desired state — on another thread, for the next plan of
+     * that source and cluster: a CLI run reads Git while it connects to the cluster's Kafka (which this does not
+     * contact; Secrets named by users are read, as a plan reads them).
+     */
+    public Reconciler readAhead(SourceSpec source, java.util.Optional<String> cluster) {
+        ahead.set(new Ahead(source, cluster, CompletableFuture.supplyAsync(() -> readNow(source, cluster))));
+        return this;
+    }
+
+    private Read read(SourceSpec source, java.util.Optional<String> cluster) {
+        Ahead started = ahead.getAndSet(null);
+        if (started != null) {
+            boolean mine = started.source().equals(source) && started.cluster().equals(cluster);
+            try {
+                Read read = started.read().join(); // one reader of the source at a time
+                if (mine) return read;
+            } catch (CompletionException e) {
+                if (mine && e.getCause() instanceof RuntimeException r) throw r;
+                if (mine && e.getCause() instanceof Error r) throw r;
+                if (mine) throw e;
+            }
+        }
+        return readNow(source, cluster);
+    }
+
+    private Read readNow(SourceSpec source, java.util.Optional<String> cluster) {
+        loader.prefetch(manifestCache(source)); // read while the source is
         Snapshot snapshot;
         try {
             long start = System.nanoTime();
             snapshot = git.read(source);
             LOG.debug("read the source in {} ms", millis(start));
         } catch (SourceException e) {
-            return new Planned(PlanRun.failed(RunStatus.SOURCE_FAILED, e.getMessage(), null, List.of()), null);
+            return new Read(null, null, e);
         }
-        DesiredStateBuilder.Result desired = desire(source, snapshot, target.cluster());
-        return new Planned(plan(source, snapshot, sourceName, target, policy, observation, java.util.Optional.empty(), desired),
-                desired);
+        return new Read(snapshot, desire(source, snapshot, cluster), null);
     }
 
     /**
@@ -144,13 +184,10 @@ public final class Reconciler {
                 return planRemembering(source, sourceName, target, policy, memory);
             }
         }
-        Snapshot snapshot;
-        try {
-            snapshot = git.read(source);
-        } catch (SourceException e) {
-            return PlanRun.failed(RunStatus.SOURCE_FAILED, e.getMessage(), null, List.of());
-        }
-        DesiredStateBuilder.Result desired = desire(source, snapshot, target.cluster());
+        Read read = read(source, target.cluster());
+        if (read.failure() != null) return PlanRun.failed(RunStatus.SOURCE_FAILED, read.failure().getMessage(), null, List.of());
+        Snapshot snapshot = read.snapshot();
+        DesiredStateBuilder.Result desired = read.desired();
         if (!desired.ok()) return invalid(snapshot, desired);
         DesiredState now = desired.state().get();
         java.util.Set<String> changed = new java.util.TreeSet<>(memory.touched);
@@ -442,11 +479,15 @@ public final class Reconciler {
         return e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
     }
 
+    /** Where parsed manifests are kept next to the Git mirrors: a CLI run reads again only the files that changed. */
+    private static io.kgr.manifest.ManifestCache manifestCache(SourceSpec source) {
+        return source.cacheDir() == null ? io.kgr.manifest.ManifestCache.none()
+                : io.kgr.manifest.ManifestCache.of(source.cacheDir(), GitSource.location(source) + "//" + source.path());
+    }
+
     private DesiredStateBuilder.Result desire(SourceSpec source, Snapshot snapshot, java.util.Optional<String> cluster) {
         long start = System.nanoTime();
-        // parsed manifests are kept next to the Git mirrors: a CLI run reads again only the files that changed
-        Manifests manifests = loader.load(snapshot, source.cacheDir() == null ? io.kgr.manifest.ManifestCache.none()
-                : io.kgr.manifest.ManifestCache.of(source.cacheDir(), snapshot.location() + "//" + source.path()));
+        Manifests manifests = loader.load(snapshot, manifestCache(source));
         long parsed = System.nanoTime();
         DesiredStateBuilder.Result result = new DesiredStateBuilder(cluster, secrets).build(manifests);
         LOG.debug("read {} file(s) ({} parsed, the others known): manifests in {} ms, desired state in {} ms",

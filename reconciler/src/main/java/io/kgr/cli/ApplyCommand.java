@@ -56,6 +56,9 @@ final class ApplyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Plan saved = planFile == null ? null : PlanJson.read(Files.readString(planFile, StandardCharsets.UTF_8));
+        io.kgr.source.SourceSpec sourceSpec = saved == null ? source.spec(null) : null;
+        Reconciler reconciler = new Reconciler(java.time.Clock.systemUTC(), source.secrets());
+        if (sourceSpec != null) reconciler.readAhead(sourceSpec, source.cluster()); // Git is read while connecting
         try (KafkaConnection connection = KafkaConnection.open(kafka, saved == null ? null : saved.header().bootstrapServers(),
                 source.kube(), saved == null ? source.cluster() : java.util.Optional.of(saved.header().cluster()))) {
             Plan plan;
@@ -94,7 +97,7 @@ final class ApplyCommand implements Callable<Integer> {
                 plan = saved;
                 out.print(options.output.render(plan, options.noColour));
             } else {
-                PlanRun run = PlanCommand.plan(source, options, source.spec(null), connection);
+                PlanRun run = PlanCommand.plan(reconciler, source, options, sourceSpec, connection);
                 if (!run.ok()) return Output.failure(err, run);
                 Output.diagnostics(err, run.diagnostics());
                 plan = run.plan().get();

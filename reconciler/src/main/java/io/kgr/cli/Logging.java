@@ -13,7 +13,7 @@ import ch.qos.logback.core.encoder.Encoder;
 
 /**
  * Logging of the long-running service: kgr's own lines at INFO (one per run, one per applied step) unless
- * KGR_LOG_LEVEL says otherwise, as text or as one JSON object per line. The CLI commands keep logback.xml's quiet setup.
+ * KGR_LOG_LEVEL says otherwise, as text or as one JSON object per line. The CLI commands keep {@link QuietLogging}'s setup.
  */
 final class Logging {
     enum Format { TEXT, JSON }

@@ -33,8 +33,10 @@ final class PlanCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         SourceSpec sourceSpec = source.spec(null);
+        // Git is read while the connection to the cluster is made
+        Reconciler reconciler = new Reconciler(Clock.systemUTC(), source.secrets()).readAhead(sourceSpec, source.cluster());
         try (KafkaConnection connection = KafkaConnection.open(kafka, null, source.kube(), source.cluster())) {
-            PlanRun run = plan(source, options, sourceSpec, connection);
+            PlanRun run = plan(reconciler, source, options, sourceSpec, connection);
             if (!run.ok()) return Output.failure(err, run);
             Output.diagnostics(err, run.diagnostics());
             Plan plan = run.plan().get();
@@ -49,8 +51,9 @@ final class PlanCommand implements Callable<Integer> {
         }
     }
 
-    static PlanRun plan(SourceOptions source, PlanOptions options, SourceSpec sourceSpec, KafkaConnection connection) {
+    static PlanRun plan(Reconciler reconciler, SourceOptions source, PlanOptions options, SourceSpec sourceSpec,
+                        KafkaConnection connection) {
         Target target = connection.target(source.cluster(), source.kube());
-        return new Reconciler(Clock.systemUTC(), source.secrets()).plan(sourceSpec, source.sourceName(sourceSpec), target, options.policy());
+        return reconciler.plan(sourceSpec, source.sourceName(sourceSpec), target, options.policy());
     }
 }

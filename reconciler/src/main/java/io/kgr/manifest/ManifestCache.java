@@ -1,12 +1,11 @@
 package io.kgr.manifest;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,7 +40,7 @@ import tools.jackson.databind.node.ObjectNode;
  * the repository holds (manifests name Secrets, never their values), readable by its owner only.
  */
 public final class ManifestCache {
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final String BUILD = build();
 
@@ -90,18 +89,20 @@ public final class ManifestCache {
     Map<String, Entry> read() {
         Map<String, Entry> out = new HashMap<>();
         if (file == null || !Files.isRegularFile(file)) return out;
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-            if (in.readInt() != FORMAT || !in.readUTF().equals(BUILD)) return out;
-            int entries = in.readInt();
+        try {
+            // read whole and decoded from memory: a stream's per-value calls cost more than the disk here
+            ByteBuffer in = ByteBuffer.wrap(Files.readAllBytes(file));
+            if (in.getInt() != FORMAT || !readString(in).equals(BUILD)) return out;
+            int entries = in.getInt();
             for (int e = 0; e < entries; e++) {
-                String path = in.readUTF();
+                String path = readString(in);
                 byte[] hash = new byte[32];
-                in.readFully(hash);
-                int count = in.readInt();
+                in.get(hash);
+                int count = in.getInt();
                 List<Document> documents = new ArrayList<>(count);
                 for (int d = 0; d < count; d++) {
-                    documents.add(new Document(in.readInt(), in.readUTF(), in.readUTF(), in.readUTF(), readNode(in, 0),
-                            in.readInt(), in.readInt()));
+                    documents.add(new Document(in.getInt(), readString(in), readString(in), readString(in), readNode(in, 0),
+                            in.getInt(), in.getInt()));
                 }
                 out.put(path, new Entry(hash, documents));
             }
@@ -125,17 +126,17 @@ public final class ManifestCache {
                 }
                 try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
                     out.writeInt(FORMAT);
-                    out.writeUTF(BUILD);
+                    writeString(out, BUILD);
                     out.writeInt(entries.size());
                     for (Map.Entry<String, Entry> e : entries.entrySet()) {
-                        out.writeUTF(e.getKey());
+                        writeString(out, e.getKey());
                         out.write(e.getValue().sha256());
                         out.writeInt(e.getValue().documents().size());
                         for (Document d : e.getValue().documents()) {
                             out.writeInt(d.index());
-                            out.writeUTF(d.apiVersion());
-                            out.writeUTF(d.kind());
-                            out.writeUTF(d.name());
+                            writeString(out, d.apiVersion());
+                            writeString(out, d.kind());
+                            writeString(out, d.name());
                             writeNode(out, d.body());
                             out.writeInt(d.line());
                             out.writeInt(d.column());
@@ -206,13 +207,13 @@ public final class ManifestCache {
         }
     }
 
-    private static JsonNode readNode(DataInputStream in, int depth) throws IOException {
+    private static JsonNode readNode(ByteBuffer in, int depth) throws IOException {
         if (depth > SafeYaml.MAX_DEPTH + 1) throw new IOException("nested too deeply");
-        int tag = in.readByte();
+        int tag = in.get();
         switch (tag) {
             case OBJECT -> {
                 ObjectNode o = JSON.objectNode();
-                int n = in.readInt();
+                int n = in.getInt();
                 for (int i = 0; i < n; i++) {
                     String key = readString(in);
                     o.set(key, readNode(in, depth + 1));
@@ -221,7 +222,7 @@ public final class ManifestCache {
             }
             case ARRAY -> {
                 ArrayNode a = JSON.arrayNode();
-                int n = in.readInt();
+                int n = in.getInt();
                 for (int i = 0; i < n; i++) a.add(readNode(in, depth + 1));
                 return a;
             }
@@ -229,10 +230,10 @@ public final class ManifestCache {
                 return JSON.stringNode(readString(in));
             }
             case LONG -> {
-                return JSON.numberNode(in.readLong());
+                return JSON.numberNode(in.getLong());
             }
             case INT -> {
-                return JSON.numberNode(in.readInt());
+                return JSON.numberNode(in.getInt());
             }
             case BIG_INTEGER -> {
                 return JSON.numberNode(new BigInteger(readString(in)));
@@ -241,7 +242,7 @@ public final class ManifestCache {
                 return JSON.numberNode(new BigDecimal(readString(in)));
             }
             case DOUBLE -> {
-                return JSON.numberNode(in.readDouble());
+                return JSON.numberNode(in.getDouble());
             }
             case TRUE -> {
                 return JSON.booleanNode(true);
@@ -263,12 +264,12 @@ public final class ManifestCache {
         out.write(b);
     }
 
-    private static String readString(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > SafeYaml.MAX_FILE_CODE_POINTS * 4) throw new IOException("bad string length");
-        byte[] b = new byte[n];
-        in.readFully(b);
-        return new String(b, StandardCharsets.UTF_8);
+    private static String readString(ByteBuffer in) throws IOException {
+        int n = in.getInt();
+        if (n < 0 || n > in.remaining()) throw new IOException("bad string length");
+        String s = new String(in.array(), in.arrayOffset() + in.position(), n, StandardCharsets.UTF_8);
+        in.position(in.position() + n);
+        return s;
     }
 
     /** Which build of kgr this is: the jar's size and time, or the newest time among the classes and schemas. */

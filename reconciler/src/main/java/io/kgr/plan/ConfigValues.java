@@ -27,10 +27,12 @@ public final class ConfigValues {
         return scalar(v);
     }
 
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
+
     private static String scalar(String raw) {
         String v = raw.trim();
         if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) return v.toLowerCase(Locale.ROOT);
-        if (v.matches("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?")) {
+        if (NUMBER.matcher(v).matches()) {
             return new BigDecimal(v).stripTrailingZeros().toPlainString();
         }
         return v;

@@ -65,6 +65,11 @@ public final class GitSource {
         return readDirectory(dir, spec);
     }
 
+    /** How a snapshot of {@code spec} names where it came from: the URL without credentials, or the absolute path. */
+    public static String location(SourceSpec spec) {
+        return isUrl(spec.location()) ? redact(spec.location()) : Path.of(spec.location()).toAbsolutePath().normalize().toString();
+    }
+
     /** Whether the location is a remote repository (mirrored in the cache), not a local folder or repository. */
     public static boolean isUrl(String location) {
         return location.contains("://") || location.matches("^[\\w.-]+@[\\w.-]+:.+");
@@ -214,19 +219,58 @@ public final class GitSource {
 
     private Snapshot readDirectory(Path dir, SourceSpec spec) throws SourceException {
         Path root = dir.toAbsolutePath().normalize();
-        List<SourceFile> files = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
-                String rel = root.relativize(p).toString().replace('\\', '/');
-                if (ManifestFiles.isManifest(rel) && ManifestFiles.under(rel, spec.path())) {
-                    files.add(new SourceFile(rel, Files.readAllBytes(p)));
-                }
-            }
+        try {
+            List<SourceFile> files = read(root, "", spec.path()).stream()
+                    .sorted(Comparator.comparing(SourceFile::path)).toList();
+            return new Snapshot(root.toString(), "", "dir:" + contentHash(files), files);
         } catch (IOException e) {
             throw new SourceException("cannot read directory " + dir + ": " + e.getMessage(), e);
+        } catch (java.io.UncheckedIOException e) {
+            throw new SourceException("cannot read directory " + dir + ": " + e.getMessage(), e.getCause());
         }
-        files.sort(Comparator.comparing(SourceFile::path));
-        return new Snapshot(root.toString(), "", "dir:" + contentHash(files), files);
+    }
+
+    /**
+     * The manifest files under {@code dir} ({@code rel} from the root) as {@link Files#walk} finds them: links to files
+     * are read, links to directories are not followed, hidden files and directories are left out. Files are read and
+     * hashed on every core (for 10,000 small files that costs more than listing them), and an entry with a manifest's
+     * name is looked at only there: a stat per entry on the listing thread cost as much as reading the files.
+     */
+    private static List<SourceFile> read(Path dir, String rel, String under) throws IOException {
+        List<String> manifests = new ArrayList<>();
+        List<SourceFile> files = new ArrayList<>();
+        try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(".")) continue;
+                String path = rel.isEmpty() ? name : rel + "/" + name;
+                if (ManifestFiles.isManifest(name)) {
+                    manifests.add(name);
+                } else if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        && (ManifestFiles.under(path, under) || under.startsWith(path + "/"))) {
+                    files.addAll(read(p, path, under));
+                }
+            }
+        }
+        files.addAll(manifests.parallelStream().flatMap(name -> {
+            String path = rel.isEmpty() ? name : rel + "/" + name;
+            Path p = dir.resolve(name);
+            try {
+                var attributes = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                if (attributes.isDirectory()) { // a directory named like a manifest
+                    return ManifestFiles.under(path, under) || under.startsWith(path + "/") ? read(p, path, under).stream()
+                            : Stream.empty();
+                }
+                if (!ManifestFiles.under(path, under)) return Stream.empty();
+                if (attributes.isSymbolicLink() ? !Files.isRegularFile(p) : !attributes.isRegularFile()) return Stream.empty();
+                byte[] content = Files.readAllBytes(p);
+                return Stream.of(new SourceFile(path, content, SourceFile.sha256(content)));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(path + ": " + e.getMessage(), e);
+            }
+        }).toList());
+        return files;
     }
 
     /**
@@ -308,14 +352,13 @@ public final class GitSource {
         }
     }
 
-    /** A plain directory has no commit: its revision is a hash of the manifest files' paths and contents. */
+    /** A plain directory has no commit: its revision is a hash of the manifest files' paths and contents' hashes. */
     private static String contentHash(List<SourceFile> files) {
         MessageDigest digest = sha256();
         for (SourceFile f : files) {
             digest.update(f.path().getBytes(StandardCharsets.UTF_8));
             digest.update((byte) 0);
-            digest.update(f.content());
-            digest.update((byte) 0);
+            digest.update(f.digest());
         }
         return HexFormat.of().formatHex(digest.digest()).substring(0, 12);
     }

@@ -52,6 +52,28 @@ class GitSourceTest {
     }
 
     @Test
+    void aPlainDirectoryIsWalkedAsFilesWalkWalksIt() throws Exception {
+        Path dir = tmp.resolve("walked");
+        write(dir, "a/t.yaml", "a");
+        write(dir, "a/named.yaml/inner.yaml", "b"); // a directory named like a manifest is entered
+        write(tmp, "outside/linked.yaml", "c");
+        write(tmp, "outside-dir/x.yaml", "d");
+        Files.createSymbolicLink(dir.resolve("a/link.yaml"), tmp.resolve("outside/linked.yaml")); // a link to a file is read
+        Files.createSymbolicLink(dir.resolve("a/dir-link"), tmp.resolve("outside-dir")); // a link to a directory is not
+        Files.createSymbolicLink(dir.resolve("a/dir-link.yaml"), tmp.resolve("outside-dir"));
+        Files.createSymbolicLink(dir.resolve("a/broken.yaml"), tmp.resolve("nowhere.yaml"));
+        Snapshot snapshot = source.read(spec(dir.toString(), null, ""));
+        assertThat(snapshot.files()).extracting(SourceFile::path)
+                .containsExactly("a/link.yaml", "a/named.yaml/inner.yaml", "a/t.yaml");
+        assertThat(snapshot.files()).extracting(SourceFile::text).containsExactly("c", "b", "a");
+        assertThat(source.read(spec(dir.toString(), null, "a/named.yaml")).files()).extracting(SourceFile::path)
+                .containsExactly("a/named.yaml/inner.yaml");
+
+        write(dir, "a/t.yaml", "changed");
+        assertThat(source.read(spec(dir.toString(), null, "")).revision()).isNotEqualTo(snapshot.revision());
+    }
+
+    @Test
     void localRepositoryReadsTheCommittedTreeNotTheWorkingCopy() throws Exception {
         Path dir = tmp.resolve("work");
         try (Git git = Git.init().setInitialBranch("main").setDirectory(dir.toFile()).call()) {

@@ -59,7 +59,7 @@ public final class ScaleBench {
             // what Kafka itself needs for that observe (the floor's JVM gets more heap: it keeps whole answers)
             Path testClasses = root.resolve("tests/target/test-classes");
             long f0 = System.nanoTime();
-            Process floor = new ProcessBuilder("java", "-Xmx3g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
+            Process floor = new ProcessBuilder("java", "-Xmx3g", "-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1", "-cp",
                     jar + ":" + testClasses, AdminFloor.class.getName(), "observe", bs)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             int floorCode = floor.waitFor();

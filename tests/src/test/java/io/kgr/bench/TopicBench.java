@@ -25,6 +25,9 @@ import io.kgr.it.EmbeddedKafka;
 public final class TopicBench {
     static final int RUNS = 3;
 
+    /** The JVM flags bin/kgr runs a CLI command with; the floor programs run with the same. */
+    static final List<String> CLI_JVM = List.of("-Xmx512m", "-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1");
+
     record Sample(double seconds, long rssKiB) {
     }
 
@@ -50,7 +53,7 @@ public final class TopicBench {
                 List<String> planCmd = concat(kgrBase, "plan", "--repo", repo.toString(), "--bootstrap-server", bs, "--no-color");
                 List<String> applyCmd = concat(kgrBase, "apply", "--repo", repo.toString(), "--bootstrap-server", bs,
                         "--auto-approve", "--no-color");
-                List<String> floorBase = List.of("java", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
+                List<String> floorBase = concat(concat(List.of("java"), CLI_JVM.toArray(String[]::new)), "-cp",
                         jar + ":" + testClasses, AdminFloor.class.getName());
                 List<String> floorObserve = concat(floorBase, "observe", bs);
                 List<String> floorCreate = concat(floorBase, "observe-create", bs, prefix, String.valueOf(n));
@@ -165,7 +168,8 @@ public final class TopicBench {
 
     /** kgr as bin/kgr runs it: C1 only, and the class-data-sharing archive next to the jar when there is one. */
     static List<String> kgrCommand(Path jar) {
-        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        List<String> cmd = new ArrayList<>(List.of("java"));
+        cmd.addAll(CLI_JVM);
         Path cds = jar.resolveSibling("kgr.jsa");
         if (Files.exists(cds)) cmd.addAll(List.of("-XX:SharedArchiveFile=" + cds, "-Xlog:cds*=off"));
         cmd.addAll(List.of("-jar", jar.toString()));

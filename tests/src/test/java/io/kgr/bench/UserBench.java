@@ -69,7 +69,7 @@ public final class UserBench {
                     "--no-color");
             List<String> planCmd = concat(concat(kgrBase, "plan"), common.toArray(String[]::new));
             List<String> applyCmd = concat(concat(kgrBase, "apply", "--auto-approve"), common.toArray(String[]::new));
-            List<String> floorBase = List.of("java", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
+            List<String> floorBase = concat(concat(List.of("java"), TopicBench.CLI_JVM.toArray(String[]::new)), "-cp",
                     jar + ":" + testClasses, AdminFloor.class.getName());
             List<String> floorObserve = concat(floorBase, "users-observe", bs);
             List<String> floorCreate = concat(floorBase, "users-observe-create", bs, prefix, String.valueOf(n), secrets.toString());
