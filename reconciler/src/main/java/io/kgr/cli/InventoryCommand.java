@@ -35,7 +35,7 @@ final class InventoryCommand implements Runnable {
     }
 
     private static InventoryStore store(KafkaOptions kafka, KafkaConnection connection) {
-        return new KafkaInventoryStore(connection.admin().orElseThrow(), connection.properties(), kafka.timeout());
+        return connection.inventory(); // closed with the connection
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Every source's inventory on the cluster.")

@@ -75,12 +75,20 @@ final class KafkaConnection implements AutoCloseable {
 
     Target target(Optional<String> cluster, Optional<KubeObserver> kube) {
         if (admin.isEmpty()) return Target.withoutKafka(cluster, unreachable, kube.orElseThrow());
-        return new Target(cluster, bootstrapServers(), new AdminKafkaState(admin.get(), timeout),
-                new KafkaInventoryStore(admin.get(), props, timeout), kube);
+        return new Target(cluster, bootstrapServers(), new AdminKafkaState(admin.get(), timeout), inventory(), kube);
+    }
+
+    private KafkaInventoryStore inventory;
+
+    /** One store for the command: an apply finds the inventories its plan read, and writes with the client it warmed. */
+    KafkaInventoryStore inventory() {
+        if (inventory == null) inventory = new KafkaInventoryStore(admin.orElseThrow(), props, timeout);
+        return inventory;
     }
 
     @Override
     public void close() {
+        if (inventory != null) inventory.close();
         admin.ifPresent(Admin::close);
     }
 }

@@ -152,6 +152,7 @@ final class ClusterConnection implements AutoCloseable {
         clientProps.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap); // the inventory's producer needs it too
         // one store per client: it remembers what it read, and reads again only after a record was written
         if (inventory == null || inventoryAdmin != current || !inventoryProps.equals(clientProps)) {
+            if (inventory != null) inventory.close();
             inventory = new KafkaInventoryStore(current, clientProps, cluster.timeout());
             inventoryAdmin = current;
             inventoryProps = clientProps;
@@ -174,6 +175,7 @@ final class ClusterConnection implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (inventory != null) inventory.close();
         if (admin != null) admin.close(java.time.Duration.ofSeconds(5));
         kubernetes.ifPresent(KubernetesClient::close);
     }

@@ -1,7 +1,7 @@
 package io.kgr.status;
 
 /** Where inventories live. It must be on the target itself, so ownership survives kgr's restarts and hosts. */
-public interface InventoryStore {
+public interface InventoryStore extends AutoCloseable {
     InventoryRecords loadAll() throws InventoryException;
 
     void save(Inventory inventory) throws InventoryException;
@@ -29,6 +29,11 @@ public interface InventoryStore {
      * (≈ 12 s on two cores). Returns once the request is acknowledged; {@link #prepare} waits for the leader.
      */
     default void create() throws InventoryException {
+    }
+
+    /** Releases the clients the store keeps between reads and writes. */
+    @Override
+    default void close() {
     }
 
     class InventoryException extends Exception {

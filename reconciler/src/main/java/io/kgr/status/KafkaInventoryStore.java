@@ -106,22 +106,28 @@ public final class KafkaInventoryStore implements InventoryStore {
             Map<String, byte[]> values = new HashMap<>();
             long end = ends.values().stream().mapToLong(Long::longValue).sum();
             if (end > 0) {
-                try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties(),
-                        new StringDeserializer(), new ByteArrayDeserializer())) {
-                    consumer.assign(partitions);
-                    if (readOn) before.ends().forEach(consumer::seek);
-                    else consumer.seekToBeginning(partitions);
-                    long deadline = System.nanoTime() + timeout.toNanos();
-                    while (!reachedEnd(consumer, ends)) {
-                        if (System.nanoTime() > deadline) {
-                            throw new InventoryException("reading " + TOPIC + " did not finish within " + timeout.toSeconds() + " s", null);
+                synchronized (reading) {
+                    KafkaConsumer<String, byte[]> consumer = consumer();
+                    boolean done = false;
+                    try {
+                        consumer.assign(partitions);
+                        if (readOn) before.ends().forEach(consumer::seek);
+                        else consumer.seekToBeginning(partitions);
+                        long deadline = System.nanoTime() + timeout.toNanos();
+                        while (!reachedEnd(consumer, ends)) {
+                            if (System.nanoTime() > deadline) {
+                                throw new InventoryException("reading " + TOPIC + " did not finish within " + timeout.toSeconds() + " s", null);
+                            }
+                            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                                if (r.offset() >= ends.get(new TopicPartition(r.topic(), r.partition()))) continue; // after the ends asked for
+                                values.put(r.key(), r.value());
+                                if (r.value() == null) offsets.remove(r.key());
+                                else offsets.put(r.key(), r.offset());
+                            }
                         }
-                        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                            if (r.offset() >= ends.get(new TopicPartition(r.topic(), r.partition()))) continue; // after the ends asked for
-                            values.put(r.key(), r.value());
-                            if (r.value() == null) offsets.remove(r.key());
-                            else offsets.put(r.key(), r.offset());
-                        }
+                        done = true;
+                    } finally {
+                        if (!done) closeConsumer(); // a read that failed starts the next one with a new client
                     }
                 }
             }
@@ -161,11 +167,7 @@ public final class KafkaInventoryStore implements InventoryStore {
     public void save(Inventory inventory) throws InventoryException {
         try {
             ensureTopic();
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(),
-                    new StringSerializer(), new ByteArraySerializer())) {
-                producer.send(new ProducerRecord<>(TOPIC, 0, key(inventory), InventoryCodec.write(inventory)))
-                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            }
+            write(key(inventory), InventoryCodec.write(inventory));
         } catch (ExecutionException e) {
             throw new InventoryException("cannot write inventory to " + TOPIC + ": " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
@@ -176,6 +178,60 @@ public final class KafkaInventoryStore implements InventoryStore {
         }
     }
 
+    /** One record, acknowledged by all in-sync replicas; a write that failed starts the next with a new client. */
+    private void write(String key, byte[] value)
+            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+        boolean done = false;
+        try {
+            producer().send(new ProducerRecord<>(TOPIC, 0, key, value)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            done = true;
+        } finally {
+            if (!done) closeProducer();
+        }
+    }
+
+    // the clients are kept from first use to close(): making a producer or a consumer cost ≈ 0.2 s of a CLI apply each,
+    // and an apply of new topics read the inventories twice and wrote them twice (its key, then the inventory)
+    private final Object writing = new Object();
+    private final Object reading = new Object();
+    private KafkaProducer<String, byte[]> producer;
+    private KafkaConsumer<String, byte[]> consumer;
+
+    private KafkaProducer<String, byte[]> producer() {
+        synchronized (writing) {
+            if (producer == null) producer = new KafkaProducer<>(producerProperties(), new StringSerializer(), new ByteArraySerializer());
+            return producer;
+        }
+    }
+
+    /** Used under {@code reading} only (a consumer is not thread-safe). */
+    private KafkaConsumer<String, byte[]> consumer() {
+        synchronized (reading) {
+            if (consumer == null) consumer = new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer());
+            return consumer;
+        }
+    }
+
+    private void closeProducer() {
+        synchronized (writing) {
+            if (producer != null) producer.close(Duration.ofSeconds(5));
+            producer = null;
+        }
+    }
+
+    private void closeConsumer() {
+        synchronized (reading) {
+            if (consumer != null) consumer.close(Duration.ofSeconds(5));
+            consumer = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeProducer();
+        closeConsumer();
+    }
+
     @Override
     public void saveKey(String cluster, String source, String key) throws InventoryException {
         send(cluster + "/" + source + KEY_SUFFIX, key.getBytes(java.nio.charset.StandardCharsets.UTF_8), "key of " + cluster + "/" + source);
@@ -184,10 +240,7 @@ public final class KafkaInventoryStore implements InventoryStore {
     private void send(String key, byte[] value, String what) throws InventoryException {
         try {
             ensureTopic();
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(),
-                    new StringSerializer(), new ByteArraySerializer())) {
-                producer.send(new ProducerRecord<>(TOPIC, 0, key, value)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            }
+            write(key, value);
         } catch (ExecutionException e) {
             throw new InventoryException("cannot write the " + what + " to " + TOPIC + ": " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
@@ -215,6 +268,11 @@ public final class KafkaInventoryStore implements InventoryStore {
                 // best effort: a broker that does not know the new topic yet, or no right to alter it; tried next apply
             }
             protect();
+            try {
+                producer().partitionsFor(TOPIC); // the write at the end of the apply finds a client that knows the leader
+            } catch (org.apache.kafka.common.KafkaException e) {
+                // best effort: the write makes its own way
+            }
         });
     }
 
