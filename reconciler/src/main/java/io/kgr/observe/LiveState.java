@@ -82,25 +82,25 @@ public record LiveState(String clusterId, SortedSet<Integer> brokers, SortedMap<
      * ACLs and quotas. Leaders and ISRs move on their own and are left out, so that a saved plan is not refused for that.
      */
     public String fingerprint() {
-        MessageDigest d = sha256();
-        update(d, "cluster:" + clusterId);
-        update(d, "brokers:" + brokers);
+        // one buffer hashed once: 10,000 topics made ≈ 40,000 small digest updates (the bytes hashed are the same)
+        StringBuilder all = new StringBuilder(64 * (topics.size() + 16));
+        line(all, "cluster:" + clusterId);
+        line(all, "brokers:" + brokers);
         for (LiveTopic t : topics.values()) {
-            update(d, "topic:" + t.name());
-            for (LivePartition p : t.partitions()) update(d, p.partition() + ":" + p.replicas());
-            t.reassigning().forEach((p, all) -> update(d, "moving:" + p + ":" + all));
-            t.overrides().forEach((k, v) -> update(d, "config:" + k + "=" + v));
+            line(all, "topic:" + t.name());
+            for (LivePartition p : t.partitions()) all.append(p.partition()).append(':').append(p.replicas()).append('\n');
+            t.reassigning().forEach((p, moving) -> line(all, "moving:" + p + ":" + moving));
+            t.overrides().forEach((k, v) -> all.append("config:").append(k).append('=').append(v).append('\n'));
         }
-        scramUsers.forEach((u, m) -> update(d, "scram:" + u + "=" + m));
-        acls.forEach(a -> update(d, "acl:" + a));
-        userQuotas.forEach((u, q) -> update(d, "quota:" + u + "=" + q));
-        brokerDefaults.forEach((k, v) -> update(d, "broker-default:" + k + "=" + v));
-        return HexFormat.of().formatHex(d.digest());
+        scramUsers.forEach((u, m) -> line(all, "scram:" + u + "=" + m));
+        acls.forEach(a -> line(all, "acl:" + a));
+        userQuotas.forEach((u, q) -> line(all, "quota:" + u + "=" + q));
+        brokerDefaults.forEach((k, v) -> line(all, "broker-default:" + k + "=" + v));
+        return HexFormat.of().formatHex(sha256().digest(all.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
-    static void update(MessageDigest d, String s) {
-        d.update(s.getBytes(StandardCharsets.UTF_8));
-        d.update((byte) '\n');
+    private static void line(StringBuilder all, String s) {
+        all.append(s).append('\n');
     }
 
     static MessageDigest sha256() {
