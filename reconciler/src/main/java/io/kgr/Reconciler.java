@@ -476,7 +476,7 @@ public final class Reconciler {
     }
 
     private static String causeOf(CompletionException e) {
-        return e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+        return e.getCause() == null ? e.getMessage() : ObserveException.reason(e.getCause());
     }
 
     /** Where parsed manifests are kept next to the Git mirrors: a CLI run reads again only the files that changed. */

@@ -197,7 +197,7 @@ public final class AdminKafkaState implements KafkaState {
                     userQuotas(quotasAsked), brokerDefaults(defaultsAsked), activeController(quorumAsked), topicDefaults);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new ObserveException("cannot read the cluster state: " + cause.getMessage(), cause);
+            throw new ObserveException("cannot read the cluster state: " + ObserveException.reason(cause), cause);
         } catch (TimeoutException e) {
             throw new ObserveException("cannot read the cluster state: no answer within " + timeout.toSeconds() + " s", e);
         } catch (InterruptedException e) {
