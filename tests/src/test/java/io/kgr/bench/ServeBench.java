@@ -136,7 +136,7 @@ public final class ServeBench {
                 long liveEnd = liveHeap(serve.pid(), api);
                 double wall = median(noop.stream().map(r -> r.path("durationSeconds").asDouble()).toList());
                 double cpu = median(noop.stream().map(r -> r.path("cpuSeconds").asDouble()).toList());
-                double floor = floor(admin);
+                double floor = floor(admin, api);
                 report.append(String.format("| %,d | scheduled run, nothing to do (median of %d) | %.2f s | %.2f s | %.2f× |%n",
                         n, noop.size(), wall, floor, wall / floor));
                 report.append(String.format("| %,d | CPU per such run (process) | %.2f s | — | — |%n", n, cpu));
@@ -211,9 +211,14 @@ public final class ServeBench {
     }
 
     /** What Kafka itself needs for a full observe, in a warm JVM: median of 5 after 2 warm-up rounds. */
-    private static double floor(Admin admin) throws Exception {
+    /**
+     * The bare observe, in this warm JVM, each time right after one of kgr's runs ended: a floor measured while the
+     * service runs beside it on the same 2 cores read 0.9 s one round and 1.5 s another.
+     */
+    private static double floor(Admin admin, String api) throws Exception {
         List<Double> times = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
+            awaitIdle(api);
             long start = System.nanoTime();
             Set<String> names = admin.listTopics().names().get(120, TimeUnit.SECONDS);
             admin.describeTopics(names).allTopicNames().get(120, TimeUnit.SECONDS);
