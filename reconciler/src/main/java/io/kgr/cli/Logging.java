@@ -22,6 +22,7 @@ final class Logging {
     }
 
     static void forService(Format format) {
+        Main.awaitLogging();
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) return;
         Logger kgr = context.getLogger("io.kgr");
         String level = System.getenv("KGR_LOG_LEVEL");

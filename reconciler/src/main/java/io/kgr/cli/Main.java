@@ -24,13 +24,31 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         // while picocli reads the command line on one core, the other sets up logging (≈ 40 ms of a cold start) and
         // loads Kafka's topic config definitions (≈ 90 ms, needed by the first manifest read)
+        java.util.concurrent.CompletableFuture<Void> logging = new java.util.concurrent.CompletableFuture<>();
+        LOGGING.set(logging);
         Thread warmUp = new Thread(() -> {
-            org.slf4j.LoggerFactory.getILoggerFactory();
+            try {
+                org.slf4j.LoggerFactory.getILoggerFactory();
+            } finally {
+                logging.complete(null);
+            }
             io.kgr.desired.TopicConfigKeys.isKnown("cleanup.policy");
         }, "kgr-warm-up");
         warmUp.setDaemon(true);
         warmUp.start();
         System.exit(run(args));
+    }
+
+    /** Logging set up by {@link #main}'s warm-up: done once it completes (at once when kgr was not started by main). */
+    private static final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<Void>> LOGGING =
+            new java.util.concurrent.atomic.AtomicReference<>(java.util.concurrent.CompletableFuture.completedFuture(null));
+
+    /**
+     * Waits until logging is set up: while slf4j initialises on the warm-up thread, another thread gets a stand-in
+     * factory, and a reconfiguration made on it would be lost (the service's logs stayed at the CLI's WARN).
+     */
+    static void awaitLogging() {
+        LOGGING.get().join();
     }
 
     /** Runs kgr and returns its exit code (0 ok / no changes, 1 error or refusal, 2 changes with --detailed-exitcode). */
