@@ -252,6 +252,9 @@ final class KubeSteps {
      * there since the plan); once it has left the cluster, its registration is removed so that the controllers
      * forget it, as Strimzi does.
      */
+    /** How long a broker that still shows replicas is read again before its removal fails. */
+    static final java.time.Duration HOSTED_RECHECK = java.time.Duration.ofSeconds(20);
+
     private void removeNode(String name) throws InterruptedException, StepFailed {
         Pod pod = client.pods().inNamespace(namespace).withName(name).get();
         if (pod == null) return;
@@ -259,7 +262,15 @@ final class KubeSteps {
                 && "true".equals(pod.getMetadata().getLabels().get("strimzi.io/broker-role"));
         int id = Integer.parseInt(name.substring(name.lastIndexOf('-') + 1));
         if (broker && admin != null) {
-            List<String> hosted = partitions(p -> p.replicas().stream().anyMatch(n -> n.id() == id), "before removing " + name);
+            java.util.function.Predicate<TopicPartitionInfo> onIt = p -> p.replicas().stream().anyMatch(n -> n.id() == id);
+            List<String> hosted = partitions(onIt, "before removing " + name);
+            // the broker that confirmed this plan's moves may be ahead of the one asked now: its view is read again
+            // for a while before the removal fails (the pod goes only once a read shows no replica on it)
+            long deadline = System.nanoTime() + HOSTED_RECHECK.toNanos();
+            while (!hosted.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                hosted = partitions(onIt, "before removing " + name);
+            }
             if (!hosted.isEmpty()) {
                 throw new StepFailed("broker " + id + " hosts " + hosted.size() + " partition replica(s) again: "
                         + String.join(", ", hosted.subList(0, Math.min(10, hosted.size()))) + (hosted.size() > 10 ? ", …" : "")
