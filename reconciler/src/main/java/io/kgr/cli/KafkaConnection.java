@@ -24,12 +24,15 @@ final class KafkaConnection implements AutoCloseable {
     private final Optional<Admin> admin;
     private final String unreachable;
     private final Duration timeout;
+    private final io.kgr.observe.ConfigReaders readers;
 
-    private KafkaConnection(Properties props, Optional<Admin> admin, String unreachable, Duration timeout) {
+    private KafkaConnection(KafkaOptions kafka, Properties props, Optional<Admin> admin, String unreachable, Duration timeout) {
         this.props = props;
         this.admin = admin;
         this.unreachable = unreachable;
         this.timeout = timeout;
+        this.readers = admin.isEmpty() ? io.kgr.observe.ConfigReaders.none()
+                : new io.kgr.observe.ConfigReaders(() -> kafka.admin(props));
     }
 
     /**
@@ -45,16 +48,16 @@ final class KafkaConnection implements AutoCloseable {
             }
             KafkaBootstrap.Resolution found = KafkaBootstrap.resolve(kube.get().client(), kube.get().namespace(), cluster,
                     KafkaBootstrap.inCluster());
-            if (found.servers().isEmpty()) return new KafkaConnection(props, Optional.empty(), found.why(), kafka.timeout());
+            if (found.servers().isEmpty()) return new KafkaConnection(kafka, props, Optional.empty(), found.why(), kafka.timeout());
             props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, found.servers().get());
             props.putAll(found.security());
         }
         try {
-            return new KafkaConnection(props, Optional.of(kafka.admin(props)), "", kafka.timeout());
+            return new KafkaConnection(kafka, props, Optional.of(kafka.admin(props)), "", kafka.timeout());
         } catch (KafkaException e) {
             // a Service name that does not resolve yet: the cluster is still to be created (the reason is kept)
             if (kube.isEmpty()) throw e;
-            return new KafkaConnection(props, Optional.empty(), "no Kafka client for "
+            return new KafkaConnection(kafka, props, Optional.empty(), "no Kafka client for "
                     + props.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG) + ": " + KafkaBootstrap.rootMessage(e), kafka.timeout());
         }
     }
@@ -75,7 +78,7 @@ final class KafkaConnection implements AutoCloseable {
 
     Target target(Optional<String> cluster, Optional<KubeObserver> kube) {
         if (admin.isEmpty()) return Target.withoutKafka(cluster, unreachable, kube.orElseThrow());
-        return new Target(cluster, bootstrapServers(), new AdminKafkaState(admin.get(), timeout), inventory(), kube);
+        return new Target(cluster, bootstrapServers(), new AdminKafkaState(admin.get(), readers, timeout), inventory(), kube);
     }
 
     private KafkaInventoryStore inventory;
@@ -89,6 +92,7 @@ final class KafkaConnection implements AutoCloseable {
     @Override
     public void close() {
         if (inventory != null) inventory.close();
+        readers.close();
         admin.ifPresent(Admin::close);
     }
 }

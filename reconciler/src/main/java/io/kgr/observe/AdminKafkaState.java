@@ -37,15 +37,23 @@ import io.kgr.model.AclRule;
 
 /**
  * Observes a cluster with bulk Admin calls only: one describeCluster, one listTopics, one describeTopics for all
- * topics, one describeConfigs for all topics, one describeUserScramCredentials, one describeAcls and one
- * describeClientQuotas — never one request per topic or user — all in flight at once after listTopics.
+ * topics, topics' configs a thousand a request (over the {@link ConfigReaders} too), one describeUserScramCredentials,
+ * one describeAcls and one describeClientQuotas — never one request per topic or user — all in flight at once after
+ * listTopics.
  */
 public final class AdminKafkaState implements KafkaState {
     private final Admin admin;
+    private final ConfigReaders readers;
     private final Duration timeout;
 
     public AdminKafkaState(Admin admin, Duration timeout) {
+        this(admin, ConfigReaders.none(), timeout);
+    }
+
+    /** @param readers clients besides {@code admin} that read topics' configs too (owned by the caller) */
+    public AdminKafkaState(Admin admin, ConfigReaders readers, Duration timeout) {
         this.admin = admin;
+        this.readers = readers;
         this.timeout = timeout;
     }
 
@@ -147,7 +155,7 @@ public final class AdminKafkaState implements KafkaState {
             // every bulk request is sent before any answer is read: the client parses one answer while the broker
             // works on the next, and the run waits for the slowest, not for the sum
             var described = names.isEmpty() ? null : admin.describeTopics(names).topicNameValues();
-            TopicConfigs configured = TopicConfigs.ask(admin, names);
+            TopicConfigs configured = TopicConfigs.ask(readers.with(admin, names.size()), names);
             long reassignMs = Math.min(timeout.toMillis(), 10_000);
             var movesAsked = names.isEmpty() ? null : admin.listPartitionReassignments(
                     new org.apache.kafka.clients.admin.ListPartitionReassignmentsOptions().timeoutMs((int) reassignMs)).reassignments();

@@ -34,6 +34,8 @@ final class ClusterConnection implements AutoCloseable {
     private final Optional<KubernetesClient> kubernetes;
     private Admin admin;
     private String adminBootstrap;
+    /** The admin client's companions for reading topics' configs: made with it, closed with it. */
+    private io.kgr.observe.ConfigReaders readers = io.kgr.observe.ConfigReaders.none();
 
     ClusterConnection(ServiceConfig.Cluster cluster) {
         this.cluster = cluster;
@@ -51,6 +53,7 @@ final class ClusterConnection implements AutoCloseable {
         if (admin != null && key.equals(adminBootstrap)) return admin;
         if (admin != null) admin.close(java.time.Duration.ofSeconds(5));
         admin = null;
+        readers.close();
         Properties adminProps = new Properties();
         adminProps.putAll(props);
         adminProps.putAll(security);
@@ -60,6 +63,7 @@ final class ClusterConnection implements AutoCloseable {
         adminProps.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.min(timeout, 30_000)));
         admin = Admin.create(adminProps);
         adminBootstrap = key;
+        readers = new io.kgr.observe.ConfigReaders(() -> Admin.create(adminProps));
         return admin;
     }
 
@@ -113,6 +117,7 @@ final class ClusterConnection implements AutoCloseable {
         admin.close(java.time.Duration.ZERO);
         admin = null;
         adminBootstrap = null;
+        readers.close(); // made again with the next client
     }
 
     /** The Admin client of the latest {@link #target}; null while no broker can be reached. */
@@ -157,7 +162,7 @@ final class ClusterConnection implements AutoCloseable {
             inventoryAdmin = current;
             inventoryProps = clientProps;
         }
-        return new Target(Optional.of(cluster.name()), bootstrap, new AdminKafkaState(current, cluster.timeout()),
+        return new Target(Optional.of(cluster.name()), bootstrap, new AdminKafkaState(current, readers, cluster.timeout()),
                 inventory, kube);
     }
 
@@ -176,6 +181,7 @@ final class ClusterConnection implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (inventory != null) inventory.close();
+        readers.close();
         if (admin != null) admin.close(java.time.Duration.ofSeconds(5));
         kubernetes.ifPresent(KubernetesClient::close);
     }

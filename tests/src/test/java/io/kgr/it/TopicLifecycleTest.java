@@ -686,17 +686,32 @@ class TopicLifecycleTest {
         names.add(3, prefix + "never-created"); // asked among the others, as a topic deleted after the listing is
         awaitOverrides(prefix + "t6", Map.of("retention.ms", "60006"));
 
-        // 8 names, 2 a request: 4 requests, the last one sent only after the first answer was taken
+        // 8 names, 2 a request: 4 requests taking turns between two clients, 2 each in flight
         Map<String, String> seen = new java.util.TreeMap<>();
         List<String> order = new java.util.ArrayList<>();
-        io.kgr.observe.TopicConfigs.ask(admin, names, 2).drain((topic, config) -> {
-            order.add(topic);
-            seen.put(topic, config.get("retention.ms").value());
-        }, 30_000);
+        try (Admin second = kafka.admin()) {
+            second.describeCluster().nodes().get(30, TimeUnit.SECONDS); // connected before counting
+            double firstBefore = requestsSent(admin);
+            double secondBefore = requestsSent(second);
+            io.kgr.observe.TopicConfigs.ask(List.of(admin, second), names, 2).drain((topic, config) -> {
+                order.add(topic);
+                seen.put(topic, config.get("retention.ms").value());
+            }, 30_000);
+            // each client sent its 2 (and perhaps a metadata refresh or a new connection's version check)
+            assertThat(requestsSent(admin) - firstBefore).isGreaterThanOrEqualTo(2);
+            assertThat(requestsSent(second) - secondBefore).isGreaterThanOrEqualTo(2);
+        }
         Map<String, String> expected = new java.util.TreeMap<>();
         for (int i = 0; i < 7; i++) expected.put(prefix + "t" + i, String.valueOf(60_000 + i));
         assertThat(seen).isEqualTo(expected);
         assertThat(order).hasSize(7); // each topic once
         admin.deleteTopics(expected.keySet()).all().get(30, TimeUnit.SECONDS); // the class's other plans list the unmanaged
+    }
+
+    /** Requests a client has sent, by its own count (admin-client-metrics request-total). */
+    private static double requestsSent(Admin client) {
+        return client.metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals("request-total") && e.getKey().group().equals("admin-client-metrics"))
+                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
     }
 }
