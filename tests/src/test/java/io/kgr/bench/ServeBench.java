@@ -139,6 +139,12 @@ public final class ServeBench {
                 double floor = floor(admin, api);
                 report.append(String.format("| %,d | scheduled run, nothing to do (median of %d) | %.2f s | %.2f s | %.2f× |%n",
                         n, noop.size(), wall, floor, wall / floor));
+                // kgr reads the configs over three connections: the same floor read that way, for comparison
+                try (Admin second = kafka.admin(); Admin third = kafka.admin()) {
+                    double spread = floorSpread(List.of(admin, second, third), api);
+                    report.append(String.format("| %,d | the floor with the configs read over 3 clients, 1,000 a request, as kgr reads them | — | %.2f s | %.2f× |%n",
+                            n, spread, wall / spread));
+                }
                 report.append(String.format("| %,d | CPU per such run (process) | %.2f s | — | — |%n", n, cpu));
                 report.append(String.format("| %,d | RSS before → after the %d runs | %d → %d MiB | — | — |%n", n, noop.size(),
                         rssStart / 1024, rssEnd / 1024));
@@ -224,6 +230,26 @@ public final class ServeBench {
             admin.describeTopics(names).allTopicNames().get(120, TimeUnit.SECONDS);
             admin.describeConfigs(names.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList())
                     .all().get(120, TimeUnit.SECONDS);
+            if (i >= 2) times.add((System.nanoTime() - start) / 1e9);
+        }
+        return median(times);
+    }
+
+    /** As {@link #floor}, the configs asked 1,000 topics a request taking turns among {@code admins}, all in flight. */
+    private static double floorSpread(List<Admin> admins, String api) throws Exception {
+        List<Double> times = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            awaitIdle(api);
+            long start = System.nanoTime();
+            Set<String> names = admins.get(0).listTopics().names().get(120, TimeUnit.SECONDS);
+            var described = admins.get(0).describeTopics(names).allTopicNames();
+            List<ConfigResource> all = names.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+            List<org.apache.kafka.common.KafkaFuture<?>> asked = new ArrayList<>();
+            for (int from = 0, k = 0; from < all.size(); from += 1_000, k++) {
+                asked.add(admins.get(k % admins.size()).describeConfigs(all.subList(from, Math.min(all.size(), from + 1_000))).all());
+            }
+            for (var f : asked) f.get(120, TimeUnit.SECONDS);
+            described.get(120, TimeUnit.SECONDS);
             if (i >= 2) times.add((System.nanoTime() - start) / 1e9);
         }
         return median(times);
