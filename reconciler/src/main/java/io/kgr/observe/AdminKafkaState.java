@@ -264,10 +264,12 @@ public final class AdminKafkaState implements KafkaState {
         Map<String, Map<String, String>> out = new HashMap<>(topics * 2);
         asked.drain((topic, config) -> {
             Map<String, String> own = new TreeMap<>();
+            // the defaults are the same for every topic: once all are known, the other entries are not looked at
+            boolean defaultsKnown = topicDefaults.size() >= LiveState.RISKY_TOPIC_KEYS.size();
             for (ConfigEntry entry : config.entries()) {
                 if (entry.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG && entry.value() != null) {
                     own.put(entry.name(), entry.value());
-                } else if (entry.value() != null && LiveState.RISKY_TOPIC_KEYS.contains(entry.name())
+                } else if (!defaultsKnown && entry.value() != null && LiveState.RISKY_TOPIC_KEYS.contains(entry.name())
                         && !topicDefaults.containsKey(entry.name())) {
                     topicDefaults.put(entry.name(), entry.value()); // the broker's default, as any topic without an override sees it
                 }
