@@ -50,9 +50,11 @@ final class TopicSteps {
 
     void create(List<Step> steps) {
         long start = System.nanoTime();
-        // all requests are sent before any answer is awaited: the controller queues them, kgr does not wait in between
+        // a few requests in flight: the controller always has the next one, and no call times out behind the others
         Map<String, KafkaFuture<Void>> futures = new HashMap<>();
+        InFlight inFlight = new InFlight(options.requestTimeout());
         for (List<Step> chunk : chunks(steps)) {
+            inFlight.admit();
             List<NewTopic> topics = new ArrayList<>();
             for (Step s : chunk) {
                 CreateTopic c = (CreateTopic) s.change();
@@ -66,7 +68,9 @@ final class TopicSteps {
                 topics.add(new NewTopic(c.topic(), Optional.ofNullable(c.partitions()),
                         Optional.ofNullable(c.replicas()).map(Integer::shortValue)).configs(c.config()));
             }
-            futures.putAll(admin.createTopics(topics).values());
+            var sent = admin.createTopics(topics).values();
+            futures.putAll(sent);
+            inFlight.sent(sent.values());
         }
         List<Step> existing = new ArrayList<>();
         for (Step s : steps) {
@@ -132,14 +136,18 @@ final class TopicSteps {
     void increasePartitions(List<Step> steps) {
         long start = System.nanoTime();
         Map<String, KafkaFuture<Void>> futures = new HashMap<>();
+        InFlight inFlight = new InFlight(options.requestTimeout());
         for (List<Step> chunk : chunks(steps)) {
+            inFlight.admit();
             Map<String, NewPartitions> request = new TreeMap<>();
             for (Step s : chunk) {
                 IncreasePartitions c = (IncreasePartitions) s.change();
                 request.put(c.topic(), c.newReplicas().isEmpty() ? NewPartitions.increaseTo(c.to())
                         : NewPartitions.increaseTo(c.to(), c.newReplicas()));
             }
-            futures.putAll(admin.createPartitions(request).values());
+            var sent = admin.createPartitions(request).values();
+            futures.putAll(sent);
+            inFlight.sent(sent.values());
         }
         for (Step s : steps) results.collect(s, futures.get(((IncreasePartitions) s.change()).topic()), start);
     }
@@ -147,7 +155,9 @@ final class TopicSteps {
     void alterConfigs(List<Step> steps) {
         long start = System.nanoTime();
         Map<ConfigResource, KafkaFuture<Void>> futures = new HashMap<>();
+        InFlight inFlight = new InFlight(options.requestTimeout());
         for (List<Step> chunk : chunks(steps)) {
+            inFlight.admit();
             Map<ConfigResource, Collection<AlterConfigOp>> request = new LinkedHashMap<>();
             for (Step s : chunk) {
                 AlterTopicConfig c = (AlterTopicConfig) s.change();
@@ -156,7 +166,9 @@ final class TopicSteps {
                 c.delete().forEach(k -> ops.add(new AlterConfigOp(new ConfigEntry(k, null), AlterConfigOp.OpType.DELETE)));
                 request.put(resource(c.topic()), ops);
             }
-            futures.putAll(admin.incrementalAlterConfigs(request).values());
+            var sent = admin.incrementalAlterConfigs(request).values();
+            futures.putAll(sent);
+            inFlight.sent(sent.values());
         }
         for (Step s : steps) results.collect(s, futures.get(resource(((AlterTopicConfig) s.change()).topic())), start);
     }
@@ -252,14 +264,18 @@ final class TopicSteps {
     private void startAndAwait(List<Step> steps) {
         long start = System.nanoTime();
         Map<TopicPartition, KafkaFuture<Void>> futures = new LinkedHashMap<>();
+        InFlight inFlight = new InFlight(options.requestTimeout());
         for (List<Step> chunk : chunks(steps)) {
+            inFlight.admit();
             Map<TopicPartition, Optional<NewPartitionReassignment>> request = new LinkedHashMap<>();
             for (Step s : chunk) {
                 Change.Reassignment c = (Change.Reassignment) s.change();
                 c.assignment().forEach((p, replicas) ->
                         request.put(new TopicPartition(c.topic(), p), Optional.of(new NewPartitionReassignment(replicas))));
             }
-            futures.putAll(admin.alterPartitionReassignments(request).values());
+            var sent = admin.alterPartitionReassignments(request).values();
+            futures.putAll(sent);
+            inFlight.sent(sent.values());
         }
         Map<String, String> failures = new HashMap<>();
         for (var e : futures.entrySet()) {
@@ -332,9 +348,13 @@ final class TopicSteps {
     void delete(List<Step> steps) {
         long start = System.nanoTime();
         Map<String, KafkaFuture<Void>> futures = new HashMap<>();
+        InFlight inFlight = new InFlight(options.requestTimeout());
         for (List<Step> chunk : chunks(steps)) {
-            futures.putAll(admin.deleteTopics(chunk.stream().map(s -> ((DeleteTopic) s.change()).topic()).toList())
-                    .topicNameValues());
+            inFlight.admit();
+            var sent = admin.deleteTopics(chunk.stream().map(s -> ((DeleteTopic) s.change()).topic()).toList())
+                    .topicNameValues();
+            futures.putAll(sent);
+            inFlight.sent(sent.values());
         }
         for (Step s : steps) results.collect(s, futures.get(((DeleteTopic) s.change()).topic()), start);
     }

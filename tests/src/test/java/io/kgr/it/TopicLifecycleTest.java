@@ -480,6 +480,53 @@ class TopicLifecycleTest {
     }
 
     @Test
+    void bulkRequestsGoTwoAtATimeSoThatNoneTimesOutBehindTheOthers() throws Exception {
+        // 3 records a request: 7 creates one a request, then 7 deletes three a request, never more than 2 unanswered
+        Map<String, String> files = new java.util.TreeMap<>();
+        for (int i = 0; i < 7; i++) files.put("t" + i + ".yaml", Manifests.topic(prefix + "t" + i, cluster, 1, 1, Map.of()));
+        Path repo = dir("repo", files);
+        var store = new io.kgr.status.KafkaInventoryStore(admin, kafka.clientProperties(Map.of()), java.time.Duration.ofSeconds(30));
+        var options = new io.kgr.apply.ApplyOptions(java.time.Duration.ofSeconds(30), java.time.Duration.ofMinutes(1), 3);
+        List<org.apache.kafka.common.KafkaFuture<Void>> made = new java.util.ArrayList<>();
+        int[] mostUnanswered = {0};
+        // the real client, counting the requests of a kind still unanswered when the next is made
+        Admin counting = (Admin) java.lang.reflect.Proxy.newProxyInstance(Admin.class.getClassLoader(), new Class<?>[] {Admin.class},
+                (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(admin, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    org.apache.kafka.common.KafkaFuture<Void> all = result instanceof org.apache.kafka.clients.admin.CreateTopicsResult c
+                            ? c.all() : result instanceof org.apache.kafka.clients.admin.DeleteTopicsResult d ? d.all() : null;
+                    if (all != null) {
+                        synchronized (made) {
+                            made.add(all);
+                            mostUnanswered[0] = Math.max(mostUnanswered[0], (int) made.stream().filter(f -> !f.isDone()).count());
+                        }
+                    }
+                    return result;
+                });
+        var reconciler = new io.kgr.Reconciler(java.time.Clock.systemUTC(), io.kgr.desired.SecretResolver.none());
+        var created = new io.kgr.apply.Applier(counting, store, io.kgr.desired.SecretResolver.none(), options, r -> { })
+                .apply(reconciler.plan(source(repo), null, target(store), io.kgr.plan.Policy.defaults(false)).plan().orElseThrow());
+        assertThat(created.results()).filteredOn(r -> r.stepId().startsWith("create-topic:")).hasSize(7)
+                .allSatisfy(r -> assertThat(r.outcome()).isEqualTo(io.kgr.apply.StepResult.Outcome.OK));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(liveTopics()).contains(prefix + "t0", prefix + "t6"));
+
+        for (int i = 0; i < 7; i++) Files.delete(repo.resolve("t" + i + ".yaml"));
+        var pruned = new io.kgr.apply.Applier(counting, store, io.kgr.desired.SecretResolver.none(), options, r -> { })
+                .apply(reconciler.plan(source(repo), null, target(store), io.kgr.plan.Policy.defaults(true).withMassPrune(true, 100))
+                        .plan().orElseThrow());
+        assertThat(pruned.results()).filteredOn(r -> r.stepId().startsWith("delete-topic:")).hasSize(7)
+                .allSatisfy(r -> assertThat(r.outcome()).isEqualTo(io.kgr.apply.StepResult.Outcome.OK));
+        assertThat(made).hasSize(7 + 3); // a create costs 3 records, a delete 1: 7 requests, then 3
+        assertThat(mostUnanswered[0]).isLessThanOrEqualTo(2); // InFlight.REQUESTS
+    }
+
+    @Test
     void aCreateThatFindsTheTopicAlreadyThereSucceedsOnlyWhenItHasTheDeclaredShape() throws Exception {
         // the plan is made while the topics do not exist; they appear before the apply (a broker's metadata lagging
         // kgr's own earlier create looks the same): of the declared shape it is no failure, of another it is one
