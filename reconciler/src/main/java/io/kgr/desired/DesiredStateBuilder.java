@@ -55,8 +55,17 @@ public final class DesiredStateBuilder {
         TreeMap<String, TopicSpec> topics = new TreeMap<>();
         Map<String, Manifest> topicOrigins = new HashMap<>();
         Map<String, String> collisions = new HashMap<>();
-        for (Manifest m : ofCluster(manifests.ofKind("KafkaTopic"), cluster, diagnostics, others)) {
-            TopicSpec spec = topic(m, cluster, diagnostics);
+        // each manifest on its own, on every core (10,000 topics: ≈ 0.15 s on one core with C1); then, in file order,
+        // what depends on the others (a name declared twice, names that collide)
+        List<Manifest> ofTopics = ofCluster(manifests.ofKind("KafkaTopic"), cluster, diagnostics, others);
+        List<Built> built = ofTopics.parallelStream().map(m -> {
+            List<Diagnostic> own = new ArrayList<>(0);
+            return new Built(m, topic(m, cluster, own), own);
+        }).toList();
+        for (Built b : built) {
+            Manifest m = b.manifest();
+            TopicSpec spec = b.spec();
+            diagnostics.addAll(b.diagnostics());
             if (spec == null || !m.schemaValid() || declaredTwice("topic", spec.name(), m, topicOrigins, diagnostics)) {
                 continue;
             }
@@ -82,6 +91,10 @@ public final class DesiredStateBuilder {
         if (failed) return new Result(Optional.empty(), diagnostics);
         String name = cluster != null ? cluster : kafka.map(ClusterSpec::name).orElse("");
         return new Result(Optional.of(new DesiredState(name, topics, users, kafka, skipped)), diagnostics);
+    }
+
+    /** One topic manifest read on its own: its spec (null: it has errors) and what was found wrong with it. */
+    private record Built(Manifest manifest, TopicSpec spec, List<Diagnostic> diagnostics) {
     }
 
     /** Without --cluster, the first labelled manifest (topics, then users, in file order) names the cluster. */
