@@ -6,12 +6,12 @@ final class ManifestFiles {
     }
 
     static boolean isManifest(String relativePath) {
-        String lower = relativePath.toLowerCase(java.util.Locale.ROOT);
-        if (!(lower.endsWith(".yaml") || lower.endsWith(".yml"))) return false;
-        for (String part : relativePath.split("/")) {
-            if (part.startsWith(".")) return false;
-        }
-        return true;
+        if (!(endsWithIgnoringCase(relativePath, ".yaml") || endsWithIgnoringCase(relativePath, ".yml"))) return false;
+        return !relativePath.startsWith(".") && !relativePath.contains("/."); // no part of the path is hidden
+    }
+
+    private static boolean endsWithIgnoringCase(String s, String suffix) {
+        return s.regionMatches(true, s.length() - suffix.length(), suffix, 0, suffix.length());
     }
 
     /** True when {@code file} lies under {@code prefix} (a normalised sub-path, "" meaning everything). */

@@ -23,10 +23,15 @@ public record SourceFile(String path, byte[] content, byte[] sha256) {
     }
 
     static byte[] sha256(byte[] bytes) {
+        return SHA256.get().digest(bytes); // digest() leaves it reset for the next file
+    }
+
+    /** One digest a thread: looking one up for each of 10,000 files cost as much as hashing them. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
+    });
 }

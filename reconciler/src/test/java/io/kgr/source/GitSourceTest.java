@@ -42,11 +42,15 @@ class GitSourceTest {
         write(dir, "clusters/.hidden/t.yaml", "d");
         write(dir, ".github/workflow.yaml", "e");
         write(dir, "clusters-old/t.yaml", "f");
+        write(dir, "clusters/a/.t.yaml", "g");
+        write(dir, "clusters/a/v.YAML", "h");
+        write(dir, "clusters/a/w.yaml.bak", "i");
         Snapshot all = source.read(spec(dir.toString(), null, ""));
         assertThat(all.files()).extracting(SourceFile::path)
-                .containsExactly("clusters-old/t.yaml", "clusters/a/t.yaml", "clusters/a/u.yml");
+                .containsExactly("clusters-old/t.yaml", "clusters/a/t.yaml", "clusters/a/u.yml", "clusters/a/v.YAML");
         Snapshot sub = source.read(spec(dir.toString(), null, "./clusters/"));
-        assertThat(sub.files()).extracting(SourceFile::path).containsExactly("clusters/a/t.yaml", "clusters/a/u.yml");
+        assertThat(sub.files()).extracting(SourceFile::path)
+                .containsExactly("clusters/a/t.yaml", "clusters/a/u.yml", "clusters/a/v.YAML");
         assertThat(sub.revision()).startsWith("dir:");
         assertThat(source.read(spec(dir.toString(), null, "clusters")).revision()).isEqualTo(sub.revision());
     }
