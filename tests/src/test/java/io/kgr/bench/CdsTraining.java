@@ -8,8 +8,9 @@ import java.util.concurrent.TimeUnit;
 import io.kgr.it.EmbeddedKafka;
 
 /**
- * {@code make build}: the class-data-sharing archive {@code bin/kgr} starts from is dumped by one real run — an apply of
- * topics and users with ACLs against a throwaway broker — so that it holds the Kafka clients' classes as well as
+ * {@code make build}: the class-data-sharing archive {@code bin/kgr} starts from holds the classes one real run loads
+ * (its class list; make then dumps a static archive) — an apply of topics and users with ACLs against a throwaway
+ * broker — so that it holds the Kafka clients' classes as well as
  * kgr's (a run that only validates left out the Admin, consumer and producer: ≈ 0.2 s a run). Exits non-zero when
  * the run fails; the Makefile then falls back to an archive from {@code kgr validate}.
  */
