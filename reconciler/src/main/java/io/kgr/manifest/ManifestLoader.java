@@ -77,27 +77,26 @@ public final class ManifestLoader {
     private Manifests cached(SourceFile file, Stored stored) {
         Read before = cache.get(file.path());
         if (before != null && java.util.Arrays.equals(before.content(), file.content())) return before.result();
-        byte[] hash = stored == null ? null : file.digest();
         ManifestCache.Entry kept = stored == null ? null : stored.entries.get(file.path());
-        if (kept != null && java.util.Arrays.equals(kept.sha256(), hash)) {
+        if (kept != null && java.util.Arrays.equals(kept.content(), file.content())) {
             Manifests restored = restore(file, kept);
             cache.put(file.path(), new Read(file.content(), restored, kept));
             return restored;
         }
         Manifests read = load(file);
         parsed.incrementAndGet();
-        ManifestCache.Entry entry = hash == null || !read.diagnostics().isEmpty() ? null : entry(hash, read);
+        ManifestCache.Entry entry = stored == null || !read.diagnostics().isEmpty() ? null : entry(file.content(), read);
         cache.put(file.path(), new Read(file.content(), read, entry));
         return read;
     }
 
-    private static ManifestCache.Entry entry(byte[] hash, Manifests read) {
+    private static ManifestCache.Entry entry(byte[] content, Manifests read) {
         List<ManifestCache.Document> documents = new ArrayList<>();
         for (Manifest m : read.manifests()) {
             documents.add(new ManifestCache.Document(m.index(), m.apiVersion(), m.kind(), m.name(), m.body(),
                     m.start().line(), m.start().column()));
         }
-        return new ManifestCache.Entry(hash, documents);
+        return new ManifestCache.Entry(content, documents);
     }
 
     /** A cached file's manifests; their positions come from reading the file again, if a diagnostic ever needs one. */
@@ -133,7 +132,7 @@ public final class ManifestLoader {
                 if (r != null && r.entry() != null) next.put(f.path(), r.entry());
             }
             boolean same = next.size() == entries.size() && next.entrySet().stream().allMatch(e ->
-                    entries.get(e.getKey()) != null && java.util.Arrays.equals(entries.get(e.getKey()).sha256(), e.getValue().sha256()));
+                    entries.get(e.getKey()) != null && java.util.Arrays.equals(entries.get(e.getKey()).content(), e.getValue().content()));
             if (same) return;
             disk.write(next);
             entries.clear();

@@ -265,7 +265,7 @@ public final class GitSource {
                 if (!ManifestFiles.under(path, under)) return Stream.empty();
                 if (attributes.isSymbolicLink() ? !Files.isRegularFile(p) : !attributes.isRegularFile()) return Stream.empty();
                 byte[] content = Files.readAllBytes(p);
-                return Stream.of(new SourceFile(path, content, SourceFile.sha256(content)));
+                return Stream.of(new SourceFile(path, content));
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(path + ": " + e.getMessage(), e);
             }
@@ -352,13 +352,27 @@ public final class GitSource {
         }
     }
 
-    /** A plain directory has no commit: its revision is a hash of the manifest files' paths and contents' hashes. */
+    /**
+     * A plain directory has no commit: its revision is a SHA-256 of each manifest file's path, size and two CRCs of its
+     * bytes (CRC-32 and CRC-32C, which the JIT compiles to CPU instructions; a SHA-256 of each of 10,000 files cost ≈ 35
+     * ms of a cold start). It names the content for people and the inventory; nothing is planned from it (a plan
+     * compares what the files say, and the manifest cache compares their bytes).
+     */
     private static String contentHash(List<SourceFile> files) {
         MessageDigest digest = sha256();
+        java.nio.ByteBuffer sums = java.nio.ByteBuffer.allocate(16);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        java.util.zip.CRC32C crcC = new java.util.zip.CRC32C();
         for (SourceFile f : files) {
             digest.update(f.path().getBytes(StandardCharsets.UTF_8));
-            digest.update((byte) 0);
-            digest.update(f.digest());
+            crc.reset();
+            crc.update(f.content());
+            crcC.reset();
+            crcC.update(f.content());
+            sums.clear();
+            sums.put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0) // ends the path (no path holds a NUL)
+                    .putInt(f.content().length).putInt((int) crc.getValue()).putInt((int) crcC.getValue());
+            digest.update(sums.array());
         }
         return HexFormat.of().formatHex(digest.digest()).substring(0, 12);
     }

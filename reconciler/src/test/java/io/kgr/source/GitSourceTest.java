@@ -56,6 +56,24 @@ class GitSourceTest {
     }
 
     @Test
+    void aPlainDirectorysRevisionChangesWithAnyByteOrNameAndOnlyThen() throws Exception {
+        Path dir = tmp.resolve("revisions");
+        write(dir, "a.yaml", "retention.ms: 1000\n");
+        write(dir, "b/c.yaml", "partitions: 3\n");
+        String first = source.read(spec(dir.toString(), null, "")).revision();
+        assertThat(source.read(spec(dir.toString(), null, "")).revision()).isEqualTo(first);
+        write(dir, "a.yaml", "retention.ms: 1001\n"); // one byte, the same size
+        String changed = source.read(spec(dir.toString(), null, "")).revision();
+        assertThat(changed).isNotEqualTo(first);
+        write(dir, "a.yaml", "retention.ms: 1000\n");
+        assertThat(source.read(spec(dir.toString(), null, "")).revision()).isEqualTo(first);
+        Files.move(dir.resolve("b/c.yaml"), dir.resolve("b/d.yaml"));
+        assertThat(source.read(spec(dir.toString(), null, "")).revision()).isNotEqualTo(first).isNotEqualTo(changed);
+        write(dir, "b/d.yaml", "partitions: 3\n\n"); // a byte more
+        assertThat(source.read(spec(dir.toString(), null, "")).revision()).isNotEqualTo(first);
+    }
+
+    @Test
     void aPlainDirectoryIsWalkedAsFilesWalkWalksIt() throws Exception {
         Path dir = tmp.resolve("walked");
         write(dir, "a/t.yaml", "a");
