@@ -95,13 +95,13 @@ final class ApplyCommand implements Callable<Integer> {
                     return ExitCodes.ERROR;
                 }
                 plan = saved;
-                out.print(options.output.render(plan, options.noColour));
+                options.output.print(plan, options.noColour, out);
             } else {
                 PlanRun run = PlanCommand.plan(reconciler, source, options, sourceSpec, connection);
                 if (!run.ok()) return Output.failure(err, run);
                 Output.diagnostics(err, run.diagnostics());
                 plan = run.plan().get();
-                out.print(options.output.render(plan, options.noColour));
+                options.output.print(plan, options.noColour, out);
             }
             out.flush();
             if (plan.isRefused()) {

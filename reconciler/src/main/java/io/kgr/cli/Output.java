@@ -22,6 +22,12 @@ enum Output {
         };
     }
 
+    /** Prints the plan to {@code out} (text a step at a time, see {@link TextRenderer#render(Plan, java.util.function.Consumer)}). */
+    void print(Plan plan, boolean noColour, PrintWriter out) {
+        if (this == TEXT) new TextRenderer(TextRenderer.colourWanted(noColour)).render(plan, out::write);
+        else out.print(render(plan, noColour));
+    }
+
     static void diagnostics(PrintWriter err, List<Diagnostic> diagnostics) {
         diagnostics.forEach(d -> err.println(d.format()));
     }

@@ -40,7 +40,7 @@ final class PlanCommand implements Callable<Integer> {
             if (!run.ok()) return Output.failure(err, run);
             Output.diagnostics(err, run.diagnostics());
             Plan plan = run.plan().get();
-            out.print(options.output.render(plan, options.noColour));
+            options.output.print(plan, options.noColour, out);
             out.flush();
             if (options.out != null) {
                 Files.writeString(options.out, PlanJson.write(plan), StandardCharsets.UTF_8);
