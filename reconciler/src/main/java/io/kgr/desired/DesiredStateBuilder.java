@@ -107,8 +107,12 @@ public final class DesiredStateBuilder {
     /** The manifests of {@code cluster}; others' are skipped, unlabelled ones without --cluster are errors. */
     private List<Manifest> ofCluster(List<Manifest> manifests, String cluster, List<Diagnostic> diagnostics, Others others) {
         List<Manifest> mine = new ArrayList<>();
-        for (Manifest m : manifests) {
-            String own = clusterOf(m);
+        // the labels are looked up on every core: three map lookups a manifest, in trees spread over the heap, were a
+        // quarter of the desired state of 10,000 topics on one core
+        List<String> owners = manifests.parallelStream().map(this::clusterOf).toList();
+        for (int i = 0; i < manifests.size(); i++) {
+            Manifest m = manifests.get(i);
+            String own = owners.get(i);
             if (own == null) {
                 diagnostics.add(Diagnostic.error(m.at(labelsPath()), labelsPath().child(CLUSTER_LABEL).toString(),
                         "label " + CLUSTER_LABEL + " is missing and no --cluster was given"));

@@ -34,13 +34,17 @@ public final class ManifestLoader {
     public Manifests load(Snapshot snapshot, ManifestCache disk) {
         Stored stored = disk.enabled() ? stored(disk) : null;
         parsed.set(0);
+        java.util.Map<String, Read> known = memo(snapshot.files().size());
         // files are independent: parse and validate them on every core, then keep the snapshot's (path) order
-        List<Manifests> perFile = snapshot.files().parallelStream().map(f -> cached(f, stored)).toList();
-        // what this snapshot no longer has is forgotten (a long-running service reads one source again and again)
-        java.util.Set<String> paths = new java.util.HashSet<>();
-        snapshot.files().forEach(f -> paths.add(f.path()));
-        cache.keySet().retainAll(paths);
-        if (stored != null) stored.update(snapshot, cache);
+        List<Manifests> perFile = snapshot.files().parallelStream().map(f -> cached(f, stored, known)).toList();
+        // what this snapshot no longer has is forgotten (a long-running service reads one source again and again);
+        // every file of it is in the cache now, so when the sizes match there is nothing else
+        if (known.size() != snapshot.files().size()) {
+            java.util.Set<String> paths = new java.util.HashSet<>();
+            snapshot.files().forEach(f -> paths.add(f.path()));
+            known.keySet().retainAll(paths);
+        }
+        if (stored != null) stored.update(snapshot, known);
         List<Manifest> manifests = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>();
         java.util.Map<String, List<Diagnostic>> unmanaged = new java.util.TreeMap<>();
@@ -71,10 +75,16 @@ public final class ManifestLoader {
     private record Read(byte[] content, Manifests result, ManifestCache.Entry entry) {
     }
 
-    private final java.util.concurrent.ConcurrentHashMap<String, Read> cache = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile java.util.Map<String, Read> cache = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The files read before; made with room for {@code files} when it is empty (10,000 files: no resizing on the way). */
+    private java.util.Map<String, Read> memo(int files) {
+        if (cache.isEmpty()) cache = new java.util.concurrent.ConcurrentHashMap<>(2 * files);
+        return cache;
+    }
 
     /** A file's manifests, parsed again only when its bytes changed since the last load (in memory, else on disk). */
-    private Manifests cached(SourceFile file, Stored stored) {
+    private Manifests cached(SourceFile file, Stored stored, java.util.Map<String, Read> cache) {
         Read before = cache.get(file.path());
         if (before != null && java.util.Arrays.equals(before.content(), file.content())) return before.result();
         ManifestCache.Entry kept = stored == null ? null : stored.entries.get(file.path());
@@ -126,14 +136,25 @@ public final class ManifestLoader {
 
         /** Writes the snapshot's files back when any differs from what is stored. */
         void update(Snapshot snapshot, java.util.Map<String, Read> reads) {
+            // the usual case first, without a copy: every file came from this cache (the very same entries)
+            int kept = 0;
+            boolean same = true;
+            for (SourceFile f : snapshot.files()) {
+                Read r = reads.get(f.path());
+                if (r == null || r.entry() == null) continue;
+                kept++;
+                ManifestCache.Entry was = entries.get(f.path());
+                if (was != r.entry() && (was == null || !java.util.Arrays.equals(was.content(), r.entry().content()))) {
+                    same = false;
+                    break;
+                }
+            }
+            if (same && kept == entries.size()) return;
             java.util.Map<String, ManifestCache.Entry> next = new java.util.HashMap<>();
             for (SourceFile f : snapshot.files()) {
                 Read r = reads.get(f.path());
                 if (r != null && r.entry() != null) next.put(f.path(), r.entry());
             }
-            boolean same = next.size() == entries.size() && next.entrySet().stream().allMatch(e ->
-                    entries.get(e.getKey()) != null && java.util.Arrays.equals(entries.get(e.getKey()).content(), e.getValue().content()));
-            if (same) return;
             disk.write(next);
             entries.clear();
             entries.putAll(next);

@@ -390,7 +390,8 @@ public final class Planner {
         /** Topics whose manifest (same metadata.name) now names a different Kafka topic: Kafka cannot rename. */
         private Map<String, String> renames() {
             Map<String, String> renamedFrom = new TreeMap<>();
-            Map<String, String> ownedByResource = new TreeMap<>();
+            if (owned.topics().isEmpty()) return renamedFrom; // nothing recorded, nothing renamed (a first apply)
+            Map<String, String> ownedByResource = new java.util.HashMap<>();
             owned.topics().forEach((topic, resource) -> ownedByResource.put(resource, topic));
             for (TopicSpec spec : desired.topics().values()) {
                 String previous = ownedByResource.get(spec.resourceName());
