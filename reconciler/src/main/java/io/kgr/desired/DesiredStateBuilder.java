@@ -247,6 +247,9 @@ public final class DesiredStateBuilder {
             value.forEach(v -> parts.add(kafkaValue(v)));
             return String.join(",", parts);
         }
+        if (value.isIntegralNumber()) { // the common case, without a BigDecimal: the same digits
+            return value.canConvertToLong() ? Long.toString(value.longValue()) : value.bigIntegerValue().toString();
+        }
         if (value.isNumber()) {
             BigDecimal d = value.decimalValue();
             return d.stripTrailingZeros().scale() <= 0 ? d.toBigInteger().toString() : d.stripTrailingZeros().toPlainString();
@@ -255,6 +258,10 @@ public final class DesiredStateBuilder {
     }
 
     static long errors(List<Diagnostic> diagnostics) {
-        return diagnostics.stream().filter(Diagnostic::isError).count();
+        long errors = 0;
+        for (Diagnostic d : diagnostics) {
+            if (d.isError()) errors++;
+        }
+        return errors;
     }
 }

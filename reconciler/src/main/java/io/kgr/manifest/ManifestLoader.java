@@ -34,6 +34,7 @@ public final class ManifestLoader {
     public Manifests load(Snapshot snapshot, ManifestCache disk) {
         Stored stored = disk.enabled() ? stored(disk) : null;
         parsed.set(0);
+        restoredFromDisk.set(0);
         java.util.Map<String, Read> known = memo(snapshot.files().size());
         // files are independent: parse and validate them on every core, then keep the snapshot's (path) order
         List<Manifests> perFile = snapshot.files().parallelStream().map(f -> cached(f, stored, known)).toList();
@@ -44,7 +45,10 @@ public final class ManifestLoader {
             snapshot.files().forEach(f -> paths.add(f.path()));
             known.keySet().retainAll(paths);
         }
-        if (stored != null) stored.update(snapshot, known);
+        // every file restored from the disk, and as many as it holds: it holds exactly this snapshot already
+        boolean unchanged = stored != null && restoredFromDisk.get() == snapshot.files().size()
+                && stored.entries.size() == snapshot.files().size();
+        if (stored != null && !unchanged) stored.update(snapshot, known);
         List<Manifest> manifests = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>();
         java.util.Map<String, List<Diagnostic>> unmanaged = new java.util.TreeMap<>();
@@ -90,6 +94,7 @@ public final class ManifestLoader {
         ManifestCache.Entry kept = stored == null ? null : stored.entries.get(file.path());
         if (kept != null && java.util.Arrays.equals(kept.content(), file.content())) {
             Manifests restored = restore(file, kept);
+            restoredFromDisk.incrementAndGet();
             cache.put(file.path(), new Read(file.content(), restored, kept));
             return restored;
         }
@@ -163,6 +168,7 @@ public final class ManifestLoader {
 
     private Stored stored;
     private final java.util.concurrent.atomic.AtomicInteger parsed = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger restoredFromDisk = new java.util.concurrent.atomic.AtomicInteger();
 
     /** How many files the last load parsed (the others were known, in memory or on disk). */
     public int parsedByLastLoad() {

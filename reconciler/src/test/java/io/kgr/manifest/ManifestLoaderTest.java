@@ -117,10 +117,13 @@ class ManifestLoaderTest {
     void configValuesBecomeKafkaStrings() {
         var result = new DesiredStateBuilder(Optional.empty()).build(loader.load(snapshot("a.yaml", topic("t",
                 "  config:\n    retention.ms: 604800000\n    cleanup.policy: [compact, delete]\n"
-                        + "    min.cleanable.dirty.ratio: 0.50\n    unclean.leader.election.enable: false\n"))));
+                        + "    min.cleanable.dirty.ratio: 0.50\n    unclean.leader.election.enable: false\n"
+                        + "    max.message.bytes: 1048576.0\n    retention.bytes: -1\n"
+                        + "    local.retention.ms: 9223372036854775807\n"))));
         assertThat(result.state().get().topics().get("t").config()).containsExactlyEntriesOf(new java.util.TreeMap<>(java.util.Map.of(
                 "retention.ms", "604800000", "cleanup.policy", "compact,delete", "min.cleanable.dirty.ratio", "0.5",
-                "unclean.leader.election.enable", "false")));
+                "unclean.leader.election.enable", "false", "max.message.bytes", "1048576", "retention.bytes", "-1",
+                "local.retention.ms", "9223372036854775807")));
     }
 
     @Test
