@@ -6,7 +6,8 @@ TEST_CP := tests/target/test-classpath.txt
 
 # The archive is a static one (-Xshare:dump from the classes a training run loaded), not one dumped at a run's exit:
 # Java 17 leaves classes of pre-Java 6 class files (all of picocli's) out of those, and loading picocli's 170 classes
-# from the jar took ≈ 0.1 s of every CLI start, before the first file was read.
+# from the jar took ≈ 0.1 s of every CLI start, before the first file was read. It names the jar by its absolute
+# path, as bin/kgr and the benches give it (a relative one made an archive they silently did not use).
 CDS := reconciler/target/kgr.jsa
 CLASSLIST := reconciler/target/kgr.classlist
 build:                       ## reconciler/target/kgr.jar, the bin/kgr launcher's class-data-sharing archive (the classes of a training run against a throwaway broker)
@@ -16,7 +17,10 @@ build:                       ## reconciler/target/kgr.jar, the bin/kgr launcher'
 	java -cp "$$(cat $(TEST_CP)):tests/target/test-classes" io.kgr.bench.CdsTraining > /dev/null 2>&1 \
 	  || { rm -f $(CLASSLIST); KGR_CDS_DUMP=1 bin/kgr validate samples-repo > /dev/null 2>&1 || rm -f $(CLASSLIST); }
 	if [ -s $(CLASSLIST) ]; then java -Xshare:dump -XX:SharedClassListFile=$(CLASSLIST) -XX:SharedArchiveFile=$(CDS) \
-	  -cp reconciler/target/kgr.jar > /dev/null 2>&1 || rm -f $(CDS); fi
+	  -cp $(CURDIR)/reconciler/target/kgr.jar > /dev/null 2>&1 || rm -f $(CDS); fi
+	@# the archive names the jar by the path bin/kgr gives (absolute): one it cannot use is removed, not kept unused
+	if [ -f $(CDS) ]; then java -XX:SharedArchiveFile=$(CDS) -Xshare:on -jar $(CURDIR)/reconciler/target/kgr.jar --version \
+	  > /dev/null 2>&1 || { echo "make: the class-data-sharing archive does not load; removed" >&2; rm -f $(CDS); }; fi
 
 test:                        ## unit tests and integration tests (real in-process Kafka brokers, real Git repos)
 	$(MVN) install -DskipTests
