@@ -71,12 +71,14 @@ public final class TopicBench {
                     pair(kgrFirst, planCmd, planEmpty, floorObserve, observeEmpty);
                     log("N=" + n + " run " + (run + 1) + ": apply");
                     apply.add(time(applyCmd, 0));
+                    log(String.format("  kgr %.2f s", apply.get(apply.size() - 1).seconds()));
                     settle(n);
                     log("N=" + n + " run " + (run + 1) + ": no-op plan");
                     pair(kgrFirst, planCmd, noop, floorObserve, observeFull);
                     clear(admin, prefix, n);
                     log("N=" + n + " run " + (run + 1) + ": floor create");
                     create.add(time(floorCreate, 0));
+                    log(String.format("  floor %.2f s", create.get(create.size() - 1).seconds()));
                     settle(n);
                     clear(admin, prefix, n);
                 }
@@ -101,6 +103,8 @@ public final class TopicBench {
             floorSamples.add(time(floor, 0));
             kgrSamples.add(time(kgr, 0));
         }
+        log(String.format("  kgr %.2f s, floor %.2f s (%s first)", kgrSamples.get(kgrSamples.size() - 1).seconds(),
+                floorSamples.get(floorSamples.size() - 1).seconds(), kgrFirst ? "kgr" : "floor"));
     }
 
     /** The broker creates partition logs in the background after createTopics returns; let it finish. */
