@@ -127,7 +127,7 @@ public final class Applier {
                     else steps2.run(s);
                 }
             } else if (first instanceof UpdateInventory) {
-                inventoryReady.exceptionally(e -> null).join(); // a failed prepare is retried by save, which reports it
+                inventoryReady.exceptionally(e -> null).join();
                 batch.forEach(s -> updateInventory(s, plan, results, users.freshHashes));
             } else {
                 run(first, batch, topics, users);
@@ -199,8 +199,8 @@ public final class Applier {
                 }
             }
             // the key that pins passwords in this source's plans is made with its first inventory
-            if (now.key().isEmpty()) inventoryStore.saveKey(c.cluster(), c.source(), io.kgr.plan.PasswordHash.newKey());
-            inventoryStore.save(new Inventory(c.cluster(), c.source(), c.commit(), Instant.now(), topics, users, adopted));
+            Optional<String> newKey = now.key().isEmpty() ? Optional.of(io.kgr.plan.PasswordHash.newKey()) : Optional.empty();
+            inventoryStore.save(new Inventory(c.cluster(), c.source(), c.commit(), Instant.now(), topics, users, adopted), newKey);
             List<String> lost = yieldToEarlierClaims(c, now.own(), topics, users, adopted);
             if (lost.isEmpty()) results.ok(step, start);
             else results.failed(step, "another source took over " + String.join(", ", lost) + " at the same time and"
@@ -213,9 +213,10 @@ public final class Applier {
     }
 
     /**
-     * Two sources that take over one resource at the same moment must not both own it: after writing, kgr reads the
-     * inventories again, and where another source's inventory claiming a newly added resource was written first, this
-     * source gives the resource up (and writes again). Both sides decide alike, from the store's own order.
+     * Two sources that take over one resource at the same moment must not both own it: after writing, kgr reads back
+     * every inventory written before its own (the store's read-back), and where another source's inventory claiming a
+     * newly added resource was written first, this source gives the resource up (and writes again). Both sides decide
+     * alike, from the store's own order: what was written after a source's write does not change its decision.
      */
     private List<String> yieldToEarlierClaims(UpdateInventory c, Inventory before, TreeMap<String, String> topics,
                                               TreeMap<String, ManagedUser> users, TreeMap<String, String> adopted)
@@ -223,7 +224,7 @@ public final class Applier {
         boolean added = topics.keySet().stream().anyMatch(t -> !before.owns(t))
                 || users.keySet().stream().anyMatch(u -> !before.ownsUser(u));
         if (!added) return List.of();
-        io.kgr.status.InventoryRecords after = inventoryStore.loadAll();
+        io.kgr.status.InventoryRecords after = inventoryStore.readBack();
         long mine = after.writtenAt(c.cluster(), c.source());
         List<String> lost = new ArrayList<>();
         for (Inventory other : after.all()) {

@@ -6,6 +6,20 @@ public interface InventoryStore extends AutoCloseable {
 
     void save(Inventory inventory) throws InventoryException;
 
+    /** Stores the source's new secret key (when given, see {@link #saveKey}) and then its inventory. */
+    default void save(Inventory inventory, java.util.Optional<String> newKey) throws InventoryException {
+        if (newKey.isPresent()) saveKey(inventory.cluster(), inventory.source(), newKey.get());
+        save(inventory);
+    }
+
+    /**
+     * The inventories as they stood when this store last wrote: at least every record written before its writes, in
+     * the store's order ({@link InventoryRecords#writtenAt}), to decide which of two claims came first.
+     */
+    default InventoryRecords readBack() throws InventoryException {
+        return loadAll();
+    }
+
     /**
      * Stores the secret key of one source on one cluster (see {@code PasswordHash#pin}): kept apart from the
      * inventory record, which plans describe, and readable only where the inventory is.

@@ -82,6 +82,10 @@ public final class KafkaInventoryStore implements InventoryStore {
                         .get(TOPIC);
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+                    // remembered as "no topic": a read-back after this store's first write reads from its start
+                    lastRead = new LastRead(null, Map.of(), System.nanoTime(), Map.of(), Map.of(), Map.of(),
+                            InventoryRecords.none());
+                    forgetWrites(Long.MAX_VALUE);
                     return InventoryRecords.none();
                 }
                 throw e;
@@ -94,7 +98,7 @@ public final class KafkaInventoryStore implements InventoryStore {
             admin.listOffsets(latest).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
                     .forEach((tp, info) -> ends.put(tp, info.offset()));
             LastRead before = lastRead;
-            boolean sameTopic = before != null && before.topicId().equals(described.topicId())
+            boolean sameTopic = before != null && described.topicId().equals(before.topicId())
                     && before.ends().keySet().equals(ends.keySet());
             if (sameTopic && before.ends().equals(ends)) return before.records();
             boolean readOn = sameTopic && System.nanoTime() - before.readAtNanos() < READ_ON_FOR.toNanos()
@@ -131,20 +135,12 @@ public final class KafkaInventoryStore implements InventoryStore {
                     }
                 }
             }
-            values.forEach((key, value) -> {
-                if (key.endsWith(KEY_SUFFIX)) {
-                    String of = key.substring(0, key.length() - KEY_SUFFIX.length());
-                    if (value == null) keys.remove(of);
-                    else keys.put(of, new String(value, java.nio.charset.StandardCharsets.UTF_8));
-                } else if (value == null) {
-                    inventories.remove(key);
-                } else {
-                    inventories.put(key, InventoryCodec.read(value));
-                }
-            });
+            values.forEach((key, value) -> decode(key, value, null, inventories, keys));
             InventoryRecords records = new InventoryRecords(new ArrayList<>(inventories.values()), "offset-" + end, keys, offsets);
             lastRead = new LastRead(described.topicId(), Map.copyOf(ends), System.nanoTime(), Map.copyOf(inventories),
                     Map.copyOf(keys), Map.copyOf(offsets), records);
+            if (ends.size() == 1) forgetWrites(end);
+            else forgetWrites(Long.MAX_VALUE);
             return records;
         } catch (ExecutionException e) {
             throw new InventoryException("cannot read inventory topic " + TOPIC + ": " + e.getCause().getMessage(), e.getCause());
@@ -153,6 +149,117 @@ public final class KafkaInventoryStore implements InventoryStore {
             throw new InventoryException("interrupted while reading " + TOPIC, e);
         } catch (java.util.concurrent.TimeoutException | org.apache.kafka.common.KafkaException e) {
             throw new InventoryException("cannot read inventory topic " + TOPIC + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** One record's value into the inventories or keys it names ({@code known}: the inventory this store wrote). */
+    private static void decode(String key, byte[] value, Inventory known, Map<String, Inventory> inventories,
+                               Map<String, String> keys) {
+        if (key.endsWith(KEY_SUFFIX)) {
+            String of = key.substring(0, key.length() - KEY_SUFFIX.length());
+            if (value == null) keys.remove(of);
+            else keys.put(of, new String(value, java.nio.charset.StandardCharsets.UTF_8));
+        } else if (value == null) {
+            inventories.remove(key);
+        } else {
+            inventories.put(key, known != null ? known : InventoryCodec.read(value));
+        }
+    }
+
+    /**
+     * The inventories as they stood at this store's last write: what it read before, every record written between that
+     * read and its own writes (another source's, read from the topic), and its own writes (known: not read back nor
+     * decoded again). Records after its last write are not read: for the order of two claims only what came before
+     * counts. When nothing came in between — the usual case — this asks the brokers nothing at all. Anything it cannot
+     * tell that way (no read before, the topic made again, more than one partition) is answered by {@link #loadAll}.
+     */
+    @Override
+    public InventoryRecords readBack() throws InventoryException {
+        LastRead before = lastRead;
+        List<Written> mine;
+        synchronized (writing) {
+            mine = List.copyOf(written);
+        }
+        if (before == null || mine.isEmpty()) return loadAll();
+        TopicPartition first = new TopicPartition(TOPIC, 0);
+        boolean noTopicThen = before.topicId() == null;
+        long from = noTopicThen ? 0 : before.ends().getOrDefault(first, -1L);
+        org.apache.kafka.common.Uuid topic = mine.get(0).topic().id();
+        boolean comparable = from >= 0 && (noTopicThen || before.ends().size() == 1)
+                && mine.stream().allMatch(w -> w.topic().partitions() == 1 && w.topic().id().equals(topic)
+                        && (noTopicThen || w.topic().id().equals(before.topicId())) && w.offset() >= from);
+        if (!comparable) return loadAll();
+        java.util.TreeMap<Long, Written> own = new java.util.TreeMap<>();
+        mine.forEach(w -> own.put(w.offset(), w));
+        long last = own.lastKey();
+        // offset → the record read, for the offsets in [from, last] this store did not write
+        java.util.TreeMap<Long, ConsumerRecord<String, byte[]>> between = new java.util.TreeMap<>();
+        if (last - from + 1 > own.size()) {
+            try {
+                synchronized (reading) {
+                    KafkaConsumer<String, byte[]> consumer = consumer();
+                    boolean done = false;
+                    try {
+                        consumer.assign(List.of(first));
+                        consumer.seek(first, from);
+                        long deadline = System.nanoTime() + timeout.toNanos();
+                        while (consumer.position(first) <= last) {
+                            if (System.nanoTime() > deadline) {
+                                throw new InventoryException("reading " + TOPIC + " did not finish within " + timeout.toSeconds() + " s", null);
+                            }
+                            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                                if (r.offset() <= last && !own.containsKey(r.offset())) between.put(r.offset(), r);
+                            }
+                        }
+                        done = true;
+                    } finally {
+                        if (!done) closeConsumer();
+                    }
+                }
+            } catch (org.apache.kafka.common.KafkaException e) {
+                throw new InventoryException("cannot read inventory topic " + TOPIC + ": " + e.getMessage(), e);
+            }
+        }
+        Map<String, Inventory> inventories = new HashMap<>(before.inventories());
+        Map<String, String> keys = new HashMap<>(before.keys());
+        Map<String, Long> offsets = new HashMap<>(before.offsets());
+        // the last record of each key, in the log's order; decoded once
+        Map<String, Written> values = new HashMap<>();
+        java.util.TreeMap<Long, Written> all = new java.util.TreeMap<>(own);
+        between.forEach((offset, r) -> all.put(offset, new Written(null, offset, r.key(), r.value(), null)));
+        all.forEach((offset, w) -> {
+            values.put(w.key(), w);
+            if (w.value() == null) offsets.remove(w.key());
+            else offsets.put(w.key(), offset);
+        });
+        values.forEach((key, w) -> decode(key, w.value(), w.inventory(), inventories, keys));
+        InventoryRecords records = new InventoryRecords(new ArrayList<>(inventories.values()), "offset-" + (last + 1), keys, offsets);
+        lastRead = new LastRead(topic, Map.of(first, last + 1), System.nanoTime(), Map.copyOf(inventories),
+                Map.copyOf(keys), Map.copyOf(offsets), records);
+        forgetWrites(last + 1);
+        return records;
+    }
+
+    /** The inventory topic as this store last described it before writing: its id and how many partitions it has. */
+    private record TopicSeen(org.apache.kafka.common.Uuid id, int partitions) {
+    }
+
+    /** A record this store wrote ({@code topic} null: one it read), with the inventory it holds, if any. */
+    private record Written(TopicSeen topic, long offset, String key, byte[] value, Inventory inventory) {
+    }
+
+    private volatile TopicSeen topicSeen;
+    /** This store's writes since its last read (under {@code writing}). */
+    private final List<Written> written = new ArrayList<>();
+
+    private void seen(org.apache.kafka.clients.admin.TopicDescription d) {
+        if (d != null) topicSeen = new TopicSeen(d.topicId(), d.partitions().size());
+    }
+
+    /** Forgets the writes a read has covered (those below {@code end}). */
+    private void forgetWrites(long end) {
+        synchronized (writing) {
+            written.removeIf(w -> w.offset() < end);
         }
     }
 
@@ -165,9 +272,19 @@ public final class KafkaInventoryStore implements InventoryStore {
 
     @Override
     public void save(Inventory inventory) throws InventoryException {
+        save(inventory, java.util.Optional.empty());
+    }
+
+    /** The key (when given) and then the inventory, sent together and both acknowledged: one round trip, not two. */
+    @Override
+    public void save(Inventory inventory, java.util.Optional<String> newKey) throws InventoryException {
         try {
             ensureTopic();
-            write(key(inventory), InventoryCodec.write(inventory));
+            List<Pending> sends = new ArrayList<>();
+            newKey.ifPresent(k -> sends.add(new Pending(key(inventory) + KEY_SUFFIX,
+                    k.getBytes(java.nio.charset.StandardCharsets.UTF_8), null)));
+            sends.add(new Pending(key(inventory), InventoryCodec.write(inventory), inventory));
+            write(sends);
         } catch (ExecutionException e) {
             throw new InventoryException("cannot write inventory to " + TOPIC + ": " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
@@ -178,12 +295,30 @@ public final class KafkaInventoryStore implements InventoryStore {
         }
     }
 
-    /** One record, acknowledged by all in-sync replicas; a write that failed starts the next with a new client. */
-    private void write(String key, byte[] value)
+    private record Pending(String key, byte[] value, Inventory inventory) {
+    }
+
+    /**
+     * Records sent in this order, each acknowledged by all in-sync replicas; a write that failed starts the next with a
+     * new client. Each one's offset is remembered for {@link #readBack}.
+     */
+    private void write(List<Pending> records)
             throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
         boolean done = false;
+        TopicSeen topic = topicSeen;
         try {
-            producer().send(new ProducerRecord<>(TOPIC, 0, key, value)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            KafkaProducer<String, byte[]> producer = producer();
+            List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> acks = new ArrayList<>();
+            for (Pending r : records) acks.add(producer.send(new ProducerRecord<>(TOPIC, 0, r.key(), r.value())));
+            for (int i = 0; i < records.size(); i++) {
+                var md = acks.get(i).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                Pending r = records.get(i);
+                if (topic != null && md.hasOffset()) {
+                    synchronized (writing) {
+                        written.add(new Written(topic, md.offset(), r.key(), r.value(), r.inventory()));
+                    }
+                }
+            }
             done = true;
         } finally {
             if (!done) closeProducer();
@@ -240,7 +375,7 @@ public final class KafkaInventoryStore implements InventoryStore {
     private void send(String key, byte[] value, String what) throws InventoryException {
         try {
             ensureTopic();
-            write(key, value);
+            write(List.of(new Pending(key, value, null)));
         } catch (ExecutionException e) {
             throw new InventoryException("cannot write the " + what + " to " + TOPIC + ": " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
@@ -365,6 +500,7 @@ public final class KafkaInventoryStore implements InventoryStore {
     private boolean requestTopic() throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
         try {
             var described = admin.describeTopics(Set.of(TOPIC)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            seen(described.get(TOPIC));
             return !hasLeaders(described.get(TOPIC));
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) throw e;
@@ -395,6 +531,7 @@ public final class KafkaInventoryStore implements InventoryStore {
         while (System.nanoTime() < deadline) {
             try {
                 var d = admin.describeTopics(Set.of(TOPIC)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                seen(d.get(TOPIC));
                 if (hasLeaders(d.get(TOPIC))) return;
             } catch (ExecutionException e) {
                 // not visible in metadata yet
