@@ -166,7 +166,7 @@ public final class Applier {
     /** The inventories as stored when this apply needed them first (the plan carries no hashes and no keys). */
     private io.kgr.status.InventoryRecords stored;
 
-    private io.kgr.status.InventoryRecords stored() {
+    private synchronized io.kgr.status.InventoryRecords stored() {
         if (stored == null) {
             try {
                 stored = inventoryStore.loadAll();
@@ -294,6 +294,11 @@ public final class Applier {
             inventoryStore.prepare();
         } catch (InventoryStore.InventoryException e) {
             throw new CompletionException(e);
+        }
+        try {
+            stored(); // read while the other steps run; the inventory step reports a read that failed
+        } catch (CompletionException e) {
+            // tried again by the inventory step
         }
     }
 }
