@@ -29,13 +29,13 @@ test:                        ## unit tests and integration tests (real in-proces
 run: build        ## kgr demo: kgr serve on an embedded Kafka, Kubernetes API server and Git repo (ARGS=--once)
 	java -Xmx2g -Dkgr.samples=samples-repo -cp "$$(cat $(TEST_CP))" io.kgr.cli.Main demo $(ARGS)
 
-# SCENARIO=topics|users|serve|roll|drain|scale runs one; TOPICS, USERS, SERVE_RUNS (SERVE_EVERY: seconds between them),
-# ROLLS, DRAIN_MIB, SCALE_TOPICS and BROKERS size them
+# SCENARIO=topics|users|serve|roll|drain|scale runs one; TOPICS, USERS, RUNS (samples per topics/users row, 5),
+# SERVE_RUNS (SERVE_EVERY: seconds between them), ROLLS, DRAIN_MIB, SCALE_TOPICS and BROKERS size them
 SCENARIO ?= all
 # the brokers' logs (and the benches' repositories) on a RAM disk when there is one: a broker making 10,000 logs on this
 # machine's disk took 20–50 s for the same creates from one run to the next, which decided every comparison
 BENCH_TMPDIR ?= $(shell test -d /dev/shm -a -w /dev/shm && echo /dev/shm || echo /tmp)
-BENCH = java -Djava.io.tmpdir=$(BENCH_TMPDIR) -cp "$$(cat $(TEST_CP)):tests/target/test-classes"
+BENCH = java -Djava.io.tmpdir=$(BENCH_TMPDIR) $(if $(RUNS),-Dkgr.bench.runs=$(RUNS)) -cp "$$(cat $(TEST_CP)):tests/target/test-classes"
 bench: build      ## benchmarks on real brokers (topics, users, kgr serve, a rolling restart under load, draining a broker); results in bench-results/ (BENCHMARKS.md)
 	@if [ "$(SCENARIO)" = all ] || [ "$(SCENARIO)" = topics ]; then $(BENCH) -Xmx3g io.kgr.bench.TopicBench $(TOPICS); fi
 	@if [ "$(SCENARIO)" = all ] || [ "$(SCENARIO)" = users ]; then $(BENCH) -Xmx3g io.kgr.bench.UserBench $(USERS); fi

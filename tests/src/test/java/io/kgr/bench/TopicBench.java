@@ -19,11 +19,12 @@ import io.kgr.it.EmbeddedKafka;
 
 /**
  * {@code make bench}: kgr against a real broker at N topics (1 partition, RF 1): plan from empty, apply, no-op plan,
- * each as wall time and peak RSS of the kgr process (median of 3), next to the Admin floor measured the same way.
+ * each as wall time and peak RSS of the kgr process (median of {@link #RUNS}), next to the Admin floor measured the same way.
  * kgr runs as its own process with the launcher's flags (-Xmx512m), so finishing at all proves the heap bound.
  */
 public final class TopicBench {
-    static final int RUNS = 3;
+    /** Samples per row (median); {@code make bench RUNS=…}. */
+    static final int RUNS = Integer.getInteger("kgr.bench.runs", 5);
 
     /** The JVM flags bin/kgr runs a CLI command with; the floor programs run with the same. */
     static final List<String> CLI_JVM = List.of("-Xmx512m", "-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1");
@@ -65,10 +66,13 @@ public final class TopicBench {
                 List<Sample> noop = new ArrayList<>();
                 List<Sample> observeFull = new ArrayList<>();
                 for (int run = 0; run < RUNS; run++) {
-                    // kgr and the floor take turns going first, and the broker settles before each pair
+                    // kgr and the floor take turns going first, and the broker settles before each pair; the apply
+                    // and the floor's creates too, each on an emptied broker (on this machine the same creates swing
+                    // ±20 % within minutes: whoever always went second measured a different phase)
                     boolean kgrFirst = run % 2 == 0;
                     log("N=" + n + " run " + (run + 1) + ": plan from empty");
                     pair(kgrFirst, planCmd, planEmpty, floorObserve, observeEmpty);
+                    if (!kgrFirst) floorCreate(floorCreate, create, admin, prefix, n, run);
                     log("N=" + n + " run " + (run + 1) + ": apply");
                     apply.add(time(applyCmd, 0));
                     log(String.format("  kgr %.2f s", apply.get(apply.size() - 1).seconds()));
@@ -76,11 +80,7 @@ public final class TopicBench {
                     log("N=" + n + " run " + (run + 1) + ": no-op plan");
                     pair(kgrFirst, planCmd, noop, floorObserve, observeFull);
                     clear(admin, prefix, n);
-                    log("N=" + n + " run " + (run + 1) + ": floor create");
-                    create.add(time(floorCreate, 0));
-                    log(String.format("  floor %.2f s", create.get(create.size() - 1).seconds()));
-                    settle(n);
-                    clear(admin, prefix, n);
+                    if (kgrFirst) floorCreate(floorCreate, create, admin, prefix, n, run);
                 }
                 row(report, n, "plan from empty", planEmpty, observeEmpty);
                 row(report, n, "apply (from empty)", apply, create);
@@ -92,6 +92,16 @@ public final class TopicBench {
         Path file = out.resolve("topics-" + LocalDate.now() + ".md");
         Files.writeString(file, header + report, StandardCharsets.UTF_8);
         System.out.println("Written to " + file);
+    }
+
+    /** The floor's observe and creates on an empty broker, then the broker emptied again. */
+    private static void floorCreate(List<String> command, List<Sample> samples, Admin admin, String prefix, int n, int run)
+            throws Exception {
+        log("N=" + n + " run " + (run + 1) + ": floor create");
+        samples.add(time(command, 0));
+        log(String.format("  floor %.2f s", samples.get(samples.size() - 1).seconds()));
+        settle(n);
+        clear(admin, prefix, n);
     }
 
     static void pair(boolean kgrFirst, List<String> kgr, List<Sample> kgrSamples, List<String> floor,
