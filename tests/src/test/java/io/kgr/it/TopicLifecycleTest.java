@@ -639,6 +639,14 @@ class TopicLifecycleTest {
             io.kgr.status.InventoryRecords later = mine.loadAll();
             assertThat(later.writtenAt(cluster, "b")).isGreaterThan(later.writtenAt(cluster, "a"));
             assertThat(later.select(cluster, "a").others().get(0).topics().keySet()).containsExactly("t", "v");
+            // and a rival's write that lands after this store's own is not part of its read-back: the claim it
+            // answers to is the one written before (a later write must not make both sides keep a topic)
+            mine.save(inventory.apply("a", List.of("t")));
+            theirs.save(inventory.apply("b", List.of("t", "w")));
+            io.kgr.status.InventoryRecords racing = mine.readBack();
+            assertThat(racing.writtenAt(cluster, "b")).isLessThan(racing.writtenAt(cluster, "a"));
+            assertThat(racing.select(cluster, "a").others().get(0).topics().keySet()).containsExactly("t", "v");
+            assertThat(mine.loadAll().select(cluster, "a").others().get(0).topics().keySet()).containsExactly("t", "w");
         }
     }
 
