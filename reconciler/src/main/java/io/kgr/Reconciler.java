@@ -247,6 +247,13 @@ public final class Reconciler {
     static final java.time.Duration LAG_WAIT = java.time.Duration.ofMinutes(10);
 
     /**
+     * How long a plan keeps reading topics the brokers already list but do not describe (with their configs): a broker
+     * that lags the one that listed them catches up within a second or two; one that does not in this long is not
+     * lagging (before, such a topic held every plan for {@link #STALE_WAIT}).
+     */
+    static final java.time.Duration LISTED_WAIT = java.time.Duration.ofSeconds(10);
+
+    /**
      * An observation no older than the controller's view of the topics this source recorded. The controller
      * acknowledges a create long before every broker lists the topic (10,000 new topics: ≈ 20 s on two cores, 50,000
      * on four brokers: minutes), so a plan made right after an apply — by the same process or the next one — could see
@@ -282,8 +289,10 @@ public final class Reconciler {
         long stuckAfter = STALE_WAIT.toNanos();
         long progressAt = System.nanoTime();
         int listedBefore = -1;
+        long allListedAt = 0; // since when every name waited for is listed, but not all could be read (0: not yet)
         try {
-            while (!missing.isEmpty() && System.nanoTime() < deadline && System.nanoTime() - progressAt < stuckAfter) {
+            while (!missing.isEmpty() && System.nanoTime() < deadline && System.nanoTime() - progressAt < stuckAfter
+                    && (allListedAt == 0 || System.nanoTime() - allListedAt < LISTED_WAIT.toNanos())) {
                 Thread.sleep(pause);
                 pause = Math.min(1000, pause * 2);
                 java.util.Set<String> listed = new java.util.TreeSet<>(missing);
@@ -295,12 +304,14 @@ public final class Reconciler {
                     nextReport = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
                 }
                 if (listed.size() < missing.size()) continue;
+                if (allListedAt == 0) allListedAt = System.nanoTime();
                 // every broker has its own view: the one asked to describe them may still lag the one that listed them
                 now = new Observation(target.kafka().observe(now.live(), listed), now.inventories());
                 int before = missing.size();
                 missing.removeAll(now.live().topics().keySet());
                 if (missing.size() < before) {
                     progressAt = System.nanoTime();
+                    allListedAt = progressAt; // the rest get their own time to be read
                     listedBefore = -1; // the next listing is of fewer names
                 }
             }
@@ -310,7 +321,9 @@ public final class Reconciler {
                 listed.retainAll(target.kafka().topicNames());
                 if (!listed.isEmpty()) now = new Observation(target.kafka().observe(now.live(), listed), now.inventories());
                 missing.removeAll(now.live().topics().keySet());
-                LOG.warn("{} recorded topic(s) still not read from the brokers after waiting; planned as missing", missing.size());
+                listed.retainAll(missing);
+                LOG.warn("{} recorded topic(s) still not read from the brokers after waiting ({} of them listed, but their"
+                        + " description or configs not readable); planned as missing", missing.size(), listed.size());
             }
             return now;
         } catch (InterruptedException e) {

@@ -748,6 +748,42 @@ class TopicLifecycleTest {
         assertThat(real.atTheController(java.util.Set.of(a, b)))
                 .isEqualTo(new io.kgr.observe.KafkaState.ControllerTopics(java.util.Set.of(a), java.util.Set.of(b)));
         assertThat(liveTopics()).as("asking the controller created nothing").doesNotContain(b);
+
+        // a topic the brokers list but whose description never comes (not a lag): read again for a few seconds, not
+        // for the 90 s a recorded topic nobody can be asked about gets
+        rereads.set(0);
+        var unreadable = new io.kgr.observe.KafkaState() {
+            @Override
+            public io.kgr.observe.LiveState observe() throws io.kgr.observe.ObserveException {
+                return lagged.observe();
+            }
+
+            @Override
+            public io.kgr.observe.LiveState observe(io.kgr.observe.LiveState earlier, java.util.Set<String> topics)
+                    throws io.kgr.observe.ObserveException {
+                rereads.incrementAndGet();
+                var remaining = new java.util.TreeSet<>(topics);
+                remaining.remove(a);
+                return real.observe(earlier, remaining);
+            }
+
+            @Override
+            public java.util.Set<String> topicNames() throws io.kgr.observe.ObserveException {
+                return real.topicNames();
+            }
+
+            @Override
+            public ControllerTopics atTheController(java.util.Set<String> topics) {
+                return real.atTheController(topics);
+            }
+        };
+        long started = System.nanoTime();
+        var stuck = new io.kgr.Reconciler(java.time.Clock.systemUTC(), io.kgr.desired.SecretResolver.none())
+                .plan(source(repo), null, new io.kgr.Target(java.util.Optional.of(cluster), kafka.bootstrapServers(), unreadable, store),
+                        io.kgr.plan.Policy.defaults(true)).plan().orElseThrow();
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(60));
+        assertThat(rereads.get()).as("it was read again before giving up").isGreaterThan(1);
+        assertThat(stuck.steps()).extracting(io.kgr.plan.Step::id).contains("create-topic:" + a, "create-topic:" + b);
     }
 
     @Test
