@@ -247,11 +247,14 @@ public final class Reconciler {
     static final java.time.Duration LAG_WAIT = java.time.Duration.ofMinutes(10);
 
     /**
-     * How long a plan keeps reading topics the brokers already list but do not describe (with their configs): a broker
-     * that lags the one that listed them catches up within a second or two; one that does not in this long is not
-     * lagging (before, such a topic held every plan for {@link #STALE_WAIT}).
+     * How long, and at least how many times, a plan reads again topics the brokers already list but do not describe
+     * (with their configs): a broker that lags the one that listed them catches up within a second or two; one that
+     * has not after this long and this many reads is not lagging (before, such a topic held every plan for
+     * {@link #STALE_WAIT}). The count keeps a large cluster's reads (each one a minute at 50,000 topics under load)
+     * from being cut short by the time alone.
      */
     static final java.time.Duration LISTED_WAIT = java.time.Duration.ofSeconds(10);
+    static final int LISTED_READS = 3;
 
     /**
      * An observation no older than the controller's view of the topics this source recorded. The controller
@@ -290,9 +293,10 @@ public final class Reconciler {
         long progressAt = System.nanoTime();
         int listedBefore = -1;
         long allListedAt = 0; // since when every name waited for is listed, but not all could be read (0: not yet)
+        int fruitless = 0; // reads of listed names since then that read none of them
         try {
             while (!missing.isEmpty() && System.nanoTime() < deadline && System.nanoTime() - progressAt < stuckAfter
-                    && (allListedAt == 0 || System.nanoTime() - allListedAt < LISTED_WAIT.toNanos())) {
+                    && (fruitless < LISTED_READS || System.nanoTime() - allListedAt < LISTED_WAIT.toNanos())) {
                 Thread.sleep(pause);
                 pause = Math.min(1000, pause * 2);
                 java.util.Set<String> listed = new java.util.TreeSet<>(missing);
@@ -311,8 +315,11 @@ public final class Reconciler {
                 missing.removeAll(now.live().topics().keySet());
                 if (missing.size() < before) {
                     progressAt = System.nanoTime();
-                    allListedAt = progressAt; // the rest get their own time to be read
+                    allListedAt = progressAt; // the rest get their own time and reads
+                    fruitless = 0;
                     listedBefore = -1; // the next listing is of fewer names
+                } else {
+                    fruitless++;
                 }
             }
             if (!missing.isEmpty()) {
