@@ -127,7 +127,7 @@ public final class Applier {
                     else steps2.run(s);
                 }
             } else if (first instanceof UpdateInventory) {
-                inventoryReady.exceptionally(e -> null).join();
+                inventoryReady.exceptionally(e -> null).join(); // a failed prepare is retried by save, which reports it
                 batch.forEach(s -> updateInventory(s, plan, results, users.freshHashes));
             } else {
                 run(first, batch, topics, users);
