@@ -1,6 +1,8 @@
 # kgr — build, test, run and benchmark entry points. Needs Java 17 and Maven; nothing else.
 MVN ?= mvn -B -q
 TEST_CP := tests/target/test-classpath.txt
+# the embedded environment's dependencies (the test kits kgr.jar does not ship), for bin/kgr demo
+EMBEDDED_CP := reconciler/embedded/target/classpath.txt
 
 .PHONY: build test run bench clean
 
@@ -8,18 +10,19 @@ TEST_CP := tests/target/test-classpath.txt
 # Java 17 leaves classes of pre-Java 6 class files (all of picocli's) out of those, and loading picocli's 170 classes
 # from the jar took ≈ 0.1 s of every CLI start, before the first file was read. It names the jar by its absolute
 # path, as bin/kgr and the benches give it (a relative one made an archive they silently did not use).
-CDS := reconciler/target/kgr.jsa
-CLASSLIST := reconciler/target/kgr.classlist
-build:                       ## reconciler/target/kgr.jar, the bin/kgr launcher's class-data-sharing archive (the classes of a training run against a throwaway broker)
+CDS := reconciler/kgr/target/kgr.jsa
+CLASSLIST := reconciler/kgr/target/kgr.classlist
+build:                       ## reconciler/kgr/target/kgr.jar, the bin/kgr launcher's class-data-sharing archive (the classes of a training run against a throwaway broker)
 	$(MVN) install -DskipTests
+	$(MVN) -pl reconciler/embedded dependency:build-classpath -Dmdep.outputFile=$(CURDIR)/$(EMBEDDED_CP) -Dmdep.includeScope=runtime
 	$(MVN) -pl tests dependency:build-classpath -Dmdep.outputFile=$(CURDIR)/$(TEST_CP) -Dmdep.includeScope=test
 	rm -f $(CDS) $(CLASSLIST)
 	java -cp "$$(cat $(TEST_CP)):tests/target/test-classes" io.kgr.bench.CdsTraining > /dev/null 2>&1 \
 	  || { rm -f $(CLASSLIST); KGR_CDS_DUMP=1 bin/kgr validate samples-repo > /dev/null 2>&1 || rm -f $(CLASSLIST); }
 	if [ -s $(CLASSLIST) ]; then java -Xshare:dump -XX:SharedClassListFile=$(CLASSLIST) -XX:SharedArchiveFile=$(CDS) \
-	  -cp $(CURDIR)/reconciler/target/kgr.jar > /dev/null 2>&1 || rm -f $(CDS); fi
+	  -cp $(CURDIR)/reconciler/kgr/target/kgr.jar > /dev/null 2>&1 || rm -f $(CDS); fi
 	@# the archive names the jar by the path bin/kgr gives (absolute): one it cannot use is removed, not kept unused
-	if [ -f $(CDS) ]; then java -XX:SharedArchiveFile=$(CDS) -Xshare:on -jar $(CURDIR)/reconciler/target/kgr.jar --version \
+	if [ -f $(CDS) ]; then java -XX:SharedArchiveFile=$(CDS) -Xshare:on -jar $(CURDIR)/reconciler/kgr/target/kgr.jar --version \
 	  > /dev/null 2>&1 || { echo "make: the class-data-sharing archive does not load; removed" >&2; rm -f $(CDS); }; fi
 
 test:                        ## unit tests and integration tests (real in-process Kafka brokers, real Git repos)
@@ -27,7 +30,7 @@ test:                        ## unit tests and integration tests (real in-proces
 	mvn -B test
 
 run: build        ## kgr demo: kgr serve on an embedded Kafka, Kubernetes API server and Git repo (ARGS=--once)
-	java -Xmx2g -Dkgr.samples=samples-repo -cp "$$(cat $(TEST_CP))" io.kgr.cli.Main demo $(ARGS)
+	bin/kgr demo $(ARGS)
 
 # SCENARIO=topics|users|serve|roll|drain|scale runs one; TOPICS, USERS, RUNS (samples per topics/users row, 5),
 # SERVE_RUNS (SERVE_EVERY: seconds between them), ROLLS, DRAIN_MIB, SCALE_TOPICS and BROKERS size them

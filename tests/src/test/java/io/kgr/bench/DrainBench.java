@@ -17,8 +17,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-import io.kgr.demo.EmbeddedKubernetes;
-import io.kgr.demo.LocalKubelet;
+import io.kgr.embedded.EmbeddedKubernetes;
+import io.kgr.embedded.LocalKubelet;
 import io.kgr.it.Kgr;
 
 /**

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Map;
 
-import io.kgr.demo.EmbeddedKubernetes;
-import io.kgr.demo.LocalKubelet;
+import io.kgr.embedded.EmbeddedKubernetes;
+import io.kgr.embedded.LocalKubelet;
 import io.kgr.it.Kgr;
 import io.kgr.it.RollingCluster;
 

@@ -30,7 +30,7 @@ public final class ScaleBench {
         int n = args.length > 0 && !args[0].isBlank() ? Integer.parseInt(args[0]) : 15_000;
         int brokers = args.length > 1 && !args[1].isBlank() ? Integer.parseInt(args[1]) : 3;
         Path root = Path.of("").toAbsolutePath();
-        Path jar = root.resolve("reconciler/target/kgr.jar");
+        Path jar = root.resolve("reconciler/kgr/target/kgr.jar");
         Path repo = Files.createTempDirectory("kgr-scale");
         for (int i = 0; i < n; i++) {
             String name = "scale.t" + i;

@@ -35,7 +35,7 @@ public final class TopicBench {
     public static void main(String[] args) throws Exception {
         List<Integer> sizes = args.length > 0 ? Arrays.stream(args).map(Integer::parseInt).toList() : List.of(1000, 10000);
         Path root = Path.of("").toAbsolutePath();
-        Path jar = Path.of(System.getProperty("kgr.jar", root.resolve("reconciler/target/kgr.jar").toString()));
+        Path jar = Path.of(System.getProperty("kgr.jar", root.resolve("reconciler/kgr/target/kgr.jar").toString()));
         Path testClasses = Path.of(System.getProperty("kgr.testClasses", root.resolve("tests/target/test-classes").toString()));
         Path out = Files.createDirectories(root.resolve("bench-results"));
         StringBuilder report = new StringBuilder();

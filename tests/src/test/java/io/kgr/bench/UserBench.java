@@ -39,7 +39,7 @@ public final class UserBench {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         Path root = Path.of("").toAbsolutePath();
-        Path jar = Path.of(System.getProperty("kgr.jar", root.resolve("reconciler/target/kgr.jar").toString()));
+        Path jar = Path.of(System.getProperty("kgr.jar", root.resolve("reconciler/kgr/target/kgr.jar").toString()));
         Path testClasses = Path.of(System.getProperty("kgr.testClasses", root.resolve("tests/target/test-classes").toString()));
         Path repo = Files.createTempDirectory("kgr-bench-users");
         Path secrets = Files.createTempDirectory("kgr-bench-secrets");

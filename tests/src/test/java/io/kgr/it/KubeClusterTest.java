@@ -25,8 +25,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.kgr.demo.EmbeddedKubernetes;
-import io.kgr.demo.PodSimulator;
+import io.kgr.embedded.EmbeddedKubernetes;
+import io.kgr.embedded.PodSimulator;
 import io.kgr.observe.KubeObserver;
 
 /**

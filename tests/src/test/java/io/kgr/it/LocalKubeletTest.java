@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kgr.demo.EmbeddedKubernetes;
-import io.kgr.demo.LocalKubelet;
+import io.kgr.embedded.EmbeddedKubernetes;
+import io.kgr.embedded.LocalKubelet;
 
 /**
  * Pods that are real brokers: kgr plans a KRaft cluster (a controller pool and a broker pool) into the mock API server,
@@ -89,11 +89,11 @@ class LocalKubeletTest {
 
             // a broker that dies behind kgr's back is restarted by the kubelet (restartPolicy Always), on its own data
             kubelet.kill("real-brokers-0");
-            await().atMost(Duration.ofSeconds(20)).until(() -> !io.kgr.demo.PodSimulator.ready(
+            await().atMost(Duration.ofSeconds(20)).until(() -> !io.kgr.embedded.PodSimulator.ready(
                     client.pods().inNamespace("kafka").withName("real-brokers-0").get()));
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 var pod = client.pods().inNamespace("kafka").withName("real-brokers-0").get();
-                return io.kgr.demo.PodSimulator.ready(pod) && pod.getStatus().getContainerStatuses().get(0).getRestartCount() == 1;
+                return io.kgr.embedded.PodSimulator.ready(pod) && pod.getStatus().getContainerStatuses().get(0).getRestartCount() == 1;
             });
 
             // scale the broker pool up (the new broker gets the lowest free id, 3) and spread a topic over all three

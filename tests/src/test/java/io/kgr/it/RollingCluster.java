@@ -24,7 +24,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import io.kgr.demo.LocalKubelet;
+import io.kgr.embedded.LocalKubelet;
 
 /**
  * The rolling-restart scenario shared by {@code RollingRestartTest} and {@code make bench}: a Git repository with a

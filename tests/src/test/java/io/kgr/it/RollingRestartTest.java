@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kgr.demo.EmbeddedKubernetes;
-import io.kgr.demo.LocalKubelet;
+import io.kgr.embedded.EmbeddedKubernetes;
+import io.kgr.embedded.LocalKubelet;
 
 /**
  * The reliability proof: a 3-broker cluster that kgr created from Git runs as real brokers (local kubelet); an
@@ -62,7 +62,7 @@ class RollingRestartTest {
             // safety: a broker crashes behind kgr's back and stays down; a change that needs a roll must not restart a
             // broker whose partitions would fall below min.insync.replicas, and converges once the broker is back
             kubelet.crash("rolling-brokers-2");
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !io.kgr.demo.PodSimulator.ready(
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !io.kgr.embedded.PodSimulator.ready(
                     client.pods().inNamespace("kafka").withName("rolling-brokers-2").get()));
             RollingCluster.write(repo, "num.replica.alter.log.dirs.threads: 3");
             var unsafe = Kgr.onKubernetes(repo, kubeconfig, null, "apply", "--auto-approve", "--pod-ready-timeout", "20");

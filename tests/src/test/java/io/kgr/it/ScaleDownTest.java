@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kgr.demo.EmbeddedKubernetes;
-import io.kgr.demo.LocalKubelet;
+import io.kgr.embedded.EmbeddedKubernetes;
+import io.kgr.embedded.LocalKubelet;
 
 /**
  * Removing a broker through Git on real brokers (local kubelet): kgr first moves every replica off it — the

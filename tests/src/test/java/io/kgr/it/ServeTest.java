@@ -350,7 +350,7 @@ class ServeTest {
 
     @Test
     void withLeaderElectionOnlyTheLeaseHolderReconciles() throws Exception {
-        var mock = io.kgr.demo.EmbeddedKubernetes.start("kafka");
+        var mock = io.kgr.embedded.EmbeddedKubernetes.start("kafka");
         GitRepo repo = GitRepo.create(tmp.resolve("git"));
         repo.write("topics/l.yaml", topic("leader-l", "c1", 1)).commitAndPush("l");
         Path kubeconfig = mock.writeKubeconfig(tmp.resolve("kubeconfig"));

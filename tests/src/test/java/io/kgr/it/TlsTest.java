@@ -37,8 +37,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import io.fabric8.kubernetes.api.model.Secret;
-import io.kgr.demo.EmbeddedKubernetes;
-import io.kgr.demo.LocalKubelet;
+import io.kgr.embedded.EmbeddedKubernetes;
+import io.kgr.embedded.LocalKubelet;
 
 /**
  * TLS as Strimzi runs it, on real brokers (the local kubelet's): a cluster whose only listeners are mTLS and

@@ -325,7 +325,7 @@ class UsersTest {
 
     @Test
     void generatedPasswordsLiveInAKubernetesSecretThatKgrOwns() throws Exception {
-        var mock = io.kgr.demo.EmbeddedKubernetes.start("kafka");
+        var mock = io.kgr.embedded.EmbeddedKubernetes.start("kafka");
         try {
             var kube = mock.client();
             Path kubeconfig = mock.writeKubeconfig(tmp.resolve("kubeconfig"));

@@ -1,0 +1,60 @@
+package io.kgr.embedded;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import io.kgr.cli.CommandPlugin;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the whole product on this machine: a real Kafka cluster in-process, an in-memory Kubernetes "
+                + "API server, a local kubelet that runs the pods' brokers as processes, a Git repository made from "
+                + "samples-repo, and kgr serve reconciling them. Comes with the embedded environment's jar (make build).")
+public final class DemoCommand implements Callable<Integer> {
+    /** Adds {@code demo} to kgr's commands when this module's jar is on the class path. */
+    public static final class Plugin implements CommandPlugin {
+        @Override
+        public String name() {
+            return "demo";
+        }
+
+        @Override
+        public Class<?> command() {
+            return DemoCommand.class;
+        }
+    }
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--brokers", defaultValue = "3", description = "Kafka brokers (default: ${DEFAULT-VALUE}; 1 is lighter).")
+    int brokers;
+
+    @Option(names = "--repo", paramLabel = "DIR|URL",
+            description = "A folder to start the demo's Git repository from (default: samples-repo), or a Git URL to watch instead.")
+    String repo;
+
+    @Option(names = "--cluster", defaultValue = "my-cluster", description = "The cluster name of the manifests (default: ${DEFAULT-VALUE}).")
+    String cluster;
+
+    @Option(names = "--once", description = "One reconcile (plan, apply, summary), then stop everything and exit 0 or 1.")
+    boolean once;
+
+    @Option(names = "--schedule", paramLabel = "SECONDS", defaultValue = "15",
+            description = "Reconcile every this many seconds without a push (default: ${DEFAULT-VALUE}).")
+    int scheduleSeconds;
+
+    @Option(names = "--port", defaultValue = "0", description = "Port of kgr's HTTP API (default: a free one).")
+    int port;
+
+    @Override
+    public Integer call() throws Exception {
+        Path samples = Path.of(System.getProperty("kgr.samples", "samples-repo")).toAbsolutePath().normalize();
+        return Demo.run(new Demo.Options(brokers, Optional.ofNullable(repo), cluster, once,
+                scheduleSeconds, port, samples), spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+}

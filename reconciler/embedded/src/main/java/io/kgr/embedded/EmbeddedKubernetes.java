@@ -1,0 +1,110 @@
+package io.kgr.embedded;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+
+/**
+ * An in-memory Kubernetes API server (fabric8's mock server in CRUD mode) on 127.0.0.1: objects are stored and served,
+ * but nothing runs them — {@link PodSimulator} plays the kubelet. kgr's PodSet CRD is installed, and the discovery
+ * documents kubectl asks for first are served, so that {@code kubectl get} works against it. The demo and the
+ * integration tests both use it.
+ */
+public final class EmbeddedKubernetes implements AutoCloseable {
+    static final String PODSET_CRD = "/deploy/crds/podsets.kgr.io.yaml";
+    /** Held so that the level stays set: the mock server logs every request at INFO through java.util.logging. */
+    private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+    private final KubernetesMockServer server;
+    private final NamespacedKubernetesClient client;
+
+    private EmbeddedKubernetes(KubernetesMockServer server) {
+        this.server = server;
+        this.client = server.createClient();
+    }
+
+    public static EmbeddedKubernetes start(String namespace) throws IOException {
+        MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+        CustomResourceDefinitionContext podSets = new CustomResourceDefinitionContext.Builder().withGroup("kgr.io")
+                .withVersion("v1alpha1").withKind("PodSet").withPlural("podsets").withScope("Namespaced").withStatusSubresource(true).build();
+        KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher(java.util.List.of(podSets));
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new Discovery(crud), false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        EmbeddedKubernetes kube = new EmbeddedKubernetes(server);
+        kube.client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
+                .build()).create();
+        try (InputStream crd = EmbeddedKubernetes.class.getResourceAsStream(PODSET_CRD)) {
+            if (crd != null) kube.client.apiextensions().v1().customResourceDefinitions()
+                    .resource(kube.client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
+        }
+        return kube;
+    }
+
+    public String url() {
+        return server.url("/").replaceAll("/$", "");
+    }
+
+    public NamespacedKubernetesClient client() {
+        return client;
+    }
+
+    /** A kubeconfig for this server (kubectl and kgr both use it). */
+    public Path writeKubeconfig(Path file) throws IOException {
+        Files.writeString(file, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: kgr-demo
+                  cluster:
+                    server: %s
+                contexts:
+                - name: kgr-demo
+                  context: {cluster: kgr-demo, user: kgr-demo, namespace: kafka}
+                current-context: kgr-demo
+                users:
+                - name: kgr-demo
+                  user: {token: demo}
+                """.formatted(url()), StandardCharsets.UTF_8);
+        return file;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.destroy();
+    }
+
+    /** Answers the discovery requests of kubectl; everything else is the CRUD store's. */
+    private static final class Discovery extends io.fabric8.mockwebserver.http.Dispatcher {
+        private final KubernetesCrudDispatcher crud;
+
+        Discovery(KubernetesCrudDispatcher crud) {
+            this.crud = crud;
+        }
+
+        @Override
+        public io.fabric8.mockwebserver.http.MockResponse dispatch(io.fabric8.mockwebserver.http.RecordedRequest request) {
+            String path = request.getPath().replaceAll("\\?.*$", "");
+            String body = request.getMethod().equals("GET") ? DiscoveryDocuments.forPath(path) : null;
+            if (body != null) {
+                return new io.fabric8.mockwebserver.http.MockResponse().setResponseCode(200)
+                        .setHeader("Content-Type", "application/json").setBody(body);
+            }
+            return crud.dispatch(request);
+        }
+    }
+}

@@ -1,0 +1,372 @@
+package io.kgr.embedded;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/**
+ * A kubelet for the embedded environment that runs kgr's Kafka pods as real brokers: each pod gets its own loopback
+ * address ({@link #address}: one range per cluster; all of 127.0.0.0/8 is local), its server.properties from its ConfigMap with
+ * pod DNS names and bind addresses mapped to those addresses and volume paths mapped to folders, its storage formatted
+ * with the cluster id once, and a JVM running {@code kafka.Kafka}. The pod is Running while the process lives and Ready
+ * once the broker (or controller) answers on its port. Claims are folders that outlive their pod; deleting a pod stops
+ * its broker (SIGTERM, then kill); a broker that dies makes its pod NotReady and is restarted with a back-off, as
+ * restartPolicy Always does (the restart count shows it), unless a test keeps it down ({@link #crash}). Pods it cannot run (ZooKeeper mode, Kafka
+ * versions other than 4.x) are left to {@link PodSimulator}. It also keeps the Services' Endpoints, so that a Service
+ * (the cluster's bootstrap Service, say) leads to the addresses of its ready brokers.
+ */
+public final class LocalKubelet implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LocalKubelet.class);
+    private static final Pattern POD_DNS = Pattern.compile("([a-z0-9][-a-z0-9]*)-(\\d+)\\.([a-z0-9][-a-z0-9]*)-kafka-brokers\\.[a-z0-9][-a-z0-9]*\\.svc");
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final Path root;
+    private final String classpath;
+    private final Map<String, Node> nodes = new ConcurrentHashMap<>();
+    private final EndpointsController endpoints;
+    private final java.util.Set<String> keptDown = ConcurrentHashMap.newKeySet();
+    private final Map<String, Instant> diedAt = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "kgr-local-kubelet");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private record Node(String pod, String uid, String address, int port, Process process, Instant started, int restarts) {
+    }
+
+    /**
+     * @param root      the environment's data folder: claims live under {@code root/volumes/<claim>}
+     * @param classpath the class path of Kafka's server jars (this JVM's, in the demo)
+     */
+    public LocalKubelet(KubernetesClient client, String namespace, Path root, String classpath) {
+        this.client = client;
+        this.namespace = namespace;
+        this.root = root;
+        this.classpath = classpath;
+        this.endpoints = new EndpointsController(client, namespace);
+    }
+
+    /** Whether this kubelet runs the pod: a KRaft Kafka 4.x node made by kgr. */
+    public static boolean runs(Pod pod) {
+        var labels = pod.getMetadata().getLabels();
+        if (labels == null || !"kgr".equals(labels.get("app.kubernetes.io/managed-by"))) return false;
+        if (labels.getOrDefault("strimzi.io/name", "").endsWith("-zookeeper")) return false;
+        String image = pod.getSpec().getContainers().get(0).getImage();
+        return image != null && image.matches("apache/kafka:4\\..*");
+    }
+
+    /**
+     * The loopback address of a cluster's node: {@code 127.<cluster>.<id / 254>.<id % 254 + 1>}, where the cluster's
+     * octet (1–254) comes from its name, so that several clusters and any Strimzi node id fit in 127.0.0.0/8.
+     */
+    public static String address(String cluster, int nodeId) {
+        return "127." + clusterOctet(cluster) + "." + nodeId / 254 + "." + (nodeId % 254 + 1);
+    }
+
+    /** The addresses a cluster's nodes get, as a CIDR range. */
+    public static String addressRange(String cluster) {
+        return "127." + clusterOctet(cluster) + ".0.0/16";
+    }
+
+    private static int clusterOctet(String cluster) {
+        return 1 + Math.floorMod(cluster.hashCode(), 254);
+    }
+
+    /**
+     * Stops a pod's broker behind kgr's back (kill -9, as a crash) and keeps that pod's broker from starting again, even
+     * in a replacement pod, until {@link #bringBack}: a node that is down for good, for failure scenarios.
+     */
+    public void crash(String pod) {
+        keptDown.add(pod);
+        kill(pod);
+    }
+
+    /** Kills a pod's broker (kill -9, as a crash): its pod turns NotReady until the kubelet has restarted it. */
+    public void kill(String pod) {
+        Node n = nodes.get(pod);
+        if (n != null) n.process().destroyForcibly();
+    }
+
+    public void bringBack(String pod) {
+        keptDown.remove(pod);
+    }
+
+    public LocalKubelet start() {
+        timer.scheduleWithFixedDelay(this::tick, 0, 500, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** One pass over the namespace's pods and claims. */
+    public synchronized void tick() {
+        try {
+            Map<String, Pod> pods = new java.util.HashMap<>();
+            for (Pod p : client.pods().inNamespace(namespace).list().getItems()) {
+                if (runs(p)) pods.put(p.getMetadata().getName(), p);
+            }
+            // deleted (or replaced) pods: stop their brokers
+            for (Node n : new ArrayList<>(nodes.values())) {
+                Pod p = pods.get(n.pod());
+                if (p == null || !p.getMetadata().getUid().equals(n.uid())) stop(n);
+            }
+            for (Pod p : pods.values()) {
+                Node n = nodes.get(p.getMetadata().getName());
+                if (n == null && keptDown.contains(p.getMetadata().getName())) continue;
+                if (n == null) {
+                    n = launch(p, 0);
+                    if (n == null) continue;
+                } else if (!n.process().isAlive() && !keptDown.contains(n.pod()) && restartDue(n)) {
+                    Node again = launch(p, n.restarts() + 1); // restartPolicy Always, with the kubelet's back-off
+                    if (again != null) n = again;
+                }
+                report(p, n);
+            }
+            removeOrphanedVolumes();
+            endpoints.sync(client.pods().inNamespace(namespace).list().getItems()); // with the statuses just reported
+        } catch (KubernetesClientException | IOException e) {
+            log.warn("local kubelet: {}", e.getMessage());
+        }
+    }
+
+    /** A dead broker restarts after 10 s, then 20 s, 40 s … at most 5 min, as the kubelet's CrashLoopBackOff. */
+    private boolean restartDue(Node n) {
+        Instant died = diedAt.computeIfAbsent(n.pod(), k -> Instant.now());
+        long backoff = Math.min(300, 10L << Math.min(n.restarts(), 5));
+        return Instant.now().isAfter(died.plusSeconds(backoff));
+    }
+
+    private Node launch(Pod pod, int restarts) throws IOException {
+        String name = pod.getMetadata().getName();
+        Optional<Integer> id = nodeId(name);
+        if (id.isEmpty()) return null;
+        ConfigMap config = client.configMaps().inNamespace(namespace).withName(name).get();
+        if (config == null || config.getData() == null || !config.getData().containsKey("server.properties")) return null;
+        String address = address(pod.getMetadata().getLabels().get("strimzi.io/cluster"), id.get());
+        String properties = localise(config.getData().get("server.properties"), address, mounts(pod));
+        Path dir = Files.createDirectories(root.resolve("pods").resolve(name));
+        Path file = dir.resolve("server.properties");
+        Files.writeString(file, properties, StandardCharsets.UTF_8);
+        String clusterId = pod.getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getName().equals("KAFKA_CLUSTER_ID")).map(EnvVar::getValue).findFirst().orElse("");
+        Path logFile = dir.resolve("kafka.log");
+        // format once: --ignore-formatted makes a rolled node keep its data
+        Process format = java(List.of("kafka.tools.StorageTool", "format", "--ignore-formatted", "-t", clusterId, "-c",
+                file.toString()), logFile, "256m");
+        try {
+            if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
+                log.warn("local kubelet: formatting storage of {} failed (see {})", name, logFile);
+                format.destroyForcibly();
+                return null;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        Process broker = java(List.of("kafka.Kafka", file.toString()), logFile, "512m");
+        boolean broker0 = "true".equals(pod.getMetadata().getLabels().get("strimzi.io/broker-role"));
+        Node n = new Node(name, pod.getMetadata().getUid(), address, broker0 ? 9091 : 9090, broker, Instant.now(), restarts);
+        nodes.put(name, n);
+        diedAt.remove(name);
+        log.info("local kubelet: started {} at {} (pid {})", name, address, broker.pid());
+        return n;
+    }
+
+    private Process java(List<String> args, Path logFile, String heap) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classpath));
+        cmd.addAll(args);
+        return new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+    }
+
+    /** Mount path → local folder, for the pod's data volumes (claims by name, emptyDirs per pod). */
+    private Map<String, Path> mounts(Pod pod) {
+        Map<String, Path> out = new java.util.LinkedHashMap<>();
+        Map<String, Volume> volumes = new java.util.HashMap<>();
+        pod.getSpec().getVolumes().forEach(v -> volumes.put(v.getName(), v));
+        for (VolumeMount m : pod.getSpec().getContainers().get(0).getVolumeMounts()) {
+            Volume v = volumes.get(m.getName());
+            if (v == null || v.getConfigMap() != null) continue;
+            if (v.getSecret() != null) {
+                out.put(m.getMountPath(), secretFolder(pod, v));
+                continue;
+            }
+            Path local = v.getPersistentVolumeClaim() != null
+                    ? root.resolve("volumes").resolve(v.getPersistentVolumeClaim().getClaimName())
+                    : root.resolve("pods").resolve(pod.getMetadata().getName()).resolve("empty-" + v.getName());
+            out.put(m.getMountPath(), local);
+        }
+        return out;
+    }
+
+    /** A Secret volume: the Secret's keys as files in a folder of the pod, written when its broker starts. */
+    private Path secretFolder(Pod pod, Volume v) {
+        Path dir = root.resolve("pods").resolve(pod.getMetadata().getName()).resolve("secret-" + v.getName());
+        try {
+            Files.createDirectories(dir);
+            io.fabric8.kubernetes.api.model.Secret secret = client.secrets().inNamespace(namespace)
+                    .withName(v.getSecret().getSecretName()).get();
+            if (secret != null && secret.getData() != null) {
+                for (var e : secret.getData().entrySet()) {
+                    Files.write(dir.resolve(e.getKey()), java.util.Base64.getDecoder().decode(e.getValue()));
+                }
+            }
+        } catch (IOException e) {
+            log.warn("local kubelet: cannot mount Secret {} into {}: {}", v.getSecret().getSecretName(),
+                    pod.getMetadata().getName(), e.getMessage());
+        }
+        return dir;
+    }
+
+    /**
+     * Pod DNS names and wildcard binds become the nodes' loopback addresses; mount paths become folders. The nodes'
+     * certificates name their DNS names, which here are addresses: the nodes' own TLS connections check the chain
+     * against the cluster CA, not the host name.
+     */
+    static String localise(String properties, String address, Map<String, Path> mounts) {
+        Matcher m = POD_DNS.matcher(properties);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) m.appendReplacement(out, address(m.group(3), Integer.parseInt(m.group(2))));
+        m.appendTail(out);
+        String text = out.toString().replace("0.0.0.0", address);
+        for (var e : mounts.entrySet()) text = text.replace(e.getKey() + "/", e.getValue().toString() + "/");
+        StringBuilder extra = new StringBuilder();
+        Matcher tls = Pattern.compile("(?m)^(listener\\.name\\.[^.]+\\.)ssl\\.keystore\\.location=").matcher(text);
+        while (tls.find()) extra.append(tls.group(1)).append("ssl.endpoint.identification.algorithm=\n");
+        return extra.isEmpty() ? text : text + "# local kubelet: pod names are loopback addresses here\n" + extra;
+    }
+
+    private void report(Pod pod, Node n) {
+        boolean alive = n.process().isAlive();
+        boolean ready = alive && answers(n.address(), n.port());
+        if (ready == podReady(pod) && alive == started(pod) && n.restarts() == restartCount(pod)) return;
+        String now = Instant.now().toString();
+        String status = ready ? "True" : "False";
+        // restartPolicy Always: the pod stays Running while its container waits to be restarted
+        pod.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP(n.address())
+                .withStartTime(n.started().toString())
+                .withConditions(new PodConditionBuilder().withType("Ready").withStatus(status).withLastTransitionTime(now).build(),
+                        new PodConditionBuilder().withType("ContainersReady").withStatus(status).withLastTransitionTime(now).build())
+                .withContainerStatuses(new ContainerStatusBuilder().withName("kafka").withReady(ready).withStarted(alive)
+                        .withRestartCount(n.restarts()).build())
+                .build());
+        client.pods().inNamespace(namespace).resource(pod).updateStatus();
+        if (!alive) log.warn("local kubelet: the broker of {} is not running (exit {})", n.pod(), n.process().exitValue());
+    }
+
+    private static boolean started(Pod p) {
+        return p.getStatus() != null && p.getStatus().getContainerStatuses() != null
+                && p.getStatus().getContainerStatuses().stream().anyMatch(c -> Boolean.TRUE.equals(c.getStarted()));
+    }
+
+    private static int restartCount(Pod p) {
+        return p.getStatus() == null || p.getStatus().getContainerStatuses() == null ? -1
+                : p.getStatus().getContainerStatuses().stream().mapToInt(c -> c.getRestartCount() == null ? 0 : c.getRestartCount())
+                .max().orElse(-1);
+    }
+
+    private static boolean podReady(Pod p) {
+        return PodSimulator.ready(p);
+    }
+
+    private static boolean answers(String address, int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(address, port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void stop(Node n) {
+        nodes.remove(n.pod());
+        diedAt.remove(n.pod());
+        n.process().destroy(); // SIGTERM: a controlled shutdown
+        try {
+            if (!n.process().waitFor(30, TimeUnit.SECONDS)) n.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            n.process().destroyForcibly();
+        }
+        log.info("local kubelet: stopped {}", n.pod());
+        try {
+            DemoGit.deleteTree(root.resolve("pods").resolve(n.pod()));
+        } catch (IOException e) {
+            // a scratch folder
+        }
+    }
+
+    /** A claim's folder goes with the claim. */
+    private void removeOrphanedVolumes() throws IOException {
+        Path volumes = root.resolve("volumes");
+        if (!Files.isDirectory(volumes)) return;
+        java.util.Set<String> claims = new java.util.HashSet<>();
+        for (PersistentVolumeClaim c : client.persistentVolumeClaims().inNamespace(namespace).list().getItems()) {
+            claims.add(c.getMetadata().getName());
+        }
+        try (var list = Files.list(volumes)) {
+            for (Path p : list.toList()) {
+                if (!claims.contains(p.getFileName().toString())) {
+                    DemoGit.deleteTree(p);
+                }
+            }
+        }
+    }
+
+    static Optional<Integer> nodeId(String pod) {
+        try {
+            return Optional.of(Integer.parseInt(pod.substring(pod.lastIndexOf('-') + 1)));
+        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Stops every broker: all get SIGTERM at once, brokers before controllers wait, then whatever is left is killed. */
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        List<Node> all = new ArrayList<>(nodes.values());
+        nodes.clear();
+        all.forEach(n -> n.process().destroy());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        for (Node n : all) {
+            try {
+                long left = Math.max(0, deadline - System.nanoTime());
+                if (!n.process().waitFor(left, TimeUnit.NANOSECONDS)) n.process().destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                n.process().destroyForcibly();
+            }
+        }
+    }
+}
