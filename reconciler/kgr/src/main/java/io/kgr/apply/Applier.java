@@ -17,17 +17,13 @@ import org.apache.kafka.clients.admin.Admin;
 import io.kgr.desired.SecretResolver;
 import io.kgr.model.AclRule;
 import io.kgr.plan.Change;
-import io.kgr.plan.Change.AlterTopicConfig;
 import io.kgr.plan.Change.AlterUserQuotas;
-import io.kgr.plan.Change.ChangeReplicationFactor;
 import io.kgr.plan.Change.CreateAcls;
 import io.kgr.plan.Change.CreateTopic;
-import io.kgr.plan.Change.CreateUserSecret;
 import io.kgr.plan.Change.DeleteAcls;
 import io.kgr.plan.Change.DeleteScramCredential;
 import io.kgr.plan.Change.DeleteTopic;
 import io.kgr.plan.Change.DeleteUserSecret;
-import io.kgr.plan.Change.IncreasePartitions;
 import io.kgr.plan.Change.UpdateInventory;
 import io.kgr.plan.Change.UpsertScramCredential;
 import io.kgr.plan.Plan;
@@ -112,26 +108,15 @@ public final class Applier {
                 batch.forEach(s -> results.record(StepResult.notStarted(s.id(), "not started: kgr is shutting down")));
                 continue;
             }
-            if (isKubernetes(first)) {
-                KubeSteps steps2 = new KubeSteps(kube.orElseThrow(() -> new IllegalStateException(
-                        "the plan has Kubernetes steps but no Kubernetes namespace was given")), admin, results, waits);
-                if (first instanceof Change.CreatePod) {
-                    steps2.createPods(batch);
-                    continue;
-                }
-                for (Step s : batch) {
-                    // a roll waits for the one before it: a failed roll stops the rest
-                    Optional<String> failed = s.dependsOn().stream().filter(results::didNotSucceed).findFirst();
-                    if (failed.isPresent()) results.record(StepResult.skipped(s.id(), failed.get()));
-                    else if (stopping.getAsBoolean()) results.record(StepResult.notStarted(s.id(), "not started: kgr is shutting down"));
-                    else steps2.run(s);
-                }
-            } else if (first instanceof UpdateInventory) {
-                inventoryReady.exceptionally(e -> null).join(); // a failed prepare is retried by save, which reports it
-                batch.forEach(s -> updateInventory(s, plan, results, users.freshHashes));
-            } else {
-                run(first, batch, topics, users);
-            }
+            Runnable run = switch (executorOf(first.type())) {
+                case KUBERNETES -> () -> runKubernetes(first, batch, results);
+                case INVENTORY -> () -> {
+                    inventoryReady.exceptionally(e -> null).join(); // a failed prepare is retried by save, which reports it
+                    batch.forEach(s -> updateInventory(s, plan, results, users.freshHashes));
+                };
+                case KAFKA -> () -> runOnKafka(first.type(), batch, topics, users);
+            };
+            run.run();
         }
         // the next plan should read back what was just applied (bounded: a slow broker does not fail the apply)
         List<Step> succeeded = steps.stream().filter(s -> results.succeeded(s.id())).toList();
@@ -140,27 +125,56 @@ public final class Applier {
         return new ApplyReport(results.all(), Duration.ofNanos(System.nanoTime() - start));
     }
 
-    private static boolean isKubernetes(Change c) {
-        return c instanceof Change.ApplyKubeObject || c instanceof Change.ExpandVolume || c instanceof Change.CreatePod
-                || c instanceof Change.RollPod || c instanceof Change.DeleteKubeObject || c instanceof Change.IssueCa
-                || c instanceof Change.IssueCertificate;
+    /** Who runs a batch of one kind of change: the namespace, the brokers, or the inventory store. */
+    private enum Executor { KUBERNETES, KAFKA, INVENTORY }
+
+    /** A kind of change added to the plan fails to compile here until it is given an executor. */
+    private static Executor executorOf(Change.Kind kind) {
+        return switch (kind) {
+            case APPLY_KUBE_OBJECT, EXPAND_VOLUME, CREATE_POD, ROLL_POD, DELETE_KUBE_OBJECT, ISSUE_CA, ISSUE_CERTIFICATE ->
+                    Executor.KUBERNETES;
+            case CREATE_TOPIC, INCREASE_PARTITIONS, ALTER_TOPIC_CONFIG, CHANGE_REPLICATION_FACTOR, MOVE_REPLICAS,
+                    DELETE_TOPIC, UPSERT_SCRAM_CREDENTIAL, CREATE_USER_SECRET, DELETE_USER_SECRET, DELETE_SCRAM_CREDENTIAL,
+                    CREATE_ACLS, DELETE_ACLS, ALTER_USER_QUOTAS, ALTER_BROKER_CONFIG -> Executor.KAFKA;
+            case UPDATE_INVENTORY -> Executor.INVENTORY;
+        };
     }
 
-    private static void run(Change first, List<Step> batch, TopicSteps topics, UserSteps users) {
-        if (first instanceof CreateTopic) topics.create(batch);
-        else if (first instanceof IncreasePartitions) topics.increasePartitions(batch);
-        else if (first instanceof AlterTopicConfig) topics.alterConfigs(batch);
-        else if (first instanceof Change.Reassignment) topics.reassign(batch);
-        else if (first instanceof DeleteTopic) topics.delete(batch);
-        else if (first instanceof CreateUserSecret) users.createSecrets(batch);
-        else if (first instanceof UpsertScramCredential) users.upsertCredentials(batch);
-        else if (first instanceof DeleteScramCredential) users.deleteCredentials(batch);
-        else if (first instanceof DeleteUserSecret) users.deleteSecrets(batch);
-        else if (first instanceof CreateAcls) users.createAcls(batch);
-        else if (first instanceof DeleteAcls) users.deleteAcls(batch);
-        else if (first instanceof AlterUserQuotas) users.alterQuotas(batch);
-        else if (first instanceof Change.AlterBrokerConfig) topics.alterBrokerDefaults(batch);
-        else throw new IllegalArgumentException("unknown change " + first.kind());
+    private void runKubernetes(Change first, List<Step> batch, Results results) {
+        KubeSteps onKube = new KubeSteps(kube.orElseThrow(() -> new IllegalStateException(
+                "the plan has Kubernetes steps but no Kubernetes namespace was given")), admin, results, waits);
+        if (first.type() == Change.Kind.CREATE_POD) {
+            onKube.createPods(batch);
+            return;
+        }
+        for (Step s : batch) {
+            // a roll waits for the one before it: a failed roll stops the rest
+            Optional<String> failed = s.dependsOn().stream().filter(results::didNotSucceed).findFirst();
+            if (failed.isPresent()) results.record(StepResult.skipped(s.id(), failed.get()));
+            else if (stopping.getAsBoolean()) results.record(StepResult.notStarted(s.id(), "not started: kgr is shutting down"));
+            else onKube.run(s);
+        }
+    }
+
+    private static void runOnKafka(Change.Kind kind, List<Step> batch, TopicSteps topics, UserSteps users) {
+        Runnable run = switch (kind) {
+            case CREATE_TOPIC -> () -> topics.create(batch);
+            case INCREASE_PARTITIONS -> () -> topics.increasePartitions(batch);
+            case ALTER_TOPIC_CONFIG -> () -> topics.alterConfigs(batch);
+            case CHANGE_REPLICATION_FACTOR, MOVE_REPLICAS -> () -> topics.reassign(batch);
+            case DELETE_TOPIC -> () -> topics.delete(batch);
+            case ALTER_BROKER_CONFIG -> () -> topics.alterBrokerDefaults(batch);
+            case CREATE_USER_SECRET -> () -> users.createSecrets(batch);
+            case UPSERT_SCRAM_CREDENTIAL -> () -> users.upsertCredentials(batch);
+            case DELETE_SCRAM_CREDENTIAL -> () -> users.deleteCredentials(batch);
+            case DELETE_USER_SECRET -> () -> users.deleteSecrets(batch);
+            case CREATE_ACLS -> () -> users.createAcls(batch);
+            case DELETE_ACLS -> () -> users.deleteAcls(batch);
+            case ALTER_USER_QUOTAS -> () -> users.alterQuotas(batch);
+            case APPLY_KUBE_OBJECT, EXPAND_VOLUME, CREATE_POD, ROLL_POD, DELETE_KUBE_OBJECT, ISSUE_CA, ISSUE_CERTIFICATE,
+                    UPDATE_INVENTORY -> throw new IllegalStateException(kind + " is not run on the brokers");
+        };
+        run.run();
     }
 
     /** The inventories as stored when this apply needed them first (the plan carries no hashes and no keys). */

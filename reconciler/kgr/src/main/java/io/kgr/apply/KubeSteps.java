@@ -49,18 +49,30 @@ final class KubeSteps {
         this.waits = waits;
     }
 
+    /** One Kubernetes step's writes and waits. */
+    private interface KubeAction {
+        void run() throws StepFailed, InterruptedException;
+    }
+
     void run(Step step) {
         long start = System.nanoTime();
         Change change = step.change();
         try {
-            if (change instanceof Change.ApplyKubeObject c) applyObject(c);
-            else if (change instanceof Change.ExpandVolume c) expand(c);
-            else if (change instanceof Change.CreatePod c) createPod(c);
-            else if (change instanceof Change.RollPod c) roll(c);
-            else if (change instanceof Change.DeleteKubeObject c) delete(c);
-            else if (change instanceof Change.IssueCa c) new CertSteps(client, namespace).issueCa(c);
-            else if (change instanceof Change.IssueCertificate c) new CertSteps(client, namespace).issueCertificate(c);
-            else throw new IllegalArgumentException("not a Kubernetes change: " + change.kind());
+            // a switch expression: a kind of change added to the plan fails to compile here until it is placed
+            KubeAction action = switch (change.type()) {
+                case APPLY_KUBE_OBJECT -> () -> applyObject((Change.ApplyKubeObject) change);
+                case EXPAND_VOLUME -> () -> expand((Change.ExpandVolume) change);
+                case CREATE_POD -> () -> createPod((Change.CreatePod) change);
+                case ROLL_POD -> () -> roll((Change.RollPod) change);
+                case DELETE_KUBE_OBJECT -> () -> delete((Change.DeleteKubeObject) change);
+                case ISSUE_CA -> () -> new CertSteps(client, namespace).issueCa((Change.IssueCa) change);
+                case ISSUE_CERTIFICATE -> () -> new CertSteps(client, namespace).issueCertificate((Change.IssueCertificate) change);
+                case CREATE_TOPIC, INCREASE_PARTITIONS, ALTER_TOPIC_CONFIG, CHANGE_REPLICATION_FACTOR, MOVE_REPLICAS,
+                        DELETE_TOPIC, UPSERT_SCRAM_CREDENTIAL, CREATE_USER_SECRET, DELETE_USER_SECRET,
+                        DELETE_SCRAM_CREDENTIAL, CREATE_ACLS, DELETE_ACLS, ALTER_USER_QUOTAS, UPDATE_INVENTORY,
+                        ALTER_BROKER_CONFIG -> throw new IllegalArgumentException("not a Kubernetes change: " + change.kind());
+            };
+            action.run();
             results.ok(step, start);
         } catch (KubernetesClientException e) {
             results.failed(step, "Kubernetes: " + (e.getStatus() != null && e.getStatus().getMessage() != null

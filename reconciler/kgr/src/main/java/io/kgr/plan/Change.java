@@ -19,6 +19,82 @@ public sealed interface Change {
 
     Action action();
 
+    /**
+     * The kinds of change, one constant per record: a {@code switch} expression over it (apply's batches, the JSON
+     * reader) fails to compile when a kind is added and not handled.
+     */
+    enum Kind {
+        CREATE_TOPIC("create-topic"),
+        INCREASE_PARTITIONS("increase-partitions"),
+        ALTER_TOPIC_CONFIG("alter-topic-config"),
+        CHANGE_REPLICATION_FACTOR("change-replication-factor"),
+        MOVE_REPLICAS("move-replicas"),
+        DELETE_TOPIC("delete-topic"),
+        UPSERT_SCRAM_CREDENTIAL("upsert-scram-credential"),
+        CREATE_USER_SECRET("create-user-secret"),
+        DELETE_USER_SECRET("delete-user-secret"),
+        DELETE_SCRAM_CREDENTIAL("delete-scram-credential"),
+        CREATE_ACLS("create-acls"),
+        DELETE_ACLS("delete-acls"),
+        ALTER_USER_QUOTAS("alter-user-quotas"),
+        UPDATE_INVENTORY("update-inventory"),
+        APPLY_KUBE_OBJECT("create-kube-object", "update-kube-object"),
+        EXPAND_VOLUME("expand-volume"),
+        CREATE_POD("create-pod"),
+        ROLL_POD("roll-pod"),
+        DELETE_KUBE_OBJECT("delete-kube-object"),
+        ALTER_BROKER_CONFIG("alter-broker-config"),
+        ISSUE_CA("issue-ca"),
+        ISSUE_CERTIFICATE("issue-certificate");
+
+        private final List<String> ids;
+
+        Kind(String... ids) {
+            this.ids = List.of(ids);
+        }
+
+        /** The kind a step id or a saved plan names ({@link Change#kind()}), if any. */
+        public static java.util.Optional<Kind> of(String id) {
+            for (Kind k : values()) if (k.ids.contains(id)) return java.util.Optional.of(k);
+            return java.util.Optional.empty();
+        }
+    }
+
+    /**
+     * One method per kind of change: renderers and executors implement it, so adding a kind fails to compile until
+     * each of them handles it (Java 17 has no pattern {@code switch} over a sealed type yet).
+     */
+    interface Visitor<R> {
+        R createTopic(CreateTopic change);
+        R increasePartitions(IncreasePartitions change);
+        R alterTopicConfig(AlterTopicConfig change);
+        R changeReplicationFactor(ChangeReplicationFactor change);
+        R moveReplicas(MoveReplicas change);
+        R deleteTopic(DeleteTopic change);
+        R upsertScramCredential(UpsertScramCredential change);
+        R createUserSecret(CreateUserSecret change);
+        R deleteUserSecret(DeleteUserSecret change);
+        R deleteScramCredential(DeleteScramCredential change);
+        R createAcls(CreateAcls change);
+        R deleteAcls(DeleteAcls change);
+        R alterUserQuotas(AlterUserQuotas change);
+        R updateInventory(UpdateInventory change);
+        R applyKubeObject(ApplyKubeObject change);
+        R expandVolume(ExpandVolume change);
+        R createPod(CreatePod change);
+        R rollPod(RollPod change);
+        R deleteKubeObject(DeleteKubeObject change);
+        R alterBrokerConfig(AlterBrokerConfig change);
+        R issueCa(IssueCa change);
+        R issueCertificate(IssueCertificate change);
+    }
+
+    /** This change's kind, as a constant the compiler checks switches over. */
+    Kind type();
+
+    /** Calls the visitor's method for this kind of change. */
+    <R> R accept(Visitor<R> visitor);
+
     /** A new topic; null partitions/replicas mean the broker's defaults. */
     /** @param assignment explicit replicas per partition (empty: the broker places them) */
     record CreateTopic(String topic, Integer partitions, Integer replicas, SortedMap<String, String> config,
@@ -28,6 +104,8 @@ public sealed interface Change {
         }
 
         public String kind() { return "create-topic"; }
+        public Kind type() { return Kind.CREATE_TOPIC; }
+        public <R> R accept(Visitor<R> visitor) { return visitor.createTopic(this); }
         public String subject() { return topic; }
         public Action action() { return Action.CREATE; }
     }
@@ -38,6 +116,8 @@ public sealed interface Change {
      */
     record IncreasePartitions(String topic, int from, int to, List<List<Integer>> newReplicas) implements Change {
         public String kind() { return "increase-partitions"; }
+        public Kind type() { return Kind.INCREASE_PARTITIONS; }
+        public <R> R accept(Visitor<R> visitor) { return visitor.increasePartitions(this); }
         public String subject() { return topic; }
         public Action action() { return Action.UPDATE; }
     }
@@ -45,6 +125,8 @@ public sealed interface Change {
     /** Topic-level overrides to set, and overrides to remove (back to the broker default). */
     record AlterTopicConfig(String topic, SortedMap<String, String> set, SortedSet<String> delete) implements Change {
         public String kind() { return "alter-topic-config"; }
+        public Kind type() { return Kind.ALTER_TOPIC_CONFIG; }
+        public <R> R accept(Visitor<R> visitor) { return visitor.alterTopicConfig(this); }
         public String subject() { return topic; }
         public Action action() { return Action.UPDATE; }
     }
@@ -60,6 +142,8 @@ public sealed interface Change {
     record ChangeReplicationFactor(String topic, int from, int to, SortedMap<Integer, List<Integer>> assignment)
             implements Change, Reassignment {
         public String kind() { return "change-replication-factor"; }
+        public Kind type() { return Kind.CHANGE_REPLICATION_FACTOR; }
+        public <R> R accept(Visitor<R> visitor) { return visitor.changeReplicationFactor(this); }
         public String subject() { return topic; }
         public Action action() { return Action.UPDATE; }
     }
@@ -71,12 +155,16 @@ public sealed interface Change {
     record MoveReplicas(String topic, java.util.SortedSet<Integer> off, SortedMap<Integer, List<Integer>> assignment)
             implements Change, Reassignment {
         public String kind() { return "move-replicas"; }
+        public Kind type() { return Kind.MOVE_REPLICAS; }
+        public <R> R accept(Visitor<R> visitor) { return visitor.moveReplicas(this); }
         public String subject() { return topic; }
         public Action action() { return Action.UPDATE; }
     }
 
     record DeleteTopic(String topic, int partitions) implements Change {
         public String kind() { return "delete-topic"; }
+        public Kind type() { return Kind.DELETE_TOPIC; }
+        public <R> R accept(Visitor<R> visitor) { return visitor.deleteTopic(this); }
         public String subject() { return topic; }
         public Action action() { return Action.DELETE; }
     }
@@ -90,6 +178,8 @@ public sealed interface Change {
     record UpsertScramCredential(String user, String mechanism, int iterations, SecretRef passwordRef,
                                  String passwordPin, boolean rotation) implements Change {
         public String kind() { return "upsert-scram-credential"; }
+        public Kind type() { return Kind.UPSERT_SCRAM_CREDENTIAL; }
+        public <R> R accept(Visitor<R> visitor) { return visitor.upsertScramCredential(this); }
         public String subject() { return user; }
         public Action action() { return rotation ? Action.UPDATE : Action.CREATE; }
     }
@@ -97,6 +187,8 @@ public sealed interface Change {
     /** A Kubernetes Secret with a password kgr generates at apply time (never in the plan). */
     record CreateUserSecret(String user, String mechanism) implements Change {
         public String kind() { return "create-user-secret"; }
+        public Kind type() { return Kind.CREATE_USER_SECRET; }
+        public <R> R accept(Visitor<R> visitor) { return visitor.createUserSecret(this); }
         public String subject() { return user; }
         public Action action() { return Action.CREATE; }
     }
@@ -104,12 +196,16 @@ public sealed interface Change {
     /** The generated-password Secret of a user Git no longer declares; only a Secret kgr labelled is deleted. */
     record DeleteUserSecret(String user) implements Change {
         public String kind() { return "delete-user-secret"; }
+        public Kind type() { return Kind.DELETE_USER_SECRET; }
+        public <R> R accept(Visitor<R> visitor) { return visitor.deleteUserSecret(this); }
         public String subject() { return user; }
         public Action action() { return Action.DELETE; }
     }
 
     record DeleteScramCredential(String user, String mechanism) implements Change {
         public String kind() { return "delete-scram-credential"; }
+        public Kind type() { return Kind.DELETE_SCRAM_CREDENTIAL; }
+        public <R> R accept(Visitor<R> visitor) { return visitor.deleteScramCredential(this); }
         public String subject() { return user; }
         public Action action() { return Action.DELETE; }
     }
@@ -117,6 +213,8 @@ public sealed interface Change {
     /** ACL bindings to add for one user (its principal). */
     record CreateAcls(String user, List<AclRule> acls) implements Change {
         public String kind() { return "create-acls"; }
+        public Kind type() { return Kind.CREATE_ACLS; }
+        public <R> R accept(Visitor<R> visitor) { return visitor.createAcls(this); }
         public String subject() { return user; }
         public Action action() { return Action.CREATE; }
     }
@@ -124,6 +222,8 @@ public sealed interface Change {
     /** ACL bindings kgr created that Git no longer declares, removed by exact match. */
     record DeleteAcls(String user, List<AclRule> acls) implements Change {
         public String kind() { return "delete-acls"; }
+        public Kind type() { return Kind.DELETE_ACLS; }
+        public <R> R accept(Visitor<R> visitor) { return visitor.deleteAcls(this); }
         public String subject() { return user; }
         public Action action() { return Action.DELETE; }
     }
@@ -131,6 +231,8 @@ public sealed interface Change {
     /** Quota values to set and quota keys to remove for one user entity. */
     record AlterUserQuotas(String user, SortedMap<String, Double> set, SortedSet<String> remove) implements Change {
         public String kind() { return "alter-user-quotas"; }
+        public Kind type() { return Kind.ALTER_USER_QUOTAS; }
+        public <R> R accept(Visitor<R> visitor) { return visitor.alterUserQuotas(this); }
         public String subject() { return user; }
         public Action action() { return set.isEmpty() ? Action.DELETE : Action.UPDATE; }
     }
@@ -144,6 +246,8 @@ public sealed interface Change {
         }
 
         public String kind() { return "update-inventory"; }
+        public Kind type() { return Kind.UPDATE_INVENTORY; }
+        public <R> R accept(Visitor<R> visitor) { return visitor.updateInventory(this); }
         public String subject() { return cluster + "/" + source; }
         public Action action() { return Action.UPDATE; }
     }
@@ -153,6 +257,8 @@ public sealed interface Change {
      */
     record ApplyKubeObject(String objectKind, String name, String manifest, boolean create) implements Change {
         public String kind() { return create ? "create-kube-object" : "update-kube-object"; }
+        public Kind type() { return Kind.APPLY_KUBE_OBJECT; }
+        public <R> R accept(Visitor<R> visitor) { return visitor.applyKubeObject(this); }
         public String subject() { return objectKind + "/" + name; }
         public Action action() { return create ? Action.CREATE : Action.UPDATE; }
     }
@@ -160,6 +266,8 @@ public sealed interface Change {
     /** A claim grown to a bigger size (its StorageClass allows expansion). */
     record ExpandVolume(String claim, String from, String to) implements Change {
         public String kind() { return "expand-volume"; }
+        public Kind type() { return Kind.EXPAND_VOLUME; }
+        public <R> R accept(Visitor<R> visitor) { return visitor.expandVolume(this); }
         public String subject() { return claim; }
         public Action action() { return Action.UPDATE; }
     }
@@ -167,6 +275,8 @@ public sealed interface Change {
     /** A new pod (a new node, or one that is missing); applied by creating it and waiting until it is Ready. */
     record CreatePod(String pod, String manifest) implements Change {
         public String kind() { return "create-pod"; }
+        public Kind type() { return Kind.CREATE_POD; }
+        public <R> R accept(Visitor<R> visitor) { return visitor.createPod(this); }
         public String subject() { return pod; }
         public Action action() { return Action.CREATE; }
     }
@@ -178,6 +288,8 @@ public sealed interface Change {
      */
     record RollPod(String pod, int nodeId, boolean broker, String manifest) implements Change {
         public String kind() { return "roll-pod"; }
+        public Kind type() { return Kind.ROLL_POD; }
+        public <R> R accept(Visitor<R> visitor) { return visitor.rollPod(this); }
         public String subject() { return pod; }
         public Action action() { return Action.UPDATE; }
     }
@@ -185,6 +297,8 @@ public sealed interface Change {
     /** A Kubernetes object kgr made that Git no longer needs (a removed node's pod, ConfigMap, services, claim). */
     record DeleteKubeObject(String objectKind, String name) implements Change {
         public String kind() { return "delete-kube-object"; }
+        public Kind type() { return Kind.DELETE_KUBE_OBJECT; }
+        public <R> R accept(Visitor<R> visitor) { return visitor.deleteKubeObject(this); }
         public String subject() { return objectKind + "/" + name; }
         public Action action() { return Action.DELETE; }
     }
@@ -192,6 +306,8 @@ public sealed interface Change {
     /** Cluster-wide dynamic broker settings (what Kafka applies without a restart): keys to set and to remove. */
     record AlterBrokerConfig(SortedMap<String, String> set, SortedSet<String> delete) implements Change {
         public String kind() { return "alter-broker-config"; }
+        public Kind type() { return Kind.ALTER_BROKER_CONFIG; }
+        public <R> R accept(Visitor<R> visitor) { return visitor.alterBrokerConfig(this); }
         public String subject() { return "cluster-default"; }
         public Action action() { return Action.UPDATE; }
     }
@@ -208,6 +324,8 @@ public sealed interface Change {
     record IssueCa(String cluster, String ca, String mode, String commonName, int validityDays, int certGeneration,
                    int keyGeneration) implements Change {
         public String kind() { return "issue-ca"; }
+        public Kind type() { return Kind.ISSUE_CA; }
+        public <R> R accept(Visitor<R> visitor) { return visitor.issueCa(this); }
         public String subject() { return cluster + "-" + ca; }
         public Action action() { return mode.equals("create") ? Action.CREATE : Action.UPDATE; }
     }
@@ -228,6 +346,8 @@ public sealed interface Change {
         }
 
         public String kind() { return "issue-certificate"; }
+        public Kind type() { return Kind.ISSUE_CERTIFICATE; }
+        public <R> R accept(Visitor<R> visitor) { return visitor.issueCertificate(this); }
         public String subject() { return secret; }
         public Action action() { return exists ? Action.UPDATE : Action.CREATE; }
     }

@@ -107,95 +107,181 @@ public final class PlanJson {
 
     private static ObjectNode change(Change change) {
         ObjectNode o = JSON.createObjectNode();
-        if (change instanceof CreateTopic c) {
-            o.put("topic", c.topic());
-            if (c.partitions() != null) o.put("partitions", c.partitions());
-            if (c.replicas() != null) o.put("replicas", c.replicas());
-            stringMap(o.putObject("config"), c.config());
-            if (!c.assignment().isEmpty()) {
-                ArrayNode a = o.putArray("assignment");
-                c.assignment().forEach(r -> ints(a.addArray(), r));
+        change.accept(new Change.Visitor<Void>() {
+            @Override
+            public Void createTopic(Change.CreateTopic c) {
+                o.put("topic", c.topic());
+                if (c.partitions() != null) o.put("partitions", c.partitions());
+                if (c.replicas() != null) o.put("replicas", c.replicas());
+                stringMap(o.putObject("config"), c.config());
+                if (!c.assignment().isEmpty()) {
+                    ArrayNode a = o.putArray("assignment");
+                    c.assignment().forEach(r -> ints(a.addArray(), r));
+                }
+                return null;
             }
-        } else if (change instanceof IncreasePartitions c) {
-            o.put("topic", c.topic()).put("from", c.from()).put("to", c.to());
-            ArrayNode a = o.putArray("newReplicas");
-            c.newReplicas().forEach(r -> ints(a.addArray(), r));
-        } else if (change instanceof AlterTopicConfig c) {
-            o.put("topic", c.topic());
-            stringMap(o.putObject("set"), c.set());
-            ArrayNode d = o.putArray("delete");
-            c.delete().forEach(d::add);
-        } else if (change instanceof ChangeReplicationFactor c) {
-            o.put("topic", c.topic()).put("from", c.from()).put("to", c.to());
-            ObjectNode a = o.putObject("assignment");
-            c.assignment().forEach((p, r) -> ints(a.putArray(String.valueOf(p)), r));
-        } else if (change instanceof Change.MoveReplicas c) {
-            o.put("topic", c.topic());
-            ints(o.putArray("off"), List.copyOf(c.off()));
-            ObjectNode a = o.putObject("assignment");
-            c.assignment().forEach((p, r) -> ints(a.putArray(String.valueOf(p)), r));
-        } else if (change instanceof DeleteTopic c) {
-            o.put("topic", c.topic()).put("partitions", c.partitions());
-        } else if (change instanceof UpsertScramCredential c) {
-            o.put("user", c.user()).put("mechanism", c.mechanism()).put("iterations", c.iterations());
-            o.putObject("passwordRef").put("name", c.passwordRef().name()).put("key", c.passwordRef().key());
-            o.put("passwordPin", c.passwordPin()).put("rotation", c.rotation());
-        } else if (change instanceof DeleteScramCredential c) {
-            o.put("user", c.user()).put("mechanism", c.mechanism());
-        } else if (change instanceof Change.CreateUserSecret c) {
-            o.put("user", c.user()).put("mechanism", c.mechanism());
-        } else if (change instanceof Change.DeleteUserSecret c) {
-            o.put("user", c.user());
-        } else if (change instanceof CreateAcls c) {
-            o.put("user", c.user());
-            ArrayNode acls = o.putArray("acls");
-            c.acls().forEach(a -> acls.add(InventoryCodec.acl(a)));
-        } else if (change instanceof DeleteAcls c) {
-            o.put("user", c.user());
-            ArrayNode acls = o.putArray("acls");
-            c.acls().forEach(a -> acls.add(InventoryCodec.acl(a)));
-        } else if (change instanceof AlterUserQuotas c) {
-            o.put("user", c.user());
-            ObjectNode set = o.putObject("set");
-            c.set().forEach(set::put);
-            ArrayNode remove = o.putArray("remove");
-            c.remove().forEach(remove::add);
-        } else if (change instanceof UpdateInventory c) {
-            o.put("cluster", c.cluster()).put("source", c.source()).put("commit", c.commit());
-            stringMap(o.putObject("topics"), c.topics());
-            ObjectNode users = o.putObject("users");
-            // what a plan says of users never carries their password hashes (apply takes them from the inventory)
-            c.users().forEach((name, u) -> users.set(name, InventoryCodec.user(u.withPasswordHash(
-                    u.passwordHash().isEmpty() ? "" : ManagedUser.KEEP))));
-            if (!c.adopted().isEmpty()) stringMap(o.putObject("adopted"), c.adopted());
-        } else if (change instanceof Change.ApplyKubeObject c) {
-            o.put("objectKind", c.objectKind()).put("name", c.name()).set("object", JSON.readTree(c.manifest()));
-        } else if (change instanceof Change.ExpandVolume c) {
-            o.put("claim", c.claim()).put("from", c.from()).put("to", c.to());
-        } else if (change instanceof Change.CreatePod c) {
-            o.put("pod", c.pod()).set("object", JSON.readTree(c.manifest()));
-        } else if (change instanceof Change.RollPod c) {
-            o.put("pod", c.pod()).put("nodeId", c.nodeId()).put("broker", c.broker()).set("object", JSON.readTree(c.manifest()));
-        } else if (change instanceof Change.DeleteKubeObject c) {
-            o.put("objectKind", c.objectKind()).put("name", c.name());
-        } else if (change instanceof Change.AlterBrokerConfig c) {
-            stringMap(o.putObject("set"), c.set());
-            ArrayNode delete = o.putArray("delete");
-            c.delete().forEach(delete::add);
-        } else if (change instanceof Change.IssueCa c) {
-            o.put("cluster", c.cluster()).put("ca", c.ca()).put("mode", c.mode()).put("commonName", c.commonName())
-                    .put("validityDays", c.validityDays()).put("certGeneration", c.certGeneration())
-                    .put("keyGeneration", c.keyGeneration());
-        } else if (change instanceof Change.IssueCertificate c) {
-            o.put("secret", c.secret()).put("purpose", c.purpose()).put("cluster", c.cluster())
-                    .put("commonName", c.commonName()).put("validityDays", c.validityDays()).put("newKey", c.newKey())
-                    .put("exists", c.exists());
-            ArrayNode names = o.putArray("names");
-            c.names().forEach(names::add);
-            stringMap(o.putObject("generations"), c.generations());
-        } else {
-            throw new IllegalArgumentException("unknown change " + change.kind());
-        }
+
+            @Override
+            public Void increasePartitions(Change.IncreasePartitions c) {
+                o.put("topic", c.topic()).put("from", c.from()).put("to", c.to());
+                ArrayNode a = o.putArray("newReplicas");
+                c.newReplicas().forEach(r -> ints(a.addArray(), r));
+                return null;
+            }
+
+            @Override
+            public Void alterTopicConfig(Change.AlterTopicConfig c) {
+                o.put("topic", c.topic());
+                stringMap(o.putObject("set"), c.set());
+                ArrayNode d = o.putArray("delete");
+                c.delete().forEach(d::add);
+                return null;
+            }
+
+            @Override
+            public Void changeReplicationFactor(Change.ChangeReplicationFactor c) {
+                o.put("topic", c.topic()).put("from", c.from()).put("to", c.to());
+                ObjectNode a = o.putObject("assignment");
+                c.assignment().forEach((p, r) -> ints(a.putArray(String.valueOf(p)), r));
+                return null;
+            }
+
+            @Override
+            public Void moveReplicas(Change.MoveReplicas c) {
+                o.put("topic", c.topic());
+                ints(o.putArray("off"), List.copyOf(c.off()));
+                ObjectNode a = o.putObject("assignment");
+                c.assignment().forEach((p, r) -> ints(a.putArray(String.valueOf(p)), r));
+                return null;
+            }
+
+            @Override
+            public Void deleteTopic(Change.DeleteTopic c) {
+                o.put("topic", c.topic()).put("partitions", c.partitions());
+                return null;
+            }
+
+            @Override
+            public Void upsertScramCredential(Change.UpsertScramCredential c) {
+                o.put("user", c.user()).put("mechanism", c.mechanism()).put("iterations", c.iterations());
+                o.putObject("passwordRef").put("name", c.passwordRef().name()).put("key", c.passwordRef().key());
+                o.put("passwordPin", c.passwordPin()).put("rotation", c.rotation());
+                return null;
+            }
+
+            @Override
+            public Void deleteScramCredential(Change.DeleteScramCredential c) {
+                o.put("user", c.user()).put("mechanism", c.mechanism());
+                return null;
+            }
+
+            @Override
+            public Void createUserSecret(Change.CreateUserSecret c) {
+                o.put("user", c.user()).put("mechanism", c.mechanism());
+                return null;
+            }
+
+            @Override
+            public Void deleteUserSecret(Change.DeleteUserSecret c) {
+                o.put("user", c.user());
+                return null;
+            }
+
+            @Override
+            public Void createAcls(Change.CreateAcls c) {
+                o.put("user", c.user());
+                ArrayNode acls = o.putArray("acls");
+                c.acls().forEach(a -> acls.add(InventoryCodec.acl(a)));
+                return null;
+            }
+
+            @Override
+            public Void deleteAcls(Change.DeleteAcls c) {
+                o.put("user", c.user());
+                ArrayNode acls = o.putArray("acls");
+                c.acls().forEach(a -> acls.add(InventoryCodec.acl(a)));
+                return null;
+            }
+
+            @Override
+            public Void alterUserQuotas(Change.AlterUserQuotas c) {
+                o.put("user", c.user());
+                ObjectNode set = o.putObject("set");
+                c.set().forEach(set::put);
+                ArrayNode remove = o.putArray("remove");
+                c.remove().forEach(remove::add);
+                return null;
+            }
+
+            @Override
+            public Void updateInventory(Change.UpdateInventory c) {
+                o.put("cluster", c.cluster()).put("source", c.source()).put("commit", c.commit());
+                stringMap(o.putObject("topics"), c.topics());
+                ObjectNode users = o.putObject("users");
+                // what a plan says of users never carries their password hashes (apply takes them from the inventory)
+                c.users().forEach((name, u) -> users.set(name, InventoryCodec.user(u.withPasswordHash(
+                        u.passwordHash().isEmpty() ? "" : ManagedUser.KEEP))));
+                if (!c.adopted().isEmpty()) stringMap(o.putObject("adopted"), c.adopted());
+                return null;
+            }
+
+            @Override
+            public Void applyKubeObject(Change.ApplyKubeObject c) {
+                o.put("objectKind", c.objectKind()).put("name", c.name()).set("object", JSON.readTree(c.manifest()));
+                return null;
+            }
+
+            @Override
+            public Void expandVolume(Change.ExpandVolume c) {
+                o.put("claim", c.claim()).put("from", c.from()).put("to", c.to());
+                return null;
+            }
+
+            @Override
+            public Void createPod(Change.CreatePod c) {
+                o.put("pod", c.pod()).set("object", JSON.readTree(c.manifest()));
+                return null;
+            }
+
+            @Override
+            public Void rollPod(Change.RollPod c) {
+                o.put("pod", c.pod()).put("nodeId", c.nodeId()).put("broker", c.broker()).set("object", JSON.readTree(c.manifest()));
+                return null;
+            }
+
+            @Override
+            public Void deleteKubeObject(Change.DeleteKubeObject c) {
+                o.put("objectKind", c.objectKind()).put("name", c.name());
+                return null;
+            }
+
+            @Override
+            public Void alterBrokerConfig(Change.AlterBrokerConfig c) {
+                stringMap(o.putObject("set"), c.set());
+                ArrayNode delete = o.putArray("delete");
+                c.delete().forEach(delete::add);
+                return null;
+            }
+
+            @Override
+            public Void issueCa(Change.IssueCa c) {
+                o.put("cluster", c.cluster()).put("ca", c.ca()).put("mode", c.mode()).put("commonName", c.commonName())
+                        .put("validityDays", c.validityDays()).put("certGeneration", c.certGeneration())
+                        .put("keyGeneration", c.keyGeneration());
+                return null;
+            }
+
+            @Override
+            public Void issueCertificate(Change.IssueCertificate c) {
+                o.put("secret", c.secret()).put("purpose", c.purpose()).put("cluster", c.cluster())
+                        .put("commonName", c.commonName()).put("validityDays", c.validityDays()).put("newKey", c.newKey())
+                        .put("exists", c.exists());
+                ArrayNode names = o.putArray("names");
+                c.names().forEach(names::add);
+                stringMap(o.putObject("generations"), c.generations());
+                return null;
+            }
+        });
         return o;
     }
 
@@ -252,80 +338,81 @@ public final class PlanJson {
     }
 
     private static Change readChange(String kind, JsonNode c) throws InvalidPlanException {
-        return switch (kind) {
-            case "create-topic" -> {
+        Change.Kind type = Change.Kind.of(kind)
+                .orElseThrow(() -> new InvalidPlanException("plan file has a step of unknown kind '" + kind + "'"));
+        return switch (type) {
+            case CREATE_TOPIC -> {
                 List<List<Integer>> assignment = new ArrayList<>();
                 for (JsonNode r : c.path("assignment")) assignment.add(readInts(r));
                 yield new CreateTopic(req(c, "topic"), optInt(c, "partitions"), optInt(c, "replicas"),
                         readMap(c.path("config")), assignment);
             }
-            case "increase-partitions" -> {
+            case INCREASE_PARTITIONS -> {
                 List<List<Integer>> placement = new ArrayList<>();
                 for (JsonNode r : c.path("newReplicas")) placement.add(readInts(r));
                 yield new IncreasePartitions(req(c, "topic"), c.path("from").asInt(), c.path("to").asInt(), placement);
             }
-            case "alter-topic-config" -> {
+            case ALTER_TOPIC_CONFIG -> {
                 TreeSet<String> delete = new TreeSet<>();
                 c.path("delete").forEach(d -> delete.add(d.asString()));
                 yield new AlterTopicConfig(req(c, "topic"), readMap(c.path("set")), delete);
             }
-            case "change-replication-factor" -> {
+            case CHANGE_REPLICATION_FACTOR -> {
                 TreeMap<Integer, List<Integer>> assignment = new TreeMap<>();
                 for (var e : c.path("assignment").properties()) {
                     assignment.put(Integer.parseInt(e.getKey()), readInts(e.getValue()));
                 }
                 yield new ChangeReplicationFactor(req(c, "topic"), c.path("from").asInt(), c.path("to").asInt(), assignment);
             }
-            case "move-replicas" -> {
+            case MOVE_REPLICAS -> {
                 TreeMap<Integer, List<Integer>> assignment = new TreeMap<>();
                 for (var e : c.path("assignment").properties()) {
                     assignment.put(Integer.parseInt(e.getKey()), readInts(e.getValue()));
                 }
                 yield new Change.MoveReplicas(req(c, "topic"), new TreeSet<>(readInts(c.path("off"))), assignment);
             }
-            case "delete-topic" -> new DeleteTopic(req(c, "topic"), c.path("partitions").asInt());
-            case "upsert-scram-credential" -> new UpsertScramCredential(req(c, "user"), req(c, "mechanism"),
+            case DELETE_TOPIC -> new DeleteTopic(req(c, "topic"), c.path("partitions").asInt());
+            case UPSERT_SCRAM_CREDENTIAL -> new UpsertScramCredential(req(c, "user"), req(c, "mechanism"),
                     c.path("iterations").asInt(4096), new SecretRef(req(c.path("passwordRef"), "name"),
                     req(c.path("passwordRef"), "key")), c.path("passwordPin").asString(""), c.path("rotation").asBoolean(false));
-            case "delete-scram-credential" -> new DeleteScramCredential(req(c, "user"), req(c, "mechanism"));
-            case "create-user-secret" -> new Change.CreateUserSecret(req(c, "user"), req(c, "mechanism"));
-            case "delete-user-secret" -> new Change.DeleteUserSecret(req(c, "user"));
-            case "create-acls" -> new CreateAcls(req(c, "user"), readAcls(c.path("acls")));
-            case "delete-acls" -> new DeleteAcls(req(c, "user"), readAcls(c.path("acls")));
-            case "alter-user-quotas" -> {
+            case DELETE_SCRAM_CREDENTIAL -> new DeleteScramCredential(req(c, "user"), req(c, "mechanism"));
+            case CREATE_USER_SECRET -> new Change.CreateUserSecret(req(c, "user"), req(c, "mechanism"));
+            case DELETE_USER_SECRET -> new Change.DeleteUserSecret(req(c, "user"));
+            case CREATE_ACLS -> new CreateAcls(req(c, "user"), readAcls(c.path("acls")));
+            case DELETE_ACLS -> new DeleteAcls(req(c, "user"), readAcls(c.path("acls")));
+            case ALTER_USER_QUOTAS -> {
                 TreeMap<String, Double> set = new TreeMap<>();
                 c.path("set").properties().forEach(e -> set.put(e.getKey(), e.getValue().asDouble()));
                 TreeSet<String> remove = new TreeSet<>();
                 c.path("remove").forEach(k -> remove.add(k.asString()));
                 yield new AlterUserQuotas(req(c, "user"), set, remove);
             }
-            case "update-inventory" -> {
+            case UPDATE_INVENTORY -> {
                 TreeMap<String, ManagedUser> users = new TreeMap<>();
                 c.path("users").properties().forEach(e -> users.put(e.getKey(), InventoryCodec.readUser(e.getValue())));
                 yield new UpdateInventory(req(c, "cluster"), req(c, "source"), c.path("commit").asString(""),
                         readMap(c.path("topics")), users, readMap(c.path("adopted")));
             }
-            case "create-kube-object", "update-kube-object" -> new Change.ApplyKubeObject(req(c, "objectKind"), req(c, "name"),
+            case APPLY_KUBE_OBJECT -> new Change.ApplyKubeObject(req(c, "objectKind"), req(c, "name"),
                     object(c), kind.startsWith("create"));
-            case "issue-ca" -> new Change.IssueCa(req(c, "cluster"), req(c, "ca"), req(c, "mode"), req(c, "commonName"),
+            case ISSUE_CA -> new Change.IssueCa(req(c, "cluster"), req(c, "ca"), req(c, "mode"), req(c, "commonName"),
                     c.path("validityDays").asInt(), c.path("certGeneration").asInt(), c.path("keyGeneration").asInt());
-            case "issue-certificate" -> {
+            case ISSUE_CERTIFICATE -> {
                 List<String> names = new ArrayList<>();
                 c.path("names").forEach(n -> names.add(n.asString()));
                 yield new Change.IssueCertificate(req(c, "secret"), req(c, "purpose"), req(c, "cluster"), req(c, "commonName"),
                         names, c.path("validityDays").asInt(), c.path("newKey").asBoolean(), c.path("exists").asBoolean(),
                         readMap(c.path("generations")));
             }
-            case "expand-volume" -> new Change.ExpandVolume(req(c, "claim"), req(c, "from"), req(c, "to"));
-            case "create-pod" -> new Change.CreatePod(req(c, "pod"), object(c));
-            case "roll-pod" -> new Change.RollPod(req(c, "pod"), c.path("nodeId").asInt(), c.path("broker").asBoolean(), object(c));
-            case "delete-kube-object" -> new Change.DeleteKubeObject(req(c, "objectKind"), req(c, "name"));
-            case "alter-broker-config" -> {
+            case EXPAND_VOLUME -> new Change.ExpandVolume(req(c, "claim"), req(c, "from"), req(c, "to"));
+            case CREATE_POD -> new Change.CreatePod(req(c, "pod"), object(c));
+            case ROLL_POD -> new Change.RollPod(req(c, "pod"), c.path("nodeId").asInt(), c.path("broker").asBoolean(), object(c));
+            case DELETE_KUBE_OBJECT -> new Change.DeleteKubeObject(req(c, "objectKind"), req(c, "name"));
+            case ALTER_BROKER_CONFIG -> {
                 TreeSet<String> delete = new TreeSet<>();
                 c.path("delete").forEach(k -> delete.add(k.asString()));
                 yield new Change.AlterBrokerConfig(readMap(c.path("set")), delete);
             }
-            default -> throw new InvalidPlanException("plan file has a step of unknown kind '" + kind + "'");
         };
     }
 

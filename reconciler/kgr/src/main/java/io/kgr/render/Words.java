@@ -24,43 +24,127 @@ final class Words {
     }
 
     static String headline(Change change) {
-        // Java 17: no pattern switch yet; the sealed hierarchy keeps this list complete
-        if (change instanceof CreateTopic c) return "create topic " + c.topic();
-        if (change instanceof IncreasePartitions c) return "increase partitions of topic " + c.topic();
-        if (change instanceof AlterTopicConfig c) return "alter config of topic " + c.topic();
-        if (change instanceof ChangeReplicationFactor c) return "change replication factor of topic " + c.topic();
-        if (change instanceof Change.MoveReplicas c) return "move replicas of topic " + c.topic() + " off broker(s) " + c.off();
-        if (change instanceof DeleteTopic c) return "delete topic " + c.topic();
-        if (change instanceof UpsertScramCredential c) {
-            return (c.rotation() ? "rotate password of user " : "create SCRAM credential for user ") + c.user();
-        }
-        if (change instanceof DeleteScramCredential c) return "delete SCRAM credential of user " + c.user();
-        if (change instanceof Change.CreateUserSecret c) return "create Secret " + c.user() + " with a generated password";
-        if (change instanceof Change.DeleteUserSecret c) return "delete Secret " + c.user() + " (generated password)";
-        if (change instanceof CreateAcls c) return "create ACLs for user " + c.user();
-        if (change instanceof DeleteAcls c) return "delete ACLs of user " + c.user();
-        if (change instanceof AlterUserQuotas c) {
-            return (c.set().isEmpty() ? "remove quotas of user " : "alter quotas of user ") + c.user();
-        }
-        if (change instanceof UpdateInventory c) return "update inventory " + c.subject();
-        if (change instanceof Change.IssueCa c) return switch (c.mode()) {
-            case "create" -> "create " + c.ca().replace("-ca", " CA") + " of cluster " + c.cluster() + " (Secrets " + c.subject()
-                    + ", " + c.subject() + "-cert)";
-            case "renew-certificate" -> "renew the certificate of " + c.ca().replace("-ca", " CA") + " " + c.subject() + " (same key)";
-            case "replace-key" -> "replace the key of " + c.ca().replace("-ca", " CA") + " " + c.subject()
-                    + " (the old certificate stays trusted until all it signed is re-issued)";
-            default -> "stop trusting the replaced certificate of " + c.ca().replace("-ca", " CA") + " " + c.subject();
-        };
-        if (change instanceof Change.IssueCertificate c) return (c.newKey() ? (c.exists() ? "renew " : "issue ")
-                + "certificate " : "update the trusted CA certificates of ") + "Secret " + c.secret()
-                + (c.newKey() ? " (" + c.commonName() + ")" : "");
-        if (change instanceof Change.ApplyKubeObject c) return (c.create() ? "create " : "update ") + c.objectKind() + " " + c.name();
-        if (change instanceof Change.ExpandVolume c) return "expand volume " + c.claim();
-        if (change instanceof Change.CreatePod c) return "create pod " + c.pod();
-        if (change instanceof Change.RollPod c) return "roll pod " + c.pod();
-        if (change instanceof Change.DeleteKubeObject c) return "delete " + c.objectKind() + " " + c.name();
-        if (change instanceof Change.AlterBrokerConfig) return "alter dynamic broker config (cluster default)";
-        throw new IllegalArgumentException("unknown change " + change.kind());
+        return change.accept(new Change.Visitor<>() {
+            @Override
+            public String createTopic(Change.CreateTopic c) {
+                return "create topic " + c.topic();
+            }
+
+            @Override
+            public String increasePartitions(Change.IncreasePartitions c) {
+                return "increase partitions of topic " + c.topic();
+            }
+
+            @Override
+            public String alterTopicConfig(Change.AlterTopicConfig c) {
+                return "alter config of topic " + c.topic();
+            }
+
+            @Override
+            public String changeReplicationFactor(Change.ChangeReplicationFactor c) {
+                return "change replication factor of topic " + c.topic();
+            }
+
+            @Override
+            public String moveReplicas(Change.MoveReplicas c) {
+                return "move replicas of topic " + c.topic() + " off broker(s) " + c.off();
+            }
+
+            @Override
+            public String deleteTopic(Change.DeleteTopic c) {
+                return "delete topic " + c.topic();
+            }
+
+            @Override
+            public String upsertScramCredential(Change.UpsertScramCredential c) {
+                return (c.rotation() ? "rotate password of user " : "create SCRAM credential for user ") + c.user();
+            }
+
+            @Override
+            public String deleteScramCredential(Change.DeleteScramCredential c) {
+                return "delete SCRAM credential of user " + c.user();
+            }
+
+            @Override
+            public String createUserSecret(Change.CreateUserSecret c) {
+                return "create Secret " + c.user() + " with a generated password";
+            }
+
+            @Override
+            public String deleteUserSecret(Change.DeleteUserSecret c) {
+                return "delete Secret " + c.user() + " (generated password)";
+            }
+
+            @Override
+            public String createAcls(Change.CreateAcls c) {
+                return "create ACLs for user " + c.user();
+            }
+
+            @Override
+            public String deleteAcls(Change.DeleteAcls c) {
+                return "delete ACLs of user " + c.user();
+            }
+
+            @Override
+            public String alterUserQuotas(Change.AlterUserQuotas c) {
+                return (c.set().isEmpty() ? "remove quotas of user " : "alter quotas of user ") + c.user();
+            }
+
+            @Override
+            public String updateInventory(Change.UpdateInventory c) {
+                return "update inventory " + c.subject();
+            }
+
+            @Override
+            public String issueCa(Change.IssueCa c) {
+                String ca = c.ca().replace("-ca", " CA");
+                return switch (c.mode()) {
+                    case "create" -> "create " + ca + " of cluster " + c.cluster() + " (Secrets " + c.subject() + ", "
+                            + c.subject() + "-cert)";
+                    case "renew-certificate" -> "renew the certificate of " + ca + " " + c.subject() + " (same key)";
+                    case "replace-key" -> "replace the key of " + ca + " " + c.subject()
+                            + " (the old certificate stays trusted until all it signed is re-issued)";
+                    default -> "stop trusting the replaced certificate of " + ca + " " + c.subject();
+                };
+            }
+
+            @Override
+            public String issueCertificate(Change.IssueCertificate c) {
+                return (c.newKey() ? (c.exists() ? "renew " : "issue ") + "certificate "
+                        : "update the trusted CA certificates of ") + "Secret " + c.secret()
+                        + (c.newKey() ? " (" + c.commonName() + ")" : "");
+            }
+
+            @Override
+            public String applyKubeObject(Change.ApplyKubeObject c) {
+                return (c.create() ? "create " : "update ") + c.objectKind() + " " + c.name();
+            }
+
+            @Override
+            public String expandVolume(Change.ExpandVolume c) {
+                return "expand volume " + c.claim();
+            }
+
+            @Override
+            public String createPod(Change.CreatePod c) {
+                return "create pod " + c.pod();
+            }
+
+            @Override
+            public String rollPod(Change.RollPod c) {
+                return "roll pod " + c.pod();
+            }
+
+            @Override
+            public String deleteKubeObject(Change.DeleteKubeObject c) {
+                return "delete " + c.objectKind() + " " + c.name();
+            }
+
+            @Override
+            public String alterBrokerConfig(Change.AlterBrokerConfig c) {
+                return "alter dynamic broker config (cluster default)";
+            }
+        });
     }
 
     static String before(FieldChange f) {
