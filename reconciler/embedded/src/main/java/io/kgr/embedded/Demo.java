@@ -374,7 +374,7 @@ public final class Demo {
 
         @Override
         public void planned(String source, String trigger, Plan plan) {
-            kafkaPending = io.kgr.plan.Planner.kafkaPending(plan);
+            kafkaPending = plan.has(io.kgr.plan.Plan.Flag.KAFKA_PENDING);
             String commit = plan.header().commit();
             // the same plan again (a refused one, say) is not printed again every few seconds
             String shown = commit + plan.steps().stream().map(s -> s.id()).toList() + plan.refusals();

@@ -4,21 +4,63 @@ import java.util.List;
 
 /** An ordered list of steps computed from Git and the live state; a value, applied later by {@code apply}. */
 public record Plan(PlanHeader header, List<Step> steps, List<Refusal> refusals, List<Unmanaged> unmanaged,
-                   List<String> notes) {
+                   List<String> notes, java.util.Set<Flag> flags) {
     public static final int FORMAT_VERSION = 1;
 
+    /** What a plan says of itself that other code acts on: typed, so that no control flow reads a note's words. */
+    public enum Flag {
+        /** Made without the cluster's brokers (a new cluster): its topics and users are planned once they answer. */
+        KAFKA_PENDING
+    }
+
+    /** The order of a plan's steps: by phase; inside a phase, in the order its planner gave them (a stable sort). */
+    public static final java.util.Comparator<Step> ORDER = java.util.Comparator.comparing(Step::phase);
+
+    public Plan(PlanHeader header, List<Step> steps, List<Refusal> refusals, List<Unmanaged> unmanaged, List<String> notes) {
+        this(header, steps, refusals, unmanaged, notes, java.util.Set.of());
+    }
+
     public Plan {
+        flags = flags.isEmpty() ? java.util.Set.of() : java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(flags));
         steps = List.copyOf(steps);
+        checkOrder(steps);
         refusals = List.copyOf(refusals);
         unmanaged = List.copyOf(unmanaged);
         notes = List.copyOf(notes);
+    }
+
+    /**
+     * Order is data, and a plan that breaks it is a bug, never applied: phases never go back, ids are unique, and a
+     * step depends only on steps before it (apply runs them in list order and skips the dependants of a failure).
+     */
+    private static void checkOrder(List<Step> steps) {
+        java.util.Set<String> before = new java.util.HashSet<>();
+        Phase phase = null;
+        for (Step s : steps) {
+            if (phase != null && s.phase().compareTo(phase) < 0) {
+                throw new IllegalArgumentException("plan order: step " + s.id() + " (" + s.phase() + ") comes after a "
+                        + phase + " step");
+            }
+            for (String d : s.dependsOn()) {
+                if (!before.contains(d)) {
+                    throw new IllegalArgumentException("plan order: step " + s.id() + " depends on " + d
+                            + ", which is not an earlier step of the plan");
+                }
+            }
+            if (!before.add(s.id())) throw new IllegalArgumentException("plan order: two steps have the id " + s.id());
+            phase = s.phase();
+        }
     }
 
     /** The same plan with more notes. */
     public Plan withNotes(List<String> more) {
         List<String> all = new java.util.ArrayList<>(notes);
         all.addAll(more);
-        return new Plan(header, steps, refusals, unmanaged, all);
+        return new Plan(header, steps, refusals, unmanaged, all, flags);
+    }
+
+    public boolean has(Flag flag) {
+        return flags.contains(flag);
     }
 
     public boolean hasChanges() {

@@ -32,15 +32,8 @@ public final class Planner {
     private static final Set<String> RETENTION_KEYS = Set.of("retention.ms", "retention.bytes",
             "local.retention.ms", "local.retention.bytes");
 
-    static final String KAFKA_PENDING = "Kafka of cluster ";
-
-    /** Whether the plan was made without the cluster's brokers (a new cluster): its topics and users are still to come. */
-    public static boolean kafkaPending(Plan plan) {
-        return plan.notes().stream().anyMatch(n -> n.startsWith(KAFKA_PENDING) && n.contains("does not answer yet"));
-    }
-
     public Plan plan(DesiredState desired, LiveState live, Inventories inventories, Policy policy, PlanHeader header) {
-        return new Run(desired, live, inventories, policy, Set.of(), Set.of()).plan(header);
+        return new Run(desired, live, inventories, policy, Set.of(), Set.of(), false).plan(header);
     }
 
     /**
@@ -66,7 +59,8 @@ public final class Planner {
         // plan starts are up before topics change, so topics may use them
         Set<Integer> leaving = kubePlanner.map(KubePlanner::leavingBrokers).orElse(Set.of());
         Set<Integer> joining = kubePlanner.map(KubePlanner::joiningBrokers).orElse(Set.of());
-        Plan base = live.isPresent() ? new Run(desired, live.get(), inventories, policy, leaving, joining)
+        Plan base = live.isPresent() ? new Run(desired, live.get(), inventories, policy, leaving, joining,
+                kubePlanner.isPresent())
                 .declaredBefore(kube.map(k -> dynamicKeysConfigured(k, desired.kafka().get().name())).orElse(Set.of())).plan(header)
                 : new Plan(header, List.of(), List.of(), List.of(), List.of());
         if (kubePlanner.isEmpty()) return base;
@@ -89,18 +83,20 @@ public final class Planner {
             steps.addAll(k.userCertificatesPruned(prunedUsers(inventories, inventory), userPruneSteps(base)));
         }
         steps.addAll(inventory);
-        steps = withoutIdleInventory(steps);
+        steps = new ArrayList<>(withoutIdleInventory(steps));
         List<Refusal> refusals = new ArrayList<>(drainRefusals);
         refusals.addAll(k.refusals);
         refusals.addAll(base.refusals());
         List<String> notes = new ArrayList<>(k.notes);
-        base.notes().stream().filter(n -> !n.contains("are not planned by this version")).forEach(notes::add);
+        notes.addAll(base.notes());
         if (live.isEmpty()) {
-            notes.add(KAFKA_PENDING + desired.kafka().get().name() + " does not answer yet"
+            notes.add("Kafka of cluster " + desired.kafka().get().name() + " does not answer yet"
                     + (whyNoKafka.isBlank() ? "" : " (" + whyNoKafka + ")") + ": topics and users are"
                     + " planned once its brokers are up (the next run)");
         }
-        return new Plan(header, steps, refusals, base.unmanaged(), notes);
+        steps.sort(Plan.ORDER);
+        return new Plan(header, steps, refusals, base.unmanaged(), notes,
+                live.isEmpty() ? Set.of(Plan.Flag.KAFKA_PENDING) : Set.of());
     }
 
     /** The users this plan removes from the source's inventory (pruned). */
@@ -241,6 +237,7 @@ public final class Planner {
 
     /** The state of one planning run; every list is filled in name order, so the result is stable. */
     private static final class Run {
+        private final boolean kubernetesPlanned;
         private final DesiredState desired;
         private final LiveState live;
         private final Inventory owned;
@@ -286,8 +283,10 @@ public final class Planner {
             return List.of();
         }
 
+        /** @param kubernetesPlanned whether the cluster's Kubernetes objects are planned beside (else the plan says not) */
         Run(DesiredState desired, LiveState live, Inventories inventories, Policy policy, Set<Integer> leaving,
-            Set<Integer> joining) {
+            Set<Integer> joining, boolean kubernetesPlanned) {
+            this.kubernetesPlanned = kubernetesPlanned;
             this.placeExplicitly = !leaving.isEmpty();
             this.desired = desired;
             this.live = live;
@@ -322,7 +321,7 @@ public final class Planner {
                         + " topic(s) (" + names(List.copyOf(movesInFlight.keySet())) + "), started outside this plan:"
                         + " their replicas are compared as the move's target, and kgr leaves the move alone");
             }
-            desired.kafka().ifPresent(k -> notes.add("Kafka " + k.name() + " and its node pools are validated; its pods,"
+            if (!kubernetesPlanned) desired.kafka().ifPresent(k -> notes.add("Kafka " + k.name() + " and its node pools are validated; its pods,"
                     + " volumes, services and configuration are not planned by this version of kgr yet"));
 
             List<Step> steps = new ArrayList<>();
@@ -345,7 +344,9 @@ public final class Planner {
                     || !nextAdopted(header.commit()).equals(owned.adopted()) || !owned.commit().equals(header.commit())) {
                 steps.add(inventoryStep(header.commit(), users.nextUsers));
             }
-            return new Plan(header, withoutIdleInventory(steps), refusals, unmanaged, notes);
+            steps = new ArrayList<>(withoutIdleInventory(steps));
+            steps.sort(Plan.ORDER);
+            return new Plan(header, steps, refusals, unmanaged, notes);
         }
 
         /**

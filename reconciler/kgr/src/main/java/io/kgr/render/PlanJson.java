@@ -79,6 +79,10 @@ public final class PlanJson {
         }
         ArrayNode notes = root.putArray("notes");
         plan.notes().forEach(notes::add);
+        if (!plan.flags().isEmpty()) {
+            ArrayNode flags = root.putArray("flags");
+            plan.flags().forEach(f -> flags.add(f.name()));
+        }
         return JSON.writeValueAsString(root) + "\n";
     }
 
@@ -318,7 +322,9 @@ public final class PlanJson {
             }
             List<String> notes = new ArrayList<>();
             root.path("notes").forEach(n -> notes.add(n.asString()));
-            return new Plan(header, steps, refusals, unmanaged, notes);
+            java.util.Set<Plan.Flag> flags = java.util.EnumSet.noneOf(Plan.Flag.class);
+            for (JsonNode f : root.path("flags")) flags.add(Plan.Flag.valueOf(f.asString()));
+            return new Plan(header, steps, refusals, unmanaged, notes, flags);
         } catch (JacksonException | IllegalArgumentException | java.time.format.DateTimeParseException e) {
             throw new InvalidPlanException("plan file is not a kgr plan: " + e.getMessage());
         }

@@ -160,7 +160,7 @@ final class SourceRunner {
         Map<String, Long> outcomes = report.results().stream().collect(Collectors.groupingBy(
                 r -> r.outcome().name().toLowerCase(java.util.Locale.ROOT), TreeMap::new, Collectors.counting()));
         // a new cluster's first run applies its pods only: the commit is not fully applied until its topics are
-        if (report.succeeded() && !io.kgr.plan.Planner.kafkaPending(plan)) state.converged(commit);
+        if (report.succeeded() && !plan.has(io.kgr.plan.Plan.Flag.KAFKA_PENDING)) state.converged(commit);
         String message = report.succeeded() ? "applied " + plan.steps().size() + " step(s)"
                 : report.count(StepResult.Outcome.FAILED) + " step(s) failed, " + report.count(StepResult.Outcome.SKIPPED)
                     + " not applied: " + report.results().stream().filter(r -> r.outcome() != StepResult.Outcome.OK)

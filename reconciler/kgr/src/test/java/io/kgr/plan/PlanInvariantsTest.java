@@ -1,6 +1,7 @@
 package io.kgr.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,9 +33,12 @@ class PlanInvariantsTest {
         Random random = new Random(20261201);
         int removals = 0;
         int refused = 0;
+        int topicDeletions = 0;
         for (int run = 0; run < 300; run++) {
             TreeMap<String, LiveTopic> live = new TreeMap<>();
             TreeMap<String, TopicSpec> desired = new TreeMap<>();
+            List<String> owned = new ArrayList<>();
+            boolean prune = random.nextBoolean();
             int topics = 1 + random.nextInt(6);
             for (int t = 0; t < topics; t++) {
                 String name = (random.nextInt(4) == 0 ? "__internal" : "t") + t;
@@ -48,7 +52,10 @@ class PlanInvariantsTest {
                     partitions.add(new LivePartition(p, replicas.get(0), replicas, replicas));
                 }
                 live.put(name, new LiveTopic(name, partitions, new TreeMap<>()));
-                if (!name.startsWith("__")) {
+                if (!name.startsWith("__") && random.nextInt(5) == 0) {
+                    owned.add(name); // kgr owns it, and Git no longer declares it: with pruning on, it is deleted
+                } else if (!name.startsWith("__")) {
+                    owned.add(name);
                     // Git may lower, keep or raise the replication factor in the same commit
                     int wanted = Math.max(1, Math.min(3, rf + random.nextInt(3) - 1));
                     desired.put(name, Fixtures.spec(name, count, wanted, Map.of()));
@@ -58,17 +65,21 @@ class PlanInvariantsTest {
             LiveState kafka = new LiveState("x", new TreeSet<>(List.of(0, 1, 2)), live, new TreeMap<>(), List.of(), false,
                     new TreeMap<>(), new TreeMap<>(), 3);
             Plan plan = new Planner().plan(new DesiredState("c1", desired, new TreeMap<>(), Optional.of(ScaleDownPlanTest.brokers(keep))),
-                    Optional.of(kafka), Fixtures.owning(desired.keySet().toArray(String[]::new)), Policy.defaults(false),
+                    Optional.of(kafka), Fixtures.owning(owned.toArray(String[]::new)),
+                    Policy.defaults(prune).withMassPrune(true, 100),
                     Fixtures.header(), Optional.of(KubePlannerTest.liveFrom(ScaleDownPlanTest.THREE)), "id");
             if (plan.isRefused()) refused++;
+            if (plan.steps().stream().anyMatch(st -> st.change() instanceof Change.DeleteTopic)) topicDeletions++;
             removals += check(plan, live);
         }
-        assertThat(removals).as("the generator removes brokers").isGreaterThan(100);
+        assertThat(removals).as("the generator removes brokers").isGreaterThan(50);
         assertThat(refused).as("and sometimes cannot").isGreaterThan(0);
+        assertThat(topicDeletions).as("and prunes topics in the same plan as it drains brokers").isGreaterThan(20);
     }
 
     /** Returns how many broker pods the plan removes. */
     private static int check(Plan plan, Map<String, LiveTopic> live) {
+        assertOrdered(plan);
         Map<String, Step> byId = new HashMap<>();
         plan.steps().forEach(s -> byId.put(s.id(), s));
         // the replicas of every partition once all of the plan's moves have run
@@ -97,12 +108,50 @@ class PlanInvariantsTest {
                 }
                 assertThat(dependsTransitively(s, byId)).as("the removal of %s waits for every move off it", d.name())
                         .containsAll(movingOff);
-            } else if (d.objectKind().equals("ConfigMap") || d.objectKind().equals("PersistentVolumeClaim")) {
+            } else if (d.objectKind().equals("ConfigMap") || d.objectKind().equals("PersistentVolumeClaim")
+                    || d.objectKind().equals("Secret")) {
                 assertThat(dependsTransitively(s, byId)).as("%s %s goes after its pod", d.objectKind(), d.name())
                         .contains(Step.idOf(new Change.DeleteKubeObject("Pod", node)));
             }
         }
         return removed;
+    }
+
+    /** Phases never go back, and every step depends only on steps before it. */
+    static void assertOrdered(Plan plan) {
+        Set<String> before = new TreeSet<>();
+        Phase phase = Phase.values()[0];
+        for (Step s : plan.steps()) {
+            assertThat(s.phase()).as("phase of %s", s.id()).isGreaterThanOrEqualTo(phase);
+            assertThat(before).as("what %s depends on comes before it", s.id()).containsAll(s.dependsOn());
+            before.add(s.id());
+            phase = s.phase();
+        }
+    }
+
+    @Test
+    void aPlanWhoseOrderIsBrokenCannotBeMade() {
+        Step create = step(Phase.TOPICS, new Change.CreateTopic("a", 1, 1, new TreeMap<>()));
+        Step delete = step(Phase.PRUNE, new Change.DeleteTopic("b", 1));
+        Step inventory = step(Phase.INVENTORY, new Change.UpdateInventory("c", "s", "x", new TreeMap<>(), new TreeMap<>()));
+        assertThat(new Plan(Fixtures.header(), List.of(create, delete, inventory), List.of(), List.of(), List.of()).steps())
+                .hasSize(3);
+        assertThatThrownBy(() -> new Plan(Fixtures.header(), List.of(delete, create), List.of(), List.of(), List.of()))
+                .hasMessageContaining("comes after a PRUNE step");
+        Step early = new Step("delete-topic:b", Phase.PRUNE, delete.change(), Risk.DESTRUCTIVE, List.of(), "",
+                List.of("update-inventory:c/s"));
+        assertThatThrownBy(() -> new Plan(Fixtures.header(), List.of(early, inventory), List.of(), List.of(), List.of()))
+                .hasMessageContaining("not an earlier step");
+        Step nowhere = new Step("delete-topic:b", Phase.PRUNE, delete.change(), Risk.DESTRUCTIVE, List.of(), "",
+                List.of("create-topic:nowhere"));
+        assertThatThrownBy(() -> new Plan(Fixtures.header(), List.of(nowhere), List.of(), List.of(), List.of()))
+                .hasMessageContaining("not an earlier step");
+        assertThatThrownBy(() -> new Plan(Fixtures.header(), List.of(create, create), List.of(), List.of(), List.of()))
+                .hasMessageContaining("two steps have the id create-topic:a");
+    }
+
+    private static Step step(Phase phase, Change change) {
+        return new Step(Step.idOf(change), phase, change, Risk.SAFE, List.of(), "", List.of());
     }
 
     private static Set<String> dependsTransitively(Step s, Map<String, Step> byId) {
