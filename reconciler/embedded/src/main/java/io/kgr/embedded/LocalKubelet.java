@@ -1,5 +1,7 @@
 package io.kgr.embedded;
 
+import io.kgr.model.Labels;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -80,7 +82,7 @@ public final class LocalKubelet implements AutoCloseable {
     /** Whether this kubelet runs the pod: a KRaft Kafka 4.x node made by kgr. */
     public static boolean runs(Pod pod) {
         var labels = pod.getMetadata().getLabels();
-        if (labels == null || !"kgr".equals(labels.get("app.kubernetes.io/managed-by"))) return false;
+        if (labels == null || !Labels.KGR.equals(labels.get(Labels.MANAGED_BY))) return false;
         if (labels.getOrDefault("strimzi.io/name", "").endsWith("-zookeeper")) return false;
         String image = pod.getSpec().getContainers().get(0).getImage();
         return image != null && image.matches("apache/kafka:4\\..*");
@@ -171,7 +173,7 @@ public final class LocalKubelet implements AutoCloseable {
         if (id.isEmpty()) return null;
         ConfigMap config = client.configMaps().inNamespace(namespace).withName(name).get();
         if (config == null || config.getData() == null || !config.getData().containsKey("server.properties")) return null;
-        String address = address(pod.getMetadata().getLabels().get("strimzi.io/cluster"), id.get());
+        String address = address(pod.getMetadata().getLabels().get(Labels.CLUSTER), id.get());
         String properties = localise(config.getData().get("server.properties"), address, mounts(pod));
         Path dir = Files.createDirectories(root.resolve("pods").resolve(name));
         Path file = dir.resolve("server.properties");
@@ -193,7 +195,7 @@ public final class LocalKubelet implements AutoCloseable {
             return null;
         }
         Process broker = java(List.of("kafka.Kafka", file.toString()), logFile, "512m");
-        boolean broker0 = "true".equals(pod.getMetadata().getLabels().get("strimzi.io/broker-role"));
+        boolean broker0 = "true".equals(pod.getMetadata().getLabels().get(Labels.BROKER_ROLE));
         Node n = new Node(name, pod.getMetadata().getUid(), address, broker0 ? 9091 : 9090, broker, Instant.now(), restarts);
         nodes.put(name, n);
         diedAt.remove(name);
@@ -344,11 +346,7 @@ public final class LocalKubelet implements AutoCloseable {
     }
 
     static Optional<Integer> nodeId(String pod) {
-        try {
-            return Optional.of(Integer.parseInt(pod.substring(pod.lastIndexOf('-') + 1)));
-        } catch (NumberFormatException | IndexOutOfBoundsException e) {
-            return Optional.empty();
-        }
+        return io.kgr.kube.Pods.nodeId(pod);
     }
 
     /** Stops every broker: all get SIGTERM at once, brokers before controllers wait, then whatever is left is killed. */

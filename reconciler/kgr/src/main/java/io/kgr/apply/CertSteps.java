@@ -1,5 +1,7 @@
 package io.kgr.apply;
 
+import io.kgr.model.Labels;
+
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.PrivateKey;
@@ -149,8 +151,8 @@ final class CertSteps {
 
     private static Map<String, String> labels(String cluster, String kind, String purpose) {
         Map<String, String> l = new TreeMap<>();
-        l.put("app.kubernetes.io/managed-by", "kgr");
-        l.put("strimzi.io/cluster", cluster);
+        l.put(Labels.MANAGED_BY, Labels.KGR);
+        l.put(Labels.CLUSTER, cluster);
         l.put("strimzi.io/kind", kind);
         l.put(CertSecrets.CERTIFICATE_LABEL, purpose);
         return l;

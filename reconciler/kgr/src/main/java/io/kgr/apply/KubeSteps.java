@@ -1,5 +1,8 @@
 package io.kgr.apply;
 
+import io.kgr.kube.Pods;
+import io.kgr.model.Labels;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -164,14 +167,14 @@ final class KubeSteps {
 
     private void roll(Change.RollPod c) throws InterruptedException, StepFailed {
         Pod current = client.pods().inNamespace(namespace).withName(c.pod()).get();
-        boolean wasReady = current != null && ready(current);
+        boolean wasReady = current != null && Pods.ready(current);
         boolean controller = current != null && current.getMetadata().getLabels() != null
-                && "true".equals(current.getMetadata().getLabels().get("strimzi.io/controller-role"));
+                && "true".equals(current.getMetadata().getLabels().get(Labels.CONTROLLER_ROLE));
         if (c.broker() && wasReady) safeToRestart(c.nodeId());
         if (controller && wasReady) quorumSafeWithout(c.nodeId());
         // a ready node is restarted only while every other node is ready (unready ones roll first, on their own)
         if (wasReady) othersReady(c.pod(), current.getMetadata().getLabels() == null ? null
-                : current.getMetadata().getLabels().get("strimzi.io/cluster"));
+                : current.getMetadata().getLabels().get(Labels.CLUSTER));
         if (admin == null && wasReady) {
             throw new StepFailed("Kafka does not answer: kgr does not restart a ready broker without checking its partitions");
         }
@@ -189,9 +192,9 @@ final class KubeSteps {
         long deadline = System.nanoTime() + waits.podReady().toNanos();
         List<String> unready = List.of();
         while (true) {
-            unready = client.pods().inNamespace(namespace).withLabel("app.kubernetes.io/managed-by", "kgr").list().getItems()
-                    .stream().filter(p -> cluster == null || cluster.equals(p.getMetadata().getLabels().get("strimzi.io/cluster")))
-                    .filter(p -> !p.getMetadata().getName().equals(pod) && !ready(p))
+            unready = client.pods().inNamespace(namespace).withLabel(Labels.MANAGED_BY, Labels.KGR).list().getItems()
+                    .stream().filter(p -> cluster == null || cluster.equals(p.getMetadata().getLabels().get(Labels.CLUSTER)))
+                    .filter(p -> !p.getMetadata().getName().equals(pod) && !Pods.ready(p))
                     .map(p -> p.getMetadata().getName()).sorted().toList();
             if (unready.isEmpty()) return;
             if (System.nanoTime() > deadline) break;
@@ -271,8 +274,8 @@ final class KubeSteps {
         Pod pod = client.pods().inNamespace(namespace).withName(name).get();
         if (pod == null) return;
         boolean broker = pod.getMetadata().getLabels() != null
-                && "true".equals(pod.getMetadata().getLabels().get("strimzi.io/broker-role"));
-        int id = Integer.parseInt(name.substring(name.lastIndexOf('-') + 1));
+                && "true".equals(pod.getMetadata().getLabels().get(Labels.BROKER_ROLE));
+        int id = Pods.nodeId(name).orElseThrow();
         if (broker && admin != null) {
             java.util.function.Predicate<TopicPartitionInfo> onIt = p -> p.replicas().stream().anyMatch(n -> n.id() == id);
             List<String> hosted = partitions(onIt, "before removing " + name);
@@ -398,7 +401,7 @@ final class KubeSteps {
         long deadline = since + waits.podReady().toNanos();
         while (true) {
             Pod p = client.pods().inNamespace(namespace).withName(pod).get();
-            if (p != null && ready(p)) return;
+            if (p != null && Pods.ready(p)) return;
             if (System.nanoTime() > deadline) {
                 throw new StepFailed("pod " + pod + " was not Ready after " + waits.podReady().toSeconds() + " s");
             }
@@ -426,11 +429,6 @@ final class KubeSteps {
         } catch (StepFailed e) {
             return Optional.empty();
         }
-    }
-
-    static boolean ready(Pod p) {
-        return p.getStatus() != null && p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
-                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     static final class StepFailed extends Exception {

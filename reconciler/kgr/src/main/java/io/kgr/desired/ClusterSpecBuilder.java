@@ -1,5 +1,7 @@
 package io.kgr.desired;
 
+import io.kgr.model.Labels;
+
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -23,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  * node pools and their roles, JBOD volume ids. Every problem names file, line and field.
  */
 final class ClusterSpecBuilder {
-    static final String CLUSTER_LABEL = "strimzi.io/cluster";
+    static final String CLUSTER_LABEL = Labels.CLUSTER;
     /** The Kafka version kgr generates clusters for when {@code spec.kafka.version} is not set. */
     static final String DEFAULT_VERSION = "4.1.0";
 

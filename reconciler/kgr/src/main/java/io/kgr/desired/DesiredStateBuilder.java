@@ -1,5 +1,7 @@
 package io.kgr.desired;
 
+import io.kgr.model.Labels;
+
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +22,7 @@ import tools.jackson.databind.JsonNode;
  * cluster membership, topic name rules, duplicates, config key names, min.insync.replicas against replicas.
  */
 public final class DesiredStateBuilder {
-    static final String CLUSTER_LABEL = "strimzi.io/cluster";
+    static final String CLUSTER_LABEL = Labels.CLUSTER;
     private static final Pattern LEGAL_TOPIC = Pattern.compile("[a-zA-Z0-9._-]+");
     private static final int MAX_TOPIC_LENGTH = 249;
 

@@ -1,5 +1,7 @@
 package io.kgr.desired;
 
+import io.kgr.model.Labels;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -16,7 +18,7 @@ import io.kgr.model.SecretRef;
  * {@code sasl.jaas.config}, labelled as managed by kgr). kgr only ever changes or deletes Secrets it labelled.
  */
 public final class KubernetesSecrets {
-    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    public static final String MANAGED_BY = Labels.MANAGED_BY;
 
     private final KubernetesClient client;
     private final String namespace;

@@ -1,5 +1,7 @@
 package io.kgr.kube;
 
+import io.kgr.model.Labels;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -46,13 +48,13 @@ import io.kgr.desired.ClusterSpec;
  * restart to take effect — and only that, so nothing rolls when nothing that matters changed.
  */
 public final class ClusterModel {
-    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    public static final String MANAGED_BY = Labels.MANAGED_BY;
     public static final String REVISION = "kgr.io/revision";
     public static final String CLUSTER_ID = "kgr.io/cluster-id";
     public static final String DELETE_CLAIM = "kgr.io/delete-claim";
     public static final String POD_NAME = "strimzi.io/pod-name";
     public static final String POOL = "strimzi.io/pool-name";
-    public static final String CLUSTER = "strimzi.io/cluster";
+    public static final String CLUSTER = Labels.CLUSTER;
     public static final String PODSET_API = "kgr.io/v1alpha1";
     /** Which component a pod is: {@code <cluster>-kafka} or {@code <cluster>-zookeeper} (services select by it). */
     public static final String NAME = "strimzi.io/name";
@@ -137,8 +139,8 @@ public final class ClusterModel {
         Map<String, String> labels = clusterLabels();
         labels.put(NAME, c.name() + "-zookeeper");
         labels.put(POOL, "zookeeper");
-        labels.put("strimzi.io/broker-role", "false");
-        labels.put("strimzi.io/controller-role", "false");
+        labels.put(Labels.BROKER_ROLE, "false");
+        labels.put(Labels.CONTROLLER_ROLE, "false");
         Map<String, String> select = new TreeMap<>(Map.of(CLUSTER, c.name(), NAME, c.name() + "-zookeeper"));
         services.add(new ServiceBuilder().withMetadata(meta(Names.zookeeperClientService(c), clusterLabels(), Map.of()))
                 .withNewSpec().withType("ClusterIP").withSelector(select).withPorts(port("tcp-clients", 2181)).endSpec().build());
@@ -224,8 +226,8 @@ public final class ClusterModel {
         Map<String, String> l = clusterLabels();
         l.put(POOL, pool.name());
         l.put(NAME, c.name() + "-kafka");
-        l.put("strimzi.io/broker-role", String.valueOf(pool.isBroker()));
-        l.put("strimzi.io/controller-role", String.valueOf(pool.isController()));
+        l.put(Labels.BROKER_ROLE, String.valueOf(pool.isBroker()));
+        l.put(Labels.CONTROLLER_ROLE, String.valueOf(pool.isController()));
         return l;
     }
 
@@ -248,7 +250,7 @@ public final class ClusterModel {
         internal.add(port("tcp-replication", ServerProperties.REPLICATION_PORT));
         c.listeners().stream().filter(l -> l.type().equals("internal")).forEach(l -> internal.add(port("tcp-" + l.name(), l.port())));
         out.add(new ServiceBuilder().withMetadata(meta(Names.bootstrapService(c), clusterLabels(), Map.of())).withNewSpec()
-                .withType("ClusterIP").withSelector(selector(Map.of("strimzi.io/broker-role", "true")))
+                .withType("ClusterIP").withSelector(selector(Map.of(Labels.BROKER_ROLE, "true")))
                 .withPorts(internal).endSpec().build());
         for (ClusterSpec.Listener l : c.listeners()) {
             String type = switch (l.type()) {
@@ -259,7 +261,7 @@ public final class ClusterModel {
             };
             if (type == null) continue;
             out.add(new ServiceBuilder().withMetadata(meta(Names.listenerBootstrapService(c, l), clusterLabels(), Map.of()))
-                    .withNewSpec().withType(type).withSelector(selector(Map.of("strimzi.io/broker-role", "true")))
+                    .withNewSpec().withType(type).withSelector(selector(Map.of(Labels.BROKER_ROLE, "true")))
                     .withPorts(port("tcp-" + l.name(), l.port())).endSpec().build());
             if (type.equals("ClusterIP")) continue;
             for (ClusterSpec.Pool pool : c.pools()) {

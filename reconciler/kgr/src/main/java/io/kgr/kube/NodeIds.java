@@ -78,13 +78,4 @@ public final class NodeIds {
         }
         return out;
     }
-
-    static Optional<Integer> idOfPod(String podName) {
-        int dash = podName.lastIndexOf('-');
-        try {
-            return Optional.of(Integer.parseInt(podName.substring(dash + 1)));
-        } catch (NumberFormatException | IndexOutOfBoundsException e) {
-            return Optional.empty();
-        }
-    }
 }

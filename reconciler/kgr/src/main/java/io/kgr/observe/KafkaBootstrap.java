@@ -1,5 +1,7 @@
 package io.kgr.observe;
 
+import io.kgr.model.Labels;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -56,7 +58,7 @@ public final class KafkaBootstrap {
 
     private static Resolution resolve(KubernetesClient client, String namespace, Optional<String> cluster, boolean inCluster,
                                       boolean asKgr) {
-        List<Service> services = client.services().inNamespace(namespace).withLabel("app.kubernetes.io/managed-by", "kgr")
+        List<Service> services = client.services().inNamespace(namespace).withLabel(Labels.MANAGED_BY, Labels.KGR)
                 .list().getItems().stream()
                 .filter(s -> s.getMetadata().getName().endsWith(SUFFIX))
                 .filter(s -> cluster.isEmpty() || s.getMetadata().getName().equals(cluster.get() + SUFFIX))

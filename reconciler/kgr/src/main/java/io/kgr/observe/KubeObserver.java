@@ -1,5 +1,7 @@
 package io.kgr.observe;
 
+import io.kgr.model.Labels;
+
 import java.util.List;
 import java.util.TreeMap;
 
@@ -53,7 +55,7 @@ public final class KubeObserver {
      * cluster whose Kafka manifest Git no longer has.
      */
     public List<String> objectsOf(String cluster) throws ObserveException {
-        java.util.Map<String, String> labels = java.util.Map.of("app.kubernetes.io/managed-by", "kgr", "strimzi.io/cluster", cluster);
+        java.util.Map<String, String> labels = java.util.Map.of(Labels.MANAGED_BY, Labels.KGR, Labels.CLUSTER, cluster);
         try {
             List<String> out = new java.util.ArrayList<>();
             client.genericKubernetesResources(POD_SETS).inNamespace(namespace).withLabels(labels).list().getItems()

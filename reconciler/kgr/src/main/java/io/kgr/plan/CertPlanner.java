@@ -1,5 +1,7 @@
 package io.kgr.plan;
 
+import io.kgr.model.Labels;
+
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -315,7 +317,7 @@ final class CertPlanner {
             boolean rolled = true;
             for (Pod p : live.pods().values()) {
                 var labels = p.getMetadata().getLabels();
-                if (labels == null || !spec.name().equals(labels.get("strimzi.io/cluster")) || p.getMetadata().getAnnotations() == null) continue;
+                if (labels == null || !spec.name().equals(labels.get(Labels.CLUSTER)) || p.getMetadata().getAnnotations() == null) continue;
                 String g = p.getMetadata().getAnnotations().get(CertSecrets.generationOf(ca.ca(), "cert"));
                 if (g != null && !g.equals(String.valueOf(ca.certGeneration()))) rolled = false;
             }

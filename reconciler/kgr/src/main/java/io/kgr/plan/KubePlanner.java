@@ -1,5 +1,8 @@
 package io.kgr.plan;
 
+import io.kgr.kube.Pods;
+import io.kgr.model.Labels;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -159,7 +162,7 @@ final class KubePlanner {
         java.util.Set<Integer> out = new TreeSet<>();
         if (deleteNothing) return out;
         for (Pod p : removedPods()) {
-            if (isBroker(p)) nodeId(p.getMetadata().getName()).ifPresent(out::add);
+            if (isBroker(p)) Pods.nodeId(p.getMetadata().getName()).ifPresent(out::add);
         }
         return out;
     }
@@ -169,7 +172,7 @@ final class KubePlanner {
         java.util.Set<Integer> out = new TreeSet<>();
         for (Pod p : desired.pods()) {
             if (isBroker(p) && !live.pods().containsKey(p.getMetadata().getName())) {
-                nodeId(p.getMetadata().getName()).ifPresent(out::add);
+                Pods.nodeId(p.getMetadata().getName()).ifPresent(out::add);
             }
         }
         return out;
@@ -212,7 +215,7 @@ final class KubePlanner {
         for (Pod p : live.pods().values()) {
             if (!mine(p)) continue;
             String pool = p.getMetadata().getLabels().get(ClusterModel.POOL);
-            nodeId(p.getMetadata().getName()).ifPresent(id -> out.computeIfAbsent(pool, k -> new TreeSet<>()).add(id));
+            Pods.nodeId(p.getMetadata().getName()).ifPresent(id -> out.computeIfAbsent(pool, k -> new TreeSet<>()).add(id));
         }
         for (GenericKubernetesResource set : live.podSets().values()) {
             if (!mine(set)) continue;
@@ -221,7 +224,7 @@ final class KubePlanner {
             if (pods instanceof List<?> list) {
                 for (Object o : list) {
                     if (o instanceof Map<?, ?> pod && pod.get("metadata") instanceof Map<?, ?> meta) {
-                        nodeId(String.valueOf(meta.get("name"))).ifPresent(id -> out.computeIfAbsent(pool, k -> new TreeSet<>()).add(id));
+                        Pods.nodeId(String.valueOf(meta.get("name"))).ifPresent(id -> out.computeIfAbsent(pool, k -> new TreeSet<>()).add(id));
                     }
                 }
             }
@@ -250,8 +253,8 @@ final class KubePlanner {
     private SortedSet<Integer> existingControllerIds() {
         SortedSet<Integer> out = new TreeSet<>();
         for (Pod p : live.pods().values()) {
-            if (mine(p) && "true".equals(p.getMetadata().getLabels().get("strimzi.io/controller-role"))) {
-                nodeId(p.getMetadata().getName()).ifPresent(out::add);
+            if (mine(p) && "true".equals(p.getMetadata().getLabels().get(Labels.CONTROLLER_ROLE))) {
+                Pods.nodeId(p.getMetadata().getName()).ifPresent(out::add);
             }
         }
         for (GenericKubernetesResource set : live.podSets().values()) {
@@ -260,8 +263,8 @@ final class KubePlanner {
             if (!(pods instanceof List<?> list)) continue;
             for (Object o : list) {
                 if (o instanceof Map<?, ?> pod && pod.get("metadata") instanceof Map<?, ?> meta
-                        && meta.get("labels") instanceof Map<?, ?> labels && "true".equals(labels.get("strimzi.io/controller-role"))) {
-                    nodeId(String.valueOf(meta.get("name"))).ifPresent(out::add);
+                        && meta.get("labels") instanceof Map<?, ?> labels && "true".equals(labels.get(Labels.CONTROLLER_ROLE))) {
+                    Pods.nodeId(String.valueOf(meta.get("name"))).ifPresent(out::add);
                 }
             }
         }
@@ -361,7 +364,7 @@ final class KubePlanner {
             if (current == null) {
                 Change.CreatePod create = new Change.CreatePod(name, SERIALIZATION.asJson(pod));
                 podSets.add(new Step(Step.idOf(create), Phase.POD_SETS, create, Risk.SAFE, List.of(),
-                        "node " + nodeId(name).orElse(-1) + " has no pod", certificateStep(name)));
+                        "node " + Pods.nodeId(name).orElse(-1) + " has no pod", certificateStep(name)));
             } else if (!mine(current)) {
                 refusals.add(new Refusal("Pod", name, "exists and is not managed by kgr; kgr does not replace it"));
             } else if (!Objects.equals(revision(pod), revision(current))) {
@@ -374,21 +377,21 @@ final class KubePlanner {
                 }
             }
         }
-        changed.sort(Comparator.comparing((Pod p) -> ready(live.pods().get(p.getMetadata().getName())) ? 1 : 0)
+        changed.sort(Comparator.comparing((Pod p) -> Pods.ready(live.pods().get(p.getMetadata().getName())) ? 1 : 0)
                 .thenComparing(p -> zookeeper(p) ? 0 : controller(p) ? 2 : 1)
-                .thenComparing(p -> controller(p) && nodeId(p.getMetadata().getName()).orElse(-2) == activeController() ? 1 : 0)
-                .thenComparing(p -> nodeId(p.getMetadata().getName()).orElse(Integer.MAX_VALUE)));
+                .thenComparing(p -> controller(p) && Pods.nodeId(p.getMetadata().getName()).orElse(-2) == activeController() ? 1 : 0)
+                .thenComparing(p -> Pods.nodeId(p.getMetadata().getName()).orElse(Integer.MAX_VALUE)));
         // rolls of ready pods wait for each other (a failed one stops the rest); restarting a pod that is not ready
         // takes nothing away, so it neither waits nor stops the others
         String previous = null;
         for (Pod pod : changed) {
             String name = pod.getMetadata().getName();
-            int id = nodeId(name).orElse(-1);
-            boolean broker = "true".equals(pod.getMetadata().getLabels().get("strimzi.io/broker-role"));
+            int id = Pods.nodeId(name).orElse(-1);
+            boolean broker = "true".equals(pod.getMetadata().getLabels().get(Labels.BROKER_ROLE));
             Pod current = live.pods().get(name);
-            String why = ready(current) ? "its configuration changed in a way that needs a restart"
+            String why = Pods.ready(current) ? "its configuration changed in a way that needs a restart"
                     : "it is not ready, and its configuration changed";
-            boolean wasReady = ready(current);
+            boolean wasReady = Pods.ready(current);
             Step roll = new Step(Step.idOf(new Change.RollPod(name, id, broker, "")), Phase.ROLLS,
                     new Change.RollPod(name, id, broker, SERIALIZATION.asJson(pod)), Risk.DISRUPTIVE,
                     List.of(new FieldChange("revision", revision(current), revision(pod), false)), why,
@@ -448,7 +451,7 @@ final class KubePlanner {
     }
 
     private static boolean isBroker(Pod p) {
-        return "true".equals(p.getMetadata().getLabels().get("strimzi.io/broker-role"));
+        return "true".equals(p.getMetadata().getLabels().get(Labels.BROKER_ROLE));
     }
 
     /** Nodes Git no longer has: their pods, ConfigMaps and per-broker services go; claims only with deleteClaim. */
@@ -462,7 +465,7 @@ final class KubePlanner {
         }
         for (Pod p : removedPods()) {
             String name = p.getMetadata().getName();
-            int id = nodeId(name).orElse(-1);
+            int id = Pods.nodeId(name).orElse(-1);
             boolean broker = isBroker(p);
             List<String> hosted = broker ? hostedPartitions(id) : List.of();
             if (!hosted.isEmpty()) {
@@ -660,20 +663,7 @@ final class KubePlanner {
     }
 
     private boolean controller(Pod p) {
-        return "true".equals(p.getMetadata().getLabels().get("strimzi.io/controller-role"));
+        return "true".equals(p.getMetadata().getLabels().get(Labels.CONTROLLER_ROLE));
     }
 
-    static boolean ready(Pod p) {
-        return p != null && p.getStatus() != null && p.getStatus().getConditions() != null && p.getStatus().getConditions()
-                .stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-    }
-
-    static Optional<Integer> nodeId(String podName) {
-        int dash = podName.lastIndexOf('-');
-        try {
-            return Optional.of(Integer.parseInt(podName.substring(dash + 1)));
-        } catch (NumberFormatException | IndexOutOfBoundsException e) {
-            return Optional.empty();
-        }
-    }
 }

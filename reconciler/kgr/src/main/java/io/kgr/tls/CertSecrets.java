@@ -1,5 +1,7 @@
 package io.kgr.tls;
 
+import io.kgr.model.Labels;
+
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -128,6 +130,6 @@ public final class CertSecrets {
 
     public static boolean managedByKgr(Secret s) {
         Map<String, String> labels = s.getMetadata().getLabels();
-        return labels != null && "kgr".equals(labels.get("app.kubernetes.io/managed-by"));
+        return labels != null && Labels.KGR.equals(labels.get(Labels.MANAGED_BY));
     }
 }

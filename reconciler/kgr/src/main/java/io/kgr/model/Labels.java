@@ -1,0 +1,34 @@
+package io.kgr.model;
+
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+
+/**
+ * The labels kgr reads and writes on Kubernetes objects, in one place: Strimzi's names where Strimzi has one (so that
+ * kubectl selectors and dashboards made for Strimzi work), and the managed-by label that is kgr's proof of ownership
+ * (kgr changes or deletes only objects that carry it).
+ */
+public final class Labels {
+    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    public static final String KGR = "kgr";
+    /** The cluster a Strimzi resource or a Kubernetes object belongs to. */
+    public static final String CLUSTER = "strimzi.io/cluster";
+    public static final String BROKER_ROLE = "strimzi.io/broker-role";
+    public static final String CONTROLLER_ROLE = "strimzi.io/controller-role";
+
+    private Labels() {
+    }
+
+    /** Whether kgr made (and so may change or delete) this object. */
+    public static boolean managedByKgr(HasMetadata object) {
+        Map<String, String> labels = object == null || object.getMetadata() == null ? null : object.getMetadata().getLabels();
+        return labels != null && KGR.equals(labels.get(MANAGED_BY));
+    }
+
+    /** The cluster the object is labelled with; null when none. */
+    public static String clusterOf(HasMetadata object) {
+        Map<String, String> labels = object.getMetadata() == null ? null : object.getMetadata().getLabels();
+        return labels == null ? null : labels.get(CLUSTER);
+    }
+}
