@@ -16,7 +16,6 @@ import io.kgr.apply.Applier;
 import io.kgr.apply.StepResult;
 import io.kgr.plan.Plan;
 import io.kgr.render.PlanJson;
-import io.kgr.status.Inventories;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,34 +63,10 @@ final class ApplyCommand implements Callable<Integer> {
             Plan plan;
             if (saved != null) {
                 var target = connection.target(java.util.Optional.of(saved.header().cluster()), source.kube());
-                Reconciler.Observation observed = null;
-                try {
-                    observed = Reconciler.observe(target).join();
-                } catch (java.util.concurrent.CompletionException e) {
-                    // a plan for a cluster without ready brokers yet was made without them, as now
-                    if (connection.admin().isPresent() || target.kube().isEmpty()) {
-                        err.println("kgr: ObserveFailed: " + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
-                        return ExitCodes.ERROR;
-                    }
-                }
-                Inventories inventories = (observed == null ? io.kgr.status.InventoryRecords.none() : observed.inventories())
-                        .select(saved.header().cluster(), saved.header().source());
-                var kube = target.kube();
-                var live = java.util.Optional.ofNullable(observed).map(Reconciler.Observation::live);
-                String now;
-                try {
-                    now = Reconciler.fingerprint(live,
-                            kube.isPresent() ? java.util.Optional.of(kube.get().observe()) : java.util.Optional.empty(), inventories);
-                } catch (io.kgr.observe.ObserveException e) {
-                    err.println("kgr: ObserveFailed: " + e.getMessage());
-                    return ExitCodes.ERROR;
-                }
-                // a plan of topics and users only (no Kafka manifest in Git) was made without the namespace's objects
-                boolean same = now.equals(saved.header().fingerprint()) || live.isPresent()
-                        && Reconciler.fingerprint(live.get(), inventories).equals(saved.header().fingerprint());
-                if (!same) {
-                    err.println("kgr: the cluster changed since this plan was made (fingerprint "
-                            + saved.header().fingerprint() + ", now " + now + "). Nothing was applied; run 'kgr plan' again.");
+                java.util.Optional<String> changed = io.kgr.Fingerprint.changedSince(saved, target,
+                        connection.admin().isEmpty());
+                if (changed.isPresent()) {
+                    err.println("kgr: " + changed.get());
                     return ExitCodes.ERROR;
                 }
                 plan = saved;

@@ -48,9 +48,9 @@ final class SourceRunner {
     private final Clock clock;
     private final RunListener listener;
     private volatile String diagnosticsLoggedFor = "";
-    /** What a push may reuse of the last full run (see {@link Reconciler#planPush}); older than this, a push reads all. */
+    /** What a push may reuse of the last full run (see {@link PushPlanner#planPush}); older than this, a push reads all. */
     private static final Duration PUSH_MEMORY = Duration.ofMinutes(10);
-    private final Reconciler.Memory memory = new Reconciler.Memory();
+    private final io.kgr.PushPlanner pushes = new io.kgr.PushPlanner();
 
     /** One per source, kept across runs: files whose bytes did not change are not parsed again. */
     private final io.kgr.manifest.ManifestLoader loader = new io.kgr.manifest.ManifestLoader(new io.kgr.manifest.SchemaCatalog());
@@ -87,8 +87,8 @@ final class SourceRunner {
             Reconciler reconciler = new Reconciler(clock, secrets, loader, git);
             // a push plans what it changed against the last full observation; every other run reads everything
             PlanRun planned = trigger.equals("webhook")
-                    ? reconciler.planPush(spec(), source.name(), cluster.target(), policy(), memory, PUSH_MEMORY)
-                    : reconciler.planRemembering(spec(), source.name(), cluster.target(), policy(), memory);
+                    ? pushes.planPush(reconciler, spec(), source.name(), cluster.target(), policy(), PUSH_MEMORY)
+                    : pushes.planFull(reconciler, spec(), source.name(), cluster.target(), policy());
             boolean lastFetched = false;
             if (planned.status() == RunStatus.SOURCE_FAILED && GitSource.isUrl(source.url())) {
                 // Git does not answer: keep correcting drift from the commit last fetched, if it is the one applied
@@ -155,7 +155,7 @@ final class SourceRunner {
         Applier applier = new Applier(cluster.admin(), target.inventory(), secrets, options, this::logStep).stopWhen(stopping);
         target.kube().ifPresent(k -> applier.withKubernetes(k, io.kgr.apply.KubeWaits.defaults()));
         ApplyReport report = applier.apply(plan);
-        memory.applied(plan.steps().stream().map(Step::change).filter(SourceRunner::topicChange)
+        pushes.applied(plan.steps().stream().map(Step::change).filter(SourceRunner::topicChange)
                 .map(io.kgr.plan.Change::subject).toList());
         Map<String, Long> outcomes = report.results().stream().collect(Collectors.groupingBy(
                 r -> r.outcome().name().toLowerCase(java.util.Locale.ROOT), TreeMap::new, Collectors.counting()));

@@ -1,0 +1,133 @@
+package io.kgr;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.kgr.desired.DesiredState;
+import io.kgr.desired.DesiredStateBuilder;
+import io.kgr.observe.LiveState;
+import io.kgr.observe.ObserveException;
+import io.kgr.plan.Policy;
+import io.kgr.source.Snapshot;
+import io.kgr.source.SourceSpec;
+import io.kgr.status.InventoryStore.InventoryException;
+
+/**
+ * Plans of a long-running service for one source: a full run reads everything and is remembered; a push plans what
+ * it changed against that memory (see {@link #planPush}). One instance per source, kept across runs.
+ */
+public final class PushPlanner {
+    private final Memory memory = new Memory();
+
+    /** The topics a run applied steps to: a push reads them again. */
+    public void applied(Collection<String> topics) {
+        memory.applied(topics);
+    }
+
+    /**
+     * What a long-running service remembers of its last full run, so that a push plans and applies what it changed
+     * first: the cluster as last fully observed, the desired state planned then, and the topics applied since (their
+     * observation is out of date). A scheduled run reads everything again (drift is found there).
+     */
+    static final class Memory {
+        private LiveState live;
+        private DesiredState desired;
+        private Instant at = Instant.MIN;
+        private final Set<String> touched = ConcurrentHashMap.newKeySet();
+
+        /** The topics a run applied steps to: a push reads them again. */
+        public void applied(Collection<String> topics) {
+            touched.addAll(topics);
+        }
+
+        synchronized void full(LiveState live, DesiredState desired, Instant at) {
+            this.live = live;
+            this.desired = desired;
+            this.at = at;
+            touched.clear();
+        }
+
+        synchronized void partial(LiveState live, DesiredState desired, Set<String> readAgain) {
+            this.live = live;
+            this.desired = desired;
+            touched.removeAll(readAgain);
+        }
+    }
+
+    /**
+     * A push: plans against the remembered observation with only the topics whose declaration changed since (and those
+     * applied since) read again — the brokers, users, ACLs, quotas and inventories are read in full. Falls back to a
+     * full run when there is nothing remembered younger than {@code maxAge}, when the cluster or its nodes changed, or
+     * when the push removes topics or users (a deletion is planned only from a full, fresh observation).
+     */
+    public PlanRun planPush(Reconciler reconciler, SourceSpec source, String sourceName, Target target, Policy policy, Duration maxAge) {
+        LiveState earlier;
+        DesiredState before;
+        synchronized (memory) {
+            earlier = memory.live;
+            before = memory.desired;
+            if (earlier == null || before == null || memory.at.isBefore(reconciler.clock().instant().minus(maxAge))) {
+                return planFull(reconciler, source, sourceName, target, policy);
+            }
+        }
+        Reconciler.Read read = reconciler.read(source, target.cluster());
+        if (read.failure() != null) return PlanRun.failed(RunStatus.SOURCE_FAILED, read.failure().getMessage(), null, List.of());
+        Snapshot snapshot = read.snapshot();
+        DesiredStateBuilder.Result desired = read.desired();
+        if (!desired.ok()) return Reconciler.invalid(snapshot, desired);
+        DesiredState now = desired.state().get();
+        Set<String> changed = new TreeSet<>(memory.touched);
+        boolean removes = before.topics().keySet().stream().anyMatch(t -> !now.topics().containsKey(t))
+                || before.users().keySet().stream().anyMatch(u -> !now.users().containsKey(u));
+        if (removes || !before.kafka().equals(now.kafka()) || !before.cluster().equals(now.cluster())) {
+            return planFull(reconciler, source, sourceName, target, policy);
+        }
+        now.topics().forEach((name, spec) -> {
+            if (!spec.equals(before.topics().get(name))) changed.add(name);
+        });
+        // a push that changes many topics is read in bulk: one listing costs less than thousands of names asked for
+        if (changed.size() > 1000 && changed.size() * 10L > now.topics().size()) {
+            return planFull(reconciler, source, sourceName, target, policy);
+        }
+        CompletableFuture<Observation> observation = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new Observation(target.kafka().observe(earlier, changed), target.inventory().loadAll());
+            } catch (ObserveException | InventoryException e) {
+                throw new CompletionException(e);
+            }
+        });
+        PlanRun run = reconciler.plan(source, snapshot, sourceName, target, policy, observation, Optional.empty(), desired);
+        if (run.plan().isPresent()) {
+            try {
+                memory.partial(observation.join().live(), now, changed);
+            } catch (CompletionException e) {
+                // nothing observed: nothing to remember
+            }
+        }
+        return run;
+    }
+
+    /** A full run that remembers what it observed, for the pushes after it. */
+    public PlanRun planFull(Reconciler reconciler, SourceSpec source, String sourceName, Target target, Policy policy) {
+        Instant at = reconciler.clock().instant();
+        CompletableFuture<Observation> observation = Observation.of(target);
+        Reconciler.Planned planned = reconciler.readAndPlan(source, sourceName, target, policy, observation);
+        PlanRun run = planned.run();
+        if (run.plan().isPresent() && planned.desired().ok()) {
+            try {
+                memory.full(observation.join().live(), planned.desired().state().get(), at);
+            } catch (CompletionException e) {
+                // a cluster that does not answer yet: nothing to remember
+            }
+        }
+        return run;
+    }
+}
