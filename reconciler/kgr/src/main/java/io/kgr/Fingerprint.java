@@ -11,8 +11,8 @@ import io.kgr.observe.LiveKube;
 import io.kgr.observe.LiveState;
 import io.kgr.observe.ObserveException;
 import io.kgr.plan.Plan;
-import io.kgr.status.Inventories;
-import io.kgr.status.InventoryRecords;
+import io.kgr.inventory.Inventories;
+import io.kgr.inventory.InventoryRecords;
 
 /**
  * What a plan was computed from, as a short hash: a saved plan ({@code kgr plan --out}) is applied only while the

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import io.kgr.observe.KafkaState;
 import io.kgr.observe.ObserveException;
-import io.kgr.status.Inventory;
+import io.kgr.inventory.Inventory;
 
 /**
  * The observe stage's freshness wait: a plan made right after an apply must not see the topics it recorded as missing

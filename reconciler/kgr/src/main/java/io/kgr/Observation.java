@@ -8,8 +8,8 @@ import org.slf4j.LoggerFactory;
 
 import io.kgr.observe.LiveState;
 import io.kgr.observe.ObserveException;
-import io.kgr.status.InventoryRecords;
-import io.kgr.status.InventoryStore.InventoryException;
+import io.kgr.inventory.InventoryRecords;
+import io.kgr.inventory.InventoryStore.InventoryException;
 
 /** What a cluster holds: its live state and the inventories stored on it. */
 public record Observation(LiveState live, InventoryRecords inventories) {

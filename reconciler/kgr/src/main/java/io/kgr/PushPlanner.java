@@ -18,7 +18,7 @@ import io.kgr.observe.ObserveException;
 import io.kgr.plan.Policy;
 import io.kgr.source.Snapshot;
 import io.kgr.source.SourceSpec;
-import io.kgr.status.InventoryStore.InventoryException;
+import io.kgr.inventory.InventoryStore.InventoryException;
 
 /**
  * Plans of a long-running service for one source: a full run reads everything and is remembered; a push plans what

@@ -25,8 +25,8 @@ import io.kgr.source.GitSource;
 import io.kgr.source.Snapshot;
 import io.kgr.source.SourceException;
 import io.kgr.source.SourceSpec;
-import io.kgr.status.Inventories;
-import io.kgr.status.InventoryRecords;
+import io.kgr.inventory.Inventories;
+import io.kgr.inventory.InventoryRecords;
 
 /**
  * source → manifest → desired → observe → plan. Each stage returns a value or stops the run with a status naming

@@ -3,7 +3,7 @@ package io.kgr;
 import java.util.Optional;
 
 import io.kgr.observe.KafkaState;
-import io.kgr.status.InventoryStore;
+import io.kgr.inventory.InventoryStore;
 
 /**
  * The cluster a run works on: its readers and where its inventory lives.
@@ -29,12 +29,12 @@ public record Target(Optional<String> cluster, String bootstrapServers, KafkaSta
         };
         InventoryStore noStore = new InventoryStore() {
             @Override
-            public io.kgr.status.InventoryRecords loadAll() throws InventoryException {
+            public io.kgr.inventory.InventoryRecords loadAll() throws InventoryException {
                 throw new InventoryException(why, null);
             }
 
             @Override
-            public void save(io.kgr.status.Inventory inventory) throws InventoryException {
+            public void save(io.kgr.inventory.Inventory inventory) throws InventoryException {
                 throw new InventoryException(why, null);
             }
         };

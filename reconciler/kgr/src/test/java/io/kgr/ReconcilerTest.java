@@ -27,9 +27,9 @@ import io.kgr.plan.Plan;
 import io.kgr.plan.Policy;
 import io.kgr.plan.Step;
 import io.kgr.source.SourceSpec;
-import io.kgr.status.Inventory;
-import io.kgr.status.InventoryRecords;
-import io.kgr.status.InventoryStore;
+import io.kgr.inventory.Inventory;
+import io.kgr.inventory.InventoryRecords;
+import io.kgr.inventory.InventoryStore;
 
 /**
  * The stages of a run on plain values: a directory for Git, a fake broker state and an in-memory inventory store.

@@ -440,7 +440,7 @@ class TopicLifecycleTest {
     }
 
     /** The cluster as a program using kgr's stages directly sees it (not through the CLI). */
-    private io.kgr.Target target(io.kgr.status.KafkaInventoryStore store) {
+    private io.kgr.Target target(io.kgr.inventory.KafkaInventoryStore store) {
         return new io.kgr.Target(java.util.Optional.of(cluster), kafka.bootstrapServers(),
                 new io.kgr.observe.AdminKafkaState(admin, java.time.Duration.ofSeconds(30)), store);
     }
@@ -457,7 +457,7 @@ class TopicLifecycleTest {
         Files.delete(repo.resolve("gone.yaml"));
 
         // a service shutting down as the apply starts: no step runs, and the inventory still records what is true
-        var store = new io.kgr.status.KafkaInventoryStore(admin, kafka.clientProperties(Map.of()), java.time.Duration.ofSeconds(30));
+        var store = new io.kgr.inventory.KafkaInventoryStore(admin, kafka.clientProperties(Map.of()), java.time.Duration.ofSeconds(30));
         var target = target(store);
         var source = source(repo);
         var run = new io.kgr.Reconciler(java.time.Clock.systemUTC(), io.kgr.desired.SecretResolver.none())
@@ -485,7 +485,7 @@ class TopicLifecycleTest {
         Map<String, String> files = new java.util.TreeMap<>();
         for (int i = 0; i < 7; i++) files.put("t" + i + ".yaml", Manifests.topic(prefix + "t" + i, cluster, 1, 1, Map.of()));
         Path repo = dir("repo", files);
-        var store = new io.kgr.status.KafkaInventoryStore(admin, kafka.clientProperties(Map.of()), java.time.Duration.ofSeconds(30));
+        var store = new io.kgr.inventory.KafkaInventoryStore(admin, kafka.clientProperties(Map.of()), java.time.Duration.ofSeconds(30));
         var options = new io.kgr.apply.ApplyOptions(java.time.Duration.ofSeconds(30), java.time.Duration.ofMinutes(1), 3);
         // each create or delete request's result; when the next is made, the earlier ones still unanswered are counted
         // from futures asked for at that moment (a future taken when the request was made completes after the one the
@@ -541,7 +541,7 @@ class TopicLifecycleTest {
         // kgr's own earlier create looks the same): of the declared shape it is no failure, of another it is one
         Path repo = dir("repo", Map.of("same.yaml", Manifests.topic(prefix + "same", cluster, 3, 1, Map.of()),
                 "other.yaml", Manifests.topic(prefix + "other", cluster, 3, 1, Map.of())));
-        var store = new io.kgr.status.KafkaInventoryStore(admin, kafka.clientProperties(Map.of()), java.time.Duration.ofSeconds(30));
+        var store = new io.kgr.inventory.KafkaInventoryStore(admin, kafka.clientProperties(Map.of()), java.time.Duration.ofSeconds(30));
         var target = target(store);
         var source = source(repo);
         var plan = new io.kgr.Reconciler(java.time.Clock.systemUTC(), io.kgr.desired.SecretResolver.none())
@@ -577,7 +577,7 @@ class TopicLifecycleTest {
         admin.createTopics(List.of(new NewTopic(shared, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         Path repoA = dir("team-a", Map.of("t.yaml", topic(shared, cluster, 1)));
         Path repoB = dir("team-b", Map.of("t.yaml", topic(shared, cluster, 1)));
-        var store = new io.kgr.status.KafkaInventoryStore(admin, kafka.clientProperties(Map.of()), java.time.Duration.ofSeconds(30));
+        var store = new io.kgr.inventory.KafkaInventoryStore(admin, kafka.clientProperties(Map.of()), java.time.Duration.ofSeconds(30));
         var target = new io.kgr.Target(java.util.Optional.of(cluster), kafka.bootstrapServers(),
                 new io.kgr.observe.AdminKafkaState(admin, java.time.Duration.ofSeconds(30)), store);
         var reconciler = new io.kgr.Reconciler(java.time.Clock.systemUTC(), io.kgr.desired.SecretResolver.none());
@@ -606,21 +606,21 @@ class TopicLifecycleTest {
     void aReadBackAfterAWriteKnowsEveryClaimWrittenBeforeIt() throws Exception {
         // the apply's check for a rival claim reads only what came between its plan's read and its own write: here
         // another store writes in that window, and once more after the write
-        java.util.function.BiFunction<String, List<String>, io.kgr.status.Inventory> inventory = (source, topics) -> {
+        java.util.function.BiFunction<String, List<String>, io.kgr.inventory.Inventory> inventory = (source, topics) -> {
             java.util.TreeMap<String, String> owned = new java.util.TreeMap<>();
             topics.forEach(t -> owned.put(t, t));
-            return new io.kgr.status.Inventory(cluster, source, "c1", java.time.Instant.now(), owned, new java.util.TreeMap<>(),
+            return new io.kgr.inventory.Inventory(cluster, source, "c1", java.time.Instant.now(), owned, new java.util.TreeMap<>(),
                     new java.util.TreeMap<>());
         };
         var timeout = java.time.Duration.ofSeconds(30);
-        try (var mine = new io.kgr.status.KafkaInventoryStore(admin, kafka.clientProperties(Map.of()), timeout);
-             var theirs = new io.kgr.status.KafkaInventoryStore(admin, kafka.clientProperties(Map.of()), timeout);
-             var fresh = new io.kgr.status.KafkaInventoryStore(admin, kafka.clientProperties(Map.of()), timeout)) {
+        try (var mine = new io.kgr.inventory.KafkaInventoryStore(admin, kafka.clientProperties(Map.of()), timeout);
+             var theirs = new io.kgr.inventory.KafkaInventoryStore(admin, kafka.clientProperties(Map.of()), timeout);
+             var fresh = new io.kgr.inventory.KafkaInventoryStore(admin, kafka.clientProperties(Map.of()), timeout)) {
             theirs.save(inventory.apply("b", List.of("x"))); // the inventory topic exists before the read
             mine.loadAll();
             theirs.save(inventory.apply("b", List.of("t")));
             mine.save(inventory.apply("a", List.of("t")), java.util.Optional.of("a-key"));
-            io.kgr.status.InventoryRecords back = mine.readBack();
+            io.kgr.inventory.InventoryRecords back = mine.readBack();
             assertThat(back.writtenAt(cluster, "b")).isLessThan(back.writtenAt(cluster, "a"));
             assertThat(back.select(cluster, "a").others()).singleElement()
                     .satisfies(b -> assertThat(b.topics().keySet()).containsExactly("t"));
@@ -628,22 +628,22 @@ class TopicLifecycleTest {
             assertThat(back.key(cluster, "a")).isEqualTo("a-key");
             // nothing came in between: the read-back asks nothing and equals a full read by a store that never wrote
             mine.save(inventory.apply("a", List.of("t", "u")));
-            io.kgr.status.InventoryRecords again = mine.readBack();
-            io.kgr.status.InventoryRecords full = fresh.loadAll();
+            io.kgr.inventory.InventoryRecords again = mine.readBack();
+            io.kgr.inventory.InventoryRecords full = fresh.loadAll();
             assertThat(again.select(cluster, "a")).isEqualTo(full.select(cluster, "a"));
             assertThat(again.writtenAt(cluster, "a")).isEqualTo(full.writtenAt(cluster, "a"));
             assertThat(again.writtenAt(cluster, "b")).isEqualTo(full.writtenAt(cluster, "b"));
             assertThat(again.version()).isEqualTo(full.version());
             // a claim written after this store's last write: the next read has it, later in the store's order
             theirs.save(inventory.apply("b", List.of("t", "v")));
-            io.kgr.status.InventoryRecords later = mine.loadAll();
+            io.kgr.inventory.InventoryRecords later = mine.loadAll();
             assertThat(later.writtenAt(cluster, "b")).isGreaterThan(later.writtenAt(cluster, "a"));
             assertThat(later.select(cluster, "a").others().get(0).topics().keySet()).containsExactly("t", "v");
             // and a rival's write that lands after this store's own is not part of its read-back: the claim it
             // answers to is the one written before (a later write must not make both sides keep a topic)
             mine.save(inventory.apply("a", List.of("t")));
             theirs.save(inventory.apply("b", List.of("t", "w")));
-            io.kgr.status.InventoryRecords racing = mine.readBack();
+            io.kgr.inventory.InventoryRecords racing = mine.readBack();
             assertThat(racing.writtenAt(cluster, "b")).isLessThan(racing.writtenAt(cluster, "a"));
             assertThat(racing.select(cluster, "a").others().get(0).topics().keySet()).containsExactly("t", "v");
             assertThat(mine.loadAll().select(cluster, "a").others().get(0).topics().keySet()).containsExactly("t", "w");
@@ -699,7 +699,7 @@ class TopicLifecycleTest {
                 return real.atTheController(topics); // the controller does not lag: the real one answers
             }
         };
-        var store = new io.kgr.status.KafkaInventoryStore(admin, kafka.clientProperties(Map.of()), java.time.Duration.ofSeconds(30));
+        var store = new io.kgr.inventory.KafkaInventoryStore(admin, kafka.clientProperties(Map.of()), java.time.Duration.ofSeconds(30));
         var target = new io.kgr.Target(java.util.Optional.of(cluster), kafka.bootstrapServers(), lagged, store);
         var plan = new io.kgr.Reconciler(java.time.Clock.systemUTC(), io.kgr.desired.SecretResolver.none())
                 .plan(source(repo), null, target, io.kgr.plan.Policy.defaults(true)).plan().orElseThrow();
@@ -790,16 +790,16 @@ class TopicLifecycleTest {
     void aStoreReadsTheInventoriesAgainOnlyAfterARecordWasWritten() throws Exception {
         Path repo = dir("repo", Map.of("a.yaml", topic(prefix + "inv-a", cluster, 1)));
         assertThat(kgr("apply", "--repo", repo.toString(), "--auto-approve").exitCode()).isZero();
-        var reader = new io.kgr.status.KafkaInventoryStore(admin, kafka.clientProperties(Map.of()), java.time.Duration.ofSeconds(30));
+        var reader = new io.kgr.inventory.KafkaInventoryStore(admin, kafka.clientProperties(Map.of()), java.time.Duration.ofSeconds(30));
         var first = reader.loadAll();
         assertThat(reader.loadAll()).as("nothing written since: what it read then").isSameAs(first);
 
         // another process (here: another store) writes: the next read sees it
-        var writer = new io.kgr.status.KafkaInventoryStore(admin, kafka.clientProperties(Map.of()), java.time.Duration.ofSeconds(30));
+        var writer = new io.kgr.inventory.KafkaInventoryStore(admin, kafka.clientProperties(Map.of()), java.time.Duration.ofSeconds(30));
         var mine = first.all().stream().filter(i -> i.topics().containsKey(prefix + "inv-a")).findFirst().orElseThrow();
         var more = new java.util.TreeMap<>(mine.topics());
         more.put(prefix + "inv-b", prefix + "inv-b");
-        writer.save(new io.kgr.status.Inventory(mine.cluster(), mine.source(), mine.commit(), java.time.Instant.now(), more,
+        writer.save(new io.kgr.inventory.Inventory(mine.cluster(), mine.source(), mine.commit(), java.time.Instant.now(), more,
                 mine.users(), mine.adopted()));
         var after = reader.loadAll();
         assertThat(after).isNotSameAs(first);
@@ -807,7 +807,7 @@ class TopicLifecycleTest {
         assertThat(after.all()).filteredOn(i -> i.source().equals(mine.source())).singleElement()
                 .satisfies(i -> assertThat(i.topics()).containsKey(prefix + "inv-b"));
         // it read on from where it stopped: the same as reading everything from the beginning
-        var everything = new io.kgr.status.KafkaInventoryStore(admin, kafka.clientProperties(Map.of()),
+        var everything = new io.kgr.inventory.KafkaInventoryStore(admin, kafka.clientProperties(Map.of()),
                 java.time.Duration.ofSeconds(30)).loadAll();
         assertThat(after.all()).containsExactlyInAnyOrderElementsOf(everything.all());
         assertThat(List.of(after.keys(), after.offsets(), after.version()))

@@ -33,8 +33,8 @@ import io.kgr.observe.KubeObserver;
 import io.kgr.observe.LiveKube;
 import io.kgr.source.Snapshot;
 import io.kgr.source.SourceFile;
-import io.kgr.status.Inventories;
-import io.kgr.status.Inventory;
+import io.kgr.inventory.Inventories;
+import io.kgr.inventory.Inventory;
 import io.kgr.tls.CertSecrets;
 import io.kgr.tls.Pki;
 
@@ -262,7 +262,7 @@ class CertPlannerTest {
                 new io.kgr.observe.LiveTopic("t1", List.of(new io.kgr.observe.LivePartition(0, 0, List.of(0), List.of(0))),
                         new TreeMap<>()))));
         var owned = new Inventory("c1", "src", "abc", T0, new TreeMap<>(Map.of("t1", "c.yaml")), new TreeMap<>(Map.of("alice",
-                new io.kgr.status.ManagedUser("User:CN=alice", "tls", "", List.of(), new java.util.TreeSet<>()))));
+                new io.kgr.inventory.ManagedUser("User:CN=alice", "tls", "", List.of(), new java.util.TreeSet<>()))));
         for (boolean prune : List.of(false, true)) {
             LiveKube observed = new KubeObserver(kube.client(), "ns").observe();
             LiveKube kubeNow = new LiveKube("ns", observed.services(), observed.configMaps(), observed.claims(), new TreeMap<>(pods),

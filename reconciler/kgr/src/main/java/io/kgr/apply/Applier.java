@@ -28,9 +28,9 @@ import io.kgr.plan.Change.UpdateInventory;
 import io.kgr.plan.Change.UpsertScramCredential;
 import io.kgr.plan.Plan;
 import io.kgr.plan.Step;
-import io.kgr.status.Inventory;
-import io.kgr.status.InventoryStore;
-import io.kgr.status.ManagedUser;
+import io.kgr.inventory.Inventory;
+import io.kgr.inventory.InventoryStore;
+import io.kgr.inventory.ManagedUser;
 
 /**
  * Executes a plan's steps in order. Consecutive steps of one kind go to the broker as one batched request (see
@@ -178,9 +178,9 @@ public final class Applier {
     }
 
     /** The inventories as stored when this apply needed them first (the plan carries no hashes and no keys). */
-    private io.kgr.status.InventoryRecords stored;
+    private io.kgr.inventory.InventoryRecords stored;
 
-    private synchronized io.kgr.status.InventoryRecords stored() {
+    private synchronized io.kgr.inventory.InventoryRecords stored() {
         if (stored == null) {
             try {
                 stored = inventoryStore.loadAll();
@@ -201,7 +201,7 @@ public final class Applier {
         TreeMap<String, String> topics = new TreeMap<>(c.topics());
         TreeMap<String, ManagedUser> users = new TreeMap<>(c.users());
         try {
-            io.kgr.status.Inventories now = stored().select(c.cluster(), c.source());
+            io.kgr.inventory.Inventories now = stored().select(c.cluster(), c.source());
             users.replaceAll((name, u) -> !u.passwordHash().equals(ManagedUser.KEEP) ? u
                     : u.withPasswordHash(now.own().users().containsKey(name) ? now.own().users().get(name).passwordHash() : ""));
             freshHashes.forEach((user, hash) -> users.computeIfPresent(user, (k, u) -> u.withPasswordHash(hash)));
@@ -238,7 +238,7 @@ public final class Applier {
         boolean added = topics.keySet().stream().anyMatch(t -> !before.owns(t))
                 || users.keySet().stream().anyMatch(u -> !before.ownsUser(u));
         if (!added) return List.of();
-        io.kgr.status.InventoryRecords after = inventoryStore.readBack();
+        io.kgr.inventory.InventoryRecords after = inventoryStore.readBack();
         long mine = after.writtenAt(c.cluster(), c.source());
         List<String> lost = new ArrayList<>();
         for (Inventory other : after.all()) {

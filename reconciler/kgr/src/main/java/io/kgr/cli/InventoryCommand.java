@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import io.kgr.status.HandOver;
-import io.kgr.status.Inventory;
-import io.kgr.status.InventoryRecords;
-import io.kgr.status.InventoryStore;
-import io.kgr.status.KafkaInventoryStore;
+import io.kgr.inventory.HandOver;
+import io.kgr.inventory.Inventory;
+import io.kgr.inventory.InventoryRecords;
+import io.kgr.inventory.InventoryStore;
+import io.kgr.inventory.KafkaInventoryStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -12,7 +12,7 @@ import io.kgr.Target;
 import io.kgr.observe.AdminKafkaState;
 import io.kgr.observe.KafkaBootstrap;
 import io.kgr.observe.KubeObserver;
-import io.kgr.status.KafkaInventoryStore;
+import io.kgr.inventory.KafkaInventoryStore;
 
 /**
  * A command's way to the cluster's Kafka: an Admin client on the given bootstrap servers, or — for a cluster on

@@ -6,7 +6,7 @@ import java.util.SortedSet;
 
 import io.kgr.model.AclRule;
 import io.kgr.model.SecretRef;
-import io.kgr.status.ManagedUser;
+import io.kgr.inventory.ManagedUser;
 
 /** What a step does: one record per kind of action, carrying all it needs to be applied later from a saved plan. */
 public sealed interface Change {

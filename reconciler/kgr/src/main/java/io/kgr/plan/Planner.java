@@ -18,9 +18,9 @@ import io.kgr.plan.Change.CreateTopic;
 import io.kgr.plan.Change.DeleteTopic;
 import io.kgr.plan.Change.IncreasePartitions;
 import io.kgr.plan.Change.UpdateInventory;
-import io.kgr.status.Inventories;
-import io.kgr.status.Inventory;
-import io.kgr.status.ManagedUser;
+import io.kgr.inventory.Inventories;
+import io.kgr.inventory.Inventory;
+import io.kgr.inventory.ManagedUser;
 
 /**
  * Desired × live × inventory × policy → plan. A pure function: no I/O, the same inputs always give the same plan.

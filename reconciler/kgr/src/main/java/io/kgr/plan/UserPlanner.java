@@ -19,9 +19,9 @@ import io.kgr.plan.Change.CreateUserSecret;
 import io.kgr.plan.Change.DeleteScramCredential;
 import io.kgr.plan.Change.DeleteUserSecret;
 import io.kgr.plan.Change.UpsertScramCredential;
-import io.kgr.status.Inventories;
-import io.kgr.status.Inventory;
-import io.kgr.status.ManagedUser;
+import io.kgr.inventory.Inventories;
+import io.kgr.inventory.Inventory;
+import io.kgr.inventory.ManagedUser;
 
 /**
  * The user part of a plan (DESIGN phase 8, and users in phase 9): credentials → ACLs → quotas, then for users Git

@@ -20,7 +20,7 @@ import io.kgr.desired.KubernetesSecrets;
 import io.kgr.desired.SecretResolver;
 import io.kgr.observe.AdminKafkaState;
 import io.kgr.observe.KafkaBootstrap;
-import io.kgr.status.KafkaInventoryStore;
+import io.kgr.inventory.KafkaInventoryStore;
 
 /**
  * A cluster's long-lived clients: one Admin client (it reconnects by itself) and, when the cluster is on Kubernetes,

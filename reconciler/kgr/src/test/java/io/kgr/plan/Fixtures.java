@@ -13,8 +13,8 @@ import io.kgr.manifest.Location;
 import io.kgr.observe.LivePartition;
 import io.kgr.observe.LiveState;
 import io.kgr.observe.LiveTopic;
-import io.kgr.status.Inventories;
-import io.kgr.status.Inventory;
+import io.kgr.inventory.Inventories;
+import io.kgr.inventory.Inventory;
 
 /** Plain in-memory values for planner and renderer tests. */
 public final class Fixtures {

@@ -19,7 +19,7 @@ import io.kgr.plan.Change.AlterTopicConfig;
 import io.kgr.plan.Change.ChangeReplicationFactor;
 import io.kgr.plan.Change.CreateTopic;
 import io.kgr.plan.Change.UpdateInventory;
-import io.kgr.status.Inventories;
+import io.kgr.inventory.Inventories;
 
 class PlannerTest {
     private final Planner planner = new Planner();
@@ -186,7 +186,7 @@ class PlannerTest {
     @Test
     void refusesRenameAndKeepsTheOldTopic() {
         var renamed = new TopicSpec("orders-v2", "orders", "c1", 1, 1, new java.util.TreeMap<>(), new io.kgr.manifest.Location("t.yaml", 1, 1));
-        var inv = new Inventories(new io.kgr.status.Inventory("c1", "repo-a", "abc", Fixtures.T0,
+        var inv = new Inventories(new io.kgr.inventory.Inventory("c1", "repo-a", "abc", Fixtures.T0,
                 new java.util.TreeMap<>(Map.of("orders-v1", "orders"))), List.of(), "v1");
         Plan plan = planner.plan(desired(renamed), liveState(1, live("orders-v1", 1, 1, 1, Map.of())), inv,
                 Policy.defaults(true), header());

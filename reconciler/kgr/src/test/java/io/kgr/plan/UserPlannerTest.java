@@ -20,9 +20,9 @@ import io.kgr.model.Secret;
 import io.kgr.model.SecretRef;
 import io.kgr.observe.LiveState;
 import io.kgr.plan.Change.UpsertScramCredential;
-import io.kgr.status.Inventories;
-import io.kgr.status.Inventory;
-import io.kgr.status.ManagedUser;
+import io.kgr.inventory.Inventories;
+import io.kgr.inventory.Inventory;
+import io.kgr.inventory.ManagedUser;
 
 class UserPlannerTest {
     private static final AclRule WRITE = new AclRule("User:u", "*", "WRITE", "ALLOW", "TOPIC", "t", "LITERAL");

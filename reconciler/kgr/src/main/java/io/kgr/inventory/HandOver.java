@@ -1,4 +1,4 @@
-package io.kgr.status;
+package io.kgr.inventory;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.kgr.status;
+package io.kgr.inventory;
 
 /** Where inventories live. It must be on the target itself, so ownership survives kgr's restarts and hosts. */
 public interface InventoryStore extends AutoCloseable {

@@ -1,4 +1,4 @@
-package io.kgr.status;
+package io.kgr.inventory;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.kgr.status;
+package io.kgr.inventory;
 
 import java.util.ArrayList;
 import java.util.Comparator;

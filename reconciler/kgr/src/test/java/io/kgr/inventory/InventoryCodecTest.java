@@ -1,4 +1,4 @@
-package io.kgr.status;
+package io.kgr.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
