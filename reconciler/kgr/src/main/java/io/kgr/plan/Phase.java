@@ -2,13 +2,24 @@ package io.kgr.plan;
 
 /** The phases of a plan, in the order they are applied (see DESIGN.md, "Order"). */
 public enum Phase {
-    KUBERNETES_PREREQUISITES,
-    VOLUMES,
-    POD_SETS,
-    ROLLS,
-    BROKER_CONFIG,
-    TOPICS,
-    USERS,
-    PRUNE,
-    INVENTORY
+    KUBERNETES_PREREQUISITES("Kubernetes prerequisites (Secrets, ConfigMaps, Services, certificates)"),
+    VOLUMES("Volumes"),
+    POD_SETS("Pod sets and new pods"),
+    ROLLS("Rolling restarts, one pod at a time"),
+    BROKER_CONFIG("Dynamic broker configuration"),
+    TOPICS("Topics"),
+    USERS("Users: credentials, ACLs, quotas"),
+    PRUNE("Prune (what Git no longer declares)"),
+    INVENTORY("Inventory");
+
+    private final String title;
+
+    Phase(String title) {
+        this.title = title;
+    }
+
+    /** The heading renderers show above the phase's steps. */
+    public String title() {
+        return title;
+    }
 }

@@ -15,9 +15,10 @@ public final class MarkdownRenderer {
         out.append("Source: `").append(Words.source(plan)).append("`\n\n");
         out.append("**").append(Words.summary(plan)).append("**\n\n");
         if (plan.hasChanges()) {
-            out.append("| | Step | Risk | Changes |\n|---|---|---|---|\n");
+            out.append("| | Phase | Step | Risk | Changes |\n|---|---|---|---|---|\n");
             for (Step s : plan.steps()) {
                 out.append("| `").append(s.change().action().symbol()).append("` | ")
+                        .append(s.phase().ordinal() + 1).append(". ").append(cell(s.phase().title())).append(" | ")
                         .append(cell(Words.headline(s.change()))).append(" | ")
                         .append(s.risk().name().toLowerCase()).append(" | ");
                 StringBuilder changes = new StringBuilder();

@@ -41,8 +41,13 @@ public final class TextRenderer {
         out.append("  source ").append(Words.source(plan)).append('\n');
         out.append('\n');
         sink.accept(out.toString());
+        io.kgr.plan.Phase phase = null;
         for (Step step : plan.steps()) {
             StringBuilder one = new StringBuilder(256); // a new one each time: a builder stays UTF-16 once it was
+            if (step.phase() != phase) {
+                phase = step.phase();
+                one.append(paint("  " + (phase.ordinal() + 1) + ". " + phase.title(), "1")).append("\n\n");
+            }
             step(one, step);
             sink.accept(one.toString());
         }
