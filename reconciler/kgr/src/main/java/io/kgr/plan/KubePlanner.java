@@ -232,21 +232,31 @@ final class KubePlanner {
         return out;
     }
 
+    /**
+     * The controller quorum is compared by the voters' identities, not by their count: a static quorum's members are
+     * fixed in every node's {@code controller.quorum.voters}, and a controller that is not one of them starts an empty,
+     * new quorum. A renamed controller pool, or the controller role moved to other nodes, keeps the count and loses the
+     * cluster's metadata; both are refused, as is any change of the count.
+     */
     private void checkQuorum(Map<String, SortedSet<Integer>> existing, Map<String, SortedSet<Integer>> ids) {
         if (!spec.kraft()) return;
-        int now = 0;
-        int wanted = 0;
+        SortedSet<Integer> wanted = new TreeSet<>();
         for (ClusterSpec.Pool p : spec.pools()) {
-            if (!p.isController()) continue;
-            wanted += ids.getOrDefault(p.name(), new TreeSet<>()).size();
+            if (p.isController()) wanted.addAll(ids.getOrDefault(p.name(), new TreeSet<>()));
         }
         // the quorum as declared before (pods and the pod sets' records of them): a controller pod that was deleted or
         // evicted is still a voter to bring back, not a change of the quorum
-        now = existingControllerIds().size();
-        if (now > 0 && now != wanted) {
-            refusals.add(new Refusal("cluster", spec.name(), "the controller quorum would change from " + now + " to "
-                    + wanted + " nodes; kgr runs a static quorum and does not change its size"));
-        }
+        SortedSet<Integer> now = existingControllerIds();
+        if (now.isEmpty() || now.equals(wanted)) return;
+        String size = now.size() == wanted.size() ? "keeps " + now.size() + " nodes but its voters would change"
+                : "would change from " + now.size() + " to " + wanted.size() + " nodes";
+        SortedSet<Integer> leaving = new TreeSet<>(now);
+        leaving.removeAll(wanted);
+        refusals.add(new Refusal("cluster", spec.name(), "the controller quorum " + size + " (voters " + now + " → "
+                + wanted + "): kgr runs a static quorum (controller.quorum.voters), whose members cannot change; new"
+                + " controllers would form an empty quorum and the cluster's metadata would be lost"
+                + (leaving.isEmpty() ? "" : ", and controller(s) " + leaving + " would be removed while they are voters")
+                + ". Keep the controller pool's name, replicas and roles as they are on the cluster"));
     }
 
     /** Node ids with the controller role: kgr's live pods and the pods its pod sets record (a lost pod is still one). */

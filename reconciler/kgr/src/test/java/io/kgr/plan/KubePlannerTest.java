@@ -28,7 +28,23 @@ import io.kgr.source.SourceFile;
 
 /** The order of rolls: unready pods first, then brokers by id, then controllers, the active controller last. */
 class KubePlannerTest {
+    static final String POOLS = """
+            apiVersion: kafka.strimzi.io/v1beta2
+            kind: KafkaNodePool
+            metadata: {name: brokers, labels: {strimzi.io/cluster: c1}}
+            spec: {replicas: 3, roles: [broker], storage: {type: ephemeral}}
+            ---
+            apiVersion: kafka.strimzi.io/v1beta2
+            kind: KafkaNodePool
+            metadata: {name: controllers, labels: {strimzi.io/cluster: c1}}
+            spec: {replicas: 3, roles: [controller], storage: {type: ephemeral}}
+            """;
+
     static ClusterSpec spec(String extraConfig) {
+        return spec(extraConfig, POOLS);
+    }
+
+    static ClusterSpec spec(String extraConfig, String pools) {
         String kafka = """
                 apiVersion: kafka.strimzi.io/v1beta2
                 kind: Kafka
@@ -38,17 +54,6 @@ class KubePlannerTest {
                     listeners: [{name: plain, port: 9092, type: internal, tls: false}]
                     config: {num.io.threads: 8%s}
                 """.formatted(extraConfig);
-        String pools = """
-                apiVersion: kafka.strimzi.io/v1beta2
-                kind: KafkaNodePool
-                metadata: {name: brokers, labels: {strimzi.io/cluster: c1}}
-                spec: {replicas: 3, roles: [broker], storage: {type: ephemeral}}
-                ---
-                apiVersion: kafka.strimzi.io/v1beta2
-                kind: KafkaNodePool
-                metadata: {name: controllers, labels: {strimzi.io/cluster: c1}}
-                spec: {replicas: 3, roles: [controller], storage: {type: ephemeral}}
-                """;
         var files = List.of(new SourceFile("k.yaml", kafka.getBytes(StandardCharsets.UTF_8)),
                 new SourceFile("p.yaml", pools.getBytes(StandardCharsets.UTF_8)));
         var r = new DesiredStateBuilder(Optional.empty()).build(new ManifestLoader(new SchemaCatalog()).load(new Snapshot("t", "", "d", files)));
@@ -133,6 +138,37 @@ class KubePlannerTest {
         KubePlanner k = new KubePlanner(five, liveFrom(spec("")), Optional.of(kafka(3)), "id");
         k.plan();
         assertThat(k.refusals).anySatisfy(r -> assertThat(r.reason()).contains("controller quorum would change from 3 to 5"));
+    }
+
+    @Test
+    void aRenamedControllerPoolIsANewQuorumAndIsRefused() {
+        // the same count of controllers, other node ids: before, 3 == 3 passed, and the old voters were pruned
+        ClusterSpec renamed = spec("", POOLS.replace("name: controllers", "name: voters"));
+        Plan plan = planOn(renamed);
+        assertThat(plan.refusals()).anySatisfy(r -> assertThat(r.reason())
+                .contains("controller quorum keeps 3 nodes but its voters would change", "voters [3, 4, 5] →",
+                        "would be removed while they are voters"));
+    }
+
+    @Test
+    void theControllerRoleMovedToOtherNodesIsRefused() {
+        ClusterSpec moved = spec("", POOLS.replace("roles: [broker]", "roles: [broker, controller]")
+                .replace("roles: [controller]", "roles: [broker]"));
+        Plan plan = planOn(moved);
+        assertThat(plan.refusals()).anySatisfy(r -> assertThat(r.reason())
+                .contains("voters [3, 4, 5] → [0, 1, 2]"));
+    }
+
+    @Test
+    void theSameQuorumUnderTheSameNamesIsNotRefused() {
+        assertThat(planOn(spec(", num.replica.alter.log.dirs.threads: 2")).refusals()).isEmpty();
+    }
+
+    /** A whole plan (Kafka and Kubernetes) of {@code spec} against the namespace the fixture spec made. */
+    private static Plan planOn(ClusterSpec spec) {
+        var desired = new io.kgr.desired.DesiredState("c1", new TreeMap<>(), new TreeMap<>(), Optional.of(spec));
+        return new Planner().plan(desired, Optional.of(kafka(3)), Fixtures.owning(), Policy.defaults(true),
+                Fixtures.header(), Optional.of(liveFrom(spec(""))), "id");
     }
 
     @Test
