@@ -164,6 +164,20 @@ final class KubePlanner {
         for (Pod p : removedPods()) {
             if (isBroker(p)) Pods.nodeId(p.getMetadata().getName()).ifPresent(out::add);
         }
+        for (Pod p : losingBrokerRole()) Pods.nodeId(p.getMetadata().getName()).ifPresent(out::add);
+        return out;
+    }
+
+    /**
+     * Nodes that stay but stop being brokers (a broker or dual-role node made controller-only): for the broker part this
+     * is a node removal, so their replicas move off first, and they restart only after that.
+     */
+    private List<Pod> losingBrokerRole() {
+        List<Pod> out = new ArrayList<>();
+        for (Pod wanted : desired.pods()) {
+            Pod current = live.pods().get(wanted.getMetadata().getName());
+            if (current != null && mine(current) && isBroker(current) && !isBroker(wanted)) out.add(wanted);
+        }
         return out;
     }
 
@@ -382,6 +396,8 @@ final class KubePlanner {
                 if (storageChange != null) {
                     refusals.add(new Refusal("Pod", name, storageChange + ": a node's storage type cannot change"
                             + " (its data would be lost); add a new node pool and move the partitions instead"));
+                } else if (!isBroker(pod) && isBroker(current)) {
+                    brokerRoleRemoved(pod, current);
                 } else {
                     changed.add(pod);
                 }
@@ -412,6 +428,40 @@ final class KubePlanner {
         if (!changed.isEmpty() && kafka.isEmpty()) {
             notes.add("Kafka does not answer: rolls cannot check in-sync replicas first, so apply rolls only pods that are not ready");
         }
+    }
+
+    /**
+     * A node that loses its broker role restarts as a controller only: its replicas would go offline for good, so it is
+     * planned as a broker removal. It restarts in the prune phase, after this plan's moves have taken every replica off
+     * it, and is refused while any would stay.
+     */
+    private void brokerRoleRemoved(Pod pod, Pod current) {
+        String name = pod.getMetadata().getName();
+        int id = Pods.nodeId(name).orElse(-1);
+        if (deleteNothing) {
+            notes.add("Git does not answer: node " + id + " keeps its broker role until it answers");
+            return;
+        }
+        if (kafka.isEmpty()) {
+            refusals.add(new Refusal("Pod", name, "cannot remove the broker role of node " + id + ": Kafka does not answer,"
+                    + " so kgr cannot check that it hosts no partition replicas"));
+            return;
+        }
+        List<String> hosted = hostedPartitions(id);
+        if (!hosted.isEmpty()) {
+            refusals.add(new Refusal("Pod", name, "node " + id + " would stop being a broker but still hosts " + hosted.size()
+                    + " partition replica(s) (" + String.join(", ", hosted.subList(0, Math.min(10, hosted.size())))
+                    + (hosted.size() > 10 ? ", …" : "") + "): the brokers that stay must hold them; lower those topics'"
+                    + " replicas, or keep the broker role"));
+            return;
+        }
+        List<String> after = dependencies(movesOff(id), certificateStep(name));
+        Change.RollPod roll = new Change.RollPod(name, id, true, SERIALIZATION.asJson(pod));
+        prune.add(new Step(Step.idOf(roll), Phase.PRUNE, roll, Risk.DISRUPTIVE,
+                List.of(new FieldChange("revision", revision(current), revision(pod), false),
+                        new FieldChange("roles", "broker", "no broker", false)),
+                "node " + id + " stops being a broker" + (movesOff(id).isEmpty() ? ""
+                        : "; once this plan's reassignments have moved its replicas away"), after));
     }
 
     /** The step that writes the pod's certificate Secret, if this plan writes it: the pod starts only after it. */

@@ -142,4 +142,57 @@ class ScaleDownPlanTest {
         assertThat(plan.steps()).noneMatch(s -> s.change() instanceof Change.DeleteKubeObject || s.change() instanceof Change.MoveReplicas);
         assertThat(plan.notes()).anyMatch(n -> n.contains("Git does not answer: the nodes Git removed (c1-brokers-2) stay"));
     }
+
+    /** A broker pool and a dual-role pool; {@code mixedRoles} are the second pool's roles in Git. */
+    private static ClusterSpec mixed(String mixedRoles) {
+        return KubePlannerTest.spec("", """
+                apiVersion: kafka.strimzi.io/v1beta2
+                kind: KafkaNodePool
+                metadata: {name: brokers, labels: {strimzi.io/cluster: c1}}
+                spec: {replicas: 3, roles: [broker], storage: {type: ephemeral}}
+                ---
+                apiVersion: kafka.strimzi.io/v1beta2
+                kind: KafkaNodePool
+                metadata: {name: mixed, labels: {strimzi.io/cluster: c1}}
+                spec: {replicas: 3, roles: %s, storage: {type: ephemeral}}
+                """.formatted(mixedRoles));
+    }
+
+    private static Plan roleChange(LiveTopic... live) {
+        TreeMap<String, LiveTopic> topics = new TreeMap<>();
+        for (LiveTopic t : live) topics.put(t.name(), t);
+        LiveState kafka = new LiveState("x", new java.util.TreeSet<>(List.of(0, 1, 2, 3, 4, 5)), topics, new TreeMap<>(),
+                List.of(), false, new TreeMap<>(), new TreeMap<>(), 3);
+        DesiredState desired = new DesiredState("c1", new TreeMap<>(), new TreeMap<>(), Optional.of(mixed("[controller]")));
+        return new Planner().plan(desired, Optional.of(kafka), owning(), Policy.defaults(false), header(),
+                Optional.of(KubePlannerTest.liveFrom(mixed("[broker, controller]"))), "id");
+    }
+
+    @Test
+    void aNodeThatStopsBeingABrokerIsDrainedFirstAndRestartsAfter() {
+        // t's replicas are on nodes 3 and 4 (dual-role): they must move to 0-2 before 3 and 4 restart as controllers only
+        LiveTopic t = new LiveTopic("t", List.of(new io.kgr.observe.LivePartition(0, 3, List.of(3, 4), List.of(3, 4))),
+                new TreeMap<>());
+        Plan plan = roleChange(t);
+        assertThat(plan.refusals()).isEmpty();
+        Step move = plan.steps().stream().filter(s -> s.id().equals("move-replicas:t")).findFirst().orElseThrow();
+        assertThat(((Change.MoveReplicas) move.change()).assignment().get(0)).hasSize(2).allMatch(id -> id < 3);
+        assertThat(plan.steps()).filteredOn(s -> s.phase() == Phase.ROLLS).extracting(s -> s.change().subject())
+                .as("no plain roll of a node that loses its broker role").noneMatch(n -> n.startsWith("c1-mixed-"));
+        for (String node : List.of("c1-mixed-3", "c1-mixed-4")) {
+            Step roll = plan.steps().stream().filter(s -> s.id().equals("roll-pod:" + node)).findFirst().orElseThrow();
+            assertThat(roll.phase()).isEqualTo(Phase.PRUNE);
+            assertThat(roll.dependsOn()).contains(move.id());
+            assertThat(((Change.RollPod) roll.change()).broker()).as("checked as a broker before it restarts").isTrue();
+        }
+    }
+
+    @Test
+    void aNodeThatStopsBeingABrokerIsRefusedWhenTheOthersCannotHoldItsReplicas() {
+        LiveTopic wide = new LiveTopic("wide", List.of(new io.kgr.observe.LivePartition(0, 3, List.of(0, 1, 2, 3),
+                List.of(0, 1, 2, 3))), new TreeMap<>());
+        Plan plan = roleChange(wide);
+        assertThat(plan.isRefused()).isTrue();
+        assertThat(plan.refusals()).anySatisfy(r -> assertThat(r.reason()).contains("cannot hold the replication factor"));
+    }
 }
