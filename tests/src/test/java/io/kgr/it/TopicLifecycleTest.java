@@ -664,6 +664,9 @@ class TopicLifecycleTest {
         assertThat(admin.describeConfigs(List.of(inventory)).all().get(30, TimeUnit.SECONDS).get(inventory)
                 .get("segment.ms").value()).isEqualTo("3600000");
         var real = new io.kgr.observe.AdminKafkaState(admin, java.time.Duration.ofSeconds(30));
+        // the finalized metadata.version is observed (a release below it is refused), as the broker reports it
+        assertThat(real.observe().metadataVersionLevel()).isPositive().isEqualTo(admin.describeFeatures().featureMetadata()
+                .get(30, TimeUnit.SECONDS).finalizedFeatures().get("metadata.version").maxVersionLevel());
         var listings = new java.util.concurrent.atomic.AtomicInteger();
         var rereads = new java.util.concurrent.atomic.AtomicInteger();
         java.util.Set<String> lagging = java.util.Set.of(a, b);

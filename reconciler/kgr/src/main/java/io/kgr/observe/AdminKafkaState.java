@@ -67,6 +67,17 @@ public final class AdminKafkaState implements KafkaState {
         }
     }
 
+    /** The finalized {@code metadata.version} feature level; -1 when unknown (no answer, or an older cluster). */
+    private short metadataVersionLevel(org.apache.kafka.common.KafkaFuture<org.apache.kafka.clients.admin.FeatureMetadata> asked) {
+        try {
+            var level = get(asked).finalizedFeatures().get("metadata.version");
+            return level == null ? -1 : level.maxVersionLevel();
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     /** Cluster-wide dynamic broker settings (kafka-configs --entity-type brokers --entity-default). */
     private TreeMap<String, String> brokerDefaults(org.apache.kafka.common.KafkaFuture<Map<ConfigResource, Config>> asked)
             throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
@@ -165,6 +176,7 @@ public final class AdminKafkaState implements KafkaState {
                     List.of(ClientQuotaFilterComponent.ofEntityType(ClientQuotaEntity.USER)))).entities();
             var defaultsAsked = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.BROKER, ""))).all();
             var quorumAsked = admin.describeMetadataQuorum().quorumInfo();
+            var featuresAsked = admin.describeFeatures().featureMetadata();
 
             Map<String, TopicDescription> descriptions = names.isEmpty() ? Map.of() : withoutVanished(described);
             TreeMap<String, String> topicDefaults = earlier == null ? new TreeMap<>() : new TreeMap<>(earlier.topicDefaults());
@@ -202,7 +214,8 @@ public final class AdminKafkaState implements KafkaState {
             nodes.forEach(n -> brokers.add(n.id()));
             List<AclRule> acls = acls(aclsAsked);
             return new LiveState(clusterId, brokers, topics, scramUsers(scramAsked), acls == null ? List.of() : acls, acls != null,
-                    userQuotas(quotasAsked), brokerDefaults(defaultsAsked), activeController(quorumAsked), topicDefaults);
+                    userQuotas(quotasAsked), brokerDefaults(defaultsAsked), activeController(quorumAsked), topicDefaults,
+                    metadataVersionLevel(featuresAsked));
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new ObserveException("cannot read the cluster state: " + ObserveException.reason(cause), cause);

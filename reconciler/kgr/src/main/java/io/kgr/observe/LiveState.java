@@ -26,14 +26,24 @@ import io.kgr.model.AclRule;
  * @param activeController the node id of the KRaft quorum's leader, -1 when unknown (or a ZooKeeper cluster)
  * @param topicDefaults    what a topic without an override of a key gets (the broker's effective default), for the
  *                         keys whose change can lose data (retention, cleanup policy); empty when no topic showed it
+ * @param metadataVersionLevel the finalized {@code metadata.version} feature level, -1 when unknown: no release older
+ *                         than the one that introduced it can run the cluster any more
  */
 public record LiveState(String clusterId, SortedSet<Integer> brokers, SortedMap<String, LiveTopic> topics,
                         SortedMap<String, SortedSet<String>> scramUsers, List<AclRule> acls, boolean aclsEnabled,
                         SortedMap<String, SortedMap<String, Double>> userQuotas, SortedMap<String, String> brokerDefaults,
-                        int activeController, SortedMap<String, String> topicDefaults) {
+                        int activeController, SortedMap<String, String> topicDefaults, short metadataVersionLevel) {
     /** The topic keys whose broker default kgr needs to tell a data-losing change from a harmless one. */
     public static final java.util.Set<String> RISKY_TOPIC_KEYS = java.util.Set.of("retention.ms", "retention.bytes",
             "local.retention.ms", "local.retention.bytes", "cleanup.policy");
+
+    public LiveState(String clusterId, SortedSet<Integer> brokers, SortedMap<String, LiveTopic> topics,
+                     SortedMap<String, SortedSet<String>> scramUsers, List<AclRule> acls, boolean aclsEnabled,
+                     SortedMap<String, SortedMap<String, Double>> userQuotas, SortedMap<String, String> brokerDefaults,
+                     int activeController, SortedMap<String, String> topicDefaults) {
+        this(clusterId, brokers, topics, scramUsers, acls, aclsEnabled, userQuotas, brokerDefaults, activeController,
+                topicDefaults, (short) -1);
+    }
 
     public LiveState(String clusterId, SortedSet<Integer> brokers, SortedMap<String, LiveTopic> topics,
                      SortedMap<String, SortedSet<String>> scramUsers, List<AclRule> acls, boolean aclsEnabled,

@@ -201,6 +201,7 @@ final class KubePlanner {
         this.moves = moves;
         if (clusterIdProblem != null) refusals.add(new Refusal("cluster", spec.name(), clusterIdProblem));
         checkQuorum(existing, ids);
+        kafka.ifPresent(k -> checkRelease(k.metadataVersionLevel()));
 
         if (spec.kraft() && plaintextInternals()) {
             notes.add("cluster " + spec.name() + " was created before kgr issued certificates: its controller and replication"
@@ -271,6 +272,23 @@ final class KubePlanner {
                 + " controllers would form an empty quorum and the cluster's metadata would be lost"
                 + (leaving.isEmpty() ? "" : ", and controller(s) " + leaving + " would be removed while they are voters")
                 + ". Keep the controller pool's name, replicas and roles as they are on the cluster"));
+    }
+
+    /**
+     * A release below the cluster's finalized metadata version cannot start on its data (Kafka refuses to downgrade
+     * metadata): every node would roll onto it and crash-loop. Refused, with the way back.
+     */
+    private void checkRelease(short finalized) {
+        if (finalized < 0) return;
+        KafkaReleases.highestMetadataVersion(spec.version()).ifPresent(highest -> {
+            if (highest.featureLevel() < finalized) {
+                refusals.add(new Refusal("cluster", spec.name(), "Kafka " + spec.version() + " cannot run this cluster: its"
+                        + " metadata.version is finalized at " + KafkaReleases.name(finalized) + ", and " + spec.version()
+                        + " runs at most " + highest.version() + " (Kafka cannot lower a finalized metadata version);"
+                        + " keep spec.kafka.version at a release of " + KafkaReleases.name(finalized).split("-")[0]
+                        + " or later"));
+            }
+        });
     }
 
     /** Node ids with the controller role: kgr's live pods and the pods its pod sets record (a lost pod is still one). */

@@ -160,6 +160,27 @@ class KubePlannerTest {
     }
 
     @Test
+    void aReleaseBelowTheFinalizedMetadataVersionIsRefused() {
+        ClusterSpec now = spec("");
+        short finalized = org.apache.kafka.server.common.MetadataVersion.fromVersionString("4.4-IV0", true).featureLevel();
+        LiveState kafka = new LiveState("x", new TreeSet<>(List.of(0, 1, 2)), new TreeMap<>(), new TreeMap<>(), List.of(),
+                false, new TreeMap<>(), new TreeMap<>(), 3, new TreeMap<>(), finalized);
+        for (String release : List.of("4.3.1", "4.4.0")) {
+            ClusterSpec wanted = new ClusterSpec(now.name(), now.namespace(), release, now.metadataVersion(), now.image(),
+                    true, now.listeners(), now.config(), now.pools(), Optional.empty(), Optional.empty(), null);
+            KubePlanner k = new KubePlanner(wanted, liveFrom(now), Optional.of(kafka), "id");
+            k.plan();
+            if (release.equals("4.3.1")) {
+                assertThat(k.refusals).as(release).anySatisfy(r -> assertThat(r.reason()).contains(
+                        "Kafka 4.3.1 cannot run this cluster: its metadata.version is finalized at 4.4-IV0",
+                        "keep spec.kafka.version at a release of 4.4 or later"));
+            } else {
+                assertThat(k.refusals).as(release).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void theSameQuorumUnderTheSameNamesIsNotRefused() {
         assertThat(planOn(spec(", num.replica.alter.log.dirs.threads: 2")).refusals()).isEmpty();
     }
