@@ -53,7 +53,10 @@ final class ClusterSpecBuilder {
     private ClusterSpecBuilder() {
     }
 
-    /** The cluster named {@code cluster} (or the repository's only Kafka), if Git declares one. */
+    /**
+     * The cluster named {@code cluster}, if Git declares one; without a name, the repository's only Kafka. A name that
+     * no Kafka has never falls back to another cluster's Kafka (its pods would be made for the wrong target).
+     */
     static Optional<ClusterSpec> build(Manifests manifests, Optional<String> cluster, List<Diagnostic> diagnostics) {
         List<Manifest> kafkas = manifests.ofKind("Kafka");
         Map<String, Manifest> byName = new HashMap<>();
@@ -71,7 +74,7 @@ final class ClusterSpecBuilder {
                         "no Kafka named '" + owner + "' in the repository for this node pool"));
             }
         }
-        Manifest kafka = cluster.map(byName::get).orElse(kafkas.size() == 1 ? kafkas.get(0) : null);
+        Manifest kafka = cluster.isPresent() ? byName.get(cluster.get()) : kafkas.size() == 1 ? kafkas.get(0) : null;
         if (kafka == null || !kafka.schemaValid()) return Optional.empty();
         List<Manifest> pools = manifests.ofKind("KafkaNodePool").stream()
                 .filter(p -> kafka.name().equals(p.body().path("metadata").path("labels").path(CLUSTER_LABEL).asString("")))

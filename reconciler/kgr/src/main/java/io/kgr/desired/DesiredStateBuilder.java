@@ -88,11 +88,44 @@ public final class DesiredStateBuilder {
             users.put(user.name(), user);
         }
         Optional<ClusterSpec> kafka = ClusterSpecBuilder.build(manifests, Optional.ofNullable(cluster), diagnostics);
+        if (cluster != null) nothingForTheTarget(manifests, cluster, topics.isEmpty() && users.isEmpty(), skipped, diagnostics);
         diagnostics.sort(Diagnostic.ORDER);
         boolean failed = diagnostics.stream().anyMatch(Diagnostic::isError);
         if (failed) return new Result(Optional.empty(), diagnostics);
         String name = cluster != null ? cluster : kafka.map(ClusterSpec::name).orElse("");
         return new Result(Optional.of(new DesiredState(name, topics, users, kafka, skipped)), diagnostics);
+    }
+
+    /**
+     * A target that the repository says nothing of, while it declares other clusters, is a wrong target (a cluster
+     * name that differs from Git's), not an empty cluster: planning it would find nothing to do for ever, or prune.
+     * Manifests skipped because they are another declared cluster's are said once per cluster in the run's result.
+     */
+    private static void nothingForTheTarget(Manifests manifests, String cluster, boolean noTopicsNorUsers,
+                                            List<DesiredState.Skipped> skipped, List<Diagnostic> diagnostics) {
+        java.util.Map<String, DesiredState.Skipped> firstOf = new java.util.TreeMap<>();
+        java.util.Map<String, Integer> countOf = new java.util.TreeMap<>();
+        for (DesiredState.Skipped s : skipped) {
+            if (!s.declared()) continue;
+            firstOf.putIfAbsent(s.cluster(), s);
+            countOf.merge(s.cluster(), 1, Integer::sum);
+        }
+        java.util.Set<String> kafkas = new java.util.TreeSet<>();
+        manifests.ofKind("Kafka").forEach(k -> kafkas.add(k.name()));
+        boolean poolsForIt = manifests.ofKind("KafkaNodePool").stream().anyMatch(p -> cluster.equals(label(p)));
+        if (noTopicsNorUsers && !kafkas.contains(cluster) && !poolsForIt && (!kafkas.isEmpty() || !firstOf.isEmpty())) {
+            java.util.Set<String> declared = new java.util.TreeSet<>(kafkas);
+            declared.addAll(firstOf.keySet());
+            Manifest first = !manifests.ofKind("Kafka").isEmpty() ? manifests.ofKind("Kafka").get(0) : null;
+            io.kgr.manifest.Location at = first != null ? first.start() : firstOf.values().iterator().next().label();
+            diagnostics.add(Diagnostic.error(at, labelsPath().child(CLUSTER_LABEL).toString(), "nothing in the repository is for"
+                    + " cluster '" + cluster + "': it declares " + declared + "; give the cluster name Git uses (--cluster,"
+                    + " or the source's cluster in kgr.yaml), or label the manifests for '" + cluster + "'"));
+            return;
+        }
+        firstOf.forEach((other, s) -> diagnostics.add(Diagnostic.warning(s.label(), labelsPath().child(CLUSTER_LABEL).toString(),
+                countOf.get(other) + " manifest(s) of cluster '" + other + "' (declared in this repository) are not for"
+                        + " the target cluster '" + cluster + "'; skipped")));
     }
 
     /** One topic manifest read on its own: its spec (null: it has errors) and what was found wrong with it. */

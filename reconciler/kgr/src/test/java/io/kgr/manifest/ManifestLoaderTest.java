@@ -224,12 +224,32 @@ class ManifestLoaderTest {
         assertThat(result.diagnostics()).filteredOn(d -> d.field().contains("strimzi.io/cluster")).extracting(Diagnostic::format)
                 .containsExactly("b.yaml:6:25  metadata.labels[\"strimzi.io/cluster\"]  warning: KafkaTopic lost is labelled for"
                         + " cluster 'c1-typo', which no Kafka manifest in the repository declares and which is not the target"
-                        + " cluster 'c1'; skipped");
+                        + " cluster 'c1'; skipped",
+                        // another cluster of the repository: said once in the run's result, not only in the plan's notes
+                        "c.yaml:6:25  metadata.labels[\"strimzi.io/cluster\"]  warning: 1 manifest(s) of cluster 'seed'"
+                        + " (declared in this repository) are not for the target cluster 'c1'; skipped");
         var state = result.state().orElseThrow(() -> new AssertionError(result.diagnostics()));
         assertThat(state.topics()).containsOnlyKeys("mine");
         assertThat(state.skipped()).extracting(s -> s.cluster() + ":" + s.declared()).containsExactly("c1-typo:false", "seed:true");
         assertThat(state.skippedNotes()).hasSize(2);
         assertThat(state.skippedNotes().get(0)).contains("1 manifest(s) labelled strimzi.io/cluster: c1-typo were skipped",
                 "a typo?", "b.yaml:6:25");
+    }
+
+    @Test
+    void aTargetTheRepositoryDoesNotDeclareNeverGetsAnotherClustersKafka() throws Exception {
+        String kafka = java.nio.file.Files.readString(java.nio.file.Path.of("../../samples-repo/clusters/seed/kafka.yaml"));
+        String theirs = topic("theirs", "").replace("strimzi.io/cluster: c1", "strimzi.io/cluster: seed");
+        Manifests repo = loader.load(snapshot("k.yaml", kafka, "t.yaml", theirs));
+        // no name given: the repository's only Kafka is the cluster
+        assertThat(new DesiredStateBuilder(Optional.empty()).build(repo).state().orElseThrow().kafka())
+                .hasValueSatisfying(k -> assertThat(k.name()).isEqualTo("seed"));
+        // a name no manifest has: an error naming the clusters the repository declares, never seed's Kafka planned as c1's
+        var wrong = new DesiredStateBuilder(Optional.of("my-cluster")).build(repo);
+        assertThat(wrong.ok()).isFalse();
+        assertThat(wrong.diagnostics()).filteredOn(Diagnostic::isError).extracting(Diagnostic::message)
+                .containsExactly("nothing in the repository is for cluster 'my-cluster': it declares [seed]; give the cluster"
+                        + " name Git uses (--cluster, or the source's cluster in kgr.yaml), or label the manifests for"
+                        + " 'my-cluster'");
     }
 }
