@@ -44,7 +44,7 @@ public final class Demo {
      * @param repo            a folder to copy into the demo's Git repository (default samples-repo), or a Git URL to watch
      * @param scheduleSeconds how often the service reconciles without a push
      */
-    public record Options(int brokers, Optional<String> repo, String cluster, boolean once, int scheduleSeconds,
+    public record Options(int brokers, Optional<String> repo, Optional<String> clusterGiven, boolean once, int scheduleSeconds,
                           int port, Path samples) {
     }
 
@@ -86,6 +86,7 @@ public final class Demo {
         out.println();
 
         Path content = options.repo().map(Path::of).filter(Files::isDirectory).orElse(options.samples());
+        clusterName = options.clusterGiven().orElseGet(() -> clusterNamed(content));
         Optional<ClusterSpec> cluster = options.repo().isPresent() && !Files.isDirectory(Path.of(options.repo().get()))
                 ? Optional.empty() : clusterOf(content);
         boolean runsLocally = cluster.filter(Demo::runsLocally).isPresent();
@@ -158,15 +159,15 @@ public final class Demo {
         RunRecord run = first.get();
         if (bootstrap.isEmpty()) bootstrap = serviceEndpoints(kube);
         if (bootstrap.isEmpty()) {
-            out.println("No broker of " + options.cluster() + " is ready behind its bootstrap Service.");
+            out.println("No broker of " + clusterName + " is ready behind its bootstrap Service.");
             if (options.once()) return 1;
         } else {
             if (realBrokers) {
-                progress("Kafka", options.cluster() + "'s brokers answer at " + bootstrap.get() + " (the ready endpoints of"
-                        + " Service " + options.cluster() + "-kafka-bootstrap)");
+                progress("Kafka", clusterName + "'s brokers answer at " + bootstrap.get() + " (the ready endpoints of"
+                        + " Service " + clusterName + "-kafka-bootstrap)");
             }
             // counted as kgr sees them (its own certificate, on the cluster's replication listener, when it has one)
-            var asKgr = io.kgr.observe.KafkaBootstrap.resolve(kube.client(), NAMESPACE, Optional.of(options.cluster()), false);
+            var asKgr = io.kgr.observe.KafkaBootstrap.resolve(kube.client(), NAMESPACE, Optional.of(clusterName), false);
             Map<String, Object> adminProps = new java.util.HashMap<>(asKgr.security());
             adminProps.put("bootstrap.servers", asKgr.servers().orElse(bootstrap.get()));
             try (Admin admin = Admin.create(adminProps)) {
@@ -191,7 +192,7 @@ public final class Demo {
     private Optional<String> serviceEndpoints(EmbeddedKubernetes kube) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
-            var found = io.kgr.observe.KafkaBootstrap.forClients(kube.client(), NAMESPACE, Optional.of(options.cluster()), false);
+            var found = io.kgr.observe.KafkaBootstrap.forClients(kube.client(), NAMESPACE, Optional.of(clusterName), false);
             if (found.servers().isPresent() || System.nanoTime() > deadline) return found.servers();
             Thread.sleep(500);
         }
@@ -216,12 +217,33 @@ public final class Demo {
                     schedule: "%s"
                     prune: true
                     webhook: {secretFile: "%s"}
-                """.formatted(options.port(), options.cluster(), NAMESPACE, kubeconfig,
+                """.formatted(options.port(), clusterName, NAMESPACE, kubeconfig,
                 bootstrap.map(b -> "bootstrapServers: \"" + b + "\", ").orElse(""), SOURCE,
-                gitUrl, options.cluster(), schedule, secretFile);
+                gitUrl, clusterName, schedule, secretFile);
         ServiceConfig.Result result = ServiceConfig.parse("kgr-demo.yaml", yaml, home);
         if (!result.ok()) throw new IllegalStateException("demo configuration: " + result.diagnostics());
         return result.config().get();
+    }
+
+    /** The cluster this demo runs: --cluster, or the one the repository declares. */
+    private String clusterName = "my-cluster";
+
+    /** The repository's Kafka (the first by name when it declares several), for a demo run without --cluster. */
+    private String clusterNamed(Path content) {
+        try {
+            var snapshot = new GitSource().read(new SourceSpec(content.toString(), Optional.empty(), "", home.resolve("cache"),
+                    Optional.empty()));
+            java.util.TreeSet<String> names = new java.util.TreeSet<>();
+            new ManifestLoader(new SchemaCatalog()).load(snapshot).ofKind("Kafka").forEach(k -> names.add(k.name()));
+            if (names.isEmpty()) return "my-cluster";
+            if (names.size() > 1) {
+                out.println("The repository declares clusters " + names + "; this demo runs " + names.first()
+                        + " (--cluster picks another).");
+            }
+            return names.first();
+        } catch (io.kgr.source.SourceException e) {
+            return "my-cluster";
+        }
     }
 
     /** The repository's cluster named by --cluster, if it declares one. */
@@ -229,7 +251,7 @@ public final class Demo {
         try {
             var snapshot = new GitSource().read(new SourceSpec(content.toString(), Optional.empty(), "", home.resolve("cache"),
                     Optional.empty()));
-            var desired = new io.kgr.desired.DesiredStateBuilder(Optional.of(options.cluster()),
+            var desired = new io.kgr.desired.DesiredStateBuilder(Optional.of(clusterName),
                     io.kgr.desired.SecretResolver.unchecked()).build(new ManifestLoader(new SchemaCatalog()).load(snapshot));
             return desired.state().flatMap(io.kgr.desired.DesiredState::kafka);
         } catch (io.kgr.source.SourceException e) {

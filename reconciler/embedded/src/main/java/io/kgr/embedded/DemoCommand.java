@@ -38,7 +38,8 @@ public final class DemoCommand implements Callable<Integer> {
             description = "A folder to start the demo's Git repository from (default: samples-repo), or a Git URL to watch instead.")
     String repo;
 
-    @Option(names = "--cluster", defaultValue = "my-cluster", description = "The cluster name of the manifests (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cluster", description = "The cluster to run (default: the repository's Kafka; with several, the"
+            + " first by name; my-cluster when it declares none).")
     String cluster;
 
     @Option(names = "--once", description = "One reconcile (plan, apply, summary), then stop everything and exit 0 or 1.")
@@ -54,7 +55,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path samples = Path.of(System.getProperty("kgr.samples", "samples-repo")).toAbsolutePath().normalize();
-        return Demo.run(new Demo.Options(brokers, Optional.ofNullable(repo), cluster, once,
+        return Demo.run(new Demo.Options(brokers, Optional.ofNullable(repo), Optional.ofNullable(cluster), once,
                 scheduleSeconds, port, samples), spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }
