@@ -114,13 +114,22 @@ class CertPlannerTest {
 
     /** Applies the plan's certificate steps for real; its pods are taken as created or rolled (and Ready). */
     private void apply(Plan plan) {
+        var report = apply(plan, kube.client());
+        assertThat(report.succeeded()).as(report.toString()).isTrue();
+    }
+
+    /** The same through {@code client}; pods roll only where their certificate step succeeded. */
+    private io.kgr.apply.ApplyReport apply(Plan plan, io.fabric8.kubernetes.client.KubernetesClient client) {
         List<Step> certs = plan.steps().stream().filter(s -> s.change() instanceof Change.IssueCa
                 || s.change() instanceof Change.IssueCertificate).toList();
         var report = new Applier(null, null, null, ApplyOptions.defaults(), r -> { })
-                .withKubernetes(new KubeObserver(kube.client(), "ns"), KubeWaits.defaults())
+                .withKubernetes(new KubeObserver(client, "ns"), KubeWaits.defaults())
                 .apply(new Plan(plan.header(), certs, List.of(), List.of(), List.of()));
-        assertThat(report.succeeded()).as(report.toString()).isTrue();
+        java.util.Set<String> ok = new java.util.HashSet<>();
+        report.results().stream().filter(r -> r.outcome() == io.kgr.apply.StepResult.Outcome.OK)
+                .forEach(r -> ok.add(r.stepId()));
         for (Step s : plan.steps()) {
+            if (!s.dependsOn().stream().filter(d -> d.startsWith("issue-")).allMatch(ok::contains)) continue;
             String manifest = s.change() instanceof Change.CreatePod c ? c.manifest()
                     : s.change() instanceof Change.RollPod r ? r.manifest() : null;
             if (manifest == null) continue;
@@ -129,6 +138,28 @@ class CertPlannerTest {
                     .withStatus("True").build()).build());
             pods.put(pod.getMetadata().getName(), pod);
         }
+        return report;
+    }
+
+    /**
+     * A client of the same API server whose {@code n}-th write to the cluster CA's two Secrets fails (it is sent to a
+     * Secret that does not exist: the server answers 404), as a 409, an API error or a kill between two writes would.
+     */
+    private io.fabric8.kubernetes.client.KubernetesClient failingWrite(int n) {
+        java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+        return new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(kube.client().getConfiguration())
+                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("fail-a-write", new io.fabric8.kubernetes.client.http.Interceptor() {
+                    @Override
+                    public void before(io.fabric8.kubernetes.client.http.BasicBuilder builder,
+                                       io.fabric8.kubernetes.client.http.HttpRequest request,
+                                       io.fabric8.kubernetes.client.http.Interceptor.RequestTags tags) {
+                        String path = request.uri().getPath();
+                        boolean ca = path.endsWith("/secrets/c1-cluster-ca") || path.endsWith("/secrets/c1-cluster-ca-cert");
+                        if (ca && !request.method().equals("GET") && writes.incrementAndGet() == n) {
+                            builder.uri(request.uri().resolve("/api/v1/namespaces/ns/secrets/fault-injected"));
+                        }
+                    }
+                })).build();
     }
 
     private static List<String> ids(Plan p, Class<? extends Change> kind) {
@@ -247,6 +278,65 @@ class CertPlannerTest {
         assertThat(ids(done, Change.IssueCa.class)).isEmpty();
         assertThat(ids(done, Change.IssueCertificate.class)).isEmpty();
         assertThat(ids(done, Change.RollPod.class)).isEmpty();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "stopped at write {0} of 3")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 3})
+    void aKeyReplacementStoppedBetweenItsWritesIsFinishedWithTheSameKey(int failing) throws Exception {
+        DesiredState d = desired("");
+        apply(plan(d, T0));
+        X509Certificate oldCa = cert("c1-cluster-ca-cert", "ca.crt");
+        kube.client().secrets().inNamespace("ns").withName("c1-cluster-ca")
+                .edit(s -> { s.getMetadata().setAnnotations(new TreeMap<>(Map.of(CertSecrets.FORCE_REPLACE, "true"))); return s; });
+
+        Plan one = plan(d, T0);
+        try (var client = failingWrite(failing)) {
+            assertThat(apply(one, client).succeeded()).as("the replacement stops at write " + failing).isFalse();
+        }
+        // nothing lost: the CA's key still signs what its certificate Secret says, and every node's certificate is
+        // trusted by what the CA's certificate Secret (and so every client) trusts
+        List<X509Certificate> trusted = CertSecrets.caCertificates(secret("c1-cluster-ca-cert"));
+        assertThat(trusted).contains(oldCa);
+        for (String node : List.of("c1-pool-0", "c1-pool-1")) {
+            X509Certificate served = cert(node, node + ".crt");
+            assertThat(trusted).anyMatch(ca -> Pki.signedBy(served, ca));
+        }
+        assertThat(trusted).anyMatch(ca -> CertSecrets.text(secret("c1-cluster-ca"), "ca.key").map(Pki::privateKey)
+                .map(Pki::publicKey).orElseThrow().equals(ca.getPublicKey()));
+
+        // the next plan continues the same replacement (never a brand-new CA), then the three steps run to the end
+        Plan again = plan(d, T0);
+        assertThat(again.steps()).filteredOn(s -> s.change() instanceof Change.IssueCa).singleElement()
+                .satisfies(s -> assertThat(((Change.IssueCa) s.change()).mode()).isEqualTo("replace-key"));
+        assertThat(again.steps()).filteredOn(s -> s.change() instanceof Change.IssueCertificate c && c.newKey()).isEmpty();
+        apply(again);
+        X509Certificate newCa = cert("c1-cluster-ca-cert", "ca.crt");
+        assertThat(newCa.getPublicKey()).isNotEqualTo(oldCa.getPublicKey());
+        assertThat(CertSecrets.caCertificates(secret("c1-cluster-ca-cert"))).hasSize(2).contains(oldCa);
+        assertThat(CertSecrets.keys(secret("c1-cluster-ca"))).containsExactly("ca.key");
+        apply(plan(d, T0)); // 2 of 3
+        assertThat(Pki.signedBy(cert("c1-pool-0", "c1-pool-0.crt"), newCa)).isTrue();
+        apply(plan(d, T0)); // 3 of 3
+        assertThat(CertSecrets.caCertificates(secret("c1-cluster-ca-cert"))).containsExactly(newCa);
+        Plan done = plan(d, T0);
+        assertThat(ids(done, Change.IssueCa.class)).isEmpty();
+        assertThat(ids(done, Change.IssueCertificate.class)).isEmpty();
+        assertThat(ids(done, Change.RollPod.class)).isEmpty();
+    }
+
+    @Test
+    void certificatesFromANewKeyWaitUntilEveryNodeTrustsTheNewCa() throws Exception {
+        DesiredState d = desired("");
+        apply(plan(d, T0));
+        kube.client().secrets().inNamespace("ns").withName("c1-cluster-ca")
+                .edit(s -> { s.getMetadata().setAnnotations(new TreeMap<>(Map.of(CertSecrets.FORCE_REPLACE, "true"))); return s; });
+        apply(plan(d, T0)); // 1 of 3
+        // one node's roll did not happen (it failed, or kgr stopped): it still trusts only the old CA
+        Pod lagging = pods.get("c1-pool-1");
+        lagging.getMetadata().getAnnotations().put("strimzi.io/cluster-ca-cert-generation", "0");
+        Plan two = plan(d, T0);
+        assertThat(two.steps()).filteredOn(s -> s.change() instanceof Change.IssueCertificate c && c.newKey()).isEmpty();
+        assertThat(two.notes()).anyMatch(n -> n.contains("not every node has rolled to trust the new CA yet"));
     }
 
     @Test

@@ -11,8 +11,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 import io.fabric8.kubernetes.api.model.Secret;
@@ -63,10 +65,25 @@ final class CertSteps {
                 cert = Pki.selfSignedCa(key, c.commonName(), from, c.validityDays());
             }
             case "replace-key" -> {
-                key = Pki.newKey();
-                cert = Pki.selfSignedCa(key, c.commonName(), from, c.validityDays());
+                Optional<KeyPair> staged = CertSecrets.text(keySecret, CertSecrets.STAGED_KEY).map(Pki::privateKey)
+                        .map(k -> new KeyPair(Pki.publicKey(k), k));
+                key = staged.orElseGet(Pki::newKey);
+                if (staged.isEmpty()) {
+                    // write 1 of 3: the new key beside the old one, which stays the key until the end
+                    Map<String, byte[]> both = new TreeMap<>();
+                    CertSecrets.text(keySecret, "ca.key").ifPresent(k -> both.put("ca.key", k.getBytes(StandardCharsets.US_ASCII)));
+                    both.put(CertSecrets.STAGED_KEY, Pki.pem(key.getPrivate()).getBytes(StandardCharsets.US_ASCII));
+                    write(keySecret, keyName, labels(c.cluster(), "Kafka", "ca"), Map.of(CertSecrets.STAGED_KEY_GENERATION,
+                            String.valueOf(c.keyGeneration())), both, null);
+                    keySecret = get(keyName);
+                }
+                // a run that wrote the certificate Secret already left the new key's certificate there: it is kept
+                Optional<X509Certificate> written = CertSecrets.certificate(certSecret, "ca.crt")
+                        .filter(x -> x.getPublicKey().equals(key.getPublic()));
+                cert = written.isPresent() ? written.get() : Pki.selfSignedCa(key, c.commonName(), from, c.validityDays());
                 // the old certificates stay trusted until everything they signed was re-issued
                 for (X509Certificate old : CertSecrets.caCertificates(certSecret)) {
+                    if (old.getPublicKey().equals(key.getPublic())) continue;
                     certs.put("ca-" + OLD_CERT.format(old.getNotAfter().toInstant()) + ".crt", Pki.pem(List.of(old)));
                 }
             }
@@ -81,13 +98,28 @@ final class CertSteps {
         String password = Pki.password();
         Map<String, byte[]> certData = new TreeMap<>();
         certs.forEach((k, v) -> certData.put(k, v.getBytes(StandardCharsets.US_ASCII)));
-        certData.put("ca.p12", Pki.pkcs12Trust(List.of(cert), password));
+        // Java clients trust what ca.p12 holds: during a key replacement that is the old certificate as well as the new
+        List<X509Certificate> trusted = new ArrayList<>();
+        trusted.add(cert);
+        for (var e : certs.entrySet()) if (!e.getKey().equals("ca.crt")) trusted.addAll(Pki.certificates(e.getValue()));
+        certData.put("ca.p12", Pki.pkcs12Trust(trusted, password));
         certData.put("ca.password", password.getBytes(StandardCharsets.US_ASCII));
+        if (c.mode().equals("replace-key")) {
+            // write 2 of 3, then 3 of 3: the certificate Secret first; the key Secret last, when the key is only the new one
+            write(certSecret, certName, labels(c.cluster(), "Kafka", "ca"), Map.of(CertSecrets.CA_CERT_GENERATION,
+                    String.valueOf(c.certGeneration())), certData, CertSecrets.FORCE_RENEW);
+            writeKey(keySecret, keyName, c, key);
+            return;
+        }
+        writeKey(keySecret, keyName, c, key);
+        write(certSecret, certName, labels(c.cluster(), "Kafka", "ca"), Map.of(CertSecrets.CA_CERT_GENERATION,
+                String.valueOf(c.certGeneration())), certData, CertSecrets.FORCE_RENEW);
+    }
+
+    private void writeKey(Secret keySecret, String keyName, Change.IssueCa c, KeyPair key) {
         write(keySecret, keyName, labels(c.cluster(), "Kafka", "ca"), Map.of(CertSecrets.CA_KEY_GENERATION,
                 String.valueOf(c.keyGeneration())), Map.of("ca.key", Pki.pem(key.getPrivate()).getBytes(StandardCharsets.US_ASCII)),
                 CertSecrets.FORCE_REPLACE);
-        write(certSecret, certName, labels(c.cluster(), "Kafka", "ca"), Map.of(CertSecrets.CA_CERT_GENERATION,
-                String.valueOf(c.certGeneration())), certData, CertSecrets.FORCE_RENEW);
     }
 
     void issueCertificate(Change.IssueCertificate c) throws KubeSteps.StepFailed {
@@ -167,7 +199,10 @@ final class CertSteps {
                        Map<String, byte[]> data, String force) {
         Map<String, String> a = new TreeMap<>();
         if (existing != null && existing.getMetadata().getAnnotations() != null) a.putAll(existing.getMetadata().getAnnotations());
-        a.remove(force);
+        if (force != null) {
+            a.remove(force);
+            a.remove(CertSecrets.STAGED_KEY_GENERATION); // a key written in full is no longer staged
+        }
         a.putAll(annotations);
         Map<String, String> l = new TreeMap<>();
         if (existing != null && existing.getMetadata().getLabels() != null) l.putAll(existing.getMetadata().getLabels());

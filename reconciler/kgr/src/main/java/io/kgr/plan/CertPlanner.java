@@ -135,6 +135,23 @@ final class CertPlanner {
             }
         }
         String cn = ca + " v";
+        Optional<String> staged = CertSecrets.text(key, CertSecrets.STAGED_KEY);
+        if (staged.isPresent()) {
+            // a key replacement stopped between its writes: it is finished with the key it staged, never with a new CA
+            // (that would re-issue everything at once, and nodes on either side would stop trusting each other)
+            int stagedGen = CertSecrets.annotation(key, CertSecrets.STAGED_KEY_GENERATION, keyGen + 1);
+            boolean certWritten = current.isPresent() && matches(staged, current.get());
+            int newCertGen = certWritten ? certGen : certGen + 1;
+            String subject = certWritten ? current.get().getSubjectX500Principal().getName()
+                    : "CN=" + cn + stagedGen + ",O=io.strimzi";
+            Step step = step(new Change.IssueCa(spec.name(), ca, "replace-key", subject, settings.validityDays(), newCertGen,
+                    stagedGen), Risk.SAFE, caFields(current.orElse(null), subject, settings.validityDays()),
+                    "a replacement of this CA's key stopped before its last write (Secret " + keyName + " holds the new key"
+                    + " beside the old one): it is finished with that key; 1 of 3: nodes trust the new CA next to the old"
+                    + " one", List.of());
+            cas.put(ca, new CaState(ca, key, cert, newCertGen, stagedGen, keyGen, step.id(), true));
+            return;
+        }
         if (current.isEmpty() || !keyReadable) {
             boolean fresh = key == null && cert == null;
             int newKeyGen = fresh ? 0 : keyGen + 1;
@@ -212,6 +229,19 @@ final class CertPlanner {
     }
 
     private final Map<String, Integer> nextGeneration = new TreeMap<>();
+    private final Set<String> waitingForTrust = new TreeSet<>();
+
+    /** Whether every node of the cluster runs with the CA's current certificate among those it trusts. */
+    private boolean everyNodeTrusts(String caName) {
+        String want = String.valueOf(cas.get(caName).certGeneration());
+        for (Pod p : live.pods().values()) {
+            var labels = p.getMetadata().getLabels();
+            if (labels == null || !spec.name().equals(labels.get(Labels.CLUSTER)) || p.getMetadata().getAnnotations() == null) continue;
+            String g = p.getMetadata().getAnnotations().get(CertSecrets.generationOf(caName, "cert"));
+            if (g != null && !g.equals(want)) return false;
+        }
+        return true;
+    }
 
     /**
      * A certificate signed by {@code signer} in Secret {@code secret}, trusting the CAs in {@code trusts}: issued when
@@ -245,8 +275,14 @@ final class CertPlanner {
             reissue = "its subject changes";
         } else if (!new TreeSet<>(Pki.describe(cert.get()).names()).equals(new TreeSet<>(names))) {
             reissue = "its names change";
-        } else if (signedWith != ca.liveKeyGeneration()) {
+        } else if (signedWith != ca.liveKeyGeneration() && everyNodeTrusts(signer)) {
             reissue = "the " + signer.replace("-ca", " CA") + "'s key was replaced (2 of 3: certificates from the new key)";
+        } else if (signedWith != ca.liveKeyGeneration()) {
+            // a certificate from the new key before every node trusts the new CA would lock those nodes out
+            if (waitingForTrust.add(signer)) {
+                notes.add("the " + signer.replace("-ca", " CA") + "'s key was replaced, but not every node has rolled to"
+                        + " trust the new CA yet: certificates are re-issued from the new key once they all have");
+            }
         } else if (!now.isBefore(cert.get().getNotAfter().toInstant().minus(Duration.ofDays(settings.renewalDays())))) {
             reissue = "it expires at " + cert.get().getNotAfter().toInstant() + ", within the CA's renewalDays ("
                     + settings.renewalDays() + ")";
@@ -314,13 +350,7 @@ final class CertPlanner {
             boolean signedByOld = live.secrets().values().stream().filter(CertSecrets::managedByKgr)
                     .anyMatch(s -> CertSecrets.annotation(s, CertSecrets.generationOf(ca.ca(), "key"), ca.keyGeneration())
                             != ca.keyGeneration());
-            boolean rolled = true;
-            for (Pod p : live.pods().values()) {
-                var labels = p.getMetadata().getLabels();
-                if (labels == null || !spec.name().equals(labels.get(Labels.CLUSTER)) || p.getMetadata().getAnnotations() == null) continue;
-                String g = p.getMetadata().getAnnotations().get(CertSecrets.generationOf(ca.ca(), "cert"));
-                if (g != null && !g.equals(String.valueOf(ca.certGeneration()))) rolled = false;
-            }
+            boolean rolled = everyNodeTrusts(ca.ca());
             if (pending || signedByOld || !rolled) continue;
             String subject = CertSecrets.certificate(ca.cert(), "ca.crt").map(c -> c.getSubjectX500Principal().getName()).orElse("");
             Step step = step(new Change.IssueCa(spec.name(), ca.ca(), "drop-old-certificates", subject, 0,

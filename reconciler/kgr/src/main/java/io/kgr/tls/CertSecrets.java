@@ -30,6 +30,13 @@ public final class CertSecrets {
     public static final String FORCE_REPLACE = "strimzi.io/force-replace";
     /** How often a node's, kgr's or a user's certificate was issued (it changes the pods that use it). */
     public static final String CERT_GENERATION = "kgr.io/certificate-generation";
+    /**
+     * A CA key replacement writes the new key next to the old one first ({@code ca.key.next}, with the key generation it
+     * is for), then the certificate Secret, then makes it the key: a run stopped between any two writes leaves a state
+     * from which the next one finishes the same replacement with the same key.
+     */
+    public static final String STAGED_KEY = "ca.key.next";
+    public static final String STAGED_KEY_GENERATION = "kgr.io/ca-key-staged-generation";
     public static final String CLUSTER_CA = "cluster-ca";
     public static final String CLIENTS_CA = "clients-ca";
     /** Where a node's certificate Secret is mounted. */
