@@ -89,6 +89,9 @@ class DeployManifestsTest {
             s.tokenFile().ifPresent(files::add);
             s.webhookSecretFile().ifPresent(files::add);
         });
+        // the shipped config is safe by default: the status and plan API needs a token, from a mounted Secret
+        assertThat(config.server().apiTokenFile()).isPresent();
+        config.server().apiTokenFile().ifPresent(files::add);
         assertThat(files).isNotEmpty().allSatisfy(f -> assertThat(mounts).anyMatch(m -> f.startsWith(m)));
         assertThat(mounts).contains(config.cacheDir().toString(), "/etc/kgr/kgr.yaml");
         assertThat(list(container.get("args"))).contains("serve", "/etc/kgr/kgr.yaml");

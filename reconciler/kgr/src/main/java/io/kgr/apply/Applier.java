@@ -77,8 +77,7 @@ public final class Applier {
         long start = System.nanoTime();
         Results results = new Results(progress, options.requestTimeout());
         TopicSteps topics = new TopicSteps(admin, options, results);
-        UserSteps users = new UserSteps(admin, secrets, results, plan.header().cluster(),
-                () -> stored().key(plan.header().cluster(), plan.header().source()), options.maxRecordsPerRequest());
+        UserSteps users = new UserSteps(admin, secrets, results, plan.header().cluster(), options.maxRecordsPerRequest());
         // the inventory's topic is asked for first, then made ready while the other steps run: a new partition takes a
         // while to get a leader, and longer behind thousands of others
         if (plan.steps().stream().anyMatch(s -> s.change() instanceof UpdateInventory)
@@ -212,9 +211,7 @@ public final class Applier {
                     keepUndeleted(s.change(), now.own(), topics, users, adopted);
                 }
             }
-            // the key that pins passwords in this source's plans is made with its first inventory
-            Optional<String> newKey = now.key().isEmpty() ? Optional.of(io.kgr.plan.PasswordHash.newKey()) : Optional.empty();
-            inventoryStore.save(new Inventory(c.cluster(), c.source(), c.commit(), Instant.now(), topics, users, adopted), newKey);
+            inventoryStore.save(new Inventory(c.cluster(), c.source(), c.commit(), Instant.now(), topics, users, adopted));
             List<String> lost = yieldToEarlierClaims(c, now.own(), topics, users, adopted);
             if (lost.isEmpty()) results.ok(step, start);
             else results.failed(step, "another source took over " + String.join(", ", lost) + " at the same time and"

@@ -84,10 +84,18 @@ public final class SecretResolver {
             if (Files.isRegularFile(file)) {
                 try {
                     String before = fileVersion(file, java.time.Instant.now());
+                    if (before.isEmpty() && justWritten(file)) {
+                        // a plan pins the version it read: a file written a moment ago gets one once it has settled
+                        Thread.sleep(SETTLED.toMillis());
+                        before = fileVersion(file, java.time.Instant.now());
+                    }
                     String value = stripNewline(Files.readString(file, StandardCharsets.UTF_8));
                     String after = fileVersion(file, java.time.Instant.now());
                     return Optional.of(new Secret(value, before.equals(after) ? after : ""));
                 } catch (IOException e) {
+                    return Optional.empty();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                     return Optional.empty();
                 }
             }
@@ -96,21 +104,31 @@ public final class SecretResolver {
     }
 
     /**
-     * A file's version: device, inode, size and change time (which no program can set back, unlike the modification
-     * time). Empty when the file changed less than {@link #SETTLED} ago: a write in the same tick of the kernel's coarse
+     * A file's version: device, inode and change time (which no program can set back, unlike the modification time);
+     * not its size, which would tell a password's length. Empty when the file changed less than {@link #SETTLED} ago: a write in the same tick of the kernel's coarse
      * clock would keep the change time, so only a file older than that is known to be the one read. A Kubernetes
      * Secret volume swaps in new files on an update, which gives them a new inode.
      */
     static String fileVersion(Path file, java.time.Instant now) {
         try {
-            Map<String, Object> a = Files.readAttributes(file, "unix:dev,ino,size,ctime");
+            Map<String, Object> a = Files.readAttributes(file, "unix:dev,ino,ctime");
             java.nio.file.attribute.FileTime ctime = (java.nio.file.attribute.FileTime) a.get("ctime");
             java.time.Instant changed = ctime.toInstant();
             if (changed.isAfter(now.minus(SETTLED))) return "";
-            return "file:" + a.get("dev") + ":" + a.get("ino") + ":" + a.get("size") + ":" + changed.getEpochSecond() + "."
+            return "file:" + a.get("dev") + ":" + a.get("ino") + ":" + changed.getEpochSecond() + "."
                     + changed.getNano();
         } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
-            return ""; // no unix view (not Linux/macOS): no version, so the password is always checked by its hash
+            return ""; // no unix view (not Linux/macOS): no version
+        }
+    }
+
+    /** Whether the file changed less than {@link #SETTLED} ago (it has a version once that has passed). */
+    private static boolean justWritten(Path file) {
+        try {
+            java.nio.file.attribute.FileTime ctime = (java.nio.file.attribute.FileTime) Files.getAttribute(file, "unix:ctime");
+            return ctime.toInstant().isAfter(java.time.Instant.now().minus(SETTLED));
+        } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
+            return false;
         }
     }
 

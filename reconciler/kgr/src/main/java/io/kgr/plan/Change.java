@@ -170,13 +170,14 @@ public sealed interface Change {
     }
 
     /**
-     * Sets a SCRAM credential. The plan never holds the password nor anything a password can be guessed from: apply
-     * reads it again from {@code passwordRef} and checks it against {@code passwordPin} (an HMAC keyed by the source's
-     * inventory key, see {@link PasswordHash#pin}), so a password that changed after planning is not applied unseen.
-     * The pin is empty for a password kgr generates during the apply, and before the source's first apply.
+     * Sets a SCRAM credential. The plan never holds the password nor anything computed from it: apply reads it again
+     * from {@code passwordRef} and checks that the source still has the version the plan read ({@code passwordVersion}:
+     * a Kubernetes Secret's uid and resourceVersion, a file's identity and change time), so a password that changed
+     * after planning is not applied unseen. Empty where the source has no versions (environment variables) and for a
+     * password kgr generates during the apply.
      */
     record UpsertScramCredential(String user, String mechanism, int iterations, SecretRef passwordRef,
-                                 String passwordPin, boolean rotation) implements Change {
+                                 String passwordVersion, boolean rotation) implements Change {
         public String kind() { return "upsert-scram-credential"; }
         public Kind type() { return Kind.UPSERT_SCRAM_CREDENTIAL; }
         public <R> R accept(Visitor<R> visitor) { return visitor.upsertScramCredential(this); }

@@ -78,28 +78,6 @@ public final class PasswordHash {
         return Base64.getEncoder().encodeToString(key);
     }
 
-    /**
-     * What a plan records to prove at apply time that the password is still the one planned: an HMAC-SHA256 keyed by
-     * the source's inventory key (never in a plan) over user, mechanism and password. Empty without a key.
-     */
-    public static String pin(String key, String user, String mechanism, Secret password) {
-        if (key == null || key.isEmpty()) return "";
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(Base64.getDecoder().decode(key), "HmacSHA256"));
-            byte[] out = mac.doFinal((user + "\0" + mechanism + "\0" + password.reveal()).getBytes(StandardCharsets.UTF_8));
-            return "hmac-sha256:" + Base64.getEncoder().withoutPadding().encodeToString(out);
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Whether {@code pin} (from a plan) was made from this password, compared in constant time. */
-    public static boolean pinned(String pin, String key, String user, String mechanism, Secret password) {
-        return MessageDigest.isEqual(pin.getBytes(StandardCharsets.UTF_8),
-                pin(key, user, mechanism, password).getBytes(StandardCharsets.UTF_8));
-    }
-
     private static String format(byte[] salt, int iterations, byte[] hash, String version) {
         Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
         String record = "pbkdf2-sha256:" + iterations + ":" + b64.encodeToString(salt) + ":" + b64.encodeToString(hash);

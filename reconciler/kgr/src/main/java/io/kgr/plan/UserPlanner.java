@@ -129,7 +129,7 @@ final class UserPlanner {
                         ? "credential exists but kgr never set it: set it from Git (adopting the user)"
                         : "the password in " + user.passwordRef().get() + " changed";
             var change = new UpsertScramCredential(user.name(), mechanism, SCRAM_ITERATIONS, user.passwordRef().get(),
-                    PasswordHash.pin(inventories.key(), user.name(), mechanism, user.password().get()), exists);
+                    user.password().get().version(), exists);
             credentials.add(new Step(Step.idOf(change), Phase.USERS, change, exists ? Risk.DISRUPTIVE : Risk.SAFE,
                     List.of(new FieldChange("password", exists ? "(sensitive)" : null, "(sensitive)", true),
                             FieldChange.of("mechanism", exists ? mechanism : null, mechanism)),

@@ -169,7 +169,7 @@ public final class PlanJson {
             public Void upsertScramCredential(Change.UpsertScramCredential c) {
                 o.put("user", c.user()).put("mechanism", c.mechanism()).put("iterations", c.iterations());
                 o.putObject("passwordRef").put("name", c.passwordRef().name()).put("key", c.passwordRef().key());
-                o.put("passwordPin", c.passwordPin()).put("rotation", c.rotation());
+                o.put("passwordVersion", c.passwordVersion()).put("rotation", c.rotation());
                 return null;
             }
 
@@ -380,7 +380,7 @@ public final class PlanJson {
             case DELETE_TOPIC -> new DeleteTopic(req(c, "topic"), c.path("partitions").asInt());
             case UPSERT_SCRAM_CREDENTIAL -> new UpsertScramCredential(req(c, "user"), req(c, "mechanism"),
                     c.path("iterations").asInt(4096), new SecretRef(req(c.path("passwordRef"), "name"),
-                    req(c.path("passwordRef"), "key")), c.path("passwordPin").asString(""), c.path("rotation").asBoolean(false));
+                    req(c.path("passwordRef"), "key")), c.path("passwordVersion").asString(""), c.path("rotation").asBoolean(false));
             case DELETE_SCRAM_CREDENTIAL -> new DeleteScramCredential(req(c, "user"), req(c, "mechanism"));
             case CREATE_USER_SECRET -> new Change.CreateUserSecret(req(c, "user"), req(c, "mechanism"));
             case DELETE_USER_SECRET -> new Change.DeleteUserSecret(req(c, "user"));

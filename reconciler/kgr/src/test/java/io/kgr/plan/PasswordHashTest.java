@@ -23,19 +23,6 @@ class PasswordHashTest {
     }
 
     @Test
-    void aPinNeedsTheKeyAndNamesOnePasswordOfOneUser() {
-        String key = PasswordHash.newKey();
-        String pin = PasswordHash.pin(key, "alice", "SCRAM-SHA-512", new Secret("pw-1"));
-        assertThat(pin).startsWith("hmac-sha256:").doesNotContain("pw-1");
-        assertThat(PasswordHash.pinned(pin, key, "alice", "SCRAM-SHA-512", new Secret("pw-1"))).isTrue();
-        assertThat(PasswordHash.pinned(pin, key, "alice", "SCRAM-SHA-512", new Secret("pw-2"))).isFalse();
-        assertThat(PasswordHash.pinned(pin, key, "bob", "SCRAM-SHA-512", new Secret("pw-1"))).isFalse();
-        assertThat(PasswordHash.pinned(pin, PasswordHash.newKey(), "alice", "SCRAM-SHA-512", new Secret("pw-1")))
-                .as("another key (a plan alone is not enough to test guesses)").isFalse();
-        assertThat(PasswordHash.pin("", "alice", "SCRAM-SHA-512", new Secret("pw-1"))).isEmpty();
-    }
-
-    @Test
     void whileTheSecretIsAtTheVersionItWasHashedFromTheVersionDecidesElseTheHash() {
         String hash = PasswordHash.fresh(new Secret("pw-1", "file:2049:77:5:1700000000.000000001"));
         assertThat(hash).as("the version is recorded, not the password").doesNotContain("pw-1");

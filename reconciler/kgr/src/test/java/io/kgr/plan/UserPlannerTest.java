@@ -30,7 +30,7 @@ class UserPlannerTest {
 
     private static UserSpec scram(String password, List<AclRule> acls, Map<String, Double> quotas) {
         return new UserSpec("u", "User:u", "scram-sha-512", Optional.of("SCRAM-SHA-512"),
-                Optional.of(new SecretRef("u", "password")), Optional.of(new Secret(password)), acls, new TreeMap<>(quotas),
+                Optional.of(new SecretRef("u", "password")), Optional.of(new Secret(password, "v-7")), acls, new TreeMap<>(quotas),
                 new Location("u.yaml", 1, 1));
     }
 
@@ -78,11 +78,11 @@ class UserPlannerTest {
             assertThat(f.sensitive()).isTrue();
             assertThat(f.after()).isEqualTo("(sensitive)");
         });
-        assertThat(PasswordHash.pinned(c.passwordPin(), KEY, "u", "SCRAM-SHA-512", new Secret("pw-1"))).isTrue();
-        assertThat(PasswordHash.pinned(c.passwordPin(), KEY, "u", "SCRAM-SHA-512", new Secret("pw-2"))).isFalse();
-        // neither the plan's JSON nor its inventory step carries a hash or a salt
+        // what the plan pins is the version of the password's source, nothing computed from the password
+        assertThat(c.passwordVersion()).isEqualTo("v-7");
+        // neither the plan's JSON nor its inventory step carries a hash, a salt, an HMAC or a key
         String json = io.kgr.render.PlanJson.write(p);
-        assertThat(json).doesNotContain("pbkdf2", "pw-1", KEY).contains("\"passwordPin\" : \"hmac-sha256:");
+        assertThat(json).doesNotContain("pbkdf2", "pw-1", KEY, "hmac").contains("\"passwordVersion\" : \"v-7\"");
     }
 
     @Test
@@ -168,7 +168,7 @@ class UserPlannerTest {
         Plan p = plan(generated(null), live(false, List.of(), Map.of(), true), owning(null), false);
         assertThat(ids(p)).containsExactly("create-user-secret:u", "upsert-scram-credential:u", "update-inventory:c1/repo-a");
         assertThat(p.steps().get(1).dependsOn()).containsExactly("create-user-secret:u");
-        assertThat(((UpsertScramCredential) p.steps().get(1).change()).passwordPin()).as("made during apply").isEmpty();
+        assertThat(((UpsertScramCredential) p.steps().get(1).change()).passwordVersion()).as("made during apply").isEmpty();
         assertThat(((Change.UpdateInventory) p.steps().get(2).change()).users().get("u").generatedSecret()).isTrue();
 
         // once generated and recorded, nothing changes
