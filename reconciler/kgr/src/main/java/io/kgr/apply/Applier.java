@@ -197,21 +197,14 @@ public final class Applier {
     private void updateInventory(Step step, Plan plan, Results results, Map<String, String> freshHashes) {
         long start = System.nanoTime();
         UpdateInventory c = (UpdateInventory) step.change();
-        TreeMap<String, String> topics = new TreeMap<>(c.topics());
-        TreeMap<String, ManagedUser> users = new TreeMap<>(c.users());
         try {
             io.kgr.inventory.Inventories now = stored().select(c.cluster(), c.source());
-            users.replaceAll((name, u) -> !u.passwordHash().equals(ManagedUser.KEEP) ? u
-                    : u.withPasswordHash(now.own().users().containsKey(name) ? now.own().users().get(name).passwordHash() : ""));
-            freshHashes.forEach((user, hash) -> users.computeIfPresent(user, (k, u) -> u.withPasswordHash(hash)));
-            TreeMap<String, String> adopted = new TreeMap<>(c.adopted());
-            for (Step s : plan.steps()) {
-                if (results.didNotSucceed(s.id())) {
-                    forgetFailed(s.change(), topics, users);
-                    keepUndeleted(s.change(), now.own(), topics, users, adopted);
-                }
-            }
-            inventoryStore.save(new Inventory(c.cluster(), c.source(), c.commit(), Instant.now(), topics, users, adopted));
+            List<Change> notDone = plan.steps().stream().filter(s -> results.didNotSucceed(s.id())).map(Step::change).toList();
+            Inventory recorded = RecordedInventory.after(c, now.own(), notDone, freshHashes, Instant.now());
+            TreeMap<String, String> topics = new TreeMap<>(recorded.topics());
+            TreeMap<String, ManagedUser> users = new TreeMap<>(recorded.users());
+            TreeMap<String, String> adopted = new TreeMap<>(recorded.adopted());
+            inventoryStore.save(recorded);
             List<String> lost = yieldToEarlierClaims(c, now.own(), topics, users, adopted);
             if (lost.isEmpty()) results.ok(step, start);
             else results.failed(step, "another source took over " + String.join(", ", lost) + " at the same time and"
@@ -259,45 +252,6 @@ public final class Applier {
             inventoryStore.save(new Inventory(c.cluster(), c.source(), c.commit(), Instant.now(), topics, users, adopted));
         }
         return lost;
-    }
-
-    /**
-     * A prune that failed or never started (a shutdown half-way) leaves its resource in the inventory, exactly as it
-     * was recorded, so that a later prune retries it instead of forgetting what kgr owns.
-     */
-    private static void keepUndeleted(Change change, Inventory before, Map<String, String> topics,
-                                      Map<String, ManagedUser> users, Map<String, String> adopted) {
-        if (change instanceof DeleteTopic d && before.owns(d.topic())) {
-            topics.putIfAbsent(d.topic(), before.topics().get(d.topic()));
-            if (before.adopted().containsKey(d.topic())) adopted.putIfAbsent(d.topic(), before.adopted().get(d.topic()));
-        } else if ((change instanceof DeleteScramCredential d && !users.containsKey(d.user()) && before.ownsUser(d.user()))) {
-            users.put(d.user(), before.users().get(d.user()));
-        } else if (change instanceof DeleteUserSecret d && !users.containsKey(d.user()) && before.ownsUser(d.user())) {
-            users.put(d.user(), before.users().get(d.user()));
-        }
-    }
-
-    /** Adjusts the planned inventory for a step that did not succeed, so that it records only what is true. */
-    private static void forgetFailed(Change change, Map<String, String> topics, Map<String, ManagedUser> users) {
-        if (change instanceof CreateTopic c) {
-            topics.remove(c.topic());
-        } else if (change instanceof UpsertScramCredential c) {
-            users.computeIfPresent(c.user(), (k, u) -> u.withPasswordHash(""));
-        } else if (change instanceof CreateAcls c) {
-            users.computeIfPresent(c.user(), (k, u) -> u.withAcls(u.acls().stream().filter(a -> !c.acls().contains(a)).toList()));
-        } else if (change instanceof DeleteAcls c) {
-            ManagedUser u = users.get(c.user());
-            List<AclRule> kept = new ArrayList<>(c.acls());
-            if (u != null) kept.addAll(u.acls());
-            users.put(c.user(), u != null ? u.withAcls(kept)
-                    : new ManagedUser(c.acls().get(0).principal(), "", "", kept, new TreeSet<>()));
-        } else if (change instanceof AlterUserQuotas c) {
-            users.computeIfPresent(c.user(), (k, u) -> {
-                TreeSet<String> keys = new TreeSet<>(u.quotaKeys());
-                keys.addAll(c.remove());
-                return u.withQuotaKeys(keys);
-            });
-        }
     }
 
     private void prepareInventory() {

@@ -156,17 +156,28 @@ final class UserPlanner {
         }
         List<AclRule> create = wanted.stream().filter(a -> !present.contains(a)).toList();
         List<AclRule> ownedBefore = before == null ? List.of() : before.acls();
-        List<AclRule> remove = present.stream().filter(a -> !wanted.contains(a) && ownedBefore.contains(a)).toList();
+        List<AclRule> remove = new ArrayList<>(present.stream().filter(a -> !wanted.contains(a) && ownedBefore.contains(a)).toList());
+        // bindings kgr made for the user's earlier principal (its authentication changed: User:x → User:CN=x) go too,
+        // once the new principal's are in place; until then the inventory keeps them
+        List<AclRule> earlier = ownedBefore.stream().filter(a -> !a.principal().equals(user.principal()))
+                .filter(a -> live.aclsOf(a.principal()).contains(a)).toList();
+        remove.addAll(earlier);
+        String createId = null;
         if (!create.isEmpty()) {
             var change = new CreateAcls(user.name(), create);
-            aclCreates.add(new Step(Step.idOf(change), Phase.USERS, change, Risk.SAFE, aclFields(create, true),
-                    "ACLs declared for " + user.principal(), List.of()));
+            Step step = new Step(Step.idOf(change), Phase.USERS, change, Risk.SAFE, aclFields(create, true),
+                    "ACLs declared for " + user.principal(), List.of());
+            aclCreates.add(step);
+            createId = step.id();
         }
         if (!remove.isEmpty()) {
             var change = new DeleteAcls(user.name(), remove);
-            aclDeletes.add(new Step(Step.idOf(change), Phase.USERS, change, Risk.DISRUPTIVE, aclFields(remove, false),
-                    "ACLs kgr created for " + user.principal() + " that Git no longer declares; clients lose this access",
-                    List.of()));
+            String why = earlier.isEmpty() ? "ACLs kgr created for " + user.principal() + " that Git no longer declares;"
+                    + " clients lose this access"
+                    : "the user now authenticates as " + user.principal() + ": the ACLs kgr created for "
+                    + earlier.get(0).principal() + " go" + (remove.size() > earlier.size() ? ", and those Git no longer declares" : "");
+            aclDeletes.add(new Step(Step.idOf(change), Phase.USERS, change, Risk.DISRUPTIVE, aclFields(remove, false), why,
+                    earlier.isEmpty() || createId == null ? List.of() : List.of(createId)));
         }
         long foreign = present.stream().filter(a -> !wanted.contains(a) && !ownedBefore.contains(a)).count();
         if (foreign > 0) {

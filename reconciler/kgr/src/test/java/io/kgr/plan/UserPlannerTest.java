@@ -192,4 +192,22 @@ class UserPlannerTest {
                 "update-inventory:c1/repo-a");
         assertThat(p.steps().get(1).dependsOn()).containsExactly("upsert-scram-credential:u");
     }
+
+    @Test
+    void anAuthenticationChangeRemovesTheOldPrincipalsAclsAfterTheNewOnesExist() {
+        // the user was SCRAM (User:u) with WRITE; Git now says TLS (User:CN=u) with the same WRITE
+        AclRule tlsWrite = new AclRule("User:CN=u", "*", "WRITE", "ALLOW", "TOPIC", "t", "LITERAL");
+        UserSpec tls = new UserSpec("u", "User:CN=u", "tls", Optional.empty(), Optional.empty(), Optional.empty(),
+                List.of(tlsWrite), new TreeMap<>(), new Location("u.yaml", 1, 1));
+        Plan p = plan(tls, live(false, List.of(WRITE), Map.of(), true), owning(applied(null, List.of(WRITE), Set.of())), false);
+        assertThat(ids(p)).containsExactly("create-acls:u", "delete-acls:u", "update-inventory:c1/repo-a");
+        Step delete = p.steps().get(1);
+        assertThat(((Change.DeleteAcls) delete.change()).acls()).containsExactly(WRITE);
+        assertThat(delete.dependsOn()).containsExactly("create-acls:u");
+        // once done, the inventory records only the new principal's binding, and nothing more is planned
+        var after = ((Change.UpdateInventory) p.steps().get(2).change()).users().get("u");
+        assertThat(after.acls()).containsExactly(tlsWrite);
+        Plan next = plan(tls, live(false, List.of(tlsWrite), Map.of(), true), owning(after), false);
+        assertThat(ids(next)).doesNotContain("delete-acls:u", "create-acls:u");
+    }
 }
