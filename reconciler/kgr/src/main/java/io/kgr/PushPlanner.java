@@ -26,6 +26,23 @@ import io.kgr.inventory.InventoryStore.InventoryException;
  */
 public final class PushPlanner {
     private final Memory memory = new Memory();
+    /** What the last plan would have this remember: kept only once it is known to be on the cluster. */
+    private volatile Runnable pending = () -> { };
+
+    /**
+     * The last plan is on the cluster (applied, or nothing to change): what it observed and planned is remembered for
+     * the next push. A refused, failed or plan-only run is not: a later push would plan from a view of the cluster
+     * with changes that never happened.
+     */
+    public void confirm() {
+        pending.run();
+        pending = () -> { };
+    }
+
+    /** The last plan is not on the cluster: the memory stays as it was (older, and read in full when too old). */
+    public void discard() {
+        pending = () -> { };
+    }
 
     /** The topics a run applied steps to: a push reads them again. */
     public void applied(Collection<String> topics) {
@@ -107,7 +124,8 @@ public final class PushPlanner {
         PlanRun run = reconciler.plan(source, snapshot, sourceName, target, policy, observation, Optional.empty(), desired);
         if (run.plan().isPresent()) {
             try {
-                memory.partial(observation.join().live(), now, changed);
+                LiveState seen = observation.join().live();
+                pending = () -> memory.partial(seen, now, changed);
             } catch (CompletionException e) {
                 // nothing observed: nothing to remember
             }
@@ -123,7 +141,9 @@ public final class PushPlanner {
         PlanRun run = planned.run();
         if (run.plan().isPresent() && planned.desired().ok()) {
             try {
-                memory.full(observation.join().live(), planned.desired().state().get(), at);
+                LiveState seen = observation.join().live();
+                DesiredState wanted = planned.desired().state().get();
+                pending = () -> memory.full(seen, wanted, at);
             } catch (CompletionException e) {
                 // a cluster that does not answer yet: nothing to remember
             }

@@ -142,4 +142,44 @@ class ReconcilerTest {
         store.save(new Inventory("c1", "other", "abc", CLOCK.instant(), new TreeMap<>()));
         assertThat(Fingerprint.changedSince(saved, target(empty()), false)).as("an inventory written since").isPresent();
     }
+
+    @Test
+    void aPushPlansFromTheMemoryOfAFullRunOnlyOnceThatRunIsOnTheCluster() throws Exception {
+        AtomicInteger full = new AtomicInteger();
+        AtomicInteger partial = new AtomicInteger();
+        KafkaState counting = new KafkaState() {
+            @Override
+            public LiveState observe() {
+                full.incrementAndGet();
+                return new LiveState("cluster-id", new java.util.TreeSet<>(List.of(0)), new TreeMap<>());
+            }
+
+            @Override
+            public LiveState observe(LiveState earlier, java.util.Set<String> topics) {
+                partial.incrementAndGet();
+                return earlier;
+            }
+        };
+        SourceSpec source = new SourceSpec(repo.toString(), Optional.empty(), "", null, Optional.empty());
+        Reconciler reconciler = new Reconciler(CLOCK, SecretResolver.none());
+        for (boolean applied : List.of(true, false)) {
+            full.set(0);
+            partial.set(0);
+            PushPlanner pushes = new PushPlanner();
+            pushes.planFull(reconciler, source, "repo", target(counting), Policy.defaults(false));
+            if (applied) pushes.confirm();
+            else pushes.discard(); // refused, failed, or plan mode: what it planned never happened
+            Files.writeString(repo.resolve("orders.yaml"), topic("orders", applied ? 4 : 5));
+            PlanRun push = pushes.planPush(reconciler, source, "repo", target(counting), Policy.defaults(false),
+                    java.time.Duration.ofMinutes(10));
+            assertThat(push.status()).isEqualTo(RunStatus.SUCCEEDED);
+            if (applied) {
+                assertThat(full.get()).as("the push read only what changed").isEqualTo(1);
+                assertThat(partial.get()).isEqualTo(1);
+            } else {
+                assertThat(full.get()).as("nothing confirmed: the push reads everything").isEqualTo(2);
+                assertThat(partial.get()).isZero();
+            }
+        }
+    }
 }

@@ -103,7 +103,12 @@ final class SourceRunner {
                     ? stopped(trigger, started, start, planned)
                     : applyOrReport(trigger, started, start, planned, secrets, stopping);
             if (lastFetched) record = record.withMessagePrefix("Git does not answer: the last fetched commit was reconciled; ");
+            boolean onTheCluster = record.status() == RunStatus.SUCCEEDED && plan.isPresent()
+                    && (!plan.get().hasChanges() || source.mode() != ServiceConfig.Mode.PLAN);
+            if (onTheCluster) pushes.confirm();
+            else pushes.discard();
         } catch (IOException | RuntimeException e) {
+            pushes.discard();
             // a configuration problem that only shows at run time (unreadable token file, unreachable Kubernetes)
             record = new RunRecord(source.name(), trigger, started, since(start), RunStatus.SOURCE_FAILED,
                     GitSource.redact(String.valueOf(e.getMessage())), Optional.empty(), Map.of(), false, Map.of(),
