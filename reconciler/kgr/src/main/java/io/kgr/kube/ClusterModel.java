@@ -289,7 +289,9 @@ public final class ClusterModel {
 
     private PersistentVolumeClaim claim(ClusterSpec.Volume v, String pod, ClusterSpec.Pool pool, int id) {
         return new PersistentVolumeClaimBuilder()
-                .withMetadata(meta(Names.claim(v, pod), labels(pool, id), Map.of(DELETE_CLAIM, String.valueOf(v.deleteClaim()))))
+                // the cluster id the volume is formatted with: known from the volume when every pod and pod set is gone
+                .withMetadata(meta(Names.claim(v, pod), labels(pool, id), Map.of(DELETE_CLAIM, String.valueOf(v.deleteClaim()),
+                        CLUSTER_ID, clusterId)))
                 .withNewSpec().withAccessModes("ReadWriteOnce").withStorageClassName(v.storageClass().orElse(null))
                 .withNewResources().withRequests(new TreeMap<>(Map.of("storage", new Quantity(v.size().orElse("1Gi")))))
                 .endResources().endSpec().build();

@@ -149,7 +149,15 @@ final class KubePlanner {
     private String clusterId() {
         Optional<String> recorded = existingClusterId();
         Optional<String> running = kafka.map(LiveState::clusterId).filter(s -> s != null && !s.isBlank());
-        if (recorded.isEmpty() && running.isEmpty() && live.pods().values().stream().anyMatch(this::mine)) {
+        if (recorded.isEmpty() && running.isEmpty() && live.claims().values().stream().anyMatch(this::mine)) {
+            // a volume formatted with one id and started with another makes its broker crash-loop on the mismatch
+            clusterIdProblem = "the cluster's id is unknown: its volumes exist (" + live.claims().values().stream()
+                    .filter(this::mine).map(c -> c.getMetadata().getName()).sorted().limit(5)
+                    .collect(java.util.stream.Collectors.joining(", ")) + "), but no pod set or volume records the id they"
+                    + " were formatted with and Kafka does not answer; kgr will not format them into a new cluster"
+                    + " (restore the pod sets, or annotate the claims " + ClusterModel.CLUSTER_ID + " with the id from their"
+                    + " meta.properties)";
+        } else if (recorded.isEmpty() && running.isEmpty() && live.pods().values().stream().anyMatch(this::mine)) {
             clusterIdProblem = "the cluster's id is unknown: its pods exist, but the pod sets that record the id are gone"
                     + " and Kafka does not answer; kgr will not give the nodes a new id (restore the pod sets, or bring a"
                     + " broker back so that Kafka says its id)";
@@ -219,7 +227,8 @@ final class KubePlanner {
     }
 
     private Optional<String> existingClusterId() {
-        return live.podSets().values().stream().filter(this::mine)
+        return java.util.stream.Stream.concat(live.podSets().values().stream(), live.claims().values().stream())
+                .filter(this::mine)
                 .map(p -> p.getMetadata().getAnnotations() == null ? null : p.getMetadata().getAnnotations().get(ClusterModel.CLUSTER_ID))
                 .filter(Objects::nonNull).findFirst();
     }

@@ -181,6 +181,28 @@ class KubePlannerTest {
     }
 
     @Test
+    void volumesWithoutPodsOrPodSetsKeepTheirClusterIdOrThePlanIsRefused() {
+        ClusterSpec persistent = spec("", POOLS.replace("storage: {type: ephemeral}",
+                "storage: {type: persistent-claim, size: 1Gi, deleteClaim: false}"));
+        var objects = new ClusterModel(persistent, "ns", NodeIds.assign(persistent.pools(), Map.of()), "the-id").generate();
+        // every pod and pod set is gone, Kafka does not answer: only the volumes are left
+        LiveKube volumesOnly = LiveKube.empty("ns");
+        objects.claims().forEach(c -> volumesOnly.claims().put(c.getMetadata().getName(), c));
+        KubePlanner k = new KubePlanner(persistent, volumesOnly, Optional.empty(), "a-new-random-id");
+        k.plan();
+        assertThat(k.refusals).isEmpty();
+        assertThat(k.podSets).as("the pods are made again").isNotEmpty();
+        assertThat(k.podSets).allSatisfy(s -> assertThat(s.change().toString()).doesNotContain("a-new-random-id"));
+
+        // volumes made before they recorded the id: never formatted into a new cluster
+        objects.claims().forEach(c -> c.getMetadata().getAnnotations().remove(ClusterModel.CLUSTER_ID));
+        KubePlanner old = new KubePlanner(persistent, volumesOnly, Optional.empty(), "a-new-random-id");
+        old.plan();
+        assertThat(old.refusals).anySatisfy(r -> assertThat(r.reason()).contains("the cluster's id is unknown: its volumes"
+                + " exist", "kgr will not format them into a new cluster"));
+    }
+
+    @Test
     void theSameQuorumUnderTheSameNamesIsNotRefused() {
         assertThat(planOn(spec(", num.replica.alter.log.dirs.threads: 2")).refusals()).isEmpty();
     }
