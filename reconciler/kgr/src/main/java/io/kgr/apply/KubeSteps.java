@@ -250,6 +250,7 @@ final class KubeSteps {
             case "Pod" -> removeNode(c.name());
             case "ConfigMap" -> client.configMaps().inNamespace(namespace).withName(c.name()).delete();
             case "Service" -> client.services().inNamespace(namespace).withName(c.name()).delete();
+            case "PodDisruptionBudget" -> client.policy().v1().podDisruptionBudget().inNamespace(namespace).withName(c.name()).delete();
             case "PersistentVolumeClaim" -> client.persistentVolumeClaims().inNamespace(namespace).withName(c.name()).delete();
             case "PodSet" -> client.genericKubernetesResources(KubeObserver.POD_SETS).inNamespace(namespace).withName(c.name()).delete();
             case "Secret" -> {

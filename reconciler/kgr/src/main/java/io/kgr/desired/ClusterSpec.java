@@ -86,8 +86,14 @@ public record ClusterSpec(String name, Optional<String> namespace, String versio
      * @param nextNodeIds   Strimzi's {@code strimzi.io/next-node-ids} annotation (ranges like {@code [10-19, 30]})
      * @param removeNodeIds Strimzi's {@code strimzi.io/remove-node-ids} annotation
      */
+    /** @param maxUnavailable of the pool's PodDisruptionBudget ({@code template.podDisruptionBudget}; Strimzi's default 1) */
     public record Pool(String name, Set<Role> roles, int replicas, Storage storage, Object resources, Object jvmOptions,
-                       Object podTemplate, Optional<String> nextNodeIds, Optional<String> removeNodeIds) {
+                       Object podTemplate, Optional<String> nextNodeIds, Optional<String> removeNodeIds, int maxUnavailable) {
+        public Pool(String name, Set<Role> roles, int replicas, Storage storage, Object resources, Object jvmOptions,
+                    Object podTemplate, Optional<String> nextNodeIds, Optional<String> removeNodeIds) {
+            this(name, roles, replicas, storage, resources, jvmOptions, podTemplate, nextNodeIds, removeNodeIds, 1);
+        }
+
         public boolean isBroker() {
             return roles.contains(Role.BROKER);
         }

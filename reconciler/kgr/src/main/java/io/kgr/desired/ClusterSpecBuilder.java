@@ -258,7 +258,8 @@ final class ClusterSpecBuilder {
                 }
                 out.add(new ClusterSpec.Pool("kafka", EnumSet.of(ClusterSpec.Role.BROKER), k.path("replicas").asInt(),
                         storage(k.path("storage"), kafkaPath.child("storage"), false), plain(k.path("resources")),
-                        plain(k.path("jvmOptions")), plain(k.path("template").path("pod")), Optional.empty(), Optional.empty()));
+                        plain(k.path("jvmOptions")), plain(k.path("template").path("pod")), Optional.empty(), Optional.empty(),
+                        k.path("template").path("podDisruptionBudget").path("maxUnavailable").asInt(1)));
                 return out;
             }
             if (k.has("replicas") || k.has("storage")) {
@@ -289,7 +290,8 @@ final class ClusterSpecBuilder {
                 out.add(new ClusterSpec.Pool(pm.name(), roles, s.path("replicas").asInt(), storage, plain(s.path("resources")),
                         plain(s.path("jvmOptions")), plain(s.path("template").path("pod")),
                         Optional.ofNullable(annotation(pm, "strimzi.io/next-node-ids")),
-                        Optional.ofNullable(annotation(pm, "strimzi.io/remove-node-ids"))));
+                        Optional.ofNullable(annotation(pm, "strimzi.io/remove-node-ids")),
+                        s.path("template").path("podDisruptionBudget").path("maxUnavailable").asInt(1)));
             }
             out.sort(java.util.Comparator.comparing(ClusterSpec.Pool::name));
             if (kraft && !failed) {

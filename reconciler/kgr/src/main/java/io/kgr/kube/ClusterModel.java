@@ -26,6 +26,9 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -63,10 +66,11 @@ public final class ClusterModel {
 
     /** Everything for one cluster, in the order it is created: services, configuration, volumes, pod sets, pods. */
     public record Objects(List<Service> services, List<ConfigMap> configMaps, List<PersistentVolumeClaim> claims,
-                          List<GenericKubernetesResource> podSets, List<Pod> pods) {
+                          List<GenericKubernetesResource> podSets, List<Pod> pods, List<PodDisruptionBudget> disruptionBudgets) {
         public List<HasMetadata> all() {
             List<HasMetadata> all = new ArrayList<>();
             all.addAll(services);
+            all.addAll(disruptionBudgets);
             all.addAll(configMaps);
             all.addAll(claims);
             all.addAll(podSets);
@@ -113,7 +117,9 @@ public final class ClusterModel {
         List<PersistentVolumeClaim> claims = new ArrayList<>();
         List<GenericKubernetesResource> podSets = new ArrayList<>();
         List<Pod> pods = new ArrayList<>();
+        List<PodDisruptionBudget> budgets = new ArrayList<>();
         for (ClusterSpec.Pool pool : c.pools()) {
+            budgets.add(disruptionBudget(pool));
             List<Pod> poolPods = new ArrayList<>();
             for (int id : nodeIds.getOrDefault(pool.name(), new java.util.TreeSet<>())) {
                 String pod = Names.pod(c, pool, id);
@@ -129,7 +135,19 @@ public final class ClusterModel {
             podSets.add(podSet(pool, poolPods));
         }
         c.zookeeper().ifPresent(zk -> zookeeper(zk, services, configMaps, claims, podSets, pods));
-        return new Objects(services, configMaps, claims, podSets, pods);
+        return new Objects(services, configMaps, claims, podSets, pods, budgets);
+    }
+
+    /**
+     * A pool's PodDisruptionBudget: a node drain of Kubernetes evicts at most {@code maxUnavailable} of its pods at a
+     * time (Strimzi's default 1), also while kgr is down — nothing else would bring an evicted broker back before kgr's
+     * next run.
+     */
+    private PodDisruptionBudget disruptionBudget(ClusterSpec.Pool pool) {
+        return new PodDisruptionBudgetBuilder().withMetadata(meta(Names.podSet(c, pool), poolLabels(pool), Map.of()))
+                .withNewSpec().withMaxUnavailable(new IntOrString(pool.maxUnavailable()))
+                .withNewSelector().withMatchLabels(new TreeMap<>(Map.of(CLUSTER, c.name(), POOL, pool.name()))).endSelector()
+                .endSpec().build();
     }
 
     /** A ZooKeeper ensemble for clusters before Kafka 4: its services, configuration, volumes, pod set and pods. */

@@ -44,7 +44,8 @@ public final class KubeObserver {
                     byName(client.pods().inNamespace(namespace).list().getItems()),
                     byName(client.genericKubernetesResources(POD_SETS).inNamespace(namespace).list().getItems()),
                     storageClasses(),
-                    certificateSecrets());
+                    certificateSecrets(),
+                    byName(client.policy().v1().podDisruptionBudget().inNamespace(namespace).list().getItems()));
         } catch (KubernetesClientException e) {
             throw new ObserveException("cannot read namespace " + namespace + " from Kubernetes: " + e.getMessage(), e);
         }

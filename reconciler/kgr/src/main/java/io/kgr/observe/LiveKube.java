@@ -23,7 +23,15 @@ import io.fabric8.kubernetes.api.model.storage.StorageClass;
 public record LiveKube(String namespace, SortedMap<String, Service> services, SortedMap<String, ConfigMap> configMaps,
                        SortedMap<String, PersistentVolumeClaim> claims, SortedMap<String, Pod> pods,
                        SortedMap<String, GenericKubernetesResource> podSets, SortedMap<String, StorageClass> storageClasses,
-                       SortedMap<String, Secret> secrets) {
+                       SortedMap<String, Secret> secrets,
+                       SortedMap<String, io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget> disruptionBudgets) {
+
+    public LiveKube(String namespace, SortedMap<String, Service> services, SortedMap<String, ConfigMap> configMaps,
+                    SortedMap<String, PersistentVolumeClaim> claims, SortedMap<String, Pod> pods,
+                    SortedMap<String, GenericKubernetesResource> podSets, SortedMap<String, StorageClass> storageClasses,
+                    SortedMap<String, Secret> secrets) {
+        this(namespace, services, configMaps, claims, pods, podSets, storageClasses, secrets, new TreeMap<>());
+    }
 
     /** Without Secrets (a namespace whose certificates kgr does not look at). */
     public LiveKube(String namespace, SortedMap<String, Service> services, SortedMap<String, ConfigMap> configMaps,
@@ -41,7 +49,8 @@ public record LiveKube(String namespace, SortedMap<String, Service> services, So
     public String fingerprint() {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
-            for (Map<String, ? extends HasMetadata> m : java.util.List.of(services, configMaps, claims, pods, podSets, secrets)) {
+            for (Map<String, ? extends HasMetadata> m : java.util.List.of(services, configMaps, claims, pods, podSets, secrets,
+                    disruptionBudgets)) {
                 m.forEach((name, o) -> d.update((o.getKind() + "/" + name + "@" + o.getMetadata().getResourceVersion() + "\n")
                         .getBytes(StandardCharsets.UTF_8)));
             }

@@ -220,6 +220,9 @@ final class KubePlanner {
         notes.addAll(certificates.notes);
         for (Service s : desired.services()) applyObject(s, live.services().get(s.getMetadata().getName()), prerequisites);
         for (ConfigMap c : desired.configMaps()) applyObject(c, live.configMaps().get(c.getMetadata().getName()), prerequisites);
+        for (var b : desired.disruptionBudgets()) {
+            applyObject(b, live.disruptionBudgets().get(b.getMetadata().getName()), prerequisites);
+        }
         for (PersistentVolumeClaim c : desired.claims()) claim(c, live.claims().get(c.getMetadata().getName()));
         for (GenericKubernetesResource p : desired.podSets()) applyObject(p, live.podSets().get(p.getMetadata().getName()), podSets);
         pods(desired.pods());
@@ -621,6 +624,7 @@ final class KubePlanner {
         desired.configMaps().forEach(c -> accounted.add("ConfigMap/" + c.getMetadata().getName()));
         desired.claims().forEach(c -> accounted.add("PersistentVolumeClaim/" + c.getMetadata().getName()));
         desired.podSets().forEach(c -> accounted.add("PodSet/" + c.getMetadata().getName()));
+        desired.disruptionBudgets().forEach(c -> accounted.add("PodDisruptionBudget/" + c.getMetadata().getName()));
         TreeSet<String> removedNodes = new TreeSet<>();
         removedPods().forEach(p -> removedNodes.add(p.getMetadata().getName()));
         List<String> found = new ArrayList<>();
@@ -645,6 +649,16 @@ final class KubePlanner {
             boolean podsLeft = live.pods().values().stream().anyMatch(p -> mine(p) && pool != null
                     && pool.equals(p.getMetadata().getLabels().get(ClusterModel.POOL)) && !removedNodes.contains(p.getMetadata().getName()));
             if (mine(set) && !accounted.contains("PodSet/" + name) && !podsLeft) found.add("PodSet/" + name);
+        }
+        for (var budget : live.disruptionBudgets().values()) {
+            String name = budget.getMetadata().getName();
+            String pool = budget.getMetadata().getLabels() == null ? null : budget.getMetadata().getLabels().get(ClusterModel.POOL);
+            // a pool's budget protects its pods as long as any runs
+            boolean podsLeft = live.pods().values().stream().anyMatch(p -> mine(p) && pool != null
+                    && pool.equals(p.getMetadata().getLabels().get(ClusterModel.POOL)) && !removedNodes.contains(p.getMetadata().getName()));
+            if (mine(budget) && !accounted.contains("PodDisruptionBudget/" + name) && !podsLeft) {
+                found.add("PodDisruptionBudget/" + name);
+            }
         }
         if (found.isEmpty()) return;
         if (!pruneOrphans) {

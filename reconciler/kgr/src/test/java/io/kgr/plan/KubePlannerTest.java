@@ -73,6 +73,7 @@ class KubePlannerTest {
         objects.services().forEach(s -> live.services().put(s.getMetadata().getName(), s));
         objects.configMaps().forEach(c -> live.configMaps().put(c.getMetadata().getName(), c));
         objects.podSets().forEach(c -> live.podSets().put(c.getMetadata().getName(), c));
+        objects.disruptionBudgets().forEach(b -> live.disruptionBudgets().put(b.getMetadata().getName(), b));
         return live;
     }
 
@@ -200,6 +201,27 @@ class KubePlannerTest {
         old.plan();
         assertThat(old.refusals).anySatisfy(r -> assertThat(r.reason()).contains("the cluster's id is unknown: its volumes"
                 + " exist", "kgr will not format them into a new cluster"));
+    }
+
+    @Test
+    void eachPoolHasADisruptionBudgetThatTheTemplateMayWiden() {
+        ClusterSpec wide = spec("", POOLS.replace("spec: {replicas: 3, roles: [broker], storage: {type: ephemeral}}",
+                "spec: {replicas: 3, roles: [broker], storage: {type: ephemeral}, template: {podDisruptionBudget: {maxUnavailable: 2}}}"));
+        var objects = new ClusterModel(wide, "ns", NodeIds.assign(wide.pools(), Map.of()), "id").generate();
+        assertThat(objects.disruptionBudgets()).extracting(b -> b.getMetadata().getName() + "=" + b.getSpec().getMaxUnavailable().getIntVal()
+                + " " + b.getSpec().getSelector().getMatchLabels().get("strimzi.io/pool-name"))
+                .containsExactly("c1-brokers=2 brokers", "c1-controllers=1 controllers");
+        // a namespace without them (a cluster kgr made before) gets them, and a changed budget is updated, without a roll
+        LiveKube without = liveFrom(spec(""));
+        without.disruptionBudgets().clear();
+        KubePlanner k = new KubePlanner(wide, without, Optional.of(kafka(3)), "id");
+        k.plan();
+        assertThat(k.prerequisites).extracting(s -> s.change().subject())
+                .contains("PodDisruptionBudget/c1-brokers", "PodDisruptionBudget/c1-controllers");
+        KubePlanner widened = new KubePlanner(wide, liveFrom(spec("")), Optional.of(kafka(3)), "id");
+        widened.plan();
+        assertThat(widened.prerequisites).extracting(s -> s.id()).containsExactly("update-kube-object:PodDisruptionBudget/c1-brokers");
+        assertThat(widened.rolls).isEmpty();
     }
 
     @Test
