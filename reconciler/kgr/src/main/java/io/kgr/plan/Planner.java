@@ -325,7 +325,9 @@ public final class Planner {
                     + " volumes, services and configuration are not planned by this version of kgr yet"));
 
             List<Step> steps = new ArrayList<>();
-            brokerConfig().ifPresent(steps::add);
+            // cluster-wide broker settings are part of running the cluster: only where kgr runs it (on a topics-only target
+            // the Kafka manifest is someone else's, e.g. Strimzi's, and the plan says it is not planned)
+            if (kubernetesPlanned) brokerConfig().ifPresent(steps::add);
             steps.addAll(creates);
             steps.addAll(increases);
             steps.addAll(alters);

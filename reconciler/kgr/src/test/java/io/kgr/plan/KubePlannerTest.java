@@ -225,6 +225,19 @@ class KubePlannerTest {
     }
 
     @Test
+    void aTopicsOnlyTargetNeverGetsTheKafkaManifestsBrokerSettings() {
+        var desired = new io.kgr.desired.DesiredState("c1", new TreeMap<>(), new TreeMap<>(),
+                Optional.of(spec(", log.retention.ms: 1000")));
+        Plan topicsOnly = new Planner().plan(desired, kafka(3), Fixtures.owning(), Policy.defaults(false), Fixtures.header());
+        assertThat(topicsOnly.steps()).noneMatch(s -> s.change() instanceof Change.AlterBrokerConfig);
+        assertThat(topicsOnly.notes()).anyMatch(n -> n.contains("are not planned by this version of kgr"));
+        // where kgr runs the cluster, the same setting is planned
+        Plan running = new Planner().plan(desired, Optional.of(kafka(3)), Fixtures.owning(), Policy.defaults(false),
+                Fixtures.header(), Optional.of(liveFrom(spec(""))), "id");
+        assertThat(running.steps()).anyMatch(s -> s.change() instanceof Change.AlterBrokerConfig);
+    }
+
+    @Test
     void theSameQuorumUnderTheSameNamesIsNotRefused() {
         assertThat(planOn(spec(", num.replica.alter.log.dirs.threads: 2")).refusals()).isEmpty();
     }
