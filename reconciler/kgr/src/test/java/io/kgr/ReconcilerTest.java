@@ -97,6 +97,9 @@ class ReconcilerTest {
         Plan plan = run.plan().orElseThrow();
         assertThat(plan.steps()).extracting(Step::id).containsExactly("create-topic:orders", "update-inventory:c1/repo");
         assertThat(((Change.CreateTopic) plan.steps().get(0).change()).partitions()).isEqualTo(3);
+        // the first apply makes the inventory's store: the plan shows it
+        assertThat(plan.steps().get(1).fields()).anySatisfy(f -> assertThat(f.field() + " " + f.after())
+                .startsWith("inventory topic __kgr_inventory"));
         assertThat(plan.header().cluster()).isEqualTo("c1");
         assertThat(plan.header().createdAt()).isEqualTo(CLOCK.instant());
         // the header's fingerprint is the one a saved plan is checked against

@@ -633,6 +633,12 @@ public final class Planner {
                 if (!addedUsers.isEmpty()) fields.add(FieldChange.of("added users", null, names(addedUsers)));
                 if (!removedUsers.isEmpty()) fields.add(FieldChange.of("removed users", null, names(removedUsers)));
             }
+            // the store is made by the first apply: the plan says so (apply does nothing the plan did not show)
+            boolean noStoreYet = owned.commit().isEmpty() && inventories.others().isEmpty();
+            if (noStoreYet && !live.topics().containsKey(io.kgr.inventory.KafkaInventoryStore.TOPIC)) {
+                fields.add(FieldChange.of("inventory topic", null, io.kgr.inventory.KafkaInventoryStore.TOPIC
+                        + " (compacted; where the cluster has an authorizer, a DENY ACL keeps all but super users out)"));
+            }
             var change = new UpdateInventory(desired.cluster(), owned.source(), commit, new TreeMap<>(nextInventory),
                     nextUsers, nextAdopted(commit));
             return new Step(Step.idOf(change), Phase.INVENTORY, change, Risk.SAFE, fields,
