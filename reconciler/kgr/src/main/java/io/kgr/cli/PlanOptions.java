@@ -25,6 +25,10 @@ final class PlanOptions {
             description = "The largest share of what this source manages that one plan may delete without --allow-mass-prune (default: ${DEFAULT-VALUE}).")
     int maxPruneShare;
 
+    @Option(names = "--allow-node-removal",
+            description = "Allow removing the nodes of a node pool that Git no longer has (refused otherwise: a deleted or mislabelled KafkaNodePool looks exactly like that; scaling the pool to 0 replicas first needs no consent).")
+    boolean allowNodeRemoval;
+
     @Option(names = "--operational-key", paramLabel = "KEY",
             description = "Topic config key other tools set (added to leader/follower.replication.throttled.replicas): never set, changed or removed unless Git declares it; repeatable.")
     List<String> operationalKeys = new ArrayList<>();
@@ -41,7 +45,7 @@ final class PlanOptions {
         protect.forEach(p -> patterns.add(Pattern.compile(p)));
         java.util.Set<String> operational = new java.util.TreeSet<>(Policy.DEFAULT_OPERATIONAL_KEYS);
         operational.addAll(operationalKeys);
-        return new Policy(prune, patterns, allowMassPrune, maxPruneShare, operational);
+        return new Policy(prune, patterns, allowMassPrune, maxPruneShare, operational).withNodeRemoval(allowNodeRemoval);
     }
 
     @Option(names = "--out", paramLabel = "FILE", description = "Also save the plan (JSON) for a later 'kgr apply --plan FILE'.")

@@ -69,6 +69,14 @@ final class KubePlanner {
     /** Objects with kgr's label that no declared node or listener accounts for are deleted only with pruning on. */
     private boolean pruneOrphans;
 
+    private boolean allowNodeRemoval;
+
+    /** With the operator's consent, the nodes of a pool Git no longer has are removed (refused otherwise). */
+    KubePlanner allowingNodeRemoval(boolean allowed) {
+        this.allowNodeRemoval = allowed;
+        return this;
+    }
+
     KubePlanner pruning(boolean prune) {
         this.pruneOrphans = prune;
         return this;
@@ -553,8 +561,24 @@ final class KubePlanner {
             }
             return;
         }
+        java.util.Set<String> pools = new TreeSet<>();
+        spec.pools().forEach(pool -> pools.add(pool.name()));
+        java.util.Map<String, List<String>> vanished = new TreeMap<>();
+        for (Pod p : removedPods()) {
+            String pool = p.getMetadata().getLabels().get(ClusterModel.POOL);
+            if (pool != null && !pools.contains(pool) && !allowNodeRemoval) {
+                vanished.computeIfAbsent(pool, k -> new ArrayList<>()).add(p.getMetadata().getName());
+            }
+        }
+        // a whole pool gone from Git is far more often a deleted or mislabelled KafkaNodePool than a decision: its
+        // nodes are drained and removed only when it was scaled to 0 first, or with the operator's consent
+        vanished.forEach((pool, pods) -> refusals.add(new Refusal("KafkaNodePool", pool, "node pool " + pool + " is no"
+                + " longer in Git, but its " + pods.size() + " node(s) run (" + String.join(", ", pods) + "): removing a"
+                + " whole pool is refused; scale it to replicas: 0 first (its nodes are drained and removed), or give"
+                + " --allow-node-removal (allowNodeRemoval in kgr.yaml)")));
         for (Pod p : removedPods()) {
             String name = p.getMetadata().getName();
+            if (vanished.containsKey(p.getMetadata().getLabels().get(ClusterModel.POOL))) continue;
             int id = Pods.nodeId(name).orElse(-1);
             boolean broker = isBroker(p);
             List<String> hosted = broker ? hostedPartitions(id) : List.of();

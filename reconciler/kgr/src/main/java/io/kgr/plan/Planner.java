@@ -53,6 +53,7 @@ public final class Planner {
         java.util.Optional<KubePlanner> kubePlanner = kube.isEmpty() || desired.kafka().isEmpty() ? java.util.Optional.empty()
                 : java.util.Optional.of(new KubePlanner(desired.kafka().get(), kube.get(), live, newClusterId,
                         policy.deleteNothing(), header.createdAt()).pruning(policy.prune())
+                        .allowingNodeRemoval(policy.allowNodeRemoval())
                         .tlsUsers(desired.users().values().stream().filter(u -> u.authentication().equals("tls"))
                                 .map(io.kgr.desired.UserSpec::name).sorted().toList()));
         // brokers that Git removes get no new replicas, and shrinking partitions give theirs up first; brokers that the

@@ -15,9 +15,11 @@ import java.util.regex.Pattern;
  * @param operationalKeys topic config keys other tools set (replication throttles, …): never set, changed or removed
  *                        unless Git declares them
  * @param deleteNothing   while Git does not answer: nothing at all is deleted (no prune, no node or Service removal)
+ * @param allowNodeRemoval the operator's explicit consent to removing the nodes of a node pool that Git no longer has
+ *                        (a deleted or mislabelled KafkaNodePool looks exactly like that); off by default
  */
 public record Policy(boolean prune, List<Pattern> protect, boolean allowMassPrune, int maxPruneShare,
-                     Set<String> operationalKeys, boolean deleteNothing) {
+                     Set<String> operationalKeys, boolean deleteNothing, boolean allowNodeRemoval) {
     public static final List<Pattern> DEFAULT_PROTECTED = List.of(
             Pattern.compile("__.*"), Pattern.compile("_schemas"), Pattern.compile("_confluent.*"),
             Pattern.compile("connect-(configs|offsets|status)"));
@@ -36,7 +38,11 @@ public record Policy(boolean prune, List<Pattern> protect, boolean allowMassPrun
     }
 
     public Policy(boolean prune, List<Pattern> protect, boolean allowMassPrune, int maxPruneShare, Set<String> operationalKeys) {
-        this(prune, protect, allowMassPrune, maxPruneShare, operationalKeys, false);
+        this(prune, protect, allowMassPrune, maxPruneShare, operationalKeys, false, false);
+    }
+
+    public Policy withNodeRemoval(boolean allowed) {
+        return new Policy(prune, protect, allowMassPrune, maxPruneShare, operationalKeys, deleteNothing, allowed);
     }
 
     public Policy(boolean prune, List<Pattern> protect) {
@@ -49,15 +55,15 @@ public record Policy(boolean prune, List<Pattern> protect, boolean allowMassPrun
 
     /** The policy of a run while Git does not answer: drift is corrected, but nothing is deleted. */
     public Policy whileGitIsDown() {
-        return new Policy(false, protect, allowMassPrune, maxPruneShare, operationalKeys, true);
+        return new Policy(false, protect, allowMassPrune, maxPruneShare, operationalKeys, true, allowNodeRemoval);
     }
 
     public Policy withMassPrune(boolean allowed, int share) {
-        return new Policy(prune, protect, allowed, share, operationalKeys, deleteNothing);
+        return new Policy(prune, protect, allowed, share, operationalKeys, deleteNothing, allowNodeRemoval);
     }
 
     public Policy withOperationalKeys(Set<String> keys) {
-        return new Policy(prune, protect, allowMassPrune, maxPruneShare, keys, deleteNothing);
+        return new Policy(prune, protect, allowMassPrune, maxPruneShare, keys, deleteNothing, allowNodeRemoval);
     }
 
     /** The protecting pattern matching {@code topic}, or null. Internal topics are protected whatever the list. */

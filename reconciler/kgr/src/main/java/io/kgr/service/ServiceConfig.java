@@ -55,7 +55,7 @@ public record ServiceConfig(Server server, Path cacheDir, int history, LeaderEle
                          int jitterSeconds, Mode mode, boolean suspend, boolean prune, List<String> protect,
                          Optional<Path> tokenFile, Optional<Path> sshKeyFile, Optional<Path> knownHostsFile,
                          Optional<Path> webhookSecretFile, boolean allowMassPrune, int maxPruneShare,
-                         List<String> operationalKeys) {
+                         List<String> operationalKeys, boolean allowNodeRemoval) {
     }
 
     public record Result(Optional<ServiceConfig> config, List<Diagnostic> diagnostics) {
@@ -136,7 +136,8 @@ public record ServiceConfig(Server server, Path cacheDir, int history, LeaderEle
                     text(auth, "tokenFile").map(file), text(auth, "sshKeyFile").map(file),
                     text(auth, "knownHostsFile").map(file), text(src.path("webhook"), "secretFile").map(file),
                     src.path("allowMassPrune").asBoolean(false),
-                    src.path("maxPruneShare").asInt(io.kgr.plan.Policy.DEFAULT_MAX_PRUNE_SHARE), strings(src.path("operationalKeys"))));
+                    src.path("maxPruneShare").asInt(io.kgr.plan.Policy.DEFAULT_MAX_PRUNE_SHARE), strings(src.path("operationalKeys")),
+                    src.path("allowNodeRemoval").asBoolean(false)));
         }
         diagnostics.addAll(crossCheck(doc, clusters, sources));
         if (diagnostics.stream().anyMatch(Diagnostic::isError)) return new Result(Optional.empty(), diagnostics);

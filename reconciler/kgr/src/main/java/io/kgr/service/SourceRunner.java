@@ -226,7 +226,8 @@ final class SourceRunner {
         source.protect().forEach(p -> protect.add(Pattern.compile(p)));
         java.util.Set<String> operational = new java.util.TreeSet<>(Policy.DEFAULT_OPERATIONAL_KEYS);
         operational.addAll(source.operationalKeys());
-        return new Policy(source.prune(), protect, source.allowMassPrune(), source.maxPruneShare(), operational);
+        return new Policy(source.prune(), protect, source.allowMassPrune(), source.maxPruneShare(), operational)
+                .withNodeRemoval(source.allowNodeRemoval());
     }
 
     private static boolean topicChange(io.kgr.plan.Change c) {

@@ -195,4 +195,28 @@ class ScaleDownPlanTest {
         assertThat(plan.isRefused()).isTrue();
         assertThat(plan.refusals()).anySatisfy(r -> assertThat(r.reason()).contains("cannot hold the replication factor"));
     }
+
+    @Test
+    void aPoolThatVanishedFromGitIsRefusedUnlessTheOperatorConsents() {
+        // the brokers pool's manifest is gone (deleted, renamed, or its label mistyped): its 3 brokers run
+        ClusterSpec replaced = KubePlannerTest.spec("", KubePlannerTest.POOLS.replace("name: brokers,", "name: others,"));
+        DesiredState desired = new DesiredState("c1", new TreeMap<>(), new TreeMap<>(), Optional.of(replaced));
+        LiveState kafka = new LiveState("x", new java.util.TreeSet<>(List.of(0, 1, 2)), new TreeMap<>(), new TreeMap<>(),
+                List.of(), false, new TreeMap<>(), new TreeMap<>(), 3);
+        for (boolean consent : List.of(false, true)) {
+            Plan plan = new Planner().plan(desired, Optional.of(kafka), owning(), Policy.defaults(false).withNodeRemoval(consent),
+                    header(), Optional.of(KubePlannerTest.liveFrom(THREE)), "id");
+            var removals = plan.steps().stream().filter(s -> s.change() instanceof Change.DeleteKubeObject d
+                    && d.objectKind().equals("Pod")).toList();
+            if (!consent) {
+                assertThat(plan.refusals()).anySatisfy(r -> assertThat(r.reason()).contains("node pool brokers is no longer"
+                        + " in Git, but its 3 node(s) run", "scale it to replicas: 0 first", "--allow-node-removal"));
+                assertThat(removals).isEmpty();
+            } else {
+                assertThat(plan.refusals()).noneMatch(r -> r.kind().equals("KafkaNodePool"));
+                assertThat(removals).extracting(st -> st.change().subject()).containsExactly("Pod/c1-brokers-0",
+                        "Pod/c1-brokers-1", "Pod/c1-brokers-2");
+            }
+        }
+    }
 }
