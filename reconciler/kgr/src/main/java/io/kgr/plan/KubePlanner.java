@@ -296,10 +296,13 @@ final class KubePlanner {
 
     /**
      * A release below the cluster's finalized metadata version cannot start on its data (Kafka refuses to downgrade
-     * metadata): every node would roll onto it and crash-loop. Refused, with the way back.
+     * metadata): every node would roll onto it and crash-loop. A change to such a release is refused, with the way back.
      */
     private void checkRelease(short finalized) {
-        if (finalized < 0) return;
+        // only a change of release rolls the nodes onto it: where they run this image already, nothing is planned
+        boolean changes = live.pods().values().stream().filter(this::mine).anyMatch(p -> p.getSpec() != null
+                && p.getSpec().getContainers().stream().noneMatch(c -> spec.image().equals(c.getImage())));
+        if (finalized < 0 || !changes) return;
         KafkaReleases.highestMetadataVersion(spec.version()).ifPresent(highest -> {
             if (highest.featureLevel() < finalized) {
                 refusals.add(new Refusal("cluster", spec.name(), "Kafka " + spec.version() + " cannot run this cluster: its"

@@ -167,7 +167,8 @@ class KubePlannerTest {
         LiveState kafka = new LiveState("x", new TreeSet<>(List.of(0, 1, 2)), new TreeMap<>(), new TreeMap<>(), List.of(),
                 false, new TreeMap<>(), new TreeMap<>(), 3, new TreeMap<>(), finalized);
         for (String release : List.of("4.3.1", "4.4.0")) {
-            ClusterSpec wanted = new ClusterSpec(now.name(), now.namespace(), release, now.metadataVersion(), now.image(),
+            ClusterSpec wanted = new ClusterSpec(now.name(), now.namespace(), release, now.metadataVersion(),
+                    now.image().replace(now.version(), release),
                     true, now.listeners(), now.config(), now.pools(), Optional.empty(), Optional.empty(), null);
             KubePlanner k = new KubePlanner(wanted, liveFrom(now), Optional.of(kafka), "id");
             k.plan();
@@ -179,6 +180,14 @@ class KubePlannerTest {
                 assertThat(k.refusals).as(release).isEmpty();
             }
         }
+        // nodes that run that release already are not rolled onto it: nothing is planned, so nothing is refused
+        assertThat(now.image()).contains(now.version());
+        ClusterSpec old = new ClusterSpec(now.name(), now.namespace(), "4.1.0", now.metadataVersion(),
+                now.image().replace(now.version(), "4.1.0"), true, now.listeners(), now.config(), now.pools(), Optional.empty(),
+                Optional.empty(), null);
+        KubePlanner same = new KubePlanner(old, liveFrom(old), Optional.of(kafka), "id");
+        same.plan();
+        assertThat(same.refusals).isEmpty();
     }
 
     @Test
