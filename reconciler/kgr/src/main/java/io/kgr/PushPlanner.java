@@ -58,24 +58,32 @@ public final class PushPlanner {
         private LiveState live;
         private DesiredState desired;
         private Instant at = Instant.MIN;
-        private final Set<String> touched = ConcurrentHashMap.newKeySet();
+        /** Topic → the mark of the apply that touched it last: an observation made before that mark is out of date. */
+        private final java.util.Map<String, Long> touched = new ConcurrentHashMap<>();
+        private final java.util.concurrent.atomic.AtomicLong marks = new java.util.concurrent.atomic.AtomicLong();
 
         /** The topics a run applied steps to: a push reads them again. */
         public void applied(Collection<String> topics) {
-            touched.addAll(topics);
+            long mark = marks.incrementAndGet();
+            topics.forEach(t -> touched.put(t, mark));
         }
 
-        synchronized void full(LiveState live, DesiredState desired, Instant at) {
+        /** The mark an observation starts at: applies after it are not in what it read. */
+        long mark() {
+            return marks.get();
+        }
+
+        synchronized void full(LiveState live, DesiredState desired, Instant at, long readAt) {
             this.live = live;
             this.desired = desired;
             this.at = at;
-            touched.clear();
+            touched.values().removeIf(m -> m <= readAt);
         }
 
-        synchronized void partial(LiveState live, DesiredState desired, Set<String> readAgain) {
+        synchronized void partial(LiveState live, DesiredState desired, Set<String> readAgain, long readAt) {
             this.live = live;
             this.desired = desired;
-            touched.removeAll(readAgain);
+            readAgain.forEach(t -> touched.computeIfPresent(t, (k, m) -> m <= readAt ? null : m));
         }
     }
 
@@ -101,7 +109,8 @@ public final class PushPlanner {
         DesiredStateBuilder.Result desired = read.desired();
         if (!desired.ok()) return Reconciler.invalid(snapshot, desired);
         DesiredState now = desired.state().get();
-        Set<String> changed = new TreeSet<>(memory.touched);
+        long readAt = memory.mark();
+        Set<String> changed = new TreeSet<>(memory.touched.keySet());
         boolean removes = before.topics().keySet().stream().anyMatch(t -> !now.topics().containsKey(t))
                 || before.users().keySet().stream().anyMatch(u -> !now.users().containsKey(u));
         if (removes || !before.kafka().equals(now.kafka()) || !before.cluster().equals(now.cluster())) {
@@ -125,7 +134,7 @@ public final class PushPlanner {
         if (run.plan().isPresent()) {
             try {
                 LiveState seen = observation.join().live();
-                pending = () -> memory.partial(seen, now, changed);
+                pending = () -> memory.partial(seen, now, changed, readAt);
             } catch (CompletionException e) {
                 // nothing observed: nothing to remember
             }
@@ -136,6 +145,7 @@ public final class PushPlanner {
     /** A full run that remembers what it observed, for the pushes after it. */
     public PlanRun planFull(Reconciler reconciler, SourceSpec source, String sourceName, Target target, Policy policy) {
         Instant at = reconciler.clock().instant();
+        long readAt = memory.mark();
         CompletableFuture<Observation> observation = Observation.of(target);
         Reconciler.Planned planned = reconciler.readAndPlan(source, sourceName, target, policy, observation);
         PlanRun run = planned.run();
@@ -143,7 +153,7 @@ public final class PushPlanner {
             try {
                 LiveState seen = observation.join().live();
                 DesiredState wanted = planned.desired().state().get();
-                pending = () -> memory.full(seen, wanted, at);
+                pending = () -> memory.full(seen, wanted, at, readAt);
             } catch (CompletionException e) {
                 // a cluster that does not answer yet: nothing to remember
             }

@@ -425,7 +425,12 @@ class ServeTest {
                 StandardCharsets.UTF_8)).lines().forEach(lines::add));
         reader.start();
         try {
-            await().atMost(Duration.ofSeconds(60)).until(() -> lines.stream().anyMatch(l -> l.contains("run started")));
+            // a synchronized list is iterated under its lock: the reader thread adds to it meanwhile
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                synchronized (lines) {
+                    return lines.stream().anyMatch(l -> l.contains("run started"));
+                }
+            });
             p.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its output)
             assertThat(p.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             reader.join(5000);
