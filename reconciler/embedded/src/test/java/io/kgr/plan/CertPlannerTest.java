@@ -166,6 +166,19 @@ class CertPlannerTest {
         return p.steps().stream().filter(s -> kind.isInstance(s.change())).map(Step::id).toList();
     }
 
+    /** The plan issues nothing and rolls nothing: the certificates are as Git and the CA settings want them. */
+    private static void assertNothingToDo(Plan p) {
+        assertThat(ids(p, Change.IssueCa.class)).isEmpty();
+        assertThat(ids(p, Change.IssueCertificate.class)).isEmpty();
+        assertThat(ids(p, Change.RollPod.class)).isEmpty();
+    }
+
+    /** Strimzi's way to ask for a new cluster CA key. */
+    private void forceReplaceClusterCaKey() {
+        kube.client().secrets().inNamespace("ns").withName("c1-cluster-ca")
+                .edit(s -> { s.getMetadata().setAnnotations(new TreeMap<>(Map.of(CertSecrets.FORCE_REPLACE, "true"))); return s; });
+    }
+
     private Secret secret(String name) {
         return kube.client().secrets().inNamespace("ns").withName(name).get();
     }
@@ -209,9 +222,7 @@ class CertPlannerTest {
         // the next plan, and one a month later, issue nothing and roll nothing
         for (Instant later : List.of(T0, T0.plus(Duration.ofDays(30)))) {
             Plan again = plan(d, later);
-            assertThat(ids(again, Change.IssueCa.class)).isEmpty();
-            assertThat(ids(again, Change.IssueCertificate.class)).isEmpty();
-            assertThat(ids(again, Change.RollPod.class)).isEmpty();
+            assertNothingToDo(again);
         }
     }
 
@@ -240,8 +251,7 @@ class CertPlannerTest {
         DesiredState d = desired("");
         apply(plan(d, T0));
         X509Certificate oldCa = cert("c1-cluster-ca-cert", "ca.crt");
-        kube.client().secrets().inNamespace("ns").withName("c1-cluster-ca")
-                .edit(s -> { s.getMetadata().setAnnotations(new TreeMap<>(Map.of(CertSecrets.FORCE_REPLACE, "true"))); return s; });
+        forceReplaceClusterCaKey();
 
         // 1: a new key; the nodes trust both CA certificates and keep theirs
         Plan one = plan(d, T0);
@@ -274,10 +284,7 @@ class CertPlannerTest {
         assertThat(CertSecrets.caCertificates(secret("c1-cluster-ca-cert"))).hasSize(1);
         assertThat(CertSecrets.text(secret("c1-pool-0"), CertSecrets.CLUSTER_TRUST).map(Pki::certificates).orElseThrow()).hasSize(1);
 
-        Plan done = plan(d, T0);
-        assertThat(ids(done, Change.IssueCa.class)).isEmpty();
-        assertThat(ids(done, Change.IssueCertificate.class)).isEmpty();
-        assertThat(ids(done, Change.RollPod.class)).isEmpty();
+        assertNothingToDo(plan(d, T0));
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "stopped at write {0} of 3")
@@ -286,8 +293,7 @@ class CertPlannerTest {
         DesiredState d = desired("");
         apply(plan(d, T0));
         X509Certificate oldCa = cert("c1-cluster-ca-cert", "ca.crt");
-        kube.client().secrets().inNamespace("ns").withName("c1-cluster-ca")
-                .edit(s -> { s.getMetadata().setAnnotations(new TreeMap<>(Map.of(CertSecrets.FORCE_REPLACE, "true"))); return s; });
+        forceReplaceClusterCaKey();
 
         Plan one = plan(d, T0);
         try (var client = failingWrite(failing)) {
@@ -318,18 +324,14 @@ class CertPlannerTest {
         assertThat(Pki.signedBy(cert("c1-pool-0", "c1-pool-0.crt"), newCa)).isTrue();
         apply(plan(d, T0)); // 3 of 3
         assertThat(CertSecrets.caCertificates(secret("c1-cluster-ca-cert"))).containsExactly(newCa);
-        Plan done = plan(d, T0);
-        assertThat(ids(done, Change.IssueCa.class)).isEmpty();
-        assertThat(ids(done, Change.IssueCertificate.class)).isEmpty();
-        assertThat(ids(done, Change.RollPod.class)).isEmpty();
+        assertNothingToDo(plan(d, T0));
     }
 
     @Test
     void certificatesFromANewKeyWaitUntilEveryNodeTrustsTheNewCa() throws Exception {
         DesiredState d = desired("");
         apply(plan(d, T0));
-        kube.client().secrets().inNamespace("ns").withName("c1-cluster-ca")
-                .edit(s -> { s.getMetadata().setAnnotations(new TreeMap<>(Map.of(CertSecrets.FORCE_REPLACE, "true"))); return s; });
+        forceReplaceClusterCaKey();
         apply(plan(d, T0)); // 1 of 3
         // one node's roll did not happen (it failed, or kgr stopped): it still trusts only the old CA
         Pod lagging = pods.get("c1-pool-1");
