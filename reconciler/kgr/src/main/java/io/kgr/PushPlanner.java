@@ -4,12 +4,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.kgr.desired.DesiredState;
 import io.kgr.desired.DesiredStateBuilder;
@@ -59,8 +61,8 @@ public final class PushPlanner {
         private DesiredState desired;
         private Instant at = Instant.MIN;
         /** Topic → the mark of the apply that touched it last: an observation made before that mark is out of date. */
-        private final java.util.Map<String, Long> touched = new ConcurrentHashMap<>();
-        private final java.util.concurrent.atomic.AtomicLong marks = new java.util.concurrent.atomic.AtomicLong();
+        private final Map<String, Long> touched = new ConcurrentHashMap<>();
+        private final AtomicLong marks = new AtomicLong();
 
         /** The topics a run applied steps to: a push reads them again. */
         public void applied(Collection<String> topics) {

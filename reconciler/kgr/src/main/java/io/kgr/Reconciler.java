@@ -5,15 +5,22 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 import org.apache.kafka.common.Uuid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.kgr.desired.DesiredState;
 import io.kgr.desired.DesiredStateBuilder;
 import io.kgr.desired.SecretResolver;
+import io.kgr.manifest.Diagnostic;
+import io.kgr.manifest.ManifestCache;
 import io.kgr.manifest.ManifestLoader;
 import io.kgr.manifest.Manifests;
 import io.kgr.manifest.SchemaCatalog;
+import io.kgr.observe.KubeObserver;
 import io.kgr.observe.LiveKube;
 import io.kgr.observe.LiveState;
 import io.kgr.observe.ObserveException;
@@ -33,7 +40,7 @@ import io.kgr.inventory.InventoryRecords;
  * that stage. Applying is separate: it consumes the {@link Plan} this returns (see {@code apply.Applier}).
  */
 public final class Reconciler {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Reconciler.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
     private final GitSource git;
     private final ManifestLoader loader;
     private final Planner planner = new Planner();
@@ -102,7 +109,7 @@ public final class Reconciler {
     private record Ahead(SourceSpec source, Optional<String> cluster, CompletableFuture<Read> read) {
     }
 
-    private final java.util.concurrent.atomic.AtomicReference<Ahead> ahead = new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<Ahead> ahead = new AtomicReference<>();
 
     /**
      * Starts reading {@code source} — files, cached manifests, desired state — on another thread, for the next plan of
@@ -256,10 +263,10 @@ public final class Reconciler {
     }
 
     /** A cluster whose Kafka manifest is gone from Git may have left kgr's objects behind: the plan says so. */
-    private static List<String> leftovers(io.kgr.observe.KubeObserver kube, String cluster) {
+    private static List<String> leftovers(KubeObserver kube, String cluster) {
         try {
             return Planner.leftoverClusterNotes(cluster, kube.namespace(), kube.objectsOf(cluster));
-        } catch (io.kgr.observe.ObserveException e) {
+        } catch (ObserveException e) {
             return List.of(); // topics and users do not need the namespace's objects: nothing to say then
         }
     }
@@ -273,9 +280,9 @@ public final class Reconciler {
     }
 
     /** Where parsed manifests are kept next to the Git mirrors: a CLI run reads again only the files that changed. */
-    private static io.kgr.manifest.ManifestCache manifestCache(SourceSpec source) {
-        return source.cacheDir() == null ? io.kgr.manifest.ManifestCache.none()
-                : io.kgr.manifest.ManifestCache.of(source.cacheDir(), GitSource.location(source) + "//" + source.path());
+    private static ManifestCache manifestCache(SourceSpec source) {
+        return source.cacheDir() == null ? ManifestCache.none()
+                : ManifestCache.of(source.cacheDir(), GitSource.location(source) + "//" + source.path());
     }
 
     private DesiredStateBuilder.Result desire(SourceSpec source, Snapshot snapshot, Optional<String> cluster) {
@@ -293,14 +300,14 @@ public final class Reconciler {
     }
 
     static PlanRun invalid(Snapshot snapshot, DesiredStateBuilder.Result desired) {
-        long errors = desired.diagnostics().stream().filter(io.kgr.manifest.Diagnostic::isError).count();
+        long errors = desired.diagnostics().stream().filter(Diagnostic::isError).count();
         return PlanRun.failed(RunStatus.VALIDATION_FAILED, errors + " error(s) in " + snapshot.location()
                 + " at " + snapshot.shortRevision() + "; nothing was applied", snapshot, desired.diagnostics());
     }
 
     private static String summary(DesiredState state) {
         String cluster = state.kafka().map(k -> " (" + (k.kraft() ? "KRaft" : "ZooKeeper") + ", Kafka " + k.version() + ", "
-                + k.pools().stream().map(p -> p.replicas() + " × " + p.name()).collect(java.util.stream.Collectors.joining(", "))
+                + k.pools().stream().map(p -> p.replicas() + " × " + p.name()).collect(Collectors.joining(", "))
                 + k.zookeeper().map(z -> ", " + z.replicas() + " × zookeeper").orElse("") + ")").orElse("");
         return state.topics().size() + " topic(s) and " + state.users().size() + " user(s) for cluster "
                 + (state.cluster().isEmpty() ? "(none)" : state.cluster()) + cluster;

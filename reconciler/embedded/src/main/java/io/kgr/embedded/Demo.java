@@ -1,5 +1,6 @@
 package io.kgr.embedded;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,20 +9,28 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.LoggerFactory;
 
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.kgr.apply.StepResult;
 import io.kgr.desired.ClusterSpec;
+import io.kgr.desired.DesiredState;
+import io.kgr.desired.DesiredStateBuilder;
+import io.kgr.desired.SecretResolver;
 import io.kgr.manifest.ManifestLoader;
 import io.kgr.manifest.SchemaCatalog;
+import io.kgr.observe.KafkaBootstrap;
 import io.kgr.plan.Plan;
 import io.kgr.render.TextRenderer;
 import io.kgr.service.RunListener;
@@ -29,7 +38,9 @@ import io.kgr.service.RunRecord;
 import io.kgr.service.Service;
 import io.kgr.service.ServiceConfig;
 import io.kgr.source.GitSource;
+import io.kgr.source.SourceException;
 import io.kgr.source.SourceSpec;
+import io.kgr.tls.CertSecrets;
 
 /**
  * {@code kgr demo}: the whole product on one machine. A real Kafka cluster in this process, an in-memory Kubernetes API
@@ -78,7 +89,7 @@ public final class Demo {
 
     private int start() throws Exception {
         // the printer below shows every run; the service's own run log would say it all twice
-        if (org.slf4j.LoggerFactory.getLogger("io.kgr.service.SourceRunner") instanceof ch.qos.logback.classic.Logger l) {
+        if (LoggerFactory.getLogger("io.kgr.service.SourceRunner") instanceof ch.qos.logback.classic.Logger l) {
             l.setLevel(ch.qos.logback.classic.Level.ERROR);
         }
         home = Files.createTempDirectory("kgr-demo-");
@@ -167,8 +178,8 @@ public final class Demo {
                         + " Service " + clusterName + "-kafka-bootstrap)");
             }
             // counted as kgr sees them (its own certificate, on the cluster's replication listener, when it has one)
-            var asKgr = io.kgr.observe.KafkaBootstrap.resolve(kube.client(), NAMESPACE, Optional.of(clusterName), false);
-            Map<String, Object> adminProps = new java.util.HashMap<>(asKgr.security());
+            var asKgr = KafkaBootstrap.resolve(kube.client(), NAMESPACE, Optional.of(clusterName), false);
+            Map<String, Object> adminProps = new HashMap<>(asKgr.security());
             adminProps.put("bootstrap.servers", asKgr.servers().orElse(bootstrap.get()));
             try (Admin admin = Admin.create(adminProps)) {
                 long topics = admin.listTopics().names().get(30, TimeUnit.SECONDS).size();
@@ -192,7 +203,7 @@ public final class Demo {
     private Optional<String> serviceEndpoints(EmbeddedKubernetes kube) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
-            var found = io.kgr.observe.KafkaBootstrap.forClients(kube.client(), NAMESPACE, Optional.of(clusterName), false);
+            var found = KafkaBootstrap.forClients(kube.client(), NAMESPACE, Optional.of(clusterName), false);
             if (found.servers().isPresent() || System.nanoTime() > deadline) return found.servers();
             Thread.sleep(500);
         }
@@ -233,7 +244,7 @@ public final class Demo {
         try {
             var snapshot = new GitSource().read(new SourceSpec(content.toString(), Optional.empty(), "", home.resolve("cache"),
                     Optional.empty()));
-            java.util.TreeSet<String> names = new java.util.TreeSet<>();
+            TreeSet<String> names = new TreeSet<>();
             new ManifestLoader(new SchemaCatalog()).load(snapshot).ofKind("Kafka").forEach(k -> names.add(k.name()));
             if (names.isEmpty()) return "my-cluster";
             if (names.size() > 1) {
@@ -241,7 +252,7 @@ public final class Demo {
                         + " (--cluster picks another).");
             }
             return names.first();
-        } catch (io.kgr.source.SourceException e) {
+        } catch (SourceException e) {
             return "my-cluster";
         }
     }
@@ -251,10 +262,10 @@ public final class Demo {
         try {
             var snapshot = new GitSource().read(new SourceSpec(content.toString(), Optional.empty(), "", home.resolve("cache"),
                     Optional.empty()));
-            var desired = new io.kgr.desired.DesiredStateBuilder(Optional.of(clusterName),
-                    io.kgr.desired.SecretResolver.unchecked()).build(new ManifestLoader(new SchemaCatalog()).load(snapshot));
-            return desired.state().flatMap(io.kgr.desired.DesiredState::kafka);
-        } catch (io.kgr.source.SourceException e) {
+            var desired = new DesiredStateBuilder(Optional.of(clusterName),
+                    SecretResolver.unchecked()).build(new ManifestLoader(new SchemaCatalog()).load(snapshot));
+            return desired.state().flatMap(DesiredState::kafka);
+        } catch (SourceException e) {
             return Optional.empty();
         }
     }
@@ -281,7 +292,7 @@ public final class Demo {
             var existing = kube.client().secrets().inNamespace(NAMESPACE).withName(name).get();
             var secret = existing != null ? existing : new SecretBuilder().withNewMetadata().withName(name)
                     .withNamespace(NAMESPACE).endMetadata().build();
-            Map<String, String> data = new java.util.HashMap<>(secret.getData() == null ? Map.of() : secret.getData());
+            Map<String, String> data = new HashMap<>(secret.getData() == null ? Map.of() : secret.getData());
             data.put(key, Base64.getEncoder().encodeToString(randomSecret().getBytes(StandardCharsets.UTF_8)));
             secret.setData(data);
             kube.client().secrets().inNamespace(NAMESPACE).resource(secret).createOr(r -> r.update());
@@ -296,12 +307,12 @@ public final class Demo {
      * {@code user.p12}. The demo reaches the brokers by address, which their certificates do not name: these files
      * check the chain, not the host name. Returns the file for the first listener, when it is a TLS one.
      */
-    private Optional<Path> clientFiles(EmbeddedKubernetes kube, ClusterSpec c) throws java.io.IOException {
+    private Optional<Path> clientFiles(EmbeddedKubernetes kube, ClusterSpec c) throws IOException {
         if (c.listeners().isEmpty() || !c.listeners().get(0).tls()) return Optional.empty();
         var client = kube.client();
-        var caSecret = client.secrets().inNamespace(NAMESPACE).withName(io.kgr.tls.CertSecrets.caCert(c.name(),
-                io.kgr.tls.CertSecrets.CLUSTER_CA)).get();
-        Optional<String> ca = io.kgr.tls.CertSecrets.text(caSecret, "ca.crt");
+        var caSecret = client.secrets().inNamespace(NAMESPACE).withName(CertSecrets.caCert(c.name(),
+                CertSecrets.CLUSTER_CA)).get();
+        Optional<String> ca = CertSecrets.text(caSecret, "ca.crt");
         if (ca.isEmpty()) return Optional.empty();
         Path dir = Files.createDirectories(home.resolve("clients"));
         Path caFile = Files.writeString(dir.resolve("ca.crt"), ca.get());
@@ -309,14 +320,14 @@ public final class Demo {
                 + "\n# the demo's brokers answer on addresses their certificates do not name\nssl.endpoint.identification.algorithm=\n";
         Path tls = Files.writeString(dir.resolve("tls.properties"), common);
         Optional<Path> first = c.listeners().get(0).authentication().isEmpty() ? Optional.of(tls) : Optional.empty();
-        for (var secret : client.secrets().inNamespace(NAMESPACE).withLabel(io.kgr.tls.CertSecrets.CERTIFICATE_LABEL, "user")
+        for (var secret : client.secrets().inNamespace(NAMESPACE).withLabel(CertSecrets.CERTIFICATE_LABEL, "user")
                 .list().getItems()) {
             String user = secret.getMetadata().getName();
             Path p12 = dir.resolve(user + ".p12");
             Files.write(p12, Base64.getDecoder().decode(secret.getData().get("user.p12")));
             Path props = Files.writeString(dir.resolve(user + ".properties"), common + "ssl.keystore.type=PKCS12\n"
                     + "ssl.keystore.location=" + p12 + "\nssl.keystore.password="
-                    + io.kgr.tls.CertSecrets.text(secret, "user.password").orElse("") + "\n");
+                    + CertSecrets.text(secret, "user.password").orElse("") + "\n");
             if (first.isEmpty() && c.listeners().get(0).authentication().filter("tls"::equals).isPresent()) first = Optional.of(props);
         }
         progress("Clients", "TLS client settings from the cluster's Secrets (ca.crt, each TLS user's user.p12) in " + dir);
@@ -353,7 +364,7 @@ public final class Demo {
         if (running.isEmpty() && home == null) return;
         // closing brokers and the API server's event loops log what a closing process expects: nothing worth showing
         for (String name : List.of("org.apache.kafka", "kafka", "state.change.logger", "io.netty")) {
-            if (org.slf4j.LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger l) {
+            if (LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger l) {
                 l.setLevel(ch.qos.logback.classic.Level.OFF);
             }
         }
@@ -369,7 +380,7 @@ public final class Demo {
         if (home != null) {
             try {
                 DemoGit.deleteTree(home);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // a temporary folder; the system cleans it eventually
             }
             home = null;
@@ -396,7 +407,7 @@ public final class Demo {
 
         @Override
         public void planned(String source, String trigger, Plan plan) {
-            kafkaPending = plan.has(io.kgr.plan.Plan.Flag.KAFKA_PENDING);
+            kafkaPending = plan.has(Plan.Flag.KAFKA_PENDING);
             String commit = plan.header().commit();
             // the same plan again (a refused one, say) is not printed again every few seconds
             String shown = commit + plan.steps().stream().map(s -> s.id()).toList() + plan.refusals();
@@ -411,7 +422,7 @@ public final class Demo {
 
         @Override
         public void stepDone(String source, StepResult r) {
-            out.println("  " + r.outcome().name().toLowerCase(java.util.Locale.ROOT) + "  " + r.stepId()
+            out.println("  " + r.outcome().name().toLowerCase(Locale.ROOT) + "  " + r.stepId()
                     + (r.message().isEmpty() ? "" : " — " + r.message()));
             out.flush();
         }

@@ -1,5 +1,7 @@
 package io.kgr.embedded;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -45,8 +47,8 @@ final class DemoKafka implements AutoCloseable {
                 .setConfigProp("super.users", "User:ANONYMOUS")
                 .build();
         // formatting prints its bootstrap records on System.out; the demo's own output stays readable without them
-        java.io.PrintStream stdout = System.out;
-        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
         try {
             cluster.format();
             cluster.startup();

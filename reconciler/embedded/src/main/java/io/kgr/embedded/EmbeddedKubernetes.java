@@ -7,6 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -16,6 +19,9 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 
 /**
  * An in-memory Kubernetes API server (fabric8's mock server in CRUD mode) on 127.0.0.1: objects are stored and served,
@@ -26,7 +32,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 public final class EmbeddedKubernetes implements AutoCloseable {
     static final String PODSET_CRD = "/deploy/crds/podsets.kgr.io.yaml";
     /** Held so that the level stays set: the mock server logs every request at INFO through java.util.logging. */
-    private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+    private static final Logger MOCK_SERVER_LOG = Logger.getLogger("io.fabric8.mockwebserver");
 
     private final KubernetesMockServer server;
     private final NamespacedKubernetesClient client;
@@ -37,10 +43,10 @@ public final class EmbeddedKubernetes implements AutoCloseable {
     }
 
     public static EmbeddedKubernetes start(String namespace) throws IOException {
-        MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+        MOCK_SERVER_LOG.setLevel(Level.WARNING);
         CustomResourceDefinitionContext podSets = new CustomResourceDefinitionContext.Builder().withGroup("kgr.io")
                 .withVersion("v1alpha1").withKind("PodSet").withPlural("podsets").withScope("Namespaced").withStatusSubresource(true).build();
-        KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher(java.util.List.of(podSets));
+        KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher(List.of(podSets));
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new Discovery(crud), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
@@ -89,7 +95,7 @@ public final class EmbeddedKubernetes implements AutoCloseable {
     }
 
     /** Answers the discovery requests of kubectl; everything else is the CRUD store's. */
-    private static final class Discovery extends io.fabric8.mockwebserver.http.Dispatcher {
+    private static final class Discovery extends Dispatcher {
         private final KubernetesCrudDispatcher crud;
 
         Discovery(KubernetesCrudDispatcher crud) {
@@ -97,11 +103,11 @@ public final class EmbeddedKubernetes implements AutoCloseable {
         }
 
         @Override
-        public io.fabric8.mockwebserver.http.MockResponse dispatch(io.fabric8.mockwebserver.http.RecordedRequest request) {
+        public MockResponse dispatch(RecordedRequest request) {
             String path = request.getPath().replaceAll("\\?.*$", "");
             String body = request.getMethod().equals("GET") ? DiscoveryDocuments.forPath(path) : null;
             if (body != null) {
-                return new io.fabric8.mockwebserver.http.MockResponse().setResponseCode(200)
+                return new MockResponse().setResponseCode(200)
                         .setHeader("Content-Type", "application/json").setBody(body);
             }
             return crud.dispatch(request);

@@ -1,5 +1,7 @@
 package io.kgr.embedded;
 
+import io.fabric8.kubernetes.api.model.Secret;
+import io.kgr.kube.Pods;
 import io.kgr.model.Labels;
 
 import java.io.IOException;
@@ -10,9 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -56,7 +63,7 @@ public final class LocalKubelet implements AutoCloseable {
     private final String classpath;
     private final Map<String, Node> nodes = new ConcurrentHashMap<>();
     private final EndpointsController endpoints;
-    private final java.util.Set<String> keptDown = ConcurrentHashMap.newKeySet();
+    private final Set<String> keptDown = ConcurrentHashMap.newKeySet();
     private final Map<String, Instant> diedAt = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "kgr-local-kubelet");
@@ -132,7 +139,7 @@ public final class LocalKubelet implements AutoCloseable {
     /** One pass over the namespace's pods and claims. */
     public synchronized void tick() {
         try {
-            Map<String, Pod> pods = new java.util.HashMap<>();
+            Map<String, Pod> pods = new HashMap<>();
             for (Pod p : client.pods().inNamespace(namespace).list().getItems()) {
                 if (runs(p)) pods.put(p.getMetadata().getName(), p);
             }
@@ -213,8 +220,8 @@ public final class LocalKubelet implements AutoCloseable {
 
     /** Mount path → local folder, for the pod's data volumes (claims by name, emptyDirs per pod). */
     private Map<String, Path> mounts(Pod pod) {
-        Map<String, Path> out = new java.util.LinkedHashMap<>();
-        Map<String, Volume> volumes = new java.util.HashMap<>();
+        Map<String, Path> out = new LinkedHashMap<>();
+        Map<String, Volume> volumes = new HashMap<>();
         pod.getSpec().getVolumes().forEach(v -> volumes.put(v.getName(), v));
         for (VolumeMount m : pod.getSpec().getContainers().get(0).getVolumeMounts()) {
             Volume v = volumes.get(m.getName());
@@ -236,11 +243,11 @@ public final class LocalKubelet implements AutoCloseable {
         Path dir = root.resolve("pods").resolve(pod.getMetadata().getName()).resolve("secret-" + v.getName());
         try {
             Files.createDirectories(dir);
-            io.fabric8.kubernetes.api.model.Secret secret = client.secrets().inNamespace(namespace)
+            Secret secret = client.secrets().inNamespace(namespace)
                     .withName(v.getSecret().getSecretName()).get();
             if (secret != null && secret.getData() != null) {
                 for (var e : secret.getData().entrySet()) {
-                    Files.write(dir.resolve(e.getKey()), java.util.Base64.getDecoder().decode(e.getValue()));
+                    Files.write(dir.resolve(e.getKey()), Base64.getDecoder().decode(e.getValue()));
                 }
             }
         } catch (IOException e) {
@@ -332,7 +339,7 @@ public final class LocalKubelet implements AutoCloseable {
     private void removeOrphanedVolumes() throws IOException {
         Path volumes = root.resolve("volumes");
         if (!Files.isDirectory(volumes)) return;
-        java.util.Set<String> claims = new java.util.HashSet<>();
+        Set<String> claims = new HashSet<>();
         for (PersistentVolumeClaim c : client.persistentVolumeClaims().inNamespace(namespace).list().getItems()) {
             claims.add(c.getMetadata().getName());
         }
@@ -346,7 +353,7 @@ public final class LocalKubelet implements AutoCloseable {
     }
 
     static Optional<Integer> nodeId(String pod) {
-        return io.kgr.kube.Pods.nodeId(pod);
+        return Pods.nodeId(pod);
     }
 
     /** Stops every broker: all get SIGTERM at once, brokers before controllers wait, then whatever is left is killed. */

@@ -2,18 +2,24 @@ package io.kgr.embedded;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -35,8 +41,8 @@ public final class PodSimulator implements AutoCloseable {
         return t;
     });
 
-    private final java.util.Set<String> unready = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private volatile java.util.function.Predicate<Pod> elsewhere = p -> false;
+    private final Set<String> unready = ConcurrentHashMap.newKeySet();
+    private volatile Predicate<Pod> elsewhere = p -> false;
 
     public PodSimulator(KubernetesClient client) {
         this.client = client;
@@ -44,12 +50,12 @@ public final class PodSimulator implements AutoCloseable {
 
     /** Keeps these pods from ever becoming Ready (a node that does not come back), until {@link #release}. */
     public PodSimulator keepUnready(String... pods) {
-        unready.addAll(java.util.List.of(pods));
+        unready.addAll(List.of(pods));
         return this;
     }
 
     /** Pods another kubelet runs (real brokers): the simulator leaves them alone. */
-    public PodSimulator skip(java.util.function.Predicate<Pod> pods) {
+    public PodSimulator skip(Predicate<Pod> pods) {
         this.elsewhere = pods;
         return this;
     }
@@ -89,7 +95,7 @@ public final class PodSimulator implements AutoCloseable {
 
     private void markReady(Pod pod) {
         String now = Instant.now().toString();
-        List<io.fabric8.kubernetes.api.model.ContainerStatus> containers = pod.getSpec() == null ? List.of()
+        List<ContainerStatus> containers = pod.getSpec() == null ? List.of()
                 : pod.getSpec().getContainers().stream().map(c -> new ContainerStatusBuilder().withName(c.getName())
                         .withImage(c.getImage()).withReady(true).withStarted(true).withRestartCount(0)
                         .withNewState().withNewRunning().withStartedAt(now).endRunning().endState().build()).toList();
@@ -100,7 +106,7 @@ public final class PodSimulator implements AutoCloseable {
         client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).updateStatus();
     }
 
-    private static io.fabric8.kubernetes.api.model.PodCondition condition(String type, String now) {
+    private static PodCondition condition(String type, String now) {
         return new PodConditionBuilder().withType(type).withStatus("True").withLastTransitionTime(now).build();
     }
 
@@ -122,7 +128,7 @@ public final class PodSimulator implements AutoCloseable {
         Quantity want = requested(pvc);
         pvc.setStatus(new PersistentVolumeClaimStatusBuilder().withPhase("Bound")
                 .withAccessModes(pvc.getSpec() == null ? List.of() : pvc.getSpec().getAccessModes())
-                .withCapacity(want == null ? java.util.Map.of() : java.util.Map.of("storage", want)).build());
+                .withCapacity(want == null ? Map.of() : Map.of("storage", want)).build());
         client.persistentVolumeClaims().inNamespace(pvc.getMetadata().getNamespace()).resource(pvc).updateStatus();
     }
 

@@ -10,12 +10,16 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import org.apache.kafka.clients.admin.Admin;
 
 import io.kgr.desired.SecretResolver;
+import io.kgr.inventory.Inventories;
+import io.kgr.inventory.InventoryRecords;
 import io.kgr.model.AclRule;
+import io.kgr.observe.KubeObserver;
 import io.kgr.plan.Change;
 import io.kgr.plan.Change.AlterUserQuotas;
 import io.kgr.plan.Change.CreateAcls;
@@ -44,8 +48,8 @@ public final class Applier {
     private final SecretResolver secrets;
     private final ApplyOptions options;
     private final Consumer<StepResult> progress;
-    private java.util.function.BooleanSupplier stopping = () -> false;
-    private Optional<io.kgr.observe.KubeObserver> kube = Optional.empty();
+    private BooleanSupplier stopping = () -> false;
+    private Optional<KubeObserver> kube = Optional.empty();
     private KubeWaits waits = KubeWaits.defaults();
 
     public Applier(Admin admin, InventoryStore inventoryStore, SecretResolver secrets, ApplyOptions options,
@@ -61,13 +65,13 @@ public final class Applier {
      * Lets a shutdown end the run early: once {@code stopping} is true, no further batch starts (the one in flight
      * finishes), the remaining steps are reported as not started, and the inventory still records what was done.
      */
-    public Applier stopWhen(java.util.function.BooleanSupplier stopping) {
+    public Applier stopWhen(BooleanSupplier stopping) {
         this.stopping = stopping;
         return this;
     }
 
     /** The cluster's namespace, for plans with Kubernetes steps. */
-    public Applier withKubernetes(io.kgr.observe.KubeObserver kube, KubeWaits waits) {
+    public Applier withKubernetes(KubeObserver kube, KubeWaits waits) {
         this.kube = Optional.of(kube);
         this.waits = waits;
         return this;
@@ -177,9 +181,9 @@ public final class Applier {
     }
 
     /** The inventories as stored when this apply needed them first (the plan carries no hashes and no keys). */
-    private io.kgr.inventory.InventoryRecords stored;
+    private InventoryRecords stored;
 
-    private synchronized io.kgr.inventory.InventoryRecords stored() {
+    private synchronized InventoryRecords stored() {
         if (stored == null) {
             try {
                 stored = inventoryStore.loadAll();
@@ -198,7 +202,7 @@ public final class Applier {
         long start = System.nanoTime();
         UpdateInventory c = (UpdateInventory) step.change();
         try {
-            io.kgr.inventory.Inventories now = stored().select(c.cluster(), c.source());
+            Inventories now = stored().select(c.cluster(), c.source());
             List<Change> notDone = plan.steps().stream().filter(s -> results.didNotSucceed(s.id())).map(Step::change).toList();
             Inventory recorded = RecordedInventory.after(c, now.own(), notDone, freshHashes, Instant.now());
             TreeMap<String, String> topics = new TreeMap<>(recorded.topics());
@@ -228,7 +232,7 @@ public final class Applier {
         boolean added = topics.keySet().stream().anyMatch(t -> !before.owns(t))
                 || users.keySet().stream().anyMatch(u -> !before.ownsUser(u));
         if (!added) return List.of();
-        io.kgr.inventory.InventoryRecords after = inventoryStore.readBack();
+        InventoryRecords after = inventoryStore.readBack();
         long mine = after.writtenAt(c.cluster(), c.source());
         List<String> lost = new ArrayList<>();
         for (Inventory other : after.all()) {

@@ -2,6 +2,7 @@ package io.kgr.apply;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToIntFunction;
 
 import io.kgr.plan.Change;
 import io.kgr.plan.Change.AlterTopicConfig;
@@ -23,7 +24,7 @@ final class Batches {
     }
 
     /** Consecutive slices of {@code items}, each costing at most {@code maxRecords} (an item alone may cost more). */
-    static <T> List<List<T>> slices(List<T> items, int maxRecords, java.util.function.ToIntFunction<T> cost) {
+    static <T> List<List<T>> slices(List<T> items, int maxRecords, ToIntFunction<T> cost) {
         List<List<T>> out = new ArrayList<>();
         List<T> current = new ArrayList<>();
         int records = 0;

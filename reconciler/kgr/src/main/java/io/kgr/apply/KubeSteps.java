@@ -5,14 +5,23 @@ import io.kgr.model.Labels;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +37,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.kgr.observe.KubeObserver;
 import io.kgr.plan.Change;
 import io.kgr.plan.Step;
+import io.kgr.tls.CertSecrets;
 
 /**
  * Applies the Kubernetes steps: objects are created, or merge-patched with the fields kgr sets; a new pod is created and
@@ -137,12 +147,12 @@ final class KubeSteps {
                 return;
             }
             current.getAdditionalProperties().put("spec", g.getAdditionalProperties().get("spec"));
-            java.util.Map<String, String> labels = new java.util.TreeMap<>(current.getMetadata().getLabels() == null
-                    ? java.util.Map.of() : current.getMetadata().getLabels());
+            Map<String, String> labels = new TreeMap<>(current.getMetadata().getLabels() == null
+                    ? Map.of() : current.getMetadata().getLabels());
             labels.putAll(g.getMetadata().getLabels());
             current.getMetadata().setLabels(labels);
-            java.util.Map<String, String> annotations = new java.util.TreeMap<>(current.getMetadata().getAnnotations() == null
-                    ? java.util.Map.of() : current.getMetadata().getAnnotations());
+            Map<String, String> annotations = new TreeMap<>(current.getMetadata().getAnnotations() == null
+                    ? Map.of() : current.getMetadata().getAnnotations());
             if (g.getMetadata().getAnnotations() != null) annotations.putAll(g.getMetadata().getAnnotations());
             current.getMetadata().setAnnotations(annotations);
             pods.resource(current).update();
@@ -216,17 +226,17 @@ final class KubeSteps {
                 var quorum = admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS);
                 long now = System.currentTimeMillis();
                 long leaderEnd = quorum.voters().stream().filter(v -> v.replicaId() == quorum.leaderId())
-                        .mapToLong(org.apache.kafka.clients.admin.QuorumInfo.ReplicaState::logEndOffset).max().orElse(-1);
+                        .mapToLong(QuorumInfo.ReplicaState::logEndOffset).max().orElse(-1);
                 List<Integer> caughtUp = quorum.voters().stream().filter(v -> v.replicaId() == quorum.leaderId()
                         || v.lastCaughtUpTimestamp().orElse(0L) > now - 10_000 || v.logEndOffset() >= leaderEnd)
-                        .map(org.apache.kafka.clients.admin.QuorumInfo.ReplicaState::replicaId).toList();
+                        .map(QuorumInfo.ReplicaState::replicaId).toList();
                 int voters = quorum.voters().size();
                 if (voters <= 1 && nodeId >= 0) return; // a single voter cannot stay available through any restart
                 long remaining = caughtUp.stream().filter(id -> id != nodeId).count();
                 boolean ok = nodeId < 0 ? caughtUp.size() == voters : remaining >= voters / 2 + 1;
                 if (ok) return;
                 why = caughtUp.size() + " of " + voters + " voters caught up " + caughtUp;
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            } catch (ExecutionException | TimeoutException e) {
                 why = "the quorum cannot be described: " + Results.reason(e);
             }
             if (System.nanoTime() > deadline) break;
@@ -255,7 +265,7 @@ final class KubeSteps {
             case "PodSet" -> client.genericKubernetesResources(KubeObserver.POD_SETS).inNamespace(namespace).withName(c.name()).delete();
             case "Secret" -> {
                 var secret = client.secrets().inNamespace(namespace).withName(c.name()).get();
-                if (secret != null && io.kgr.tls.CertSecrets.managedByKgr(secret)) {
+                if (secret != null && CertSecrets.managedByKgr(secret)) {
                     client.secrets().inNamespace(namespace).withName(c.name()).delete();
                 }
             }
@@ -269,7 +279,7 @@ final class KubeSteps {
      * forget it, as Strimzi does.
      */
     /** How long a broker that still shows replicas is read again before its removal fails. */
-    static final java.time.Duration HOSTED_RECHECK = java.time.Duration.ofSeconds(20);
+    static final Duration HOSTED_RECHECK = Duration.ofSeconds(20);
 
     private void removeNode(String name) throws InterruptedException, StepFailed {
         Pod pod = client.pods().inNamespace(namespace).withName(name).get();
@@ -278,7 +288,7 @@ final class KubeSteps {
                 && "true".equals(pod.getMetadata().getLabels().get(Labels.BROKER_ROLE));
         int id = Pods.nodeId(name).orElseThrow();
         if (broker && admin != null) {
-            java.util.function.Predicate<TopicPartitionInfo> onIt = p -> p.replicas().stream().anyMatch(n -> n.id() == id);
+            Predicate<TopicPartitionInfo> onIt = p -> p.replicas().stream().anyMatch(n -> n.id() == id);
             List<String> hosted = partitions(onIt, "before removing " + name);
             // the broker that confirmed this plan's moves may be ahead of the one asked now: its view is read again
             // for a while before the removal fails (the pod goes only once a read shows no replica on it)
@@ -312,7 +322,7 @@ final class KubeSteps {
             }
             admin.unregisterBroker(id).all().get(30, TimeUnit.SECONDS);
             log.info("unregistered removed broker {}", id);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             log.warn("could not unregister removed broker {}: {}", id, Results.reason(e));
         }
     }
@@ -338,14 +348,14 @@ final class KubeSteps {
 
     /** Every topic, internal ones included. */
     private Map<String, TopicDescription> describeAll() throws Exception {
-        var names = admin.listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(true))
+        var names = admin.listTopics(new ListTopicsOptions().listInternal(true))
                 .names().get(30, TimeUnit.SECONDS);
         if (names.isEmpty()) return Map.of();
         return admin.describeTopics(names).allTopicNames().get(60, TimeUnit.SECONDS);
     }
 
     /** The partitions ("topic-partition", sorted) that match. */
-    private List<String> partitions(java.util.function.Predicate<TopicPartitionInfo> match, String when) throws StepFailed {
+    private List<String> partitions(Predicate<TopicPartitionInfo> match, String when) throws StepFailed {
         try {
             List<String> out = new ArrayList<>();
             describeAll().forEach((name, d) -> d.partitions().stream().filter(match)
@@ -382,11 +392,11 @@ final class KubeSteps {
         }
     }
 
-    private Map<String, Integer> minInsync(java.util.Set<String> topics) throws Exception {
-        List<org.apache.kafka.common.config.ConfigResource> resources = topics.stream()
-                .map(t -> new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t))
+    private Map<String, Integer> minInsync(Set<String> topics) throws Exception {
+        List<ConfigResource> resources = topics.stream()
+                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))
                 .toList();
-        Map<String, Integer> out = new java.util.HashMap<>();
+        Map<String, Integer> out = new HashMap<>();
         admin.describeConfigs(resources).all().get(60, TimeUnit.SECONDS).forEach((r, config) -> {
             var e = config.get("min.insync.replicas");
             if (e != null && e.value() != null) out.put(r.name(), Integer.parseInt(e.value()));

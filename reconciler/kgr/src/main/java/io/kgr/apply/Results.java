@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import org.apache.kafka.common.KafkaFuture;
@@ -64,7 +65,7 @@ final class Results {
 
     static String reason(Exception e) {
         Throwable t = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-        if (t instanceof java.util.concurrent.TimeoutException) return "no answer from the cluster in time";
+        if (t instanceof TimeoutException) return "no answer from the cluster in time";
         return t.getClass().getSimpleName().replace("Exception", "") + ": " + t.getMessage();
     }
 

@@ -11,10 +11,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.NewPartitions;
@@ -24,6 +27,9 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.LoggerFactory;
 
 import io.kgr.plan.Change.AlterTopicConfig;
 import io.kgr.plan.Change;
@@ -86,8 +92,8 @@ final class TopicSteps {
         try {
             f.get(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
             return false;
-        } catch (java.util.concurrent.ExecutionException e) {
-            return e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException;
+        } catch (ExecutionException e) {
+            return e.getCause() instanceof TopicExistsException;
         } catch (Exception e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             return false;
@@ -107,8 +113,8 @@ final class TopicSteps {
             TopicDescription d;
             try {
                 d = described.get(c.topic()).get(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                     // the controller has it, the brokers' metadata not yet (right after a large create): not a
                     // failure; the next plan compares it once the brokers list it
                     results.ok(s, start);
@@ -191,13 +197,13 @@ final class TopicSteps {
     }
 
     /** What kgr set to throttle its own moves: exactly that is removed again. */
-    private record Throttles(Admin admin, Map<ConfigResource, java.util.Collection<AlterConfigOp>> undo, Duration timeout) {
+    private record Throttles(Admin admin, Map<ConfigResource, Collection<AlterConfigOp>> undo, Duration timeout) {
         void remove() {
             if (undo.isEmpty()) return;
             try {
                 admin.incrementalAlterConfigs(undo).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
-                org.slf4j.LoggerFactory.getLogger(TopicSteps.class).warn("could not remove the replication throttles kgr"
+                LoggerFactory.getLogger(TopicSteps.class).warn("could not remove the replication throttles kgr"
                         + " set for its reassignments ({}); remove them with kafka-configs", Results.reason(e));
             }
         }
@@ -214,10 +220,10 @@ final class TopicSteps {
      * kgr then sets nothing of its own for that broker or topic.
      */
     private Throttles throttle(List<Step> steps) {
-        Map<ConfigResource, java.util.Collection<AlterConfigOp>> undo = new LinkedHashMap<>();
+        Map<ConfigResource, Collection<AlterConfigOp>> undo = new LinkedHashMap<>();
         if (options.replicationThrottle() <= 0) return new Throttles(admin, undo, options.requestTimeout());
-        Set<Integer> brokers = new java.util.TreeSet<>();
-        Set<String> topics = new java.util.TreeSet<>();
+        Set<Integer> brokers = new TreeSet<>();
+        Set<String> topics = new TreeSet<>();
         for (Step s : steps) {
             Change.Reassignment c = (Change.Reassignment) s.change();
             topics.add(c.topic());
@@ -230,9 +236,9 @@ final class TopicSteps {
             List<ConfigResource> resources = new ArrayList<>();
             brokers.forEach(b -> resources.add(new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(b))));
             topics.forEach(t -> resources.add(new ConfigResource(ConfigResource.Type.TOPIC, t)));
-            Map<ConfigResource, org.apache.kafka.clients.admin.Config> now = admin.describeConfigs(resources).all()
+            Map<ConfigResource, Config> now = admin.describeConfigs(resources).all()
                     .get(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            Map<ConfigResource, java.util.Collection<AlterConfigOp>> set = new LinkedHashMap<>();
+            Map<ConfigResource, Collection<AlterConfigOp>> set = new LinkedHashMap<>();
             String rate = String.valueOf(options.replicationThrottle());
             now.forEach((resource, config) -> {
                 boolean broker = resource.type() == ConfigResource.Type.BROKER;
@@ -248,13 +254,13 @@ final class TopicSteps {
             if (!set.isEmpty()) admin.incrementalAlterConfigs(set).all().get(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             // moving unthrottled is still correct, only heavier on the network: say so, and go on
-            org.slf4j.LoggerFactory.getLogger(TopicSteps.class).warn("could not throttle kgr's reassignments ({}); they run"
+            LoggerFactory.getLogger(TopicSteps.class).warn("could not throttle kgr's reassignments ({}); they run"
                     + " unthrottled", Results.reason(e));
         }
         return new Throttles(admin, undo, options.requestTimeout());
     }
 
-    private static boolean isSet(org.apache.kafka.clients.admin.Config config, String key) {
+    private static boolean isSet(Config config, String key) {
         ConfigEntry e = config.get(key);
         return e != null && e.value() != null && !e.value().isEmpty()
                 && (e.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG
@@ -363,14 +369,14 @@ final class TopicSteps {
     void alterBrokerDefaults(List<Step> batch) {
         for (Step step : batch) {
             long start = System.nanoTime();
-            var c = (io.kgr.plan.Change.AlterBrokerConfig) step.change();
-            var resource = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.BROKER, "");
-            List<org.apache.kafka.clients.admin.AlterConfigOp> ops = new java.util.ArrayList<>();
-            c.set().forEach((k, v) -> ops.add(new org.apache.kafka.clients.admin.AlterConfigOp(
-                    new org.apache.kafka.clients.admin.ConfigEntry(k, v), org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)));
-            c.delete().forEach(k -> ops.add(new org.apache.kafka.clients.admin.AlterConfigOp(
-                    new org.apache.kafka.clients.admin.ConfigEntry(k, ""), org.apache.kafka.clients.admin.AlterConfigOp.OpType.DELETE)));
-            results.collect(step, admin.incrementalAlterConfigs(java.util.Map.of(resource, ops)).all(), start);
+            var c = (Change.AlterBrokerConfig) step.change();
+            var resource = new ConfigResource(ConfigResource.Type.BROKER, "");
+            List<AlterConfigOp> ops = new ArrayList<>();
+            c.set().forEach((k, v) -> ops.add(new AlterConfigOp(
+                    new ConfigEntry(k, v), AlterConfigOp.OpType.SET)));
+            c.delete().forEach(k -> ops.add(new AlterConfigOp(
+                    new ConfigEntry(k, ""), AlterConfigOp.OpType.DELETE)));
+            results.collect(step, admin.incrementalAlterConfigs(Map.of(resource, ops)).all(), start);
         }
     }
 }

@@ -1,12 +1,17 @@
 package io.kgr.apply;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DeleteAclsResult;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
@@ -105,7 +110,7 @@ final class UserSteps {
     }
 
     private Map<String, KafkaFuture<Void>> scram(List<UserScramCredentialAlteration> alterations) {
-        Map<String, KafkaFuture<Void>> futures = new java.util.HashMap<>();
+        Map<String, KafkaFuture<Void>> futures = new HashMap<>();
         for (List<UserScramCredentialAlteration> slice : slices(alterations)) {
             var sent = admin.alterUserScramCredentials(slice).values();
             futures.putAll(sent);
@@ -144,7 +149,7 @@ final class UserSteps {
         long start = System.nanoTime();
         List<AclBinding> bindings = new ArrayList<>();
         for (Step s : steps) ((CreateAcls) s.change()).acls().forEach(a -> bindings.add(binding(a)));
-        Map<AclBinding, KafkaFuture<Void>> futures = new java.util.HashMap<>();
+        Map<AclBinding, KafkaFuture<Void>> futures = new HashMap<>();
         // one request per slice, each waited for: the controller refuses a request of more than 10,000 records
         for (List<AclBinding> slice : slices(bindings)) {
             var sent = admin.createAcls(slice).values();
@@ -161,7 +166,7 @@ final class UserSteps {
         long start = System.nanoTime();
         List<AclBindingFilter> filters = new ArrayList<>();
         for (Step s : steps) ((DeleteAcls) s.change()).acls().forEach(a -> filters.add(binding(a).toFilter()));
-        Map<AclBindingFilter, KafkaFuture<org.apache.kafka.clients.admin.DeleteAclsResult.FilterResults>> futures = new java.util.HashMap<>();
+        Map<AclBindingFilter, KafkaFuture<DeleteAclsResult.FilterResults>> futures = new HashMap<>();
         for (List<AclBindingFilter> slice : slices(filters)) {
             var sent = admin.deleteAcls(slice).values();
             futures.putAll(sent);
@@ -184,7 +189,7 @@ final class UserSteps {
             c.remove().forEach(k -> ops.add(new ClientQuotaAlteration.Op(k, null)));
             alterations.add(new ClientQuotaAlteration(userEntity(c.user()), ops));
         }
-        Map<ClientQuotaEntity, KafkaFuture<Void>> futures = new java.util.HashMap<>();
+        Map<ClientQuotaEntity, KafkaFuture<Void>> futures = new HashMap<>();
         for (List<ClientQuotaAlteration> slice : slices(alterations, a -> Math.max(1, a.ops().size()))) {
             var sent = admin.alterClientQuotas(slice).values();
             futures.putAll(sent);
@@ -197,15 +202,15 @@ final class UserSteps {
         return Batches.slices(items, maxRecords, t -> 1);
     }
 
-    private <T> List<List<T>> slices(List<T> items, java.util.function.ToIntFunction<T> cost) {
+    private <T> List<List<T>> slices(List<T> items, ToIntFunction<T> cost) {
         return Batches.slices(items, maxRecords, cost);
     }
 
     /** Waits for a slice before the next is sent; failures are reported per step by the caller. */
-    private static void awaitQuietly(java.util.Collection<? extends KafkaFuture<?>> futures) {
+    private static void awaitQuietly(Collection<? extends KafkaFuture<?>> futures) {
         try {
             KafkaFuture.allOf(futures.toArray(KafkaFuture[]::new)).get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             // collected per step below
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,6 +1,7 @@
 package io.kgr.apply;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -10,12 +11,14 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.quota.ClientQuotaEntity;
 import org.apache.kafka.common.quota.ClientQuotaFilter;
 import org.apache.kafka.common.quota.ClientQuotaFilterComponent;
 
+import io.kgr.observe.TopicConfigs;
 import io.kgr.plan.Change;
 import io.kgr.plan.Change.AlterTopicConfig;
 import io.kgr.plan.Change.AlterUserQuotas;
@@ -23,6 +26,7 @@ import io.kgr.plan.Change.CreateAcls;
 import io.kgr.plan.Change.DeleteAcls;
 import io.kgr.plan.Change.DeleteScramCredential;
 import io.kgr.plan.Change.UpsertScramCredential;
+import io.kgr.plan.ConfigValues;
 import io.kgr.plan.Step;
 
 /**
@@ -84,12 +88,12 @@ final class Visibility {
         List<String> topics = changes.stream().filter(c -> c instanceof AlterTopicConfig)
                 .map(c -> ((AlterTopicConfig) c).topic()).distinct().toList();
         // asked first, read last: the brokers answer them while the small requests below are read
-        io.kgr.observe.TopicConfigs configsAsked = io.kgr.observe.TopicConfigs.ask(admin, topics);
+        TopicConfigs configsAsked = TopicConfigs.ask(admin, topics);
 
         Map<String, Set<String>> scram = Map.of();
         if (needScram) {
             var described = admin.describeUserScramCredentials().all().get(ms, TimeUnit.MILLISECONDS);
-            var map = new java.util.HashMap<String, Set<String>>();
+            var map = new HashMap<String, Set<String>>();
             described.forEach((user, d) -> {
                 Set<String> m = new HashSet<>();
                 for (ScramCredentialInfo i : d.credentialInfos()) m.add(i.mechanism().mechanismName());
@@ -103,9 +107,9 @@ final class Visibility {
                 ClientQuotaFilter.contains(List.of(ClientQuotaFilterComponent.ofEntityType(ClientQuotaEntity.USER))))
                 .entities().get(ms, TimeUnit.MILLISECONDS) : Map.of();
         // only each topic's own settings are kept: 50,000 whole answers do not fit in the heap
-        Map<String, Map<String, String>> configs = new java.util.HashMap<>();
+        Map<String, Map<String, String>> configs = new HashMap<>();
         configsAsked.drain((topic, config) -> {
-            Map<String, String> own = new java.util.HashMap<>();
+            Map<String, String> own = new HashMap<>();
             for (ConfigEntry e : config.entries()) {
                 if (e.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG) own.put(e.name(), e.value());
             }
@@ -113,7 +117,7 @@ final class Visibility {
         }, ms);
         List<String> grown = changes.stream().filter(c -> c instanceof Change.IncreasePartitions)
                 .map(c -> ((Change.IncreasePartitions) c).topic()).toList();
-        Map<String, org.apache.kafka.clients.admin.TopicDescription> partitions = grown.isEmpty() ? Map.of()
+        Map<String, TopicDescription> partitions = grown.isEmpty() ? Map.of()
                 : admin.describeTopics(grown).allTopicNames().get(ms, TimeUnit.MILLISECONDS);
 
         for (Change c : changes) {
@@ -141,7 +145,7 @@ final class Visibility {
     private static boolean configVisible(AlterTopicConfig t, Map<String, String> own) {
         if (own == null) return false;
         for (Map.Entry<String, String> want : t.set().entrySet()) {
-            if (!own.containsKey(want.getKey()) || !io.kgr.plan.ConfigValues.same(want.getValue(), own.get(want.getKey()))) return false;
+            if (!own.containsKey(want.getKey()) || !ConfigValues.same(want.getValue(), own.get(want.getKey()))) return false;
         }
         return t.delete().stream().noneMatch(own::containsKey);
     }

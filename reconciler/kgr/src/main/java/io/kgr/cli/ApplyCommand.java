@@ -1,21 +1,29 @@
 package io.kgr.cli;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import io.kgr.Fingerprint;
 import io.kgr.PlanRun;
 import io.kgr.Reconciler;
+import io.kgr.Target;
 import io.kgr.apply.ApplyOptions;
 import io.kgr.apply.ApplyReport;
 import io.kgr.apply.Applier;
+import io.kgr.apply.KubeWaits;
 import io.kgr.apply.StepResult;
 import io.kgr.plan.Plan;
 import io.kgr.render.PlanJson;
+import io.kgr.source.SourceSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,15 +63,15 @@ final class ApplyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Plan saved = planFile == null ? null : PlanJson.read(Files.readString(planFile, StandardCharsets.UTF_8));
-        io.kgr.source.SourceSpec sourceSpec = saved == null ? source.spec(null) : null;
-        Reconciler reconciler = new Reconciler(java.time.Clock.systemUTC(), source.secrets());
+        SourceSpec sourceSpec = saved == null ? source.spec(null) : null;
+        Reconciler reconciler = new Reconciler(Clock.systemUTC(), source.secrets());
         if (sourceSpec != null) reconciler.readAhead(sourceSpec, source.cluster()); // Git is read while connecting
         try (KafkaConnection connection = KafkaConnection.open(kafka, saved == null ? null : saved.header().bootstrapServers(),
-                source.kube(), saved == null ? source.cluster() : java.util.Optional.of(saved.header().cluster()))) {
+                source.kube(), saved == null ? source.cluster() : Optional.of(saved.header().cluster()))) {
             Plan plan;
             if (saved != null) {
-                var target = connection.target(java.util.Optional.of(saved.header().cluster()), source.kube());
-                java.util.Optional<String> changed = io.kgr.Fingerprint.changedSince(saved, target,
+                var target = connection.target(Optional.of(saved.header().cluster()), source.kube());
+                Optional<String> changed = Fingerprint.changedSince(saved, target,
                         connection.admin().isEmpty());
                 if (changed.isPresent()) {
                     err.println("kgr: " + changed.get());
@@ -89,16 +97,16 @@ final class ApplyCommand implements Callable<Integer> {
                 return ExitCodes.ERROR;
             }
             ApplyOptions applyOptions = new ApplyOptions(kafka.timeout(),
-                    java.time.Duration.ofSeconds(reassignmentTimeoutSeconds), ApplyOptions.defaults().maxRecordsPerRequest(),
+                    Duration.ofSeconds(reassignmentTimeoutSeconds), ApplyOptions.defaults().maxRecordsPerRequest(),
                     replicationThrottle);
             out.println("Applying " + plan.steps().size() + " step(s):");
             out.flush();
-            io.kgr.Target target = connection.target(java.util.Optional.of(plan.header().cluster()), source.kube());
+            Target target = connection.target(Optional.of(plan.header().cluster()), source.kube());
             Applier applier = new Applier(connection.admin().orElse(null), target.inventory(), source.secrets(), applyOptions,
                     r -> progress(out, r));
-            source.kube().ifPresent(k -> applier.withKubernetes(k, new io.kgr.apply.KubeWaits(
-                    java.time.Duration.ofSeconds(podReadySeconds), java.time.Duration.ofSeconds(podReadySeconds),
-                    java.time.Duration.ofMillis(500))));
+            source.kube().ifPresent(k -> applier.withKubernetes(k, new KubeWaits(
+                    Duration.ofSeconds(podReadySeconds), Duration.ofSeconds(podReadySeconds),
+                    Duration.ofMillis(500))));
             ApplyReport report = applier.apply(plan);
             out.printf("Apply %s: %d ok, %d failed, %d skipped (%.1f s).%n",
                     report.succeeded() ? "complete" : "incomplete", report.count(StepResult.Outcome.OK),
@@ -124,7 +132,7 @@ final class ApplyCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private boolean confirmed(PrintWriter out) throws java.io.IOException {
+    private boolean confirmed(PrintWriter out) throws IOException {
         if (System.console() == null) {
             throw new IllegalStateException("no terminal to ask for approval: use --auto-approve, or apply a saved plan"
                     + " (kgr plan --out FILE, then kgr apply --plan FILE)");

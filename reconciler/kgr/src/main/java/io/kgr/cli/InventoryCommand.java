@@ -18,6 +18,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import tools.jackson.databind.json.JsonMapper;
+
 /** {@code kgr inventory list|hand-over}: what each source owns on a cluster, and moving it to another source. */
 @Command(name = "inventory", mixinStandardHelpOptions = true,
         description = "List the sources that manage a cluster and what each owns, or hand one source's resources to another.",
@@ -57,7 +59,7 @@ final class InventoryCommand implements Runnable {
                         .filter(i -> cluster == null || i.cluster().equals(cluster))
                         .sorted(Comparator.comparing(Inventory::cluster).thenComparing(Inventory::source)).toList();
                 if ("json".equalsIgnoreCase(output)) {
-                    var mapper = tools.jackson.databind.json.JsonMapper.builder().build();
+                    var mapper = JsonMapper.builder().build();
                     var array = mapper.createArrayNode();
                     for (Inventory i : all) {
                         var o = array.addObject().put("cluster", i.cluster()).put("source", i.source())

@@ -1,5 +1,6 @@
 package io.kgr.cli;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
@@ -10,6 +11,7 @@ import org.apache.kafka.common.KafkaException;
 
 import io.kgr.Target;
 import io.kgr.observe.AdminKafkaState;
+import io.kgr.observe.ConfigReaders;
 import io.kgr.observe.KafkaBootstrap;
 import io.kgr.observe.KubeObserver;
 import io.kgr.inventory.KafkaInventoryStore;
@@ -24,22 +26,22 @@ final class KafkaConnection implements AutoCloseable {
     private final Optional<Admin> admin;
     private final String unreachable;
     private final Duration timeout;
-    private final io.kgr.observe.ConfigReaders readers;
+    private final ConfigReaders readers;
 
     private KafkaConnection(KafkaOptions kafka, Properties props, Optional<Admin> admin, String unreachable, Duration timeout) {
         this.props = props;
         this.admin = admin;
         this.unreachable = unreachable;
         this.timeout = timeout;
-        this.readers = admin.isEmpty() ? io.kgr.observe.ConfigReaders.none()
-                : new io.kgr.observe.ConfigReaders(() -> kafka.admin(props));
+        this.readers = admin.isEmpty() ? ConfigReaders.none()
+                : new ConfigReaders(() -> kafka.admin(props));
     }
 
     /**
      * @param fallback bootstrap servers to use when neither the flag nor the command-config names any (a saved plan's)
      */
     static KafkaConnection open(KafkaOptions kafka, String fallback, Optional<KubeObserver> kube, Optional<String> cluster)
-            throws java.io.IOException {
+            throws IOException {
         Properties props = kafka.clientProperties(fallback);
         if (!props.containsKey(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
             if (kube.isEmpty()) {
@@ -67,7 +69,7 @@ final class KafkaConnection implements AutoCloseable {
     }
 
     /** The client properties (bootstrap, TLS, SASL): never printed. */
-    java.util.Properties properties() {
+    Properties properties() {
         return props;
     }
 

@@ -3,6 +3,8 @@ package io.kgr.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import io.kgr.plan.Policy;
@@ -43,7 +45,7 @@ final class PlanOptions {
     Policy policy() {
         List<Pattern> patterns = new ArrayList<>(Policy.DEFAULT_PROTECTED);
         protect.forEach(p -> patterns.add(Pattern.compile(p)));
-        java.util.Set<String> operational = new java.util.TreeSet<>(Policy.DEFAULT_OPERATIONAL_KEYS);
+        Set<String> operational = new TreeSet<>(Policy.DEFAULT_OPERATIONAL_KEYS);
         operational.addAll(operationalKeys);
         return new Policy(prune, patterns, allowMassPrune, maxPruneShare, operational).withNodeRemoval(allowNodeRemoval);
     }

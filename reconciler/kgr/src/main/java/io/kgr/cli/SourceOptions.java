@@ -1,11 +1,18 @@
 package io.kgr.cli;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kgr.desired.KubernetesSecrets;
+import io.kgr.desired.SecretResolver;
+import io.kgr.observe.KubeObserver;
 import io.kgr.source.SourceSpec;
 import picocli.CommandLine.Option;
 
@@ -53,43 +60,43 @@ final class SourceOptions {
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig to reach Kubernetes (default: $KUBECONFIG, ~/.kube/config or in-cluster).")
     Path kubeconfig;
 
-    private io.kgr.desired.SecretResolver kubernetesSecrets;
+    private SecretResolver kubernetesSecrets;
 
-    io.kgr.desired.SecretResolver secrets() {
+    SecretResolver secrets() {
         if (namespace != null) return kubernetesSecrets();
-        return new io.kgr.desired.SecretResolver(Optional.ofNullable(secretsDir), System.getenv());
+        return new SecretResolver(Optional.ofNullable(secretsDir), System.getenv());
     }
 
     /** The cluster's namespace on Kubernetes, when --namespace is given: kgr then manages the cluster's pods too. */
-    Optional<io.kgr.observe.KubeObserver> kube() {
+    Optional<KubeObserver> kube() {
         if (namespace == null) return Optional.empty();
         kubernetesSecrets();
-        return Optional.of(new io.kgr.observe.KubeObserver(kubernetesClient, namespace));
+        return Optional.of(new KubeObserver(kubernetesClient, namespace));
     }
 
-    private io.fabric8.kubernetes.client.KubernetesClient kubernetesClient;
+    private KubernetesClient kubernetesClient;
 
-    private io.kgr.desired.SecretResolver kubernetesSecrets() {
+    private SecretResolver kubernetesSecrets() {
         if (kubernetesSecrets == null) {
-            io.fabric8.kubernetes.client.Config config;
+            Config config;
             try {
-                config = kubeconfig == null ? io.fabric8.kubernetes.client.Config.autoConfigure(null)
-                        : io.fabric8.kubernetes.client.Config.fromKubeconfig(null, Files.readString(kubeconfig),
+                config = kubeconfig == null ? Config.autoConfigure(null)
+                        : Config.fromKubeconfig(null, Files.readString(kubeconfig),
                                 kubeconfig.toString());
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot read kubeconfig " + kubeconfig, e);
+                throw new UncheckedIOException("cannot read kubeconfig " + kubeconfig, e);
             }
-            var client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build();
+            var client = new KubernetesClientBuilder().withConfig(config).build();
             kubernetesClient = client;
-            kubernetesSecrets = io.kgr.desired.SecretResolver.kubernetes(new io.kgr.desired.KubernetesSecrets(client, namespace));
+            kubernetesSecrets = SecretResolver.kubernetes(new KubernetesSecrets(client, namespace));
         }
         return kubernetesSecrets;
     }
 
     /** validate checks secret references only when told where secrets are (linting in CI has none). */
-    io.kgr.desired.SecretResolver secretsForValidation() {
+    SecretResolver secretsForValidation() {
         boolean anyInEnvironment = System.getenv().keySet().stream().anyMatch(k -> k.startsWith("KGR_SECRET_"));
-        return secretsDir != null || namespace != null || anyInEnvironment ? secrets() : io.kgr.desired.SecretResolver.unchecked();
+        return secretsDir != null || namespace != null || anyInEnvironment ? secrets() : SecretResolver.unchecked();
     }
 
     SourceSpec spec(String positional) throws IOException {

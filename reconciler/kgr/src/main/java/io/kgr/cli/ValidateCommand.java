@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 
 import io.kgr.PlanRun;
 import io.kgr.Reconciler;
+import io.kgr.RunStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,7 +26,7 @@ final class ValidateCommand implements Callable<Integer> {
         PlanRun run = new Reconciler(Clock.systemUTC(), source.secretsForValidation()).validate(source.spec(positional), source.cluster());
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        if (!run.status().equals(io.kgr.RunStatus.SUCCEEDED)) {
+        if (!run.status().equals(RunStatus.SUCCEEDED)) {
             return Output.failure(err, run);
         }
         Output.diagnostics(out, run.diagnostics());

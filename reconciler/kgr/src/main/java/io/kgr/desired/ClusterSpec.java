@@ -1,9 +1,11 @@
 package io.kgr.desired;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * A Kafka cluster as Git declares it: a {@code Kafka} and its {@code KafkaNodePool}s, checked and normalised. Without
@@ -69,14 +71,14 @@ public record ClusterSpec(String name, Optional<String> namespace, String versio
      * and their certificates name them.
      */
     public record Listener(String name, int port, String type, boolean tls, Optional<String> authentication,
-                           List<String> alternativeNames, java.util.SortedMap<Integer, String> advertisedHosts) {
+                           List<String> alternativeNames, SortedMap<Integer, String> advertisedHosts) {
         public Listener {
             alternativeNames = List.copyOf(alternativeNames);
-            advertisedHosts = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(advertisedHosts));
+            advertisedHosts = Collections.unmodifiableSortedMap(new TreeMap<>(advertisedHosts));
         }
 
         public Listener(String name, int port, String type, boolean tls, Optional<String> authentication) {
-            this(name, port, type, tls, authentication, List.of(), new java.util.TreeMap<>());
+            this(name, port, type, tls, authentication, List.of(), new TreeMap<>());
         }
     }
 

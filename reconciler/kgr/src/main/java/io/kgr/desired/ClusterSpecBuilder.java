@@ -3,6 +3,7 @@ package io.kgr.desired;
 import io.kgr.model.Labels;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -293,7 +294,7 @@ final class ClusterSpecBuilder {
                         Optional.ofNullable(annotation(pm, "strimzi.io/remove-node-ids")),
                         s.path("template").path("podDisruptionBudget").path("maxUnavailable").asInt(1)));
             }
-            out.sort(java.util.Comparator.comparing(ClusterSpec.Pool::name));
+            out.sort(Comparator.comparing(ClusterSpec.Pool::name));
             if (kraft && !failed) {
                 if (out.stream().noneMatch(p -> p.isController() && p.replicas() > 0)) {
                     error(FieldPath.ROOT.child("spec"), "no node pool of cluster " + kafka.name()

@@ -1,7 +1,9 @@
 package io.kgr.desired;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -15,7 +17,7 @@ import io.kgr.manifest.Location;
  *                that would prune everything names them as the likely cause
  */
 public record DesiredState(String cluster, SortedMap<String, TopicSpec> topics, SortedMap<String, UserSpec> users,
-                           java.util.Optional<ClusterSpec> kafka, List<Skipped> skipped) {
+                           Optional<ClusterSpec> kafka, List<Skipped> skipped) {
     public DesiredState {
         topics = Collections.unmodifiableSortedMap(new TreeMap<>(topics));
         users = Collections.unmodifiableSortedMap(new TreeMap<>(users));
@@ -32,12 +34,12 @@ public record DesiredState(String cluster, SortedMap<String, TopicSpec> topics, 
     }
 
     public DesiredState(String cluster, SortedMap<String, TopicSpec> topics, SortedMap<String, UserSpec> users,
-                        java.util.Optional<ClusterSpec> kafka) {
+                        Optional<ClusterSpec> kafka) {
         this(cluster, topics, users, kafka, List.of());
     }
 
     public DesiredState(String cluster, SortedMap<String, TopicSpec> topics, SortedMap<String, UserSpec> users) {
-        this(cluster, topics, users, java.util.Optional.empty());
+        this(cluster, topics, users, Optional.empty());
     }
 
     public DesiredState(String cluster, SortedMap<String, TopicSpec> topics) {
@@ -48,8 +50,8 @@ public record DesiredState(String cluster, SortedMap<String, TopicSpec> topics, 
     public List<String> skippedNotes() {
         if (skipped.isEmpty()) return List.of();
         TreeMap<String, List<Skipped>> byCluster = new TreeMap<>();
-        skipped.forEach(s -> byCluster.computeIfAbsent(s.cluster(), c -> new java.util.ArrayList<>()).add(s));
-        List<String> notes = new java.util.ArrayList<>();
+        skipped.forEach(s -> byCluster.computeIfAbsent(s.cluster(), c -> new ArrayList<>()).add(s));
+        List<String> notes = new ArrayList<>();
         byCluster.forEach((c, list) -> {
             Skipped first = list.get(0);
             notes.add(list.size() + " manifest(s) labelled strimzi.io/cluster: " + c + " were skipped ("

@@ -1,14 +1,19 @@
 package io.kgr.desired;
 
+import io.kgr.manifest.Location;
 import io.kgr.model.Labels;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import io.kgr.manifest.Diagnostic;
@@ -49,7 +54,7 @@ public final class DesiredStateBuilder {
     public Result build(Manifests manifests) {
         List<Diagnostic> diagnostics = new ArrayList<>(manifests.diagnostics());
         String cluster = defaultCluster.orElseGet(() -> firstLabelledCluster(manifests));
-        java.util.Set<String> declaredClusters = new java.util.HashSet<>();
+        Set<String> declaredClusters = new HashSet<>();
         manifests.ofKind("Kafka").forEach(k -> declaredClusters.add(k.name()));
         List<DesiredState.Skipped> skipped = new ArrayList<>();
         Others others = new Others(cluster, declaredClusters, skipped, diagnostics);
@@ -103,21 +108,21 @@ public final class DesiredStateBuilder {
      */
     private static void nothingForTheTarget(Manifests manifests, String cluster, boolean noTopicsNorUsers,
                                             List<DesiredState.Skipped> skipped, List<Diagnostic> diagnostics) {
-        java.util.Map<String, DesiredState.Skipped> firstOf = new java.util.TreeMap<>();
-        java.util.Map<String, Integer> countOf = new java.util.TreeMap<>();
+        Map<String, DesiredState.Skipped> firstOf = new TreeMap<>();
+        Map<String, Integer> countOf = new TreeMap<>();
         for (DesiredState.Skipped s : skipped) {
             if (!s.declared()) continue;
             firstOf.putIfAbsent(s.cluster(), s);
             countOf.merge(s.cluster(), 1, Integer::sum);
         }
-        java.util.Set<String> kafkas = new java.util.TreeSet<>();
+        Set<String> kafkas = new TreeSet<>();
         manifests.ofKind("Kafka").forEach(k -> kafkas.add(k.name()));
         boolean poolsForIt = manifests.ofKind("KafkaNodePool").stream().anyMatch(p -> cluster.equals(label(p)));
         if (noTopicsNorUsers && !kafkas.contains(cluster) && !poolsForIt && (!kafkas.isEmpty() || !firstOf.isEmpty())) {
-            java.util.Set<String> declared = new java.util.TreeSet<>(kafkas);
+            Set<String> declared = new TreeSet<>(kafkas);
             declared.addAll(firstOf.keySet());
             Manifest first = !manifests.ofKind("Kafka").isEmpty() ? manifests.ofKind("Kafka").get(0) : null;
-            io.kgr.manifest.Location at = first != null ? first.start() : firstOf.values().iterator().next().label();
+            Location at = first != null ? first.start() : firstOf.values().iterator().next().label();
             diagnostics.add(Diagnostic.error(at, labelsPath().child(CLUSTER_LABEL).toString(), "nothing in the repository is for"
                     + " cluster '" + cluster + "': it declares " + declared + "; give the cluster name Git uses (--cluster,"
                     + " or the source's cluster in kgr.yaml), or label the manifests for '" + cluster + "'"));
@@ -136,7 +141,7 @@ public final class DesiredStateBuilder {
     private static String firstLabelledCluster(Manifests manifests) {
         List<Manifest> all = new ArrayList<>(manifests.ofKind("KafkaTopic"));
         all.addAll(manifests.ofKind("KafkaUser"));
-        return all.stream().map(DesiredStateBuilder::label).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        return all.stream().map(DesiredStateBuilder::label).filter(Objects::nonNull).findFirst().orElse(null);
     }
 
     /** The manifests of {@code cluster}; others' are skipped, unlabelled ones without --cluster are errors. */
@@ -164,11 +169,11 @@ public final class DesiredStateBuilder {
      * Manifests labelled for another cluster are skipped; when no Kafka manifest declares that cluster and it is not
      * the target either, the label is most likely a typo, and a typo must not silently empty the desired state.
      */
-    private record Others(String target, java.util.Set<String> declared, List<DesiredState.Skipped> skipped,
+    private record Others(String target, Set<String> declared, List<DesiredState.Skipped> skipped,
                           List<Diagnostic> diagnostics) {
         void skip(Manifest m, String cluster) {
             FieldPath labelPath = labelsPath().child(CLUSTER_LABEL);
-            io.kgr.manifest.Location at = m.positions().of(labelPath);
+            Location at = m.positions().of(labelPath);
             boolean known = declared.contains(cluster);
             skipped.add(new DesiredState.Skipped(m.kind(), m.name(), cluster, at, known));
             if (!known) {

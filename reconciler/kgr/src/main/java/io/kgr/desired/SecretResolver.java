@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -83,14 +86,14 @@ public final class SecretResolver {
             Path file = directory.get().resolve(ref.name()).resolve(ref.key());
             if (Files.isRegularFile(file)) {
                 try {
-                    String before = fileVersion(file, java.time.Instant.now());
+                    String before = fileVersion(file, Instant.now());
                     if (before.isEmpty() && justWritten(file)) {
                         // a plan pins the version it read: a file written a moment ago gets one once it has settled
                         Thread.sleep(SETTLED.toMillis());
-                        before = fileVersion(file, java.time.Instant.now());
+                        before = fileVersion(file, Instant.now());
                     }
                     String value = stripNewline(Files.readString(file, StandardCharsets.UTF_8));
-                    String after = fileVersion(file, java.time.Instant.now());
+                    String after = fileVersion(file, Instant.now());
                     return Optional.of(new Secret(value, before.equals(after) ? after : ""));
                 } catch (IOException e) {
                     return Optional.empty();
@@ -109,11 +112,11 @@ public final class SecretResolver {
      * clock would keep the change time, so only a file older than that is known to be the one read. A Kubernetes
      * Secret volume swaps in new files on an update, which gives them a new inode.
      */
-    static String fileVersion(Path file, java.time.Instant now) {
+    static String fileVersion(Path file, Instant now) {
         try {
             Map<String, Object> a = Files.readAttributes(file, "unix:dev,ino,ctime");
-            java.nio.file.attribute.FileTime ctime = (java.nio.file.attribute.FileTime) a.get("ctime");
-            java.time.Instant changed = ctime.toInstant();
+            FileTime ctime = (FileTime) a.get("ctime");
+            Instant changed = ctime.toInstant();
             if (changed.isAfter(now.minus(SETTLED))) return "";
             return "file:" + a.get("dev") + ":" + a.get("ino") + ":" + changed.getEpochSecond() + "."
                     + changed.getNano();
@@ -125,14 +128,14 @@ public final class SecretResolver {
     /** Whether the file changed less than {@link #SETTLED} ago (it has a version once that has passed). */
     private static boolean justWritten(Path file) {
         try {
-            java.nio.file.attribute.FileTime ctime = (java.nio.file.attribute.FileTime) Files.getAttribute(file, "unix:ctime");
-            return ctime.toInstant().isAfter(java.time.Instant.now().minus(SETTLED));
+            FileTime ctime = (FileTime) Files.getAttribute(file, "unix:ctime");
+            return ctime.toInstant().isAfter(Instant.now().minus(SETTLED));
         } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
             return false;
         }
     }
 
-    static final java.time.Duration SETTLED = java.time.Duration.ofSeconds(1);
+    static final Duration SETTLED = Duration.ofSeconds(1);
 
     /** Where this resolver looked, for the error message of a missing secret. */
     public String places(SecretRef ref) {

@@ -1,11 +1,15 @@
 package io.kgr.desired;
 
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.storage.internals.log.LogConfig;
 
 /**
@@ -14,7 +18,7 @@ import org.apache.kafka.storage.internals.log.LogConfig;
  */
 public final class TopicConfigKeys {
     private static final Map<String, ConfigDef.ConfigKey> KEYS = LogConfig.configKeys();
-    private static final Set<String> KNOWN = java.util.Collections.unmodifiableSet(new TreeSet<>(LogConfig.nonInternalConfigNames()));
+    private static final Set<String> KNOWN = Collections.unmodifiableSet(new TreeSet<>(LogConfig.nonInternalConfigNames()));
 
     private TopicConfigKeys() {
     }
@@ -45,7 +49,7 @@ public final class TopicConfigKeys {
         ConfigDef.ConfigKey def = KEYS.get(key);
         if (def == null || def.defaultValue == null || def.defaultValue == ConfigDef.NO_DEFAULT_VALUE) return null;
         Object v = def.defaultValue;
-        return v instanceof java.util.List<?> list ? String.join(",", list.stream().map(String::valueOf).toList()) : String.valueOf(v);
+        return v instanceof List<?> list ? String.join(",", list.stream().map(String::valueOf).toList()) : String.valueOf(v);
     }
 
     /** Why the broker would refuse this set of values together (checks across keys); null if it would not. */
@@ -56,14 +60,14 @@ public final class TopicConfigKeys {
             try {
                 LogConfig.validate(c);
                 return "";
-            } catch (ConfigException | org.apache.kafka.common.errors.InvalidConfigurationException e) {
+            } catch (ConfigException | InvalidConfigurationException e) {
                 return e.getMessage();
             }
         }).transform(p -> p.isEmpty() ? null : p);
     }
 
-    private static final java.util.concurrent.ConcurrentHashMap<Map<String, String>, String> CHECKED =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Map<String, String>, String> CHECKED =
+            new ConcurrentHashMap<>();
 
     /** The known name closest to {@code key}, to suggest a fix for a typo; null when nothing is close. */
     public static String suggestion(String key) {

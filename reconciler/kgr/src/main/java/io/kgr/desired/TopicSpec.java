@@ -1,5 +1,6 @@
 package io.kgr.desired;
 
+import java.util.Collections;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -18,6 +19,6 @@ import io.kgr.manifest.Location;
 public record TopicSpec(String name, String resourceName, String cluster, Integer partitions, Integer replicas,
                         SortedMap<String, String> config, Location origin) {
     public TopicSpec {
-        config = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(config));
+        config = Collections.unmodifiableSortedMap(new TreeMap<>(config));
     }
 }

@@ -1,5 +1,6 @@
 package io.kgr.desired;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -27,7 +28,7 @@ public record UserSpec(String name, String principal, String authentication, Opt
                        SortedMap<String, Double> quotas, Location origin, boolean generatedPassword) {
     public UserSpec {
         acls = acls.stream().sorted().distinct().toList();
-        quotas = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(quotas));
+        quotas = Collections.unmodifiableSortedMap(new TreeMap<>(quotas));
     }
 
     public UserSpec(String name, String principal, String authentication, Optional<String> mechanism,

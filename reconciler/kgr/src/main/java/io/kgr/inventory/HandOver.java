@@ -1,6 +1,7 @@
 package io.kgr.inventory;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 
@@ -25,7 +26,7 @@ public record HandOver(Inventory from, Inventory merged, List<String> topics, Li
         topics.putAll(receiver.topics());
         TreeMap<String, ManagedUser> users = new TreeMap<>(giver.users());
         users.putAll(receiver.users());
-        List<String> conflicts = new java.util.ArrayList<>();
+        List<String> conflicts = new ArrayList<>();
         giver.topics().keySet().stream().filter(receiver::owns).forEach(t -> conflicts.add("topic " + t));
         giver.users().keySet().stream().filter(receiver::ownsUser).forEach(u -> conflicts.add("user " + u));
         String commit = receiver.commit().isEmpty() ? giver.commit() : receiver.commit();

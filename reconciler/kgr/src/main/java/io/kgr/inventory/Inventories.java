@@ -2,6 +2,8 @@ package io.kgr.inventory;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The inventories of every source that applies to one cluster: this run's own, and the others' (to avoid two
@@ -23,8 +25,8 @@ public record Inventories(Inventory own, List<Inventory> others, String version,
     }
 
     /** {@code own}'s users as a plan records them: with {@link ManagedUser#KEEP} for a stored hash. */
-    public java.util.SortedMap<String, ManagedUser> ownUsersAsPlanned() {
-        java.util.TreeMap<String, ManagedUser> out = new java.util.TreeMap<>();
+    public SortedMap<String, ManagedUser> ownUsersAsPlanned() {
+        TreeMap<String, ManagedUser> out = new TreeMap<>();
         own.users().forEach((n, u) -> out.put(n, u.withPasswordHash(u.passwordHash().isEmpty() ? "" : ManagedUser.KEEP)));
         return out;
     }

@@ -1,5 +1,6 @@
 package io.kgr.inventory;
 
+import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import io.kgr.model.AclRule;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,8 +27,8 @@ public final class InventoryCodec {
      * apply's inventory step. The bytes are the same.
      */
     static byte[] write(Inventory inventory) {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(64 + inventory.topics().size() * 48);
-        try (tools.jackson.core.JsonGenerator g = JSON.createGenerator(bytes)) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + inventory.topics().size() * 48);
+        try (JsonGenerator g = JSON.createGenerator(bytes)) {
             g.writeStartObject();
             g.writeNumberProperty("formatVersion", 1);
             g.writeStringProperty("cluster", inventory.cluster());

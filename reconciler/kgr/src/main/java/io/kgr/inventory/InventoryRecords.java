@@ -3,18 +3,19 @@ package io.kgr.inventory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /** Every inventory stored on a cluster, and a version that changes whenever any of them is written. */
-public record InventoryRecords(List<Inventory> all, String version, java.util.Map<String, String> keys,
-                               java.util.Map<String, Long> offsets) {
+public record InventoryRecords(List<Inventory> all, String version, Map<String, String> keys,
+                               Map<String, Long> offsets) {
     public InventoryRecords {
         all = List.copyOf(all);
-        keys = java.util.Map.copyOf(keys);
-        offsets = java.util.Map.copyOf(offsets);
+        keys = Map.copyOf(keys);
+        offsets = Map.copyOf(offsets);
     }
 
     public InventoryRecords(List<Inventory> all, String version) {
-        this(all, version, java.util.Map.of(), java.util.Map.of());
+        this(all, version, Map.of(), Map.of());
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.kgr.inventory;
 
+import java.util.Optional;
+
 /** Where inventories live. It must be on the target itself, so ownership survives kgr's restarts and hosts. */
 public interface InventoryStore extends AutoCloseable {
     InventoryRecords loadAll() throws InventoryException;
@@ -7,7 +9,7 @@ public interface InventoryStore extends AutoCloseable {
     void save(Inventory inventory) throws InventoryException;
 
     /** Stores the source's new secret key (when given, see {@link #saveKey}) and then its inventory. */
-    default void save(Inventory inventory, java.util.Optional<String> newKey) throws InventoryException {
+    default void save(Inventory inventory, Optional<String> newKey) throws InventoryException {
         if (newKey.isPresent()) saveKey(inventory.cluster(), inventory.source(), newKey.get());
         save(inventory);
     }

@@ -1,32 +1,54 @@
 package io.kgr.inventory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps inventories in a compacted topic on the Kafka cluster itself ({@value #TOPIC}), one record per
@@ -54,7 +76,7 @@ public final class KafkaInventoryStore implements InventoryStore {
      * What the last read found (inventories and keys by record key, and each key's offset), at which end offsets of
      * which topic (its id: a topic made again restarts the offsets), and when.
      */
-    private record LastRead(org.apache.kafka.common.Uuid topicId, Map<TopicPartition, Long> ends, long readAtNanos,
+    private record LastRead(Uuid topicId, Map<TopicPartition, Long> ends, long readAtNanos,
                             Map<String, Inventory> inventories, Map<String, String> keys, Map<String, Long> offsets,
                             InventoryRecords records) {
     }
@@ -76,12 +98,12 @@ public final class KafkaInventoryStore implements InventoryStore {
     @Override
     public InventoryRecords loadAll() throws InventoryException {
         try {
-            org.apache.kafka.clients.admin.TopicDescription described;
+            TopicDescription described;
             try {
                 described = admin.describeTopics(Set.of(TOPIC)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
                         .get(TOPIC);
             } catch (ExecutionException e) {
-                if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+                if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                     // remembered as "no topic": a read-back after this store's first write reads from its start
                     lastRead = new LastRead(null, Map.of(), System.nanoTime(), Map.of(), Map.of(), Map.of(),
                             InventoryRecords.none());
@@ -92,8 +114,8 @@ public final class KafkaInventoryStore implements InventoryStore {
             }
             List<TopicPartition> partitions = described.partitions().stream()
                     .map(p -> new TopicPartition(TOPIC, p.partition())).toList();
-            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
-            partitions.forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
             Map<TopicPartition, Long> ends = new HashMap<>();
             admin.listOffsets(latest).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
                     .forEach((tp, info) -> ends.put(tp, info.offset()));
@@ -147,7 +169,7 @@ public final class KafkaInventoryStore implements InventoryStore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InventoryException("interrupted while reading " + TOPIC, e);
-        } catch (java.util.concurrent.TimeoutException | org.apache.kafka.common.KafkaException e) {
+        } catch (TimeoutException | KafkaException e) {
             throw new InventoryException("cannot read inventory topic " + TOPIC + ": " + e.getMessage(), e);
         }
     }
@@ -158,7 +180,7 @@ public final class KafkaInventoryStore implements InventoryStore {
         if (key.endsWith(KEY_SUFFIX)) {
             String of = key.substring(0, key.length() - KEY_SUFFIX.length());
             if (value == null) keys.remove(of);
-            else keys.put(of, new String(value, java.nio.charset.StandardCharsets.UTF_8));
+            else keys.put(of, new String(value, StandardCharsets.UTF_8));
         } else if (value == null) {
             inventories.remove(key);
         } else {
@@ -184,16 +206,16 @@ public final class KafkaInventoryStore implements InventoryStore {
         TopicPartition first = new TopicPartition(TOPIC, 0);
         boolean noTopicThen = before.topicId() == null;
         long from = noTopicThen ? 0 : before.ends().getOrDefault(first, -1L);
-        org.apache.kafka.common.Uuid topic = mine.get(0).topic().id();
+        Uuid topic = mine.get(0).topic().id();
         boolean comparable = from >= 0 && (noTopicThen || before.ends().size() == 1)
                 && mine.stream().allMatch(w -> w.topic().partitions() == 1 && w.topic().id().equals(topic)
                         && (noTopicThen || w.topic().id().equals(before.topicId())) && w.offset() >= from);
         if (!comparable) return loadAll();
-        java.util.TreeMap<Long, Written> own = new java.util.TreeMap<>();
+        TreeMap<Long, Written> own = new TreeMap<>();
         mine.forEach(w -> own.put(w.offset(), w));
         long last = own.lastKey();
         // offset → the record read, for the offsets in [from, last] this store did not write
-        java.util.TreeMap<Long, ConsumerRecord<String, byte[]>> between = new java.util.TreeMap<>();
+        TreeMap<Long, ConsumerRecord<String, byte[]>> between = new TreeMap<>();
         if (last - from + 1 > own.size()) {
             try {
                 synchronized (reading) {
@@ -216,7 +238,7 @@ public final class KafkaInventoryStore implements InventoryStore {
                         if (!done) closeConsumer();
                     }
                 }
-            } catch (org.apache.kafka.common.KafkaException e) {
+            } catch (KafkaException e) {
                 throw new InventoryException("cannot read inventory topic " + TOPIC + ": " + e.getMessage(), e);
             }
         }
@@ -225,7 +247,7 @@ public final class KafkaInventoryStore implements InventoryStore {
         Map<String, Long> offsets = new HashMap<>(before.offsets());
         // the last record of each key, in the log's order; decoded once
         Map<String, Written> values = new HashMap<>();
-        java.util.TreeMap<Long, Written> all = new java.util.TreeMap<>(own);
+        TreeMap<Long, Written> all = new TreeMap<>(own);
         between.forEach((offset, r) -> all.put(offset, new Written(null, offset, r.key(), r.value(), null)));
         all.forEach((offset, w) -> {
             values.put(w.key(), w);
@@ -241,7 +263,7 @@ public final class KafkaInventoryStore implements InventoryStore {
     }
 
     /** The inventory topic as this store last described it before writing: its id and how many partitions it has. */
-    private record TopicSeen(org.apache.kafka.common.Uuid id, int partitions) {
+    private record TopicSeen(Uuid id, int partitions) {
     }
 
     /** A record this store wrote ({@code topic} null: one it read), with the inventory it holds, if any. */
@@ -252,7 +274,7 @@ public final class KafkaInventoryStore implements InventoryStore {
     /** This store's writes since its last read (under {@code writing}). */
     private final List<Written> written = new ArrayList<>();
 
-    private void seen(org.apache.kafka.clients.admin.TopicDescription d) {
+    private void seen(TopicDescription d) {
         if (d != null) topicSeen = new TopicSeen(d.topicId(), d.partitions().size());
     }
 
@@ -272,17 +294,17 @@ public final class KafkaInventoryStore implements InventoryStore {
 
     @Override
     public void save(Inventory inventory) throws InventoryException {
-        save(inventory, java.util.Optional.empty());
+        save(inventory, Optional.empty());
     }
 
     /** The key (when given) and then the inventory, sent together and both acknowledged: one round trip, not two. */
     @Override
-    public void save(Inventory inventory, java.util.Optional<String> newKey) throws InventoryException {
+    public void save(Inventory inventory, Optional<String> newKey) throws InventoryException {
         try {
             ensureTopic();
             List<Pending> sends = new ArrayList<>();
             newKey.ifPresent(k -> sends.add(new Pending(key(inventory) + KEY_SUFFIX,
-                    k.getBytes(java.nio.charset.StandardCharsets.UTF_8), null)));
+                    k.getBytes(StandardCharsets.UTF_8), null)));
             sends.add(new Pending(key(inventory), InventoryCodec.write(inventory), inventory));
             write(sends);
         } catch (ExecutionException e) {
@@ -290,7 +312,7 @@ public final class KafkaInventoryStore implements InventoryStore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InventoryException("interrupted while writing " + TOPIC, e);
-        } catch (java.util.concurrent.TimeoutException | org.apache.kafka.common.KafkaException e) {
+        } catch (TimeoutException | KafkaException e) {
             throw new InventoryException("cannot write inventory to " + TOPIC + ": " + e.getMessage(), e);
         }
     }
@@ -303,12 +325,12 @@ public final class KafkaInventoryStore implements InventoryStore {
      * new client. Each one's offset is remembered for {@link #readBack}.
      */
     private void write(List<Pending> records)
-            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+            throws ExecutionException, InterruptedException, TimeoutException {
         boolean done = false;
         TopicSeen topic = topicSeen;
         try {
             KafkaProducer<String, byte[]> producer = producer();
-            List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> acks = new ArrayList<>();
+            List<Future<RecordMetadata>> acks = new ArrayList<>();
             for (Pending r : records) acks.add(producer.send(new ProducerRecord<>(TOPIC, 0, r.key(), r.value())));
             for (int i = 0; i < records.size(); i++) {
                 var md = acks.get(i).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -369,7 +391,7 @@ public final class KafkaInventoryStore implements InventoryStore {
 
     @Override
     public void saveKey(String cluster, String source, String key) throws InventoryException {
-        send(cluster + "/" + source + KEY_SUFFIX, key.getBytes(java.nio.charset.StandardCharsets.UTF_8), "key of " + cluster + "/" + source);
+        send(cluster + "/" + source + KEY_SUFFIX, key.getBytes(StandardCharsets.UTF_8), "key of " + cluster + "/" + source);
     }
 
     private void send(String key, byte[] value, String what) throws InventoryException {
@@ -381,7 +403,7 @@ public final class KafkaInventoryStore implements InventoryStore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InventoryException("interrupted while writing " + TOPIC, e);
-        } catch (java.util.concurrent.TimeoutException | org.apache.kafka.common.KafkaException e) {
+        } catch (TimeoutException | KafkaException e) {
             throw new InventoryException("cannot write the " + what + " to " + TOPIC + ": " + e.getMessage(), e);
         }
     }
@@ -405,7 +427,7 @@ public final class KafkaInventoryStore implements InventoryStore {
             protect();
             try {
                 producer().partitionsFor(TOPIC); // the write at the end of the apply finds a client that knows the leader
-            } catch (org.apache.kafka.common.KafkaException e) {
+            } catch (KafkaException e) {
                 // best effort: the write makes its own way
             }
         });
@@ -417,7 +439,7 @@ public final class KafkaInventoryStore implements InventoryStore {
     }
 
     private interface AdminWork {
-        void run() throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException;
+        void run() throws ExecutionException, InterruptedException, TimeoutException;
     }
 
     /** Runs {@code work}; what fails is reported as a failure to make the inventory topic. */
@@ -429,7 +451,7 @@ public final class KafkaInventoryStore implements InventoryStore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InventoryException("interrupted while creating " + TOPIC, e);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new InventoryException("cannot create inventory topic " + TOPIC + ": timeout", e);
         }
     }
@@ -443,12 +465,12 @@ public final class KafkaInventoryStore implements InventoryStore {
      * the inventory: a DENY for every principal on the topic (DENY wins over any ALLOW, super users are not checked).
      * If kgr itself is not a super user the DENY would lock it out too: then it is taken back, and a warning says so.
      */
-    private void protect() throws InterruptedException, java.util.concurrent.TimeoutException {
-        org.apache.kafka.common.acl.AclBinding deny = new org.apache.kafka.common.acl.AclBinding(
-                new org.apache.kafka.common.resource.ResourcePattern(org.apache.kafka.common.resource.ResourceType.TOPIC, TOPIC,
-                        org.apache.kafka.common.resource.PatternType.LITERAL),
-                new org.apache.kafka.common.acl.AccessControlEntry("User:*", "*", org.apache.kafka.common.acl.AclOperation.ALL,
-                        org.apache.kafka.common.acl.AclPermissionType.DENY));
+    private void protect() throws InterruptedException, TimeoutException {
+        AclBinding deny = new AclBinding(
+                new ResourcePattern(ResourceType.TOPIC, TOPIC,
+                        PatternType.LITERAL),
+                new AccessControlEntry("User:*", "*", AclOperation.ALL,
+                        AclPermissionType.DENY));
         try {
             if (admin.describeAcls(deny.toFilter()).values().get(timeout.toMillis(), TimeUnit.MILLISECONDS).contains(deny)) return;
             admin.createAcls(List.of(deny)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -459,13 +481,13 @@ public final class KafkaInventoryStore implements InventoryStore {
             admin.describeTopics(Set.of(TOPIC)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             // only a refusal says kgr is locked out (a topic just created may not be known to every broker yet)
-            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicAuthorizationException)) return;
+            if (!(e.getCause() instanceof TopicAuthorizationException)) return;
             try {
                 admin.deleteAcls(List.of(deny.toFilter())).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException ignored) {
                 // reported below
             }
-            org.slf4j.LoggerFactory.getLogger(KafkaInventoryStore.class).warn("kgr is not a super user of this cluster:"
+            LoggerFactory.getLogger(KafkaInventoryStore.class).warn("kgr is not a super user of this cluster:"
                     + " {} is protected only by the authorizer's default deny (any ALLOW on it lets others read it)", TOPIC);
         }
     }
@@ -479,15 +501,15 @@ public final class KafkaInventoryStore implements InventoryStore {
             TopicConfig.SEGMENT_BYTES_CONFIG, String.valueOf(64 * 1024 * 1024));
 
     /** An inventory topic made before {@link #SEGMENTS} (by an older kgr) gets them, unless someone set its own. */
-    private void rollSegments() throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+    private void rollSegments() throws ExecutionException, InterruptedException, TimeoutException {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, TOPIC);
-        org.apache.kafka.clients.admin.Config config = admin.describeConfigs(Set.of(resource)).all()
+        Config config = admin.describeConfigs(Set.of(resource)).all()
                 .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(resource);
         List<AlterConfigOp> ops = new ArrayList<>();
         SEGMENTS.forEach((key, value) -> {
             var entry = config.get(key);
-            if (entry == null || entry.source() != org.apache.kafka.clients.admin.ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG) {
-                ops.add(new AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(key, value), AlterConfigOp.OpType.SET));
+            if (entry == null || entry.source() != ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG) {
+                ops.add(new AlterConfigOp(new ConfigEntry(key, value), AlterConfigOp.OpType.SET));
             }
         });
         if (!ops.isEmpty()) admin.incrementalAlterConfigs(Map.of(resource, ops)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -497,17 +519,17 @@ public final class KafkaInventoryStore implements InventoryStore {
      * Creates the topic unless it exists; false when it existed with a leader for every partition. It asks about this
      * one topic: the cluster's whole listing (10,000 names and more) cost ≈ 0.1 s of each of an apply's two writes.
      */
-    private boolean requestTopic() throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+    private boolean requestTopic() throws ExecutionException, InterruptedException, TimeoutException {
         try {
             var described = admin.describeTopics(Set.of(TOPIC)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             seen(described.get(TOPIC));
             return !hasLeaders(described.get(TOPIC));
         } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) throw e;
+            if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) throw e;
         }
         int brokers = admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
         short rf = (short) Math.max(1, Math.min(3, brokers));
-        Map<String, String> configs = new java.util.HashMap<>(SEGMENTS);
+        Map<String, String> configs = new HashMap<>(SEGMENTS);
         configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(MAX_RECORD_BYTES));
         configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(Math.max(1, rf - 1)));
@@ -520,11 +542,11 @@ public final class KafkaInventoryStore implements InventoryStore {
         return true;
     }
 
-    private static boolean hasLeaders(org.apache.kafka.clients.admin.TopicDescription d) {
+    private static boolean hasLeaders(TopicDescription d) {
         return d != null && d.partitions().stream().allMatch(p -> p.leader() != null);
     }
 
-    private void ensureTopic() throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+    private void ensureTopic() throws ExecutionException, InterruptedException, TimeoutException {
         if (!requestTopic()) return;
         // a producer that meets a topic without a leader backs off for seconds; a short poll here is much faster
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -1,5 +1,9 @@
 package io.kgr.kube;
 
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.kgr.desired.BrokerConfigKeys;
 import io.kgr.model.Labels;
 
 import java.nio.charset.StandardCharsets;
@@ -11,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -44,6 +49,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.kgr.desired.ClusterSpec;
+import io.kgr.tls.CertSecrets;
 
 /**
  * The Kubernetes objects of a cluster, computed from its {@link ClusterSpec} alone: a pure, deterministic function
@@ -121,7 +127,7 @@ public final class ClusterModel {
         for (ClusterSpec.Pool pool : c.pools()) {
             budgets.add(disruptionBudget(pool));
             List<Pod> poolPods = new ArrayList<>();
-            for (int id : nodeIds.getOrDefault(pool.name(), new java.util.TreeSet<>())) {
+            for (int id : nodeIds.getOrDefault(pool.name(), new TreeSet<>())) {
                 String pod = Names.pod(c, pool, id);
                 String properties = ServerProperties.render(c, namespace, pool, id, nodeIds, security.internalTls());
                 configMaps.add(new ConfigMapBuilder().withMetadata(meta(pod, labels(pool, id), Map.of()))
@@ -284,7 +290,7 @@ public final class ClusterModel {
             if (type.equals("ClusterIP")) continue;
             for (ClusterSpec.Pool pool : c.pools()) {
                 if (!pool.isBroker()) continue;
-                for (int id : nodeIds.getOrDefault(pool.name(), new java.util.TreeSet<>())) {
+                for (int id : nodeIds.getOrDefault(pool.name(), new TreeSet<>())) {
                     out.add(new ServiceBuilder().withMetadata(meta(Names.perBrokerService(c, pool, l, id), clusterLabels(), Map.of()))
                             .withNewSpec().withType(type).withSelector(selector(Map.of(POD_NAME, Names.pod(c, pool, id))))
                             .withPorts(port("tcp-" + l.name(), l.port())).endSpec().build());
@@ -346,7 +352,7 @@ public final class ClusterModel {
         }
         if (security.certificates()) {
             // the node's certificate, its key and the CA certificates it trusts (Secret named after the pod)
-            mounts.add(new VolumeMountBuilder().withName("kafka-certs").withMountPath(io.kgr.tls.CertSecrets.NODE_CERTS)
+            mounts.add(new VolumeMountBuilder().withName("kafka-certs").withMountPath(CertSecrets.NODE_CERTS)
                     .withReadOnly(true).build());
             volumes.add(new VolumeBuilder().withName("kafka-certs").withNewSecret().withSecretName(name).endSecret().build());
         }
@@ -370,9 +376,9 @@ public final class ClusterModel {
                         .withInitialDelaySeconds(30).withPeriodSeconds(10).endLivenessProbe()
                         .build())
                 .withVolumes(volumes)
-                .withAffinity(convert(template.get("affinity"), io.fabric8.kubernetes.api.model.Affinity.class))
-                .withTolerations(convertList(template.get("tolerations"), io.fabric8.kubernetes.api.model.Toleration.class))
-                .withSecurityContext(convert(template.get("securityContext"), io.fabric8.kubernetes.api.model.PodSecurityContext.class))
+                .withAffinity(convert(template.get("affinity"), Affinity.class))
+                .withTolerations(convertList(template.get("tolerations"), Toleration.class))
+                .withSecurityContext(convert(template.get("securityContext"), PodSecurityContext.class))
                 .withPriorityClassName(template.get("priorityClassName") instanceof String s ? s : null)
                 .withTerminationGracePeriodSeconds(template.get("terminationGracePeriodSeconds") instanceof Number n
                         ? n.longValue() : 120L)
@@ -406,7 +412,7 @@ public final class ClusterModel {
         StringBuilder out = new StringBuilder();
         for (String line : properties.split("\n")) {
             int eq = line.indexOf('=');
-            if (eq > 0 && io.kgr.desired.BrokerConfigKeys.isDynamic(line.substring(0, eq))) continue;
+            if (eq > 0 && BrokerConfigKeys.isDynamic(line.substring(0, eq))) continue;
             out.append(line).append('\n');
         }
         return out.toString();

@@ -1,5 +1,6 @@
 package io.kgr.manifest;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,7 +23,7 @@ public record FieldPath(List<Object> elements) {
     }
 
     private FieldPath with(Object element) {
-        var list = new java.util.ArrayList<>(elements);
+        var list = new ArrayList<>(elements);
         list.add(element);
         return new FieldPath(list);
     }

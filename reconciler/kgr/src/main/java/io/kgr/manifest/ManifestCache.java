@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 import tools.jackson.databind.JsonNode;
@@ -78,12 +79,12 @@ public final class ManifestCache {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ManifestCache c && java.util.Objects.equals(file, c.file);
+        return o instanceof ManifestCache c && Objects.equals(file, c.file);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hashCode(file);
+        return Objects.hashCode(file);
     }
 
     /** The entries stored, by path; empty when there are none or they are not this build's. */

@@ -1,8 +1,21 @@
 package io.kgr.manifest;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.kgr.source.Snapshot;
 import io.kgr.source.SourceFile;
@@ -35,13 +48,13 @@ public final class ManifestLoader {
         Stored stored = disk.enabled() ? stored(disk) : null;
         parsed.set(0);
         restoredFromDisk.set(0);
-        java.util.Map<String, Read> known = memo(snapshot.files().size());
+        Map<String, Read> known = memo(snapshot.files().size());
         // files are independent: parse and validate them on every core, then keep the snapshot's (path) order
         List<Manifests> perFile = snapshot.files().parallelStream().map(f -> cached(f, stored, known)).toList();
         // what this snapshot no longer has is forgotten (a long-running service reads one source again and again);
         // every file of it is in the cache now, so when the sizes match there is nothing else
         if (known.size() != snapshot.files().size()) {
-            java.util.Set<String> paths = new java.util.HashSet<>();
+            Set<String> paths = new HashSet<>();
             snapshot.files().forEach(f -> paths.add(f.path()));
             known.keySet().retainAll(paths);
         }
@@ -51,7 +64,7 @@ public final class ManifestLoader {
         if (stored != null && !unchanged) stored.update(snapshot, known);
         List<Manifest> manifests = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>();
-        java.util.Map<String, List<Diagnostic>> unmanaged = new java.util.TreeMap<>();
+        Map<String, List<Diagnostic>> unmanaged = new TreeMap<>();
         for (Manifests m : perFile) {
             manifests.addAll(m.manifests());
             for (Diagnostic d : m.diagnostics()) {
@@ -79,20 +92,20 @@ public final class ManifestLoader {
     private record Read(byte[] content, Manifests result, ManifestCache.Entry entry) {
     }
 
-    private volatile java.util.Map<String, Read> cache = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile Map<String, Read> cache = new ConcurrentHashMap<>();
 
     /** The files read before; made with room for {@code files} when it is empty (10,000 files: no resizing on the way). */
-    private java.util.Map<String, Read> memo(int files) {
-        if (cache.isEmpty()) cache = new java.util.concurrent.ConcurrentHashMap<>(2 * files);
+    private Map<String, Read> memo(int files) {
+        if (cache.isEmpty()) cache = new ConcurrentHashMap<>(2 * files);
         return cache;
     }
 
     /** A file's manifests, parsed again only when its bytes changed since the last load (in memory, else on disk). */
-    private Manifests cached(SourceFile file, Stored stored, java.util.Map<String, Read> cache) {
+    private Manifests cached(SourceFile file, Stored stored, Map<String, Read> cache) {
         Read before = cache.get(file.path());
-        if (before != null && java.util.Arrays.equals(before.content(), file.content())) return before.result();
+        if (before != null && Arrays.equals(before.content(), file.content())) return before.result();
         ManifestCache.Entry kept = stored == null ? null : stored.entries.get(file.path());
-        if (kept != null && java.util.Arrays.equals(kept.content(), file.content())) {
+        if (kept != null && Arrays.equals(kept.content(), file.content())) {
             Manifests restored = restore(file, kept);
             restoredFromDisk.incrementAndGet();
             cache.put(file.path(), new Read(file.content(), restored, kept));
@@ -132,15 +145,15 @@ public final class ManifestLoader {
     /** The entries of one disk cache as last read or written by this loader. */
     private static final class Stored {
         final ManifestCache disk;
-        final java.util.Map<String, ManifestCache.Entry> entries;
+        final Map<String, ManifestCache.Entry> entries;
 
-        Stored(ManifestCache disk, java.util.Map<String, ManifestCache.Entry> entries) {
+        Stored(ManifestCache disk, Map<String, ManifestCache.Entry> entries) {
             this.disk = disk;
             this.entries = entries;
         }
 
         /** Writes the snapshot's files back when any differs from what is stored. */
-        void update(Snapshot snapshot, java.util.Map<String, Read> reads) {
+        void update(Snapshot snapshot, Map<String, Read> reads) {
             // the usual case first, without a copy: every file came from this cache (the very same entries)
             int kept = 0;
             boolean same = true;
@@ -149,13 +162,13 @@ public final class ManifestLoader {
                 if (r == null || r.entry() == null) continue;
                 kept++;
                 ManifestCache.Entry was = entries.get(f.path());
-                if (was != r.entry() && (was == null || !java.util.Arrays.equals(was.content(), r.entry().content()))) {
+                if (was != r.entry() && (was == null || !Arrays.equals(was.content(), r.entry().content()))) {
                     same = false;
                     break;
                 }
             }
             if (same && kept == entries.size()) return;
-            java.util.Map<String, ManifestCache.Entry> next = new java.util.HashMap<>();
+            Map<String, ManifestCache.Entry> next = new HashMap<>();
             for (SourceFile f : snapshot.files()) {
                 Read r = reads.get(f.path());
                 if (r != null && r.entry() != null) next.put(f.path(), r.entry());
@@ -167,8 +180,8 @@ public final class ManifestLoader {
     }
 
     private Stored stored;
-    private final java.util.concurrent.atomic.AtomicInteger parsed = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicInteger restoredFromDisk = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger parsed = new AtomicInteger();
+    private final AtomicInteger restoredFromDisk = new AtomicInteger();
 
     /** How many files the last load parsed (the others were known, in memory or on disk). */
     public int parsedByLastLoad() {
@@ -176,7 +189,7 @@ public final class ManifestLoader {
     }
 
     private ManifestCache reading;
-    private java.util.concurrent.CompletableFuture<java.util.Map<String, ManifestCache.Entry>> read;
+    private CompletableFuture<Map<String, ManifestCache.Entry>> read;
 
     /**
      * Starts reading {@code disk} on another thread, so that a run reads its source meanwhile (a CLI run starts cold:
@@ -185,7 +198,7 @@ public final class ManifestLoader {
     public synchronized void prefetch(ManifestCache disk) {
         if (!disk.enabled() || (stored != null && stored.disk.equals(disk)) || disk.equals(reading)) return;
         reading = disk;
-        read = java.util.concurrent.CompletableFuture.supplyAsync(disk::read);
+        read = CompletableFuture.supplyAsync(disk::read);
     }
 
     private synchronized Stored stored(ManifestCache disk) {
@@ -201,11 +214,11 @@ public final class ManifestLoader {
         List<Manifest> manifests = new ArrayList<>();
         String text;
         try {
-            text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(file.content())).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(file.content())).toString();
+        } catch (CharacterCodingException e) {
             return new Manifests(List.of(), List.of(notUtf8(file)));
         }
         SafeYaml.Result parsed = yaml.parse(file.path(), text);
@@ -253,10 +266,10 @@ public final class ManifestLoader {
     /** Where the first byte that is not UTF-8 sits, as line and column (counted in bytes on that line). */
     private static Diagnostic notUtf8(SourceFile file) {
         byte[] b = file.content();
-        var decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT);
-        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(b);
-        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(b.length + 1);
+        var decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(b);
+        CharBuffer out = CharBuffer.allocate(b.length + 1);
         decoder.decode(in, out, true); // stops at the first malformed sequence
         int offset = in.position();
         int line = 1;

@@ -2,6 +2,7 @@ package io.kgr.manifest;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** Where each value (and each mapping key) of one YAML document starts, by JSON pointer. */
 public final class Positions {
@@ -9,14 +10,14 @@ public final class Positions {
     private final Map<String, int[]> values = new HashMap<>();
     private final Map<String, int[]> keys = new HashMap<>();
     /** Where the positions come from when they are not known yet (a document read from {@link ManifestCache}). */
-    private volatile java.util.function.Supplier<Positions> later;
+    private volatile Supplier<Positions> later;
 
     Positions(String file) {
         this.file = file;
     }
 
     /** Positions found only when first asked for, by {@code parse} (which reads the file again). */
-    static Positions later(String file, java.util.function.Supplier<Positions> parse) {
+    static Positions later(String file, Supplier<Positions> parse) {
         Positions p = new Positions(file);
         p.later = parse;
         return p;

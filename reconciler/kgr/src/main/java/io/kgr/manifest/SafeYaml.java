@@ -6,8 +6,10 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -20,6 +22,7 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.representer.Representer;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -57,8 +60,8 @@ public final class SafeYaml {
         options.setNestingDepthLimit(MAX_DEPTH);
         options.setCodePointLimit(MAX_FILE_CODE_POINTS);
         options.setAllowRecursiveKeys(false);
-        Yaml yaml = new Yaml(new SafeConstructor(options), new org.yaml.snakeyaml.representer.Representer(
-                new org.yaml.snakeyaml.DumperOptions()), new org.yaml.snakeyaml.DumperOptions(), options);
+        Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(
+                new DumperOptions()), new DumperOptions(), options);
         List<Document> documents = new ArrayList<>();
         List<Diagnostic> diagnostics = new ArrayList<>();
         try {
@@ -180,7 +183,7 @@ public final class SafeYaml {
         }
 
         private static boolean parseBool(String v) {
-            String l = v.toLowerCase(java.util.Locale.ROOT);
+            String l = v.toLowerCase(Locale.ROOT);
             return l.equals("true") || l.equals("yes") || l.equals("on") || l.equals("y");
         }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,7 +39,7 @@ public final class SchemaCatalog {
         synchronized (this) {
             if (schemas == null) {
                 SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
-                var all = new java.util.HashMap<String, Schema>();
+                var all = new HashMap<String, Schema>();
                 SCHEMA_FILES.forEach((kind, file) -> all.put(kind, load(registry, file)));
                 schemas = Map.copyOf(all);
             }

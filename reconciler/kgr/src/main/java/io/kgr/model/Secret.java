@@ -1,5 +1,7 @@
 package io.kgr.model;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Arrays;
 
 /**
@@ -40,9 +42,9 @@ public final class Secret {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Secret s && java.security.MessageDigest.isEqual(
-                new String(value).getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                new String(s.value).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return o instanceof Secret s && MessageDigest.isEqual(
+                new String(value).getBytes(StandardCharsets.UTF_8),
+                new String(s.value).getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -3,9 +3,11 @@ package io.kgr.observe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -18,15 +20,25 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.clients.admin.FeatureMetadata;
+import org.apache.kafka.clients.admin.ListPartitionReassignmentsOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.PartitionReassignment;
+import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.SecurityDisabledException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.quota.ClientQuotaEntity;
 import org.apache.kafka.common.quota.ClientQuotaFilter;
 import org.apache.kafka.common.quota.ClientQuotaFilterComponent;
@@ -58,7 +70,7 @@ public final class AdminKafkaState implements KafkaState {
     }
 
     /** The KRaft quorum's leader; -1 where the cluster cannot say (ZooKeeper mode, no permission). */
-    private int activeController(org.apache.kafka.common.KafkaFuture<org.apache.kafka.clients.admin.QuorumInfo> asked) {
+    private int activeController(KafkaFuture<QuorumInfo> asked) {
         try {
             return get(asked).leaderId();
         } catch (Exception e) {
@@ -68,7 +80,7 @@ public final class AdminKafkaState implements KafkaState {
     }
 
     /** The finalized {@code metadata.version} feature level; -1 when unknown (no answer, or an older cluster). */
-    private short metadataVersionLevel(org.apache.kafka.common.KafkaFuture<org.apache.kafka.clients.admin.FeatureMetadata> asked) {
+    private short metadataVersionLevel(KafkaFuture<FeatureMetadata> asked) {
         try {
             var level = get(asked).finalizedFeatures().get("metadata.version");
             return level == null ? -1 : level.maxVersionLevel();
@@ -79,12 +91,12 @@ public final class AdminKafkaState implements KafkaState {
     }
 
     /** Cluster-wide dynamic broker settings (kafka-configs --entity-type brokers --entity-default). */
-    private TreeMap<String, String> brokerDefaults(org.apache.kafka.common.KafkaFuture<Map<ConfigResource, Config>> asked)
-            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+    private TreeMap<String, String> brokerDefaults(KafkaFuture<Map<ConfigResource, Config>> asked)
+            throws ExecutionException, InterruptedException, TimeoutException {
         var resource = new ConfigResource(ConfigResource.Type.BROKER, "");
         TreeMap<String, String> out = new TreeMap<>();
         get(asked).get(resource).entries().forEach(e -> {
-            if (e.source() == org.apache.kafka.clients.admin.ConfigEntry.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG) {
+            if (e.source() == ConfigEntry.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG) {
                 out.put(e.name(), e.value());
             }
         });
@@ -121,12 +133,12 @@ public final class AdminKafkaState implements KafkaState {
     public ControllerTopics atTheController(Set<String> topics) {
         Set<String> exist = new TreeSet<>();
         Set<String> absent = new TreeSet<>();
-        List<Map<String, org.apache.kafka.common.KafkaFuture<Void>>> asked = new ArrayList<>();
-        List<org.apache.kafka.clients.admin.NewTopic> chunk = new ArrayList<>();
-        var options = new org.apache.kafka.clients.admin.CreateTopicsOptions().validateOnly(true)
+        List<Map<String, KafkaFuture<Void>>> asked = new ArrayList<>();
+        List<NewTopic> chunk = new ArrayList<>();
+        var options = new CreateTopicsOptions().validateOnly(true)
                 .timeoutMs((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         for (String t : topics) {
-            chunk.add(new org.apache.kafka.clients.admin.NewTopic(t, java.util.Optional.of(1), java.util.Optional.empty()));
+            chunk.add(new NewTopic(t, Optional.of(1), Optional.empty()));
             if (chunk.size() == 1_000) {
                 asked.add(admin.createTopics(chunk, options).values());
                 chunk = new ArrayList<>();
@@ -139,7 +151,7 @@ public final class AdminKafkaState implements KafkaState {
                     get(e.getValue());
                     absent.add(e.getKey());
                 } catch (ExecutionException ex) {
-                    if (ex.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException) exist.add(e.getKey());
+                    if (ex.getCause() instanceof TopicExistsException) exist.add(e.getKey());
                     // anything else (no permission, a create policy, no answer): the controller did not say
                 } catch (TimeoutException ex) {
                     // not answered: neither
@@ -169,7 +181,7 @@ public final class AdminKafkaState implements KafkaState {
             TopicConfigs configured = TopicConfigs.ask(readers.with(admin, names.size()), names);
             long reassignMs = Math.min(timeout.toMillis(), 10_000);
             var movesAsked = names.isEmpty() ? null : admin.listPartitionReassignments(
-                    new org.apache.kafka.clients.admin.ListPartitionReassignmentsOptions().timeoutMs((int) reassignMs)).reassignments();
+                    new ListPartitionReassignmentsOptions().timeoutMs((int) reassignMs)).reassignments();
             var aclsAsked = admin.describeAcls(AclBindingFilter.ANY).values();
             var scramAsked = admin.describeUserScramCredentials().all();
             var quotasAsked = admin.describeClientQuotas(ClientQuotaFilter.contains(
@@ -183,7 +195,7 @@ public final class AdminKafkaState implements KafkaState {
             Map<String, Map<String, String>> overrides = overrides(configured, names.size(), topicDefaults);
 
             // moves in flight: a partition's replicas are the move's target (what it will have), never target ∪ removing
-            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.PartitionReassignment> moving =
+            Map<TopicPartition, PartitionReassignment> moving =
                     names.isEmpty() ? Map.of() : reassignments(movesAsked, reassignMs);
             TreeMap<String, LiveTopic> topics = new TreeMap<>();
             if (earlier != null) {
@@ -198,7 +210,7 @@ public final class AdminKafkaState implements KafkaState {
                 TreeMap<Integer, List<Integer>> reassigning = new TreeMap<>();
                 for (TopicPartitionInfo p : d.partitions()) {
                     List<Integer> replicas = p.replicas().stream().map(Node::id).toList();
-                    var move = moving.get(new org.apache.kafka.common.TopicPartition(d.name(), p.partition()));
+                    var move = moving.get(new TopicPartition(d.name(), p.partition()));
                     if (move != null) {
                         reassigning.put(p.partition(), replicas);
                         replicas = replicas.stream().filter(r -> !move.removingReplicas().contains(r)).toList();
@@ -206,7 +218,7 @@ public final class AdminKafkaState implements KafkaState {
                     partitions.add(new LivePartition(p.partition(), p.leader() == null ? -1 : p.leader().id(),
                             replicas, p.isr().stream().map(Node::id).toList()));
                 }
-                partitions.sort(java.util.Comparator.comparingInt(LivePartition::partition));
+                partitions.sort(Comparator.comparingInt(LivePartition::partition));
                 topics.put(d.name(), new LiveTopic(d.name(), partitions, new TreeMap<>(overrides.getOrDefault(d.name(), Map.of())),
                         reassigning));
             }
@@ -229,7 +241,7 @@ public final class AdminKafkaState implements KafkaState {
 
     /** All SCRAM users and their mechanisms, in one request. */
     private TreeMap<String, SortedSet<String>> scramUsers(
-            org.apache.kafka.common.KafkaFuture<Map<String, UserScramCredentialsDescription>> asked)
+            KafkaFuture<Map<String, UserScramCredentialsDescription>> asked)
             throws ExecutionException, InterruptedException, TimeoutException {
         TreeMap<String, SortedSet<String>> out = new TreeMap<>();
         for (UserScramCredentialsDescription d : get(asked).values()) {
@@ -241,7 +253,7 @@ public final class AdminKafkaState implements KafkaState {
     }
 
     /** All ACL bindings, or null when the cluster has no authorizer. */
-    private List<AclRule> acls(org.apache.kafka.common.KafkaFuture<Collection<AclBinding>> asked)
+    private List<AclRule> acls(KafkaFuture<Collection<AclBinding>> asked)
             throws ExecutionException, InterruptedException, TimeoutException {
         try {
             List<AclRule> out = new ArrayList<>();
@@ -259,7 +271,7 @@ public final class AdminKafkaState implements KafkaState {
 
     /** Quotas of user entities (the default user entity included, as "<default>"). */
     private TreeMap<String, SortedMap<String, Double>> userQuotas(
-            org.apache.kafka.common.KafkaFuture<Map<ClientQuotaEntity, Map<String, Double>>> asked)
+            KafkaFuture<Map<ClientQuotaEntity, Map<String, Double>>> asked)
             throws ExecutionException, InterruptedException, TimeoutException {
         TreeMap<String, SortedMap<String, Double>> out = new TreeMap<>();
         for (var e : get(asked).entrySet()) {
@@ -293,14 +305,14 @@ public final class AdminKafkaState implements KafkaState {
     }
 
     /** The answers of one bulk request, without the entries whose topic was deleted meanwhile. */
-    private <K, V> Map<K, V> withoutVanished(Map<K, org.apache.kafka.common.KafkaFuture<V>> futures)
+    private <K, V> Map<K, V> withoutVanished(Map<K, KafkaFuture<V>> futures)
             throws ExecutionException, InterruptedException, TimeoutException {
         Map<K, V> out = new HashMap<>(futures.size() * 2);
-        for (Map.Entry<K, org.apache.kafka.common.KafkaFuture<V>> e : futures.entrySet()) {
+        for (Map.Entry<K, KafkaFuture<V>> e : futures.entrySet()) {
             try {
                 out.put(e.getKey(), get(e.getValue()));
             } catch (ExecutionException ex) {
-                if (!(ex.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) throw ex;
+                if (!(ex.getCause() instanceof UnknownTopicOrPartitionException)) throw ex;
             }
         }
         return out;
@@ -310,9 +322,9 @@ public final class AdminKafkaState implements KafkaState {
      * The moves in flight. Only the KRaft controllers know them: without a quorum (a lost controller) this fails within
      * 10 s rather than the whole request timeout, and the plan is made without Kafka (pods first), as for a new cluster.
      */
-    private Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.PartitionReassignment> reassignments(
-            org.apache.kafka.common.KafkaFuture<Map<org.apache.kafka.common.TopicPartition,
-                    org.apache.kafka.clients.admin.PartitionReassignment>> asked, long ms)
+    private Map<TopicPartition, PartitionReassignment> reassignments(
+            KafkaFuture<Map<TopicPartition,
+                    PartitionReassignment>> asked, long ms)
             throws ExecutionException, InterruptedException, ObserveException {
         try {
             return asked.get(ms + 1_000, TimeUnit.MILLISECONDS);
@@ -321,7 +333,7 @@ public final class AdminKafkaState implements KafkaState {
         }
     }
 
-    private <T> T get(org.apache.kafka.common.KafkaFuture<T> future)
+    private <T> T get(KafkaFuture<T> future)
             throws ExecutionException, InterruptedException, TimeoutException {
         return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -1,10 +1,13 @@
 package io.kgr.observe;
 
+import io.fabric8.kubernetes.api.model.Secret;
 import io.kgr.model.Labels;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import io.fabric8.kubernetes.api.model.EndpointAddress;
 import io.fabric8.kubernetes.api.model.EndpointPort;
@@ -13,6 +16,7 @@ import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kgr.tls.CertSecrets;
 
 /**
  * Where a cluster's brokers answer when no bootstrap address is configured: the cluster's bootstrap Service
@@ -29,13 +33,13 @@ public final class KafkaBootstrap {
      * Either the bootstrap servers, or why there are none yet. {@code security}: the client settings for them — kgr's
      * own certificate on the cluster's mTLS replication listener — never printed (they hold a private key).
      */
-    public record Resolution(Optional<String> servers, String why, java.util.Map<String, String> security) {
+    public record Resolution(Optional<String> servers, String why, Map<String, String> security) {
         static Resolution of(String servers) {
-            return new Resolution(Optional.of(servers), "", java.util.Map.of());
+            return new Resolution(Optional.of(servers), "", Map.of());
         }
 
         static Resolution none(String why) {
-            return new Resolution(Optional.empty(), why, java.util.Map.of());
+            return new Resolution(Optional.empty(), why, Map.of());
         }
     }
 
@@ -74,8 +78,8 @@ public final class KafkaBootstrap {
         }
         Service service = services.get(0);
         String name = service.getMetadata().getName();
-        java.util.Map<String, String> security = asKgr ? kgrCertificate(client, namespace,
-                name.substring(0, name.length() - SUFFIX.length()), inCluster) : java.util.Map.of();
+        Map<String, String> security = asKgr ? kgrCertificate(client, namespace,
+                name.substring(0, name.length() - SUFFIX.length()), inCluster) : Map.of();
         // with its own certificate kgr uses the cluster's replication listener, whatever the user listeners are
         Optional<ServicePort> port = security.isEmpty() ? clientPort(service) : replicationPort(service);
         if (port.isEmpty()) return Resolution.none("Service " + name + " has no listener port");
@@ -109,16 +113,16 @@ public final class KafkaBootstrap {
      * the brokers are reached by address, which their certificates do not name: the chain is still checked against
      * the cluster's CA, the host name is not. Empty when the Secret is not there (a cluster without certificates).
      */
-    static java.util.Map<String, String> kgrCertificate(KubernetesClient client, String namespace, String cluster,
+    static Map<String, String> kgrCertificate(KubernetesClient client, String namespace, String cluster,
                                                         boolean inCluster) {
-        io.fabric8.kubernetes.api.model.Secret secret = client.secrets().inNamespace(namespace)
-                .withName(io.kgr.tls.CertSecrets.kgr(cluster)).get();
-        if (secret == null || !io.kgr.tls.CertSecrets.managedByKgr(secret)) return java.util.Map.of();
-        Optional<String> key = io.kgr.tls.CertSecrets.text(secret, "kgr.key");
-        Optional<String> cert = io.kgr.tls.CertSecrets.text(secret, "kgr.crt");
-        Optional<String> trust = io.kgr.tls.CertSecrets.text(secret, "ca.crt");
-        if (key.isEmpty() || cert.isEmpty() || trust.isEmpty()) return java.util.Map.of();
-        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        Secret secret = client.secrets().inNamespace(namespace)
+                .withName(CertSecrets.kgr(cluster)).get();
+        if (secret == null || !CertSecrets.managedByKgr(secret)) return Map.of();
+        Optional<String> key = CertSecrets.text(secret, "kgr.key");
+        Optional<String> cert = CertSecrets.text(secret, "kgr.crt");
+        Optional<String> trust = CertSecrets.text(secret, "ca.crt");
+        if (key.isEmpty() || cert.isEmpty() || trust.isEmpty()) return Map.of();
+        Map<String, String> out = new TreeMap<>();
         out.put("security.protocol", "SSL");
         out.put("ssl.keystore.type", "PEM");
         out.put("ssl.keystore.key", key.get());

@@ -1,5 +1,7 @@
 package io.kgr.observe;
 
+import java.util.Set;
+
 /** Reads the live state of a Kafka cluster. The planner only ever sees the {@link LiveState} value. */
 public interface KafkaState {
     LiveState observe() throws ObserveException;
@@ -8,12 +10,12 @@ public interface KafkaState {
      * The cluster as {@code earlier} saw it, with {@code topics} read again (and everything but topics read again:
      * brokers, users, ACLs, quotas, broker defaults): what a push needs when only those topics can have changed.
      */
-    default LiveState observe(LiveState earlier, java.util.Set<String> topics) throws ObserveException {
+    default LiveState observe(LiveState earlier, Set<String> topics) throws ObserveException {
         return observe();
     }
 
     /** The names of the cluster's topics only (a cheap poll while waiting for topics to appear). */
-    default java.util.Set<String> topicNames() throws ObserveException {
+    default Set<String> topicNames() throws ObserveException {
         return observe().topics().keySet();
     }
 
@@ -22,11 +24,11 @@ public interface KafkaState {
      * Brokers list a new topic only once they have replayed its records, which after a large create lags the
      * controller by minutes; the controller's answer tells such a lag from a topic that is really gone.
      */
-    default ControllerTopics atTheController(java.util.Set<String> topics) {
-        return new ControllerTopics(java.util.Set.of(), java.util.Set.of());
+    default ControllerTopics atTheController(Set<String> topics) {
+        return new ControllerTopics(Set.of(), Set.of());
     }
 
     /** What the controller said of some topics: those it has, and those it has not. */
-    record ControllerTopics(java.util.Set<String> exist, java.util.Set<String> absent) {
+    record ControllerTopics(Set<String> exist, Set<String> absent) {
     }
 }

@@ -1,14 +1,19 @@
 package io.kgr.observe;
 
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.kgr.model.Labels;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.kgr.tls.CertSecrets;
 
 /**
  * Reads a namespace's services, ConfigMaps, claims, pods and pod sets (one list call per kind), and the storage classes.
@@ -56,9 +61,9 @@ public final class KubeObserver {
      * cluster whose Kafka manifest Git no longer has.
      */
     public List<String> objectsOf(String cluster) throws ObserveException {
-        java.util.Map<String, String> labels = java.util.Map.of(Labels.MANAGED_BY, Labels.KGR, Labels.CLUSTER, cluster);
+        Map<String, String> labels = Map.of(Labels.MANAGED_BY, Labels.KGR, Labels.CLUSTER, cluster);
         try {
-            List<String> out = new java.util.ArrayList<>();
+            List<String> out = new ArrayList<>();
             client.genericKubernetesResources(POD_SETS).inNamespace(namespace).withLabels(labels).list().getItems()
                     .forEach(o -> out.add("PodSet/" + o.getMetadata().getName()));
             client.pods().inNamespace(namespace).withLabels(labels).list().getItems()
@@ -79,19 +84,19 @@ public final class KubeObserver {
      * The namespace's certificate Secrets: Strimzi's CA Secrets (kgr's or the user's own), and those kgr made for
      * nodes and TLS users; other Secrets (passwords) are not read here.
      */
-    private TreeMap<String, io.fabric8.kubernetes.api.model.Secret> certificateSecrets() {
-        TreeMap<String, io.fabric8.kubernetes.api.model.Secret> out = new TreeMap<>();
+    private TreeMap<String, Secret> certificateSecrets() {
+        TreeMap<String, Secret> out = new TreeMap<>();
         for (var s : client.secrets().inNamespace(namespace).list().getItems()) {
             String name = s.getMetadata().getName();
-            var labels = s.getMetadata().getLabels() == null ? java.util.Map.<String, String>of() : s.getMetadata().getLabels();
+            var labels = s.getMetadata().getLabels() == null ? Map.<String, String>of() : s.getMetadata().getLabels();
             boolean ca = name.endsWith("-cluster-ca") || name.endsWith("-cluster-ca-cert") || name.endsWith("-clients-ca")
                     || name.endsWith("-clients-ca-cert");
-            if (ca || labels.containsKey(io.kgr.tls.CertSecrets.CERTIFICATE_LABEL)) out.put(name, s);
+            if (ca || labels.containsKey(CertSecrets.CERTIFICATE_LABEL)) out.put(name, s);
         }
         return out;
     }
 
-    private TreeMap<String, io.fabric8.kubernetes.api.model.storage.StorageClass> storageClasses() {
+    private TreeMap<String, StorageClass> storageClasses() {
         try {
             return byName(client.storage().v1().storageClasses().list().getItems());
         } catch (KubernetesClientException e) {

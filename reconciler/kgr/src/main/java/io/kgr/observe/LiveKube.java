@@ -2,7 +2,9 @@ package io.kgr.observe;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -14,6 +16,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 
 /**
@@ -24,7 +27,7 @@ public record LiveKube(String namespace, SortedMap<String, Service> services, So
                        SortedMap<String, PersistentVolumeClaim> claims, SortedMap<String, Pod> pods,
                        SortedMap<String, GenericKubernetesResource> podSets, SortedMap<String, StorageClass> storageClasses,
                        SortedMap<String, Secret> secrets,
-                       SortedMap<String, io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget> disruptionBudgets) {
+                       SortedMap<String, PodDisruptionBudget> disruptionBudgets) {
 
     public LiveKube(String namespace, SortedMap<String, Service> services, SortedMap<String, ConfigMap> configMaps,
                     SortedMap<String, PersistentVolumeClaim> claims, SortedMap<String, Pod> pods,
@@ -49,13 +52,13 @@ public record LiveKube(String namespace, SortedMap<String, Service> services, So
     public String fingerprint() {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
-            for (Map<String, ? extends HasMetadata> m : java.util.List.of(services, configMaps, claims, pods, podSets, secrets,
+            for (Map<String, ? extends HasMetadata> m : List.of(services, configMaps, claims, pods, podSets, secrets,
                     disruptionBudgets)) {
                 m.forEach((name, o) -> d.update((o.getKind() + "/" + name + "@" + o.getMetadata().getResourceVersion() + "\n")
                         .getBytes(StandardCharsets.UTF_8)));
             }
             return HexFormat.of().formatHex(d.digest()).substring(0, 16);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -34,7 +35,7 @@ public record LiveState(String clusterId, SortedSet<Integer> brokers, SortedMap<
                         SortedMap<String, SortedMap<String, Double>> userQuotas, SortedMap<String, String> brokerDefaults,
                         int activeController, SortedMap<String, String> topicDefaults, short metadataVersionLevel) {
     /** The topic keys whose broker default kgr needs to tell a data-losing change from a harmless one. */
-    public static final java.util.Set<String> RISKY_TOPIC_KEYS = java.util.Set.of("retention.ms", "retention.bytes",
+    public static final Set<String> RISKY_TOPIC_KEYS = Set.of("retention.ms", "retention.bytes",
             "local.retention.ms", "local.retention.bytes", "cleanup.policy");
 
     public LiveState(String clusterId, SortedSet<Integer> brokers, SortedMap<String, LiveTopic> topics,

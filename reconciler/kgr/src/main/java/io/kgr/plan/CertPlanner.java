@@ -15,6 +15,7 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -24,6 +25,8 @@ import io.kgr.kube.ServerProperties;
 import io.kgr.observe.LiveKube;
 import io.kgr.tls.CertSecrets;
 import io.kgr.tls.Pki;
+
+import javax.security.auth.x500.X500Principal;
 
 /**
  * Plans a cluster's certificates, as Strimzi keeps them: its two CAs, a certificate per node, kgr's own client
@@ -271,7 +274,7 @@ final class CertPlanner {
         String reissue = null;
         if (s == null) reissue = "missing";
         else if (cert.isEmpty()) reissue = "Secret " + secret + " holds no readable certificate";
-        else if (!cert.get().getSubjectX500Principal().getName().equals(new javax.security.auth.x500.X500Principal(subject).getName())) {
+        else if (!cert.get().getSubjectX500Principal().getName().equals(new X500Principal(subject).getName())) {
             reissue = "its subject changes";
         } else if (!new TreeSet<>(Pki.describe(cert.get()).names()).equals(new TreeSet<>(names))) {
             reissue = "its names change";
@@ -379,7 +382,7 @@ final class CertPlanner {
             if (steps.stream().anyMatch(st -> st.change() instanceof Change.IssueCertificate c && c.secret().equals(name))) continue;
             SortedMap<String, String> generations = new TreeMap<>(s.getMetadata().getAnnotations().entrySet().stream()
                     .filter(e -> e.getKey().startsWith("strimzi.io/") || e.getKey().equals(CertSecrets.CERT_GENERATION))
-                    .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
             generations.put(k, String.valueOf(cas.get(caName).certGeneration()));
             Step step = step(new Change.IssueCertificate(name, purpose, spec.name(), "", List.of(), 0, false, true, generations),
                     Risk.SAFE, List.of(FieldChange.of("trusts " + caName.replace("-ca", " CA") + " certificate generation",

@@ -1,8 +1,11 @@
 package io.kgr.plan;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 
 import io.kgr.model.AclRule;
 import io.kgr.model.SecretRef;
@@ -54,9 +57,9 @@ public sealed interface Change {
         }
 
         /** The kind a step id or a saved plan names ({@link Change#kind()}), if any. */
-        public static java.util.Optional<Kind> of(String id) {
-            for (Kind k : values()) if (k.ids.contains(id)) return java.util.Optional.of(k);
-            return java.util.Optional.empty();
+        public static Optional<Kind> of(String id) {
+            for (Kind k : values()) if (k.ids.contains(id)) return Optional.of(k);
+            return Optional.empty();
         }
     }
 
@@ -152,7 +155,7 @@ public sealed interface Change {
      * Moves a topic's replicas off brokers that the plan removes, keeping each partition's replication factor (a
      * Cruise Control {@code remove_brokers}, planned and shown): the node's removal depends on it.
      */
-    record MoveReplicas(String topic, java.util.SortedSet<Integer> off, SortedMap<Integer, List<Integer>> assignment)
+    record MoveReplicas(String topic, SortedSet<Integer> off, SortedMap<Integer, List<Integer>> assignment)
             implements Change, Reassignment {
         public String kind() { return "move-replicas"; }
         public Kind type() { return Kind.MOVE_REPLICAS; }
@@ -243,7 +246,7 @@ public sealed interface Change {
                            SortedMap<String, ManagedUser> users, SortedMap<String, String> adopted) implements Change {
         public UpdateInventory(String cluster, String source, String commit, SortedMap<String, String> topics,
                                SortedMap<String, ManagedUser> users) {
-            this(cluster, source, commit, topics, users, new java.util.TreeMap<>());
+            this(cluster, source, commit, topics, users, new TreeMap<>());
         }
 
         public String kind() { return "update-inventory"; }
@@ -339,11 +342,11 @@ public sealed interface Change {
      * @param generations the generation annotations the Secret gets (which CA certificate and key it follows)
      */
     record IssueCertificate(String secret, String purpose, String cluster, String commonName, List<String> names,
-                            int validityDays, boolean newKey, boolean exists, java.util.SortedMap<String, String> generations)
+                            int validityDays, boolean newKey, boolean exists, SortedMap<String, String> generations)
             implements Change {
         public IssueCertificate {
             names = List.copyOf(names);
-            generations = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(generations));
+            generations = Collections.unmodifiableSortedMap(new TreeMap<>(generations));
         }
 
         public String kind() { return "issue-certificate"; }

@@ -1,17 +1,22 @@
 package io.kgr.plan;
 
+import io.fabric8.kubernetes.api.model.Secret;
 import io.kgr.kube.Pods;
 import io.kgr.model.Labels;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -28,6 +33,7 @@ import io.kgr.kube.NodeIds;
 import io.kgr.observe.LiveKube;
 import io.kgr.observe.LivePartition;
 import io.kgr.observe.LiveState;
+import io.kgr.tls.CertSecrets;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -86,12 +92,12 @@ final class KubePlanner {
     private final boolean deleteNothing;
 
     KubePlanner(ClusterSpec spec, LiveKube live, Optional<LiveState> kafka, String newClusterId, boolean deleteNothing) {
-        this(spec, live, kafka, newClusterId, deleteNothing, java.time.Instant.now());
+        this(spec, live, kafka, newClusterId, deleteNothing, Instant.now());
     }
 
     /** @param now the plan's time: certificates due for renewal by then are renewed */
     KubePlanner(ClusterSpec spec, LiveKube live, Optional<LiveState> kafka, String newClusterId, boolean deleteNothing,
-                java.time.Instant now) {
+                Instant now) {
         this.deleteNothing = deleteNothing;
         this.spec = spec;
         this.live = live;
@@ -114,11 +120,11 @@ final class KubePlanner {
      * The certificate Secrets of TLS users this plan prunes (kgr's, for this cluster): they go after the user's
      * ACLs ({@code after}: the user's prune steps).
      */
-    List<Step> userCertificatesPruned(java.util.Set<String> prunedUsers, Map<String, List<String>> after) {
+    List<Step> userCertificatesPruned(Set<String> prunedUsers, Map<String, List<String>> after) {
         List<Step> out = new ArrayList<>();
         for (String user : new TreeSet<>(prunedUsers)) {
-            io.fabric8.kubernetes.api.model.Secret s = live.secrets().get(user);
-            if (s == null || !mine(s) || !"user".equals(s.getMetadata().getLabels().get(io.kgr.tls.CertSecrets.CERTIFICATE_LABEL))) continue;
+            Secret s = live.secrets().get(user);
+            if (s == null || !mine(s) || !"user".equals(s.getMetadata().getLabels().get(CertSecrets.CERTIFICATE_LABEL))) continue;
             var change = new Change.DeleteKubeObject("Secret", user);
             out.add(new Step(Step.idOf(change), Phase.PRUNE, change, Risk.DESTRUCTIVE,
                     List.of(new FieldChange("private key", "(sensitive)", null, true)),
@@ -161,7 +167,7 @@ final class KubePlanner {
             // a volume formatted with one id and started with another makes its broker crash-loop on the mismatch
             clusterIdProblem = "the cluster's id is unknown: its volumes exist (" + live.claims().values().stream()
                     .filter(this::mine).map(c -> c.getMetadata().getName()).sorted().limit(5)
-                    .collect(java.util.stream.Collectors.joining(", ")) + "), but no pod set or volume records the id they"
+                    .collect(Collectors.joining(", ")) + "), but no pod set or volume records the id they"
                     + " were formatted with and Kafka does not answer; kgr will not format them into a new cluster"
                     + " (restore the pod sets, or annotate the claims " + ClusterModel.CLUSTER_ID + " with the id from their"
                     + " meta.properties)";
@@ -174,8 +180,8 @@ final class KubePlanner {
     }
 
     /** The ids of the brokers whose pods Git removes (a pool scaled down or gone). */
-    java.util.Set<Integer> leavingBrokers() {
-        java.util.Set<Integer> out = new TreeSet<>();
+    Set<Integer> leavingBrokers() {
+        Set<Integer> out = new TreeSet<>();
         if (deleteNothing) return out;
         for (Pod p : removedPods()) {
             if (isBroker(p)) Pods.nodeId(p.getMetadata().getName()).ifPresent(out::add);
@@ -198,8 +204,8 @@ final class KubePlanner {
     }
 
     /** The ids of brokers whose pods this plan creates (scale-up, or a missing pod): they are up before topics change. */
-    java.util.Set<Integer> joiningBrokers() {
-        java.util.Set<Integer> out = new TreeSet<>();
+    Set<Integer> joiningBrokers() {
+        Set<Integer> out = new TreeSet<>();
         for (Pod p : desired.pods()) {
             if (isBroker(p) && !live.pods().containsKey(p.getMetadata().getName())) {
                 Pods.nodeId(p.getMetadata().getName()).ifPresent(out::add);
@@ -238,7 +244,7 @@ final class KubePlanner {
     }
 
     private Optional<String> existingClusterId() {
-        return java.util.stream.Stream.concat(live.podSets().values().stream(), live.claims().values().stream())
+        return Stream.concat(live.podSets().values().stream(), live.claims().values().stream())
                 .filter(this::mine)
                 .map(p -> p.getMetadata().getAnnotations() == null ? null : p.getMetadata().getAnnotations().get(ClusterModel.CLUSTER_ID))
                 .filter(Objects::nonNull).findFirst();
@@ -560,13 +566,13 @@ final class KubePlanner {
         if (deleteNothing) {
             if (!removedPods().isEmpty()) {
                 notes.add("Git does not answer: the nodes Git removed (" + removedPods().stream().map(p -> p.getMetadata().getName())
-                        .collect(java.util.stream.Collectors.joining(", ")) + ") stay until it answers; nothing is deleted meanwhile");
+                        .collect(Collectors.joining(", ")) + ") stay until it answers; nothing is deleted meanwhile");
             }
             return;
         }
-        java.util.Set<String> pools = new TreeSet<>();
+        Set<String> pools = new TreeSet<>();
         spec.pools().forEach(pool -> pools.add(pool.name()));
-        java.util.Map<String, List<String>> vanished = new TreeMap<>();
+        Map<String, List<String>> vanished = new TreeMap<>();
         for (Pod p : removedPods()) {
             String pool = p.getMetadata().getLabels().get(ClusterModel.POOL);
             if (pool != null && !pools.contains(pool) && !allowNodeRemoval) {
@@ -610,7 +616,7 @@ final class KubePlanner {
                 prune.add(new Step(Step.idOf(cm), Phase.PRUNE, cm, Risk.SAFE, List.of(),
                         "configuration of removed node " + id + ", once its pod is gone", afterPod));
             }
-            io.fabric8.kubernetes.api.model.Secret certs = live.secrets().get(name);
+            Secret certs = live.secrets().get(name);
             if (certs != null && mine(certs)) {
                 var secret = new Change.DeleteKubeObject("Secret", name);
                 prune.add(new Step(Step.idOf(secret), Phase.PRUNE, secret, Risk.SAFE,

@@ -7,6 +7,9 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.security.spec.InvalidKeySpecException;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
@@ -35,10 +38,10 @@ public final class PasswordHash {
      * PBKDF2 is slow on purpose (≈ 2–8 ms a user); a service plans the same passwords every few minutes. Whether a
      * stored hash matches a password is remembered in this JVM's memory only, keyed by a SHA-256 of both.
      */
-    private static final java.util.Map<String, Boolean> REMEMBERED_MATCHES = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+    private static final Map<String, Boolean> REMEMBERED_MATCHES = Collections.synchronizedMap(
+            new LinkedHashMap<>(1024, 0.75f, true) {
                 @Override
-                protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
                     return size() > REMEMBERED;
                 }
             });

@@ -1,10 +1,16 @@
 package io.kgr.plan;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** An ordered list of steps computed from Git and the live state; a value, applied later by {@code apply}. */
 public record Plan(PlanHeader header, List<Step> steps, List<Refusal> refusals, List<Unmanaged> unmanaged,
-                   List<String> notes, java.util.Set<Flag> flags) {
+                   List<String> notes, Set<Flag> flags) {
     public static final int FORMAT_VERSION = 1;
 
     /** What a plan says of itself that other code acts on: typed, so that no control flow reads a note's words. */
@@ -14,14 +20,14 @@ public record Plan(PlanHeader header, List<Step> steps, List<Refusal> refusals, 
     }
 
     /** The order of a plan's steps: by phase; inside a phase, in the order its planner gave them (a stable sort). */
-    public static final java.util.Comparator<Step> ORDER = java.util.Comparator.comparing(Step::phase);
+    public static final Comparator<Step> ORDER = Comparator.comparing(Step::phase);
 
     public Plan(PlanHeader header, List<Step> steps, List<Refusal> refusals, List<Unmanaged> unmanaged, List<String> notes) {
-        this(header, steps, refusals, unmanaged, notes, java.util.Set.of());
+        this(header, steps, refusals, unmanaged, notes, Set.of());
     }
 
     public Plan {
-        flags = flags.isEmpty() ? java.util.Set.of() : java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(flags));
+        flags = flags.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(flags));
         steps = List.copyOf(steps);
         checkOrder(steps);
         refusals = List.copyOf(refusals);
@@ -34,7 +40,7 @@ public record Plan(PlanHeader header, List<Step> steps, List<Refusal> refusals, 
      * step depends only on steps before it (apply runs them in list order and skips the dependants of a failure).
      */
     private static void checkOrder(List<Step> steps) {
-        java.util.Set<String> before = new java.util.HashSet<>();
+        Set<String> before = new HashSet<>();
         Phase phase = null;
         for (Step s : steps) {
             if (phase != null && s.phase().compareTo(phase) < 0) {
@@ -54,7 +60,7 @@ public record Plan(PlanHeader header, List<Step> steps, List<Refusal> refusals, 
 
     /** The same plan with more notes. */
     public Plan withNotes(List<String> more) {
-        List<String> all = new java.util.ArrayList<>(notes);
+        List<String> all = new ArrayList<>(notes);
         all.addAll(more);
         return new Plan(header, steps, refusals, unmanaged, all, flags);
     }

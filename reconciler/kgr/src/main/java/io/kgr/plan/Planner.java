@@ -2,14 +2,24 @@ package io.kgr.plan;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
+import io.kgr.desired.BrokerConfigKeys;
 import io.kgr.desired.DesiredState;
+import io.kgr.desired.TopicConfigKeys;
 import io.kgr.desired.TopicSpec;
+import io.kgr.desired.UserSpec;
+import io.kgr.inventory.KafkaInventoryStore;
+import io.kgr.kube.ClusterModel;
+import io.kgr.observe.LiveKube;
 import io.kgr.observe.LiveState;
 import io.kgr.observe.LiveTopic;
 import io.kgr.plan.Change.AlterTopicConfig;
@@ -41,21 +51,21 @@ public final class Planner {
      * live Kafka (a cluster that does not exist yet, or does not answer), only the Kubernetes part is planned; topics
      * and users follow once the brokers answer.
      */
-    public Plan plan(DesiredState desired, java.util.Optional<LiveState> live, Inventories inventories, Policy policy,
-                     PlanHeader header, java.util.Optional<io.kgr.observe.LiveKube> kube, String newClusterId) {
+    public Plan plan(DesiredState desired, Optional<LiveState> live, Inventories inventories, Policy policy,
+                     PlanHeader header, Optional<LiveKube> kube, String newClusterId) {
         return plan(desired, live, inventories, policy, header, kube, newClusterId, "");
     }
 
     /** The same; {@code whyNoKafka} says why the live Kafka could not be read, for the plan's note. */
-    public Plan plan(DesiredState desired, java.util.Optional<LiveState> live, Inventories inventories, Policy policy,
-                     PlanHeader header, java.util.Optional<io.kgr.observe.LiveKube> kube, String newClusterId,
+    public Plan plan(DesiredState desired, Optional<LiveState> live, Inventories inventories, Policy policy,
+                     PlanHeader header, Optional<LiveKube> kube, String newClusterId,
                      String whyNoKafka) {
-        java.util.Optional<KubePlanner> kubePlanner = kube.isEmpty() || desired.kafka().isEmpty() ? java.util.Optional.empty()
-                : java.util.Optional.of(new KubePlanner(desired.kafka().get(), kube.get(), live, newClusterId,
+        Optional<KubePlanner> kubePlanner = kube.isEmpty() || desired.kafka().isEmpty() ? Optional.empty()
+                : Optional.of(new KubePlanner(desired.kafka().get(), kube.get(), live, newClusterId,
                         policy.deleteNothing(), header.createdAt()).pruning(policy.prune())
                         .allowingNodeRemoval(policy.allowNodeRemoval())
                         .tlsUsers(desired.users().values().stream().filter(u -> u.authentication().equals("tls"))
-                                .map(io.kgr.desired.UserSpec::name).sorted().toList()));
+                                .map(UserSpec::name).sorted().toList()));
         // brokers that Git removes get no new replicas, and shrinking partitions give theirs up first; brokers that the
         // plan starts are up before topics change, so topics may use them
         Set<Integer> leaving = kubePlanner.map(KubePlanner::leavingBrokers).orElse(Set.of());
@@ -109,7 +119,7 @@ public final class Planner {
 
     /** The prune steps of each user (its certificate Secret goes after them). */
     private static Map<String, List<String>> userPruneSteps(Plan base) {
-        Map<String, List<String>> out = new java.util.TreeMap<>();
+        Map<String, List<String>> out = new TreeMap<>();
         for (Step s : base.steps()) {
             if (s.phase() == Phase.PRUNE && (s.change() instanceof Change.DeleteAcls || s.change() instanceof Change.DeleteScramCredential
                     || s.change() instanceof Change.AlterUserQuotas)) {
@@ -120,16 +130,16 @@ public final class Planner {
     }
 
     /** The dynamic broker settings in the server.properties of the cluster's nodes now (kgr wrote them from Git). */
-    private static Set<String> dynamicKeysConfigured(io.kgr.observe.LiveKube kube, String cluster) {
+    private static Set<String> dynamicKeysConfigured(LiveKube kube, String cluster) {
         TreeSet<String> out = new TreeSet<>();
         for (var cm : kube.configMaps().values()) {
             var labels = cm.getMetadata().getLabels();
-            if (labels == null || !cluster.equals(labels.get(io.kgr.kube.ClusterModel.CLUSTER)) || cm.getData() == null) continue;
+            if (labels == null || !cluster.equals(labels.get(ClusterModel.CLUSTER)) || cm.getData() == null) continue;
             String properties = cm.getData().get("server.properties");
             if (properties == null) continue;
             for (String line : properties.split("\n")) {
                 int eq = line.indexOf('=');
-                if (eq > 0 && !line.startsWith("#") && io.kgr.desired.BrokerConfigKeys.isDynamic(line.substring(0, eq).trim())) {
+                if (eq > 0 && !line.startsWith("#") && BrokerConfigKeys.isDynamic(line.substring(0, eq).trim())) {
                     out.add(line.substring(0, eq).trim());
                 }
             }
@@ -194,7 +204,7 @@ public final class Planner {
      */
     public static List<String> leftoverClusterNotes(String cluster, String namespace, List<String> objects) {
         if (objects.isEmpty()) return List.of();
-        java.util.Map<String, Long> byKind = new TreeMap<>();
+        Map<String, Long> byKind = new TreeMap<>();
         objects.forEach(o -> byKind.merge(o.substring(0, o.indexOf('/')), 1L, Long::sum));
         List<String> counts = new ArrayList<>();
         byKind.forEach((kind, n) -> counts.add(n + " " + kind));
@@ -209,13 +219,13 @@ public final class Planner {
      * The Kafka manifest's settings that Kafka applies at run time, compared with the cluster-wide dynamic defaults
      * (kafka-configs --entity-type brokers --entity-default): no restart needed.
      */
-    private static java.util.Optional<Step> brokerConfigStep(DesiredState desired, LiveState live, Set<String> declaredBefore) {
-        if (desired.kafka().isEmpty()) return java.util.Optional.empty();
+    private static Optional<Step> brokerConfigStep(DesiredState desired, LiveState live, Set<String> declaredBefore) {
+        if (desired.kafka().isEmpty()) return Optional.empty();
         TreeMap<String, String> set = new TreeMap<>();
-        java.util.TreeSet<String> delete = new java.util.TreeSet<>();
+        TreeSet<String> delete = new TreeSet<>();
         List<FieldChange> fields = new ArrayList<>();
         desired.kafka().get().config().forEach((k, v) -> {
-            if (!io.kgr.desired.BrokerConfigKeys.isDynamic(k)) return;
+            if (!BrokerConfigKeys.isDynamic(k)) return;
             String now = live.brokerDefaults().get(k);
             if (!ConfigValues.same(v, now)) {
                 set.put(k, v);
@@ -230,9 +240,9 @@ public final class Planner {
             delete.add(k);
             fields.add(new FieldChange(k, live.brokerDefaults().get(k), null, false));
         }
-        if (set.isEmpty() && delete.isEmpty()) return java.util.Optional.empty();
+        if (set.isEmpty() && delete.isEmpty()) return Optional.empty();
         Change c = new Change.AlterBrokerConfig(set, delete);
-        return java.util.Optional.of(new Step(Step.idOf(c), Phase.BROKER_CONFIG, c, Risk.SAFE, fields,
+        return Optional.of(new Step(Step.idOf(c), Phase.BROKER_CONFIG, c, Risk.SAFE, fields,
                 "broker settings Kafka changes without a restart differ from Git", List.of()));
     }
 
@@ -259,11 +269,11 @@ public final class Planner {
         private final List<String> notes = new ArrayList<>();
         private final TreeMap<String, String> nextInventory = new TreeMap<>();
         /** Topics with a reassignment in flight that this plan did not start → their moving partitions. */
-        private final TreeMap<String, java.util.Set<Integer>> movesInFlight = new TreeMap<>();
+        private final TreeMap<String, Set<Integer>> movesInFlight = new TreeMap<>();
         /** Existing topics this plan takes over because Git now declares them. */
         private final TreeSet<String> adoptedNow = new TreeSet<>();
 
-        java.util.Optional<Step> brokerConfig() {
+        Optional<Step> brokerConfig() {
             return brokerConfigStep(desired, live, declaredBefore);
         }
 
@@ -317,7 +327,7 @@ public final class Planner {
             notes.addAll(users.notes);
             notes.addAll(desired.skippedNotes());
             if (!movesInFlight.isEmpty()) {
-                int partitions = movesInFlight.values().stream().mapToInt(java.util.Set::size).sum();
+                int partitions = movesInFlight.values().stream().mapToInt(Set::size).sum();
                 notes.add("reassignment in progress on " + partitions + " partition(s) of " + movesInFlight.size()
                         + " topic(s) (" + names(List.copyOf(movesInFlight.keySet())) + "), started outside this plan:"
                         + " their replicas are compared as the move's target, and kgr leaves the move alone");
@@ -395,7 +405,7 @@ public final class Planner {
         private Map<String, String> renames() {
             Map<String, String> renamedFrom = new TreeMap<>();
             if (owned.topics().isEmpty()) return renamedFrom; // nothing recorded, nothing renamed (a first apply)
-            Map<String, String> ownedByResource = new java.util.HashMap<>();
+            Map<String, String> ownedByResource = new HashMap<>();
             owned.topics().forEach((topic, resource) -> ownedByResource.put(resource, topic));
             for (TopicSpec spec : desired.topics().values()) {
                 String previous = ownedByResource.get(spec.resourceName());
@@ -535,7 +545,7 @@ public final class Planner {
                 String loss = dataLoss(key, before, after, set.containsKey(key));
                 if (loss != null) losses.add(loss);
             }
-            fields.sort(java.util.Comparator.comparing(FieldChange::field));
+            fields.sort(Comparator.comparing(FieldChange::field));
             var change = new AlterTopicConfig(spec.name(), set, delete);
             alters.add(new Step(Step.idOf(change), Phase.TOPICS, change, losses.isEmpty() ? Risk.SAFE : Risk.DESTRUCTIVE,
                     fields, (losses.isEmpty() ? "config differs from Git" : String.join("; ", losses)) + adoption, List.of()));
@@ -544,7 +554,7 @@ public final class Planner {
         /** The value a topic has for {@code key} without an override: the broker's, else Kafka's built-in default. */
         private String topicDefault(String key) {
             String broker = live.topicDefaults().get(key);
-            return broker != null ? broker : io.kgr.desired.TopicConfigKeys.defaultValue(key);
+            return broker != null ? broker : TopicConfigKeys.defaultValue(key);
         }
 
         /**
@@ -562,8 +572,8 @@ public final class Planner {
                         + ") goes back to the default " + after) + ": older records are deleted at the next log cleanup";
             }
             if (key.equals("cleanup.policy")) {
-                boolean compactBefore = java.util.Arrays.stream(before.split(",")).anyMatch(p -> p.trim().equals("compact"));
-                boolean compactAfter = java.util.Arrays.stream(after.split(",")).anyMatch(p -> p.trim().equals("compact"));
+                boolean compactBefore = Arrays.stream(before.split(",")).anyMatch(p -> p.trim().equals("compact"));
+                boolean compactAfter = Arrays.stream(after.split(",")).anyMatch(p -> p.trim().equals("compact"));
                 if (compactBefore && !compactAfter) {
                     return "cleanup.policy " + before + " → " + after + ": the latest record of each key is no longer kept;"
                             + " records older than the retention are deleted";
@@ -636,8 +646,8 @@ public final class Planner {
             }
             // the store is made by the first apply: the plan says so (apply does nothing the plan did not show)
             boolean noStoreYet = owned.commit().isEmpty() && inventories.others().isEmpty();
-            if (noStoreYet && !live.topics().containsKey(io.kgr.inventory.KafkaInventoryStore.TOPIC)) {
-                fields.add(FieldChange.of("inventory topic", null, io.kgr.inventory.KafkaInventoryStore.TOPIC
+            if (noStoreYet && !live.topics().containsKey(KafkaInventoryStore.TOPIC)) {
+                fields.add(FieldChange.of("inventory topic", null, KafkaInventoryStore.TOPIC
                         + " (compacted; where the cluster has an authorizer, a DENY ACL keeps all but super users out)"));
             }
             var change = new UpdateInventory(desired.cluster(), owned.source(), commit, new TreeMap<>(nextInventory),

@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import io.kgr.observe.LivePartition;
 import io.kgr.observe.LiveState;
@@ -27,9 +30,9 @@ final class ReplicaAssigner {
     private final Map<Integer, Integer> load = new HashMap<>();
 
     /** @param brokers the brokers replicas may go to: the live ones that stay, and those the same plan starts */
-    ReplicaAssigner(LiveState live, java.util.SortedSet<Integer> brokers) {
+    ReplicaAssigner(LiveState live, SortedSet<Integer> brokers) {
         this.brokers = new ArrayList<>(brokers);
-        this.leaving = live.brokers().stream().filter(b -> !brokers.contains(b)).collect(java.util.stream.Collectors.toSet());
+        this.leaving = live.brokers().stream().filter(b -> !brokers.contains(b)).collect(Collectors.toSet());
         for (int b : live.brokers()) load.put(b, 0);
         for (int b : brokers) load.put(b, 0);
         for (LiveTopic t : live.topics().values()) {
@@ -67,7 +70,7 @@ final class ReplicaAssigner {
      * the other replicas' order (the preferred leader) stay. Empty when none is affected; a partition whose
      * replication factor the staying brokers cannot hold is left out and named in {@code cannot}.
      */
-    SortedMap<Integer, List<Integer>> drain(LiveTopic topic, java.util.function.Function<LivePartition, List<Integer>> after,
+    SortedMap<Integer, List<Integer>> drain(LiveTopic topic, Function<LivePartition, List<Integer>> after,
                                             List<String> cannot) {
         SortedMap<Integer, List<Integer>> out = new TreeMap<>();
         for (LivePartition p : topic.partitions()) {

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import io.kgr.desired.DesiredState;
 import io.kgr.desired.UserSpec;
@@ -64,7 +65,7 @@ final class UserPlanner {
     void plan() {
         // PBKDF2 is deliberately slow (~2 ms a password): check all passwords at once, on every core
         unchanged = desired.users().values().parallelStream().filter(u -> u.password().isPresent())
-                .collect(java.util.stream.Collectors.toConcurrentMap(UserSpec::name, u -> {
+                .collect(Collectors.toConcurrentMap(UserSpec::name, u -> {
                     ManagedUser before = owned.users().get(u.name());
                     return before != null && PasswordHash.matches(before.passwordHash(), u.password().get());
                 }));

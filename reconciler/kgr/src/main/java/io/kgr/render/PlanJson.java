@@ -1,12 +1,16 @@
 package io.kgr.render;
 
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
+import io.kgr.plan.Action;
 import io.kgr.plan.Change;
 import io.kgr.plan.Change.AlterTopicConfig;
 import io.kgr.plan.Change.ChangeReplicationFactor;
@@ -63,9 +67,9 @@ public final class PlanJson {
         header.put("createdAt", h.createdAt().toString());
         header.put("fingerprint", h.fingerprint());
         ObjectNode summary = root.putObject("summary");
-        summary.put("add", plan.count(io.kgr.plan.Action.CREATE));
-        summary.put("change", plan.count(io.kgr.plan.Action.UPDATE));
-        summary.put("delete", plan.count(io.kgr.plan.Action.DELETE));
+        summary.put("add", plan.count(Action.CREATE));
+        summary.put("change", plan.count(Action.UPDATE));
+        summary.put("delete", plan.count(Action.DELETE));
         summary.put("refused", plan.refusals().size());
         ArrayNode steps = root.putArray("steps");
         for (Step s : plan.steps()) steps.add(step(s));
@@ -322,10 +326,10 @@ public final class PlanJson {
             }
             List<String> notes = new ArrayList<>();
             root.path("notes").forEach(n -> notes.add(n.asString()));
-            java.util.Set<Plan.Flag> flags = java.util.EnumSet.noneOf(Plan.Flag.class);
+            Set<Plan.Flag> flags = EnumSet.noneOf(Plan.Flag.class);
             for (JsonNode f : root.path("flags")) flags.add(Plan.Flag.valueOf(f.asString()));
             return new Plan(header, steps, refusals, unmanaged, notes, flags);
-        } catch (JacksonException | IllegalArgumentException | java.time.format.DateTimeParseException e) {
+        } catch (JacksonException | IllegalArgumentException | DateTimeParseException e) {
             throw new InvalidPlanException("plan file is not a kgr plan: " + e.getMessage());
         }
     }

@@ -2,11 +2,14 @@ package io.kgr.render;
 
 import io.kgr.plan.Action;
 import io.kgr.plan.FieldChange;
+import io.kgr.plan.Phase;
 import io.kgr.plan.Plan;
 import io.kgr.plan.Refusal;
 import io.kgr.plan.Risk;
 import io.kgr.plan.Step;
 import io.kgr.plan.Unmanaged;
+
+import java.util.function.Consumer;
 
 /** The plan for people, in the style terraform users read every day: {@code + ~ - !}, field-level before → after. */
 public final class TextRenderer {
@@ -33,7 +36,7 @@ public final class TextRenderer {
      * non-Latin-1 character (the inventory step's '→') made all of its 1.8 MB two bytes a character, inflated, tried to
      * compress and encoded char by char (≈ 15–20 ms of a cold CLI run, by profile); each step is its own string here.
      */
-    public void render(Plan plan, java.util.function.Consumer<String> sink) {
+    public void render(Plan plan, Consumer<String> sink) {
         StringBuilder out = new StringBuilder();
         out.append("kgr plan for cluster ").append(plan.header().cluster());
         if (!plan.header().bootstrapServers().isEmpty()) out.append(" (").append(plan.header().bootstrapServers()).append(')');
@@ -41,7 +44,7 @@ public final class TextRenderer {
         out.append("  source ").append(Words.source(plan)).append('\n');
         out.append('\n');
         sink.accept(out.toString());
-        io.kgr.plan.Phase phase = null;
+        Phase phase = null;
         for (Step step : plan.steps()) {
             StringBuilder one = new StringBuilder(256); // a new one each time: a builder stays UTF-16 once it was
             if (step.phase() != phase) {

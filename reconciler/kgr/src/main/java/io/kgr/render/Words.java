@@ -1,5 +1,6 @@
 package io.kgr.render;
 
+import io.kgr.plan.Action;
 import io.kgr.plan.Change;
 import io.kgr.plan.Change.AlterTopicConfig;
 import io.kgr.plan.Change.ChangeReplicationFactor;
@@ -161,18 +162,18 @@ final class Words {
      * {@code a → b}; {@code = b} for new values; for removed ones {@code a → (broker default)}, or
      * {@code a → (deleted)} when the whole thing is deleted.
      */
-    static String transition(FieldChange f, io.kgr.plan.Action action) {
+    static String transition(FieldChange f, Action action) {
         String b = before(f);
         String a = after(f);
         if (b == null) return "= " + a;
-        if (a == null) return b + " → " + (action == io.kgr.plan.Action.DELETE ? "(deleted)" : UNSET);
+        if (a == null) return b + " → " + (action == Action.DELETE ? "(deleted)" : UNSET);
         return b + " → " + a;
     }
 
     static String summary(Plan plan) {
         if (!plan.hasChanges() && !plan.isRefused()) return "No changes. The cluster matches Git.";
-        return "Plan: " + plan.count(io.kgr.plan.Action.CREATE) + " to add, " + plan.count(io.kgr.plan.Action.UPDATE)
-                + " to change, " + plan.count(io.kgr.plan.Action.DELETE) + " to delete, " + plan.refusals().size()
+        return "Plan: " + plan.count(Action.CREATE) + " to add, " + plan.count(Action.UPDATE)
+                + " to change, " + plan.count(Action.DELETE) + " to delete, " + plan.refusals().size()
                 + " refused" + (onlyInventory(plan) ? " (inventory update only)." : ".");
     }
 

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -19,8 +21,10 @@ import io.kgr.Target;
 import io.kgr.desired.KubernetesSecrets;
 import io.kgr.desired.SecretResolver;
 import io.kgr.observe.AdminKafkaState;
+import io.kgr.observe.ConfigReaders;
 import io.kgr.observe.KafkaBootstrap;
 import io.kgr.inventory.KafkaInventoryStore;
+import io.kgr.observe.KubeObserver;
 
 /**
  * A cluster's long-lived clients: one Admin client (it reconnects by itself) and, when the cluster is on Kubernetes,
@@ -35,7 +39,7 @@ final class ClusterConnection implements AutoCloseable {
     private Admin admin;
     private String adminBootstrap;
     /** The admin client's companions for reading topics' configs: made with it, closed with it. */
-    private io.kgr.observe.ConfigReaders readers = io.kgr.observe.ConfigReaders.none();
+    private ConfigReaders readers = ConfigReaders.none();
 
     ClusterConnection(ServiceConfig.Cluster cluster) {
         this.cluster = cluster;
@@ -48,10 +52,10 @@ final class ClusterConnection implements AutoCloseable {
     }
 
     /** The Admin client for these bootstrap servers: the same one while they stay the same. */
-    private synchronized Admin admin(String bootstrap, java.util.Map<String, String> security) {
+    private synchronized Admin admin(String bootstrap, Map<String, String> security) {
         String key = bootstrap + "\n" + security.hashCode(); // a renewed kgr certificate makes a new client
         if (admin != null && key.equals(adminBootstrap)) return admin;
-        if (admin != null) admin.close(java.time.Duration.ofSeconds(5));
+        if (admin != null) admin.close(Duration.ofSeconds(5));
         admin = null;
         readers.close();
         Properties adminProps = new Properties();
@@ -63,7 +67,7 @@ final class ClusterConnection implements AutoCloseable {
         adminProps.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.min(timeout, 30_000)));
         admin = Admin.create(adminProps);
         adminBootstrap = key;
-        readers = new io.kgr.observe.ConfigReaders(() -> Admin.create(adminProps));
+        readers = new ConfigReaders(() -> Admin.create(adminProps));
         return admin;
     }
 
@@ -114,7 +118,7 @@ final class ClusterConnection implements AutoCloseable {
                 || failure.contains("AdminClient thread is not accepting new calls"))) {
             return;
         }
-        admin.close(java.time.Duration.ZERO);
+        admin.close(Duration.ZERO);
         admin = null;
         adminBootstrap = null;
         readers.close(); // made again with the next client
@@ -125,16 +129,16 @@ final class ClusterConnection implements AutoCloseable {
         return admin;
     }
 
-    private Optional<io.kgr.observe.KubeObserver> kube() {
+    private Optional<KubeObserver> kube() {
         return kubernetes.isPresent() && cluster.namespace().isPresent()
-                ? Optional.of(new io.kgr.observe.KubeObserver(kubernetes.get(), cluster.namespace().get())) : Optional.empty();
+                ? Optional.of(new KubeObserver(kubernetes.get(), cluster.namespace().get())) : Optional.empty();
     }
 
     /** The cluster's readers for a run; with Kubernetes and a namespace, kgr also manages the cluster's pods there. */
     synchronized Target target() {
-        Optional<io.kgr.observe.KubeObserver> kube = kube();
+        Optional<KubeObserver> kube = kube();
         String bootstrap = props.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
-        java.util.Map<String, String> security = java.util.Map.of();
+        Map<String, String> security = Map.of();
         if (bootstrap == null) {
             KafkaBootstrap.Resolution found = KafkaBootstrap.resolve(kubernetes.get(), cluster.namespace().get(),
                     Optional.of(cluster.name()), cluster.kubernetes() == ServiceConfig.KubernetesMode.IN_CLUSTER);
@@ -182,7 +186,7 @@ final class ClusterConnection implements AutoCloseable {
     public synchronized void close() {
         if (inventory != null) inventory.close();
         readers.close();
-        if (admin != null) admin.close(java.time.Duration.ofSeconds(5));
+        if (admin != null) admin.close(Duration.ofSeconds(5));
         kubernetes.ifPresent(KubernetesClient::close);
     }
 }

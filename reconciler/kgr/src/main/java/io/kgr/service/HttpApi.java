@@ -7,14 +7,19 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +44,7 @@ final class HttpApi implements AutoCloseable {
     private final Service service;
     private final HttpServer server;
     private final ExecutorService executor;
-    private final Optional<java.nio.file.Path> apiTokenFile;
+    private final Optional<Path> apiTokenFile;
 
     HttpApi(Service service, ServiceConfig.Server settings) throws IOException {
         this.service = service;
@@ -119,7 +124,7 @@ final class HttpApi implements AutoCloseable {
         if (apiTokenFile.isEmpty()) return true;
         String header = x.getRequestHeaders().getFirst("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) return false;
-        return java.security.MessageDigest.isEqual(header.substring(7).trim().getBytes(StandardCharsets.UTF_8),
+        return MessageDigest.isEqual(header.substring(7).trim().getBytes(StandardCharsets.UTF_8),
                 token().getBytes(StandardCharsets.UTF_8));
     }
 
@@ -182,7 +187,7 @@ final class HttpApi implements AutoCloseable {
         boolean queued;
         try {
             queued = service.scheduling().runNow(source.name(), "webhook");
-        } catch (org.quartz.SchedulerException e) {
+        } catch (SchedulerException e) {
             send(x, 503, "text/plain", "cannot start a run: " + e.getMessage() + "\n");
             return;
         }
@@ -204,7 +209,7 @@ final class HttpApi implements AutoCloseable {
             n.put("ref", s.ref().orElse("HEAD"));
             n.put("path", s.path());
             n.put("cluster", s.cluster());
-            n.put("mode", s.mode().name().toLowerCase(java.util.Locale.ROOT));
+            n.put("mode", s.mode().name().toLowerCase(Locale.ROOT));
             n.put("suspended", s.suspend());
             n.put("prune", s.prune());
             n.put("schedule", s.schedule());
@@ -237,9 +242,9 @@ final class HttpApi implements AutoCloseable {
         n.put("commit", r.commit().orElse(null));
         n.put("drift", r.drift());
         ObjectNode steps = n.putObject("steps");
-        new java.util.TreeMap<>(r.steps()).forEach(steps::put);
+        new TreeMap<>(r.steps()).forEach(steps::put);
         ObjectNode applied = n.putObject("applied");
-        new java.util.TreeMap<>(r.applied()).forEach(applied::put);
+        new TreeMap<>(r.applied()).forEach(applied::put);
         ArrayNode refusals = n.putArray("refusals");
         r.refusals().forEach(refusals::add);
         n.put("unmanaged", r.unmanaged());

@@ -1,10 +1,12 @@
 package io.kgr.service;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -103,8 +105,8 @@ final class Leadership implements AutoCloseable {
         if (pod == null || ns == null || client.isEmpty()) return;
         try {
             client.get().pods().inNamespace(ns).withName(pod).edit(p -> {
-                p.getMetadata().setLabels(p.getMetadata().getLabels() == null ? new java.util.HashMap<>()
-                        : new java.util.HashMap<>(p.getMetadata().getLabels()));
+                p.getMetadata().setLabels(p.getMetadata().getLabels() == null ? new HashMap<>()
+                        : new HashMap<>(p.getMetadata().getLabels()));
                 p.getMetadata().getLabels().put(LEADER_LABEL, String.valueOf(isLeader));
                 return p;
             });
@@ -129,7 +131,7 @@ final class Leadership implements AutoCloseable {
         if (executor != null) {
             executor.shutdown();
             try {
-                executor.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+                executor.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

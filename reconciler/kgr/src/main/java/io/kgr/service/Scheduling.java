@@ -3,6 +3,7 @@ package io.kgr.service;
 import java.time.Duration;
 import java.util.Date;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -107,7 +108,7 @@ final class Scheduling implements AutoCloseable {
     Date nextRun(String source) {
         try {
             return quartz.getTriggersOfJob(JobKey.jobKey(source, GROUP)).stream().map(Trigger::getNextFireTime)
-                    .filter(java.util.Objects::nonNull).min(Date::compareTo).orElse(null);
+                    .filter(Objects::nonNull).min(Date::compareTo).orElse(null);
         } catch (SchedulerException e) {
             return null;
         }

@@ -2,6 +2,8 @@ package io.kgr.service;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -160,7 +162,7 @@ public final class Service implements AutoCloseable {
 
     private static String hostName() {
         try {
-            return java.net.InetAddress.getLocalHost().getHostName();
+            return InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
             return "kgr";
         }
@@ -171,7 +173,7 @@ public final class Service implements AutoCloseable {
     }
 
     /** Where the HTTP server listens. */
-    public java.net.InetSocketAddress boundAddress() {
+    public InetSocketAddress boundAddress() {
         return http.address();
     }
 

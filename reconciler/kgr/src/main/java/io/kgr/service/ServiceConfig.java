@@ -9,18 +9,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
 
 import org.quartz.CronExpression;
 
+import io.kgr.apply.ApplyOptions;
 import io.kgr.manifest.Diagnostic;
 import io.kgr.manifest.FieldPath;
 import io.kgr.manifest.SafeYaml;
 import io.kgr.manifest.SchemaCatalog;
+import io.kgr.plan.Policy;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -103,7 +108,7 @@ public record ServiceConfig(Server server, Path cacheDir, int history, LeaderEle
         Path cacheDir = root.has("cacheDir") ? file.apply(root.get("cacheDir").asString())
                 : Path.of(System.getProperty("user.home"), ".cache", "kgr", "git");
         JsonNode le = root.path("leaderElection");
-        LeaderElection leader = new LeaderElection(le.path("enabled").asString("auto").toLowerCase(java.util.Locale.ROOT),
+        LeaderElection leader = new LeaderElection(le.path("enabled").asString("auto").toLowerCase(Locale.ROOT),
                 le.path("leaseName").asString("kgr-leader"), text(le, "namespace"),
                 Duration.ofSeconds(le.path("leaseDurationSeconds").asInt(15)),
                 Duration.ofSeconds(le.path("renewDeadlineSeconds").asInt(10)),
@@ -114,11 +119,11 @@ public record ServiceConfig(Server server, Path cacheDir, int history, LeaderEle
             JsonNode k = c.path("kubernetes");
             JsonNode kafka = c.path("kafka");
             clusters.add(new Cluster(c.get("name").asString(), text(c, "namespace"),
-                    KubernetesMode.valueOf(k.path("mode").asString("none").toUpperCase(java.util.Locale.ROOT).replace('-', '_')),
+                    KubernetesMode.valueOf(k.path("mode").asString("none").toUpperCase(Locale.ROOT).replace('-', '_')),
                     text(k, "kubeconfig").map(file), text(k, "context"), text(kafka, "bootstrapServers"),
                     text(kafka, "propertiesFile").map(file), Duration.ofSeconds(kafka.path("timeoutSeconds").asInt(60)),
                     text(c, "secretsDir").map(file), kafka.path("replicationThrottleBytesPerSecond")
-                            .asLong(io.kgr.apply.ApplyOptions.DEFAULT_REPLICATION_THROTTLE)));
+                            .asLong(ApplyOptions.DEFAULT_REPLICATION_THROTTLE)));
         }
         List<Source> sources = new ArrayList<>();
         for (JsonNode src : root.path("sources")) {
@@ -131,12 +136,12 @@ public record ServiceConfig(Server server, Path cacheDir, int history, LeaderEle
             sources.add(new Source(src.get("name").asString(), url, text(src, "ref"), src.path("path").asString(""),
                     src.get("cluster").asString(), src.path("schedule").asString("0 */5 * * * ?"),
                     src.path("jitterSeconds").asInt(0),
-                    Mode.valueOf(src.path("mode").asString("apply").toUpperCase(java.util.Locale.ROOT)),
+                    Mode.valueOf(src.path("mode").asString("apply").toUpperCase(Locale.ROOT)),
                     src.path("suspend").asBoolean(false), src.path("prune").asBoolean(false), protect,
                     text(auth, "tokenFile").map(file), text(auth, "sshKeyFile").map(file),
                     text(auth, "knownHostsFile").map(file), text(src.path("webhook"), "secretFile").map(file),
                     src.path("allowMassPrune").asBoolean(false),
-                    src.path("maxPruneShare").asInt(io.kgr.plan.Policy.DEFAULT_MAX_PRUNE_SHARE), strings(src.path("operationalKeys")),
+                    src.path("maxPruneShare").asInt(Policy.DEFAULT_MAX_PRUNE_SHARE), strings(src.path("operationalKeys")),
                     src.path("allowNodeRemoval").asBoolean(false)));
         }
         diagnostics.addAll(crossCheck(doc, clusters, sources));
@@ -190,8 +195,8 @@ public record ServiceConfig(Server server, Path cacheDir, int history, LeaderEle
             }
             for (int p = 0; p < s.protect().size(); p++) {
                 try {
-                    java.util.regex.Pattern.compile(s.protect().get(p));
-                } catch (java.util.regex.PatternSyntaxException e) {
+                    Pattern.compile(s.protect().get(p));
+                } catch (PatternSyntaxException e) {
                     out.add(error(doc, at.child("protect").index(p), "not a regular expression: " + e.getDescription()));
                 }
             }

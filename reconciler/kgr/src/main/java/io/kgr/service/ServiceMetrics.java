@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.kgr.RunStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -64,8 +65,8 @@ final class ServiceMetrics implements AutoCloseable {
         if (run.drift()) {
             Counter.builder("kgr.drift.detected").tag("source", run.source()).register(registry).increment();
         }
-        if (run.status() != io.kgr.RunStatus.SOURCE_FAILED && run.status() != io.kgr.RunStatus.VALIDATION_FAILED
-                && run.status() != io.kgr.RunStatus.OBSERVE_FAILED) {
+        if (run.status() != RunStatus.SOURCE_FAILED && run.status() != RunStatus.VALIDATION_FAILED
+                && run.status() != RunStatus.OBSERVE_FAILED) {
             // a plan was made: its steps by action replace the previous plan's (actions not in it go to 0)
             planSteps.forEach((key, value) -> {
                 if (key.startsWith(run.source() + "\u0000")) value.set(0);

@@ -1,16 +1,21 @@
 package io.kgr.service;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -19,19 +24,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.kgr.PlanRun;
+import io.kgr.PushPlanner;
 import io.kgr.Reconciler;
 import io.kgr.RunStatus;
+import io.kgr.Target;
 import io.kgr.apply.ApplyOptions;
 import io.kgr.apply.ApplyReport;
 import io.kgr.apply.Applier;
+import io.kgr.apply.KubeWaits;
 import io.kgr.apply.StepResult;
 import io.kgr.desired.SecretResolver;
 import io.kgr.manifest.Diagnostic;
+import io.kgr.manifest.ManifestLoader;
+import io.kgr.manifest.SchemaCatalog;
+import io.kgr.plan.Change;
 import io.kgr.plan.Plan;
 import io.kgr.plan.Policy;
 import io.kgr.plan.Step;
 import io.kgr.source.GitSource;
 import io.kgr.source.SourceSpec;
+
+import com.sun.management.OperatingSystemMXBean;
 
 /**
  * One source's run: fetch → validate → observe → plan → (mode apply) apply → record. A run that stops before the plan
@@ -50,10 +63,10 @@ final class SourceRunner {
     private volatile String diagnosticsLoggedFor = "";
     /** What a push may reuse of the last full run (see {@link PushPlanner#planPush}); older than this, a push reads all. */
     private static final Duration PUSH_MEMORY = Duration.ofMinutes(10);
-    private final io.kgr.PushPlanner pushes = new io.kgr.PushPlanner();
+    private final PushPlanner pushes = new PushPlanner();
 
     /** One per source, kept across runs: files whose bytes did not change are not parsed again. */
-    private final io.kgr.manifest.ManifestLoader loader = new io.kgr.manifest.ManifestLoader(new io.kgr.manifest.SchemaCatalog());
+    private final ManifestLoader loader = new ManifestLoader(new SchemaCatalog());
     private final GitSource git = new GitSource();
 
     SourceRunner(ServiceConfig.Source source, ClusterConnection cluster, Path cacheDir, SourceState state,
@@ -156,16 +169,16 @@ final class SourceRunner {
         }
         ApplyOptions options = new ApplyOptions(cluster.config().timeout(), Duration.ofMinutes(10),
                 ApplyOptions.defaults().maxRecordsPerRequest(), cluster.config().replicationThrottle());
-        io.kgr.Target target = cluster.target();
+        Target target = cluster.target();
         Applier applier = new Applier(cluster.admin(), target.inventory(), secrets, options, this::logStep).stopWhen(stopping);
-        target.kube().ifPresent(k -> applier.withKubernetes(k, io.kgr.apply.KubeWaits.defaults()));
+        target.kube().ifPresent(k -> applier.withKubernetes(k, KubeWaits.defaults()));
         ApplyReport report = applier.apply(plan);
         pushes.applied(plan.steps().stream().map(Step::change).filter(SourceRunner::topicChange)
-                .map(io.kgr.plan.Change::subject).toList());
+                .map(Change::subject).toList());
         Map<String, Long> outcomes = report.results().stream().collect(Collectors.groupingBy(
-                r -> r.outcome().name().toLowerCase(java.util.Locale.ROOT), TreeMap::new, Collectors.counting()));
+                r -> r.outcome().name().toLowerCase(Locale.ROOT), TreeMap::new, Collectors.counting()));
         // a new cluster's first run applies its pods only: the commit is not fully applied until its topics are
-        if (report.succeeded() && !plan.has(io.kgr.plan.Plan.Flag.KAFKA_PENDING)) state.converged(commit);
+        if (report.succeeded() && !plan.has(Plan.Flag.KAFKA_PENDING)) state.converged(commit);
         String message = report.succeeded() ? "applied " + plan.steps().size() + " step(s)"
                 : report.count(StepResult.Outcome.FAILED) + " step(s) failed, " + report.count(StepResult.Outcome.SKIPPED)
                     + " not applied: " + report.results().stream().filter(r -> r.outcome() != StepResult.Outcome.OK)
@@ -190,7 +203,7 @@ final class SourceRunner {
         if (r.outcome() == StepResult.Outcome.OK) {
             log.info("source {}: {} ok ({} ms)", source.name(), r.stepId(), r.took().toMillis());
         } else {
-            log.warn("source {}: {} {}: {}", source.name(), r.stepId(), r.outcome().name().toLowerCase(java.util.Locale.ROOT),
+            log.warn("source {}: {} {}: {}", source.name(), r.stepId(), r.outcome().name().toLowerCase(Locale.ROOT),
                     r.message());
         }
     }
@@ -222,28 +235,28 @@ final class SourceRunner {
     }
 
     private Policy policy() {
-        List<Pattern> protect = new java.util.ArrayList<>(Policy.DEFAULT_PROTECTED);
+        List<Pattern> protect = new ArrayList<>(Policy.DEFAULT_PROTECTED);
         source.protect().forEach(p -> protect.add(Pattern.compile(p)));
-        java.util.Set<String> operational = new java.util.TreeSet<>(Policy.DEFAULT_OPERATIONAL_KEYS);
+        Set<String> operational = new TreeSet<>(Policy.DEFAULT_OPERATIONAL_KEYS);
         operational.addAll(source.operationalKeys());
         return new Policy(source.prune(), protect, source.allowMassPrune(), source.maxPruneShare(), operational)
                 .withNodeRemoval(source.allowNodeRemoval());
     }
 
-    private static boolean topicChange(io.kgr.plan.Change c) {
-        return c instanceof io.kgr.plan.Change.CreateTopic || c instanceof io.kgr.plan.Change.AlterTopicConfig
-                || c instanceof io.kgr.plan.Change.IncreasePartitions || c instanceof io.kgr.plan.Change.Reassignment
-                || c instanceof io.kgr.plan.Change.DeleteTopic;
+    private static boolean topicChange(Change c) {
+        return c instanceof Change.CreateTopic || c instanceof Change.AlterTopicConfig
+                || c instanceof Change.IncreasePartitions || c instanceof Change.Reassignment
+                || c instanceof Change.DeleteTopic;
     }
 
     static Map<String, Long> stepsByKind(Plan plan) {
-        return plan.steps().stream().map(Step::change).filter(c -> !(c instanceof io.kgr.plan.Change.UpdateInventory))
-                .collect(Collectors.groupingBy(io.kgr.plan.Change::kind, TreeMap::new, Collectors.counting()));
+        return plan.steps().stream().map(Step::change).filter(c -> !(c instanceof Change.UpdateInventory))
+                .collect(Collectors.groupingBy(Change::kind, TreeMap::new, Collectors.counting()));
     }
 
     private static long processCpuNanos() {
-        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
+        return ManagementFactory.getOperatingSystemMXBean()
+                instanceof OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
     }
 
     private static Duration since(long start) {

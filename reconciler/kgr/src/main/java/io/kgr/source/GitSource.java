@@ -1,18 +1,30 @@
 package io.kgr.source;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
 
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -164,7 +176,7 @@ public final class GitSource {
             Files.createDirectories(cacheDir);
             Files.writeString(config, text, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot write " + config, e);
+            throw new UncheckedIOException("cannot write " + config, e);
         }
         return new SshdSessionFactoryBuilder()
                 .setHomeDirectory(cacheDir.toFile())
@@ -180,7 +192,7 @@ public final class GitSource {
      * The blobs of the commit read last, by id (a blob's content never changes): a service reads its source every few
      * minutes, and inflating 10,000 unchanged blobs again cost more than the rest of reading the commit.
      */
-    private volatile java.util.Map<ObjectId, byte[]> blobs = java.util.Map.of();
+    private volatile Map<ObjectId, byte[]> blobs = Map.of();
 
     private Snapshot readCommit(Repository repo, SourceSpec spec, String locationForHumans) throws SourceException {
         String ref = spec.ref().orElse("HEAD");
@@ -193,7 +205,7 @@ public final class GitSource {
             }
             RevCommit commit = walk.parseCommit(id);
             List<SourceFile> files = new ArrayList<>();
-            java.util.Map<ObjectId, byte[]> read = new java.util.HashMap<>();
+            Map<ObjectId, byte[]> read = new HashMap<>();
             try (TreeWalk tree = new TreeWalk(reader)) {
                 tree.addTree(commit.getTree());
                 tree.setRecursive(true);
@@ -225,7 +237,7 @@ public final class GitSource {
             return new Snapshot(root.toString(), "", "dir:" + contentHash(files), files);
         } catch (IOException e) {
             throw new SourceException("cannot read directory " + dir + ": " + e.getMessage(), e);
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             throw new SourceException("cannot read directory " + dir + ": " + e.getMessage(), e.getCause());
         }
     }
@@ -239,14 +251,14 @@ public final class GitSource {
     private static List<SourceFile> read(Path dir, String rel, String under) throws IOException {
         List<String> manifests = new ArrayList<>();
         List<SourceFile> files = new ArrayList<>();
-        try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
                 String name = p.getFileName().toString();
                 if (name.startsWith(".")) continue;
                 String path = rel.isEmpty() ? name : rel + "/" + name;
                 if (ManifestFiles.isManifest(name)) {
                     manifests.add(name);
-                } else if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
                         && (ManifestFiles.under(path, under) || under.startsWith(path + "/"))) {
                     files.addAll(read(p, path, under));
                 }
@@ -256,8 +268,8 @@ public final class GitSource {
             String path = rel.isEmpty() ? name : rel + "/" + name;
             Path p = dir.resolve(name);
             try {
-                var attributes = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class,
-                        java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                var attributes = Files.readAttributes(p, BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
                 if (attributes.isDirectory()) { // a directory named like a manifest
                     return ManifestFiles.under(path, under) || under.startsWith(path + "/") ? read(p, path, under).stream()
                             : Stream.empty();
@@ -267,7 +279,7 @@ public final class GitSource {
                 byte[] content = Files.readAllBytes(p);
                 return Stream.of(new SourceFile(path, content));
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(path + ": " + e.getMessage(), e);
+                throw new UncheckedIOException(path + ": " + e.getMessage(), e);
             }
         }).toList());
         return files;
@@ -294,7 +306,7 @@ public final class GitSource {
         Path dir = isUrl(spec.location()) ? spec.cacheDir().resolve(mirrorName(spec.location())) : Path.of(spec.location());
         try (Repository repo = openLocal(dir)) {
             String url = isUrl(spec.location()) ? spec.location() : repo.getConfig().getString("remote", "origin", "url");
-            java.util.Optional<String> network = url == null ? java.util.Optional.empty() : networkName(url);
+            Optional<String> network = url == null ? Optional.empty() : networkName(url);
             if (network.isPresent()) return network.get() + suffix;
             return "git:" + rootCommit(repo, ObjectId.fromString(snapshot.revision())).substring(0, 12) + suffix;
         } catch (IOException e) {
@@ -318,24 +330,24 @@ public final class GitSource {
     }
 
     /** {@code host/path} of a network Git URL (https, ssh, git, or scp-like {@code user@host:path}); empty for files. */
-    static java.util.Optional<String> networkName(String url) {
+    static Optional<String> networkName(String url) {
         String hostAndPath;
-        java.util.regex.Matcher scp = java.util.regex.Pattern.compile("^(?:[\\w.-]+@)?([\\w.-]+):(?!//)(.+)$").matcher(url);
+        Matcher scp = Pattern.compile("^(?:[\\w.-]+@)?([\\w.-]+):(?!//)(.+)$").matcher(url);
         if (url.contains("://")) {
             URI uri;
             try {
                 uri = URI.create(url);
             } catch (IllegalArgumentException e) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
-            if (uri.getHost() == null || "file".equalsIgnoreCase(uri.getScheme())) return java.util.Optional.empty();
+            if (uri.getHost() == null || "file".equalsIgnoreCase(uri.getScheme())) return Optional.empty();
             hostAndPath = uri.getHost().toLowerCase(Locale.ROOT) + "/" + uri.getPath();
         } else if (scp.matches() && !url.startsWith("/")) {
             hostAndPath = scp.group(1).toLowerCase(Locale.ROOT) + "/" + scp.group(2);
         } else {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(hostAndPath.replaceAll("/+", "/").replaceAll("/$", "").replaceAll("\\.git$", "")
+        return Optional.of(hostAndPath.replaceAll("/+", "/").replaceAll("/$", "").replaceAll("\\.git$", "")
                 .replaceAll("/$", ""));
     }
 
@@ -360,9 +372,9 @@ public final class GitSource {
      */
     private static String contentHash(List<SourceFile> files) {
         MessageDigest digest = sha256();
-        java.nio.ByteBuffer sums = java.nio.ByteBuffer.allocate(16);
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        java.util.zip.CRC32C crcC = new java.util.zip.CRC32C();
+        ByteBuffer sums = ByteBuffer.allocate(16);
+        CRC32 crc = new CRC32();
+        CRC32C crcC = new CRC32C();
         for (SourceFile f : files) {
             digest.update(f.path().getBytes(StandardCharsets.UTF_8));
             crc.reset();

@@ -7,6 +7,7 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -23,6 +24,7 @@ import java.security.spec.RSAPublicKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.Date;
 import java.util.HexFormat;
@@ -173,7 +175,7 @@ public final class Pki {
 
     /** An unencrypted PKCS#8 private key ({@code BEGIN PRIVATE KEY}), as Strimzi's {@code ca.key} and Kafka's PEM stores take it. */
     public static String pem(PrivateKey key) {
-        return "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes())
+        return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes())
                 .encodeToString(key.getEncoded()) + "\n-----END PRIVATE KEY-----\n";
     }
 
@@ -181,7 +183,7 @@ public final class Pki {
         try {
             CertificateFactory f = CertificateFactory.getInstance("X.509");
             List<X509Certificate> out = new ArrayList<>();
-            for (var c : f.generateCertificates(new ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))) {
+            for (var c : f.generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
                 out.add((X509Certificate) c);
             }
             return out;
