@@ -49,6 +49,17 @@ public final class Applier {
     private final ApplyOptions options;
     private final Consumer<StepResult> progress;
     private BooleanSupplier stopping = () -> false;
+    private BooleanSupplier leaseLost = () -> false;
+
+    /** A shutdown, or a lost writer lease: no further batch (or roll) starts; the one in flight finishes. */
+    private boolean stopNow() {
+        return stopping.getAsBoolean() || leaseLost.getAsBoolean();
+    }
+
+    private String whyStopped() {
+        return leaseLost.getAsBoolean() ? "not started: kgr lost the cluster's writer lease (another writer has it)"
+                : "not started: kgr is shutting down";
+    }
     private Optional<KubeObserver> kube = Optional.empty();
     private KubeWaits waits = KubeWaits.defaults();
 
@@ -77,7 +88,49 @@ public final class Applier {
         return this;
     }
 
+    /** Who this apply is, in the cluster's writer lease (kgr serve's pod, or a CLI run's host and process). */
+    private String writer = defaultWriter();
+
+    public Applier writingAs(String identity) {
+        this.writer = identity;
+        return this;
+    }
+
+    private static String defaultWriter() {
+        String host = System.getenv().getOrDefault("HOSTNAME", "");
+        if (host.isEmpty()) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                host = "localhost";
+            }
+        }
+        return "kgr@" + host + "/" + ProcessHandle.current().pid();
+    }
+
+    /**
+     * Applies the plan. On a cluster kgr runs on Kubernetes, the apply first takes the cluster's writer lease (one kgr
+     * writer per cluster at a time) and gives it back at the end; a lease held by another writer starts nothing.
+     */
     public ApplyReport apply(Plan plan) {
+        if (kube.isEmpty() || plan.steps().isEmpty()) return applyHolding(plan, () -> false);
+        WriterLease lease;
+        try {
+            lease = WriterLease.acquire(kube.get().client(), kube.get().namespace(), plan.header().cluster(), writer);
+        } catch (WriterLease.Held e) {
+            Results results = new Results(progress, options.requestTimeout());
+            plan.steps().forEach(st -> results.record(StepResult.notStarted(st.id(), "not started: " + e.getMessage())));
+            return new ApplyReport(results.all(), Duration.ZERO);
+        }
+        try {
+            return applyHolding(plan, lease::lost);
+        } finally {
+            lease.close();
+        }
+    }
+
+    private ApplyReport applyHolding(Plan plan, BooleanSupplier leaseLost) {
+        this.leaseLost = leaseLost;
         long start = System.nanoTime();
         Results results = new Results(progress, options.requestTimeout());
         TopicSteps topics = new TopicSteps(admin, options, results);
@@ -107,8 +160,14 @@ public final class Applier {
             }
             if (batch.isEmpty()) continue;
             Change first = batch.get(0).change();
-            if (!(first instanceof UpdateInventory) && stopping.getAsBoolean()) {
-                batch.forEach(s -> results.record(StepResult.notStarted(s.id(), "not started: kgr is shutting down")));
+            if (first instanceof UpdateInventory && leaseLost.getAsBoolean()) {
+                // another writer has the cluster now and may write its own: a stale record must not follow it
+                batch.forEach(s -> results.record(StepResult.notStarted(s.id(), "not started: kgr lost the cluster's writer"
+                        + " lease; the next run plans again from what is on the cluster")));
+                continue;
+            }
+            if (!(first instanceof UpdateInventory) && stopNow()) {
+                batch.forEach(s -> results.record(StepResult.notStarted(s.id(), whyStopped())));
                 continue;
             }
             Runnable run = switch (executorOf(first.type())) {
@@ -154,7 +213,7 @@ public final class Applier {
             // a roll waits for the one before it: a failed roll stops the rest
             Optional<String> failed = s.dependsOn().stream().filter(results::didNotSucceed).findFirst();
             if (failed.isPresent()) results.record(StepResult.skipped(s.id(), failed.get()));
-            else if (stopping.getAsBoolean()) results.record(StepResult.notStarted(s.id(), "not started: kgr is shutting down"));
+            else if (stopNow()) results.record(StepResult.notStarted(s.id(), whyStopped()));
             else onKube.run(s);
         }
     }
