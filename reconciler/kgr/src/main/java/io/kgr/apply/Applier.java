@@ -109,11 +109,14 @@ public final class Applier {
     }
 
     /**
-     * Applies the plan. On a cluster kgr runs on Kubernetes, the apply first takes the cluster's writer lease (one kgr
-     * writer per cluster at a time) and gives it back at the end; a lease held by another writer starts nothing.
+     * Applies the plan. A plan that writes the cluster's Kubernetes objects first takes the cluster's writer lease (one
+     * kgr writer per cluster at a time) and gives it back at the end; a lease held by another writer starts nothing.
      */
     public ApplyReport apply(Plan plan) {
-        if (kube.isEmpty() || plan.steps().isEmpty()) return applyHolding(plan, () -> false);
+        // the lease guards what two writers must never do at once, the cluster's pods and objects (rolls above all);
+        // topics and users of two sources are kept apart by their inventories
+        boolean writesKubernetes = plan.steps().stream().anyMatch(st -> executorOf(st.change().type()) == Executor.KUBERNETES);
+        if (kube.isEmpty() || !writesKubernetes) return applyHolding(plan, () -> false);
         WriterLease lease;
         try {
             lease = WriterLease.acquire(kube.get().client(), kube.get().namespace(), plan.header().cluster(), writer);
