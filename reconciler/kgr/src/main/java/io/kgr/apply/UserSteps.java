@@ -125,7 +125,10 @@ final class UserSteps {
             long start = System.nanoTime();
             CreateUserSecret c = (CreateUserSecret) s.change();
             try {
-                secrets.storeGenerated(c.user(), GeneratedPassword.next(), c.mechanism());
+                var namespace = secrets.kubernetes()
+                        .orElseThrow(() -> new IllegalStateException("generated passwords need a Kubernetes namespace"));
+                GeneratedSecrets.write(namespace.client(), namespace.namespace(), c.user(), GeneratedPassword.next(),
+                        c.mechanism());
                 results.ok(s, start);
             } catch (RuntimeException e) {
                 results.failed(s, e.getMessage(), start);
@@ -137,7 +140,8 @@ final class UserSteps {
         for (Step s : steps) {
             long start = System.nanoTime();
             try {
-                secrets.deleteGenerated(((DeleteUserSecret) s.change()).user());
+                var user = ((DeleteUserSecret) s.change()).user();
+                secrets.kubernetes().ifPresent(k -> GeneratedSecrets.delete(k.client(), k.namespace(), user));
                 results.ok(s, start);
             } catch (RuntimeException e) {
                 results.failed(s, e.getMessage(), start);

@@ -13,9 +13,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kgr.model.SecretRef;
 
 /**
- * Secrets of one Kubernetes namespace: where {@code secretKeyRef}s are read on a Kubernetes target, and where kgr
- * stores the passwords it generates (a Secret named after the user, keys {@code password} and
- * {@code sasl.jaas.config}, labelled as managed by kgr). kgr only ever changes or deletes Secrets it labelled.
+ * Secrets of one Kubernetes namespace, as the desired state reads them: {@code secretKeyRef}s on a Kubernetes target,
+ * and whether a user's generated-password Secret would land in one kgr did not make. The apply writes them
+ * ({@code apply.GeneratedSecrets}); kgr only ever changes or deletes Secrets it labelled.
  */
 public final class KubernetesSecrets {
     public static final String MANAGED_BY = Labels.MANAGED_BY;
@@ -35,7 +35,7 @@ public final class KubernetesSecrets {
     /** Whether a Secret of that name exists that kgr did not create (kgr then must not generate into it). */
     boolean foreign(String name) {
         Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
-        return secret != null && !managed(secret);
+        return secret != null && !Labels.managedByKgr(secret);
     }
 
     Optional<io.kgr.model.Secret> read(SecretRef ref) {
@@ -53,33 +53,10 @@ public final class KubernetesSecrets {
                 StandardCharsets.UTF_8), version));
     }
 
-    /** Stores a generated password; refuses to overwrite a Secret that kgr did not create. */
-    void writeGenerated(String user, io.kgr.model.Secret password, String mechanism) {
-        Secret existing = client.secrets().inNamespace(namespace).withName(user).get();
-        if (existing != null && !managed(existing)) {
-            throw new IllegalStateException("Secret " + namespace + "/" + user + " exists and was not created by kgr");
-        }
-        String jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
-                + "\" password=\"" + password.reveal() + "\";";
-        Secret secret = new SecretBuilder().withNewMetadata().withName(user).withNamespace(namespace)
-                .withLabels(Map.of(MANAGED_BY, "kgr", "kgr.io/user", user, "kgr.io/mechanism", mechanism.toLowerCase()))
-                .endMetadata().withType("Opaque")
-                .withData(Map.of("password", b64(password.reveal()), "sasl.jaas.config", b64(jaas))).build();
-        if (existing == null) client.secrets().inNamespace(namespace).resource(secret).create();
-        else client.secrets().inNamespace(namespace).resource(secret).update();
+    /** The namespace's client, for the apply's writes of generated-password Secrets ({@code apply.GeneratedSecrets}). */
+    public KubernetesClient client() {
+        return client;
     }
 
-    /** Deletes the user's generated Secret, if kgr created it. */
-    void deleteGenerated(String user) {
-        Secret existing = client.secrets().inNamespace(namespace).withName(user).get();
-        if (existing != null && managed(existing)) client.secrets().inNamespace(namespace).withName(user).delete();
-    }
 
-    private static boolean managed(Secret s) {
-        return s.getMetadata().getLabels() != null && "kgr".equals(s.getMetadata().getLabels().get(MANAGED_BY));
-    }
-
-    private static String b64(String s) {
-        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
-    }
 }

@@ -52,10 +52,9 @@ public final class SecretResolver {
         return kubernetes.map(KubernetesSecrets::namespace);
     }
 
-    /** Stores a password kgr generated for {@code user}. */
-    public void storeGenerated(String user, Secret password, String mechanism) {
-        kubernetes.orElseThrow(() -> new IllegalStateException("generated passwords need a Kubernetes namespace"))
-                .writeGenerated(user, password, mechanism);
+    /** The namespace's Secrets, on a Kubernetes target (where the apply keeps generated passwords). */
+    public Optional<KubernetesSecrets> kubernetes() {
+        return kubernetes;
     }
 
     /** True when a Secret named {@code name} exists on Kubernetes and kgr did not create it. */
@@ -63,9 +62,6 @@ public final class SecretResolver {
         return kubernetes.map(k -> k.foreign(name)).orElse(false);
     }
 
-    public void deleteGenerated(String user) {
-        kubernetes.ifPresent(k -> k.deleteGenerated(user));
-    }
 
     public static SecretResolver none() {
         return new SecretResolver(Optional.empty(), Map.of());

@@ -136,7 +136,6 @@ public final class CertSecrets {
     }
 
     public static boolean managedByKgr(Secret s) {
-        Map<String, String> labels = s.getMetadata().getLabels();
-        return labels != null && Labels.KGR.equals(labels.get(Labels.MANAGED_BY));
+        return Labels.managedByKgr(s);
     }
 }
