@@ -2,7 +2,7 @@ package io.kgr.plan;
 
 /** The phases of a plan, in the order they are applied (see DESIGN.md, "Order"). */
 public enum Phase {
-    KUBERNETES_PREREQUISITES("Kubernetes prerequisites (Secrets, ConfigMaps, Services, certificates)"),
+    KUBERNETES_PREREQUISITES("Kubernetes prerequisites (certificates, Secrets, ConfigMaps, Services, disruption budgets)"),
     VOLUMES("Volumes"),
     POD_SETS("Pod sets and new pods"),
     ROLLS("Rolling restarts, one pod at a time"),
