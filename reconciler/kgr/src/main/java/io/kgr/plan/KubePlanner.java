@@ -673,6 +673,17 @@ final class KubePlanner {
                     && "true".equals(c.getMetadata().getAnnotations().get(ClusterModel.DELETE_CLAIM));
             if (mine(c) && deleteClaim && !accounted.contains("PersistentVolumeClaim/" + c.getMetadata().getName())
                     && !removedNodes.contains(pod) && (pod == null || !live.pods().containsKey(pod))) {
+                // a lost pod's volume may hold the only copy of its replicas: it goes only once Kafka shows none there
+                Optional<Integer> id = pod == null ? Optional.empty() : Pods.nodeId(pod);
+                List<String> hosted = id.map(this::hostedPartitions).orElse(List.of());
+                boolean registered = id.isPresent() && kafka.map(k -> k.brokers().contains(id.get())).orElse(false);
+                if (id.isPresent() && (kafka.isEmpty() || registered || !hosted.isEmpty())) {
+                    notes.add("volume " + c.getMetadata().getName() + " of node " + id.get() + " (no pod) is kept: "
+                            + (kafka.isEmpty() ? "Kafka does not answer, so kgr cannot check that it holds no replica"
+                            : !hosted.isEmpty() ? "Kafka still places " + hosted.size() + " partition replica(s) on it"
+                            : "broker " + id.get() + " is still registered with the cluster"));
+                    continue;
+                }
                 found.add("PersistentVolumeClaim/" + c.getMetadata().getName());
             }
         }

@@ -247,6 +247,29 @@ class KubePlannerTest {
     }
 
     @Test
+    void aLostPodsVolumeIsNotPrunedWhileItsBrokerMayHoldReplicas() {
+        String persistent = POOLS.replace("spec: {replicas: 3, roles: [broker], storage: {type: ephemeral}}",
+                "spec: {replicas: 3, roles: [broker], storage: {type: persistent-claim, size: 1Gi, deleteClaim: true}}");
+        ClusterSpec three = spec("", persistent);
+        ClusterSpec two = spec("", persistent.replace("spec: {replicas: 3, roles: [broker]", "spec: {replicas: 2, roles: [broker]"));
+        LiveKube live = liveFrom(three);
+        new ClusterModel(three, "ns", NodeIds.assign(three.pools(), Map.of()), "id").generate().claims()
+                .forEach(c -> live.claims().put(c.getMetadata().getName(), c));
+        live.pods().remove("c1-brokers-2"); // lost before the scale-down: nothing drains it, its volume is an orphan
+        KubePlanner registered = new KubePlanner(two, live, Optional.of(kafka(3)), "id").pruning(true);
+        registered.plan();
+        assertThat(registered.prune).noneMatch(st -> st.change().subject().startsWith("PersistentVolumeClaim/"));
+        assertThat(registered.notes).anyMatch(n -> n.contains("of node 2 (no pod) is kept: broker 2 is still registered"));
+        // once Kafka no longer knows broker 2 and places nothing on it, the volume goes (pruning on)
+        LiveState gone = new LiveState("x", new TreeSet<>(List.of(0, 1)), new TreeMap<>(), new TreeMap<>(), List.of(), false,
+                new TreeMap<>(), new TreeMap<>(), 3);
+        KubePlanner free = new KubePlanner(two, live, Optional.of(gone), "id").pruning(true);
+        free.plan();
+        assertThat(free.prune).anyMatch(st -> st.change().subject().startsWith("PersistentVolumeClaim/")
+                && st.change().subject().endsWith("c1-brokers-2"));
+    }
+
+    @Test
     void theSameQuorumUnderTheSameNamesIsNotRefused() {
         assertThat(planOn(spec(", num.replica.alter.log.dirs.threads: 2")).refusals()).isEmpty();
     }
