@@ -145,17 +145,8 @@ class ScaleDownPlanTest {
 
     /** A broker pool and a dual-role pool; {@code mixedRoles} are the second pool's roles in Git. */
     private static ClusterSpec mixed(String mixedRoles) {
-        return KubePlannerTest.spec("", """
-                apiVersion: kafka.strimzi.io/v1beta2
-                kind: KafkaNodePool
-                metadata: {name: brokers, labels: {strimzi.io/cluster: c1}}
-                spec: {replicas: 3, roles: [broker], storage: {type: ephemeral}}
-                ---
-                apiVersion: kafka.strimzi.io/v1beta2
-                kind: KafkaNodePool
-                metadata: {name: mixed, labels: {strimzi.io/cluster: c1}}
-                spec: {replicas: 3, roles: %s, storage: {type: ephemeral}}
-                """.formatted(mixedRoles));
+        return KubePlannerTest.spec("", KubePlannerTest.POOLS.replace("name: controllers,", "name: mixed,")
+                .replace("roles: [controller]", "roles: " + mixedRoles));
     }
 
     private static Plan roleChange(LiveTopic... live) {
