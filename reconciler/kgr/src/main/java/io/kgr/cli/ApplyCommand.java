@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import io.kgr.Fingerprint;
 import io.kgr.PlanRun;
 import io.kgr.Reconciler;
+import io.kgr.Connection;
 import io.kgr.Target;
 import io.kgr.apply.ApplyOptions;
 import io.kgr.apply.ApplyReport;
@@ -66,11 +67,11 @@ final class ApplyCommand implements Callable<Integer> {
         SourceSpec sourceSpec = saved == null ? source.spec(null) : null;
         Reconciler reconciler = new Reconciler(Clock.systemUTC(), source.secrets());
         if (sourceSpec != null) reconciler.readAhead(sourceSpec, source.cluster()); // Git is read while connecting
-        try (KafkaConnection connection = KafkaConnection.open(kafka, saved == null ? null : saved.header().bootstrapServers(),
+        try (Connection connection = kafka.connect(saved == null ? null : saved.header().bootstrapServers(),
                 source.kube(), saved == null ? source.cluster() : Optional.of(saved.header().cluster()))) {
             Plan plan;
             if (saved != null) {
-                var target = connection.target(Optional.of(saved.header().cluster()), source.kube());
+                var target = connection.target();
                 Optional<String> changed = Fingerprint.changedSince(saved, target,
                         connection.admin().isEmpty());
                 if (changed.isPresent()) {
@@ -101,7 +102,7 @@ final class ApplyCommand implements Callable<Integer> {
                     replicationThrottle);
             out.println("Applying " + plan.steps().size() + " step(s):");
             out.flush();
-            Target target = connection.target(Optional.of(plan.header().cluster()), source.kube());
+            Target target = connection.target();
             Applier applier = new Applier(connection.admin().orElse(null), target.inventory(), source.secrets(), applyOptions,
                     r -> progress(out, r));
             source.kube().ifPresent(k -> applier.withKubernetes(k, new KubeWaits(

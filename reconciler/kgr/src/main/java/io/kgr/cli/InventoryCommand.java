@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import io.kgr.Connection;
 import io.kgr.inventory.HandOver;
 import io.kgr.inventory.Inventory;
-import io.kgr.inventory.InventoryRecords;
 import io.kgr.inventory.InventoryStore;
 import io.kgr.inventory.KafkaInventoryStore;
 import picocli.CommandLine.Command;
@@ -32,12 +32,9 @@ final class InventoryCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    private static InventoryRecords load(KafkaOptions kafka, KafkaConnection connection) throws InventoryStore.InventoryException {
-        return store(kafka, connection).loadAll();
-    }
-
-    private static InventoryStore store(KafkaOptions kafka, KafkaConnection connection) {
-        return connection.inventory(); // closed with the connection
+    /** The cluster's inventory store: closed with the connection. */
+    private static InventoryStore store(Connection connection) {
+        return connection.target().inventory();
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Every source's inventory on the cluster.")
@@ -54,8 +51,8 @@ final class InventoryCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            try (KafkaConnection connection = KafkaConnection.open(kafka, null, Optional.empty(), Optional.empty())) {
-                List<Inventory> all = load(kafka, connection).all().stream()
+            try (Connection connection = kafka.connect(null, Optional.empty(), Optional.empty())) {
+                List<Inventory> all = store(connection).loadAll().all().stream()
                         .filter(i -> cluster == null || i.cluster().equals(cluster))
                         .sorted(Comparator.comparing(Inventory::cluster).thenComparing(Inventory::source)).toList();
                 if ("json".equalsIgnoreCase(output)) {
@@ -112,8 +109,8 @@ final class InventoryCommand implements Runnable {
                 err.println("kgr: --from and --to name the same source");
                 return ExitCodes.ERROR;
             }
-            try (KafkaConnection connection = KafkaConnection.open(kafka, null, Optional.empty(), Optional.empty())) {
-                InventoryStore store = store(kafka, connection);
+            try (Connection connection = kafka.connect(null, Optional.empty(), Optional.empty())) {
+                InventoryStore store = store(connection);
                 HandOver h;
                 try {
                     h = HandOver.of(store.loadAll(), cluster, from, to, Instant.now());

@@ -5,11 +5,14 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 
 import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+
+import io.kgr.Connection;
+import io.kgr.observe.KafkaBootstrap;
+import io.kgr.observe.KubeObserver;
 
 import picocli.CommandLine.Option;
 
@@ -46,11 +49,18 @@ final class KafkaOptions {
         return props;
     }
 
-    Admin admin(Properties props) {
-        Properties adminProps = new Properties();
-        adminProps.putAll(props);
-        adminProps.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(timeout().toMillis()));
-        adminProps.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.min(timeout().toMillis(), 30_000)));
-        return Admin.create(adminProps);
+    /**
+     * The command's connection to the cluster: on the given bootstrap servers, or — for a cluster on Kubernetes given
+     * none — on the cluster's bootstrap Service.
+     *
+     * @param fallback bootstrap servers to use when neither the flag nor the command-config names any (a saved plan's)
+     */
+    Connection connect(String fallback, Optional<KubeObserver> kube, Optional<String> cluster) throws IOException {
+        Properties props = clientProperties(fallback);
+        if (!props.containsKey(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG) && kube.isEmpty()) {
+            throw new IllegalArgumentException("no Kafka cluster given: use --bootstrap-server HOST:PORT, or --namespace"
+                    + " for a cluster on Kubernetes (kgr then finds its bootstrap Service)");
+        }
+        return new Connection(new Connection.Settings(props, timeout(), cluster, kube, KafkaBootstrap.inCluster()));
     }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 
 import io.kgr.PlanRun;
 import io.kgr.Reconciler;
+import io.kgr.Connection;
 import io.kgr.Target;
 import io.kgr.plan.Plan;
 import io.kgr.render.PlanJson;
@@ -35,7 +36,7 @@ final class PlanCommand implements Callable<Integer> {
         SourceSpec sourceSpec = source.spec(null);
         // Git is read while the connection to the cluster is made
         Reconciler reconciler = new Reconciler(Clock.systemUTC(), source.secrets()).readAhead(sourceSpec, source.cluster());
-        try (KafkaConnection connection = KafkaConnection.open(kafka, null, source.kube(), source.cluster())) {
+        try (Connection connection = kafka.connect(null, source.kube(), source.cluster())) {
             PlanRun run = plan(reconciler, source, options, sourceSpec, connection);
             if (!run.ok()) return Output.failure(err, run);
             Output.diagnostics(err, run.diagnostics());
@@ -52,8 +53,8 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     static PlanRun plan(Reconciler reconciler, SourceOptions source, PlanOptions options, SourceSpec sourceSpec,
-                        KafkaConnection connection) {
-        Target target = connection.target(source.cluster(), source.kube());
+                        Connection connection) {
+        Target target = connection.target();
         return reconciler.plan(sourceSpec, source.sourceName(sourceSpec), target, options.policy());
     }
 }

@@ -109,7 +109,7 @@ final class SourceRunner {
                 planned = reconciler.planLastFetched(spec(), source.name(), cluster.target(), policy(), planned.message());
                 lastFetched = planned.status() != RunStatus.SOURCE_FAILED;
             }
-            if (planned.status() == RunStatus.OBSERVE_FAILED) cluster.discardIfDead(planned.message());
+            if (planned.status() == RunStatus.OBSERVE_FAILED) cluster.discard();
             plan = planned.plan();
             plan.ifPresent(p -> listener.planned(source.name(), trigger, p));
             record = plan.isEmpty() || planned.status() != RunStatus.SUCCEEDED
