@@ -42,13 +42,24 @@ import javax.security.auth.x500.X500Principal;
  * nothing it signed is left.
  */
 final class CertPlanner {
-    final List<Step> steps = new ArrayList<>();
-    final List<Refusal> refusals = new ArrayList<>();
-    final List<String> notes = new ArrayList<>();
-    /** The annotations each pod gets from its certificates (what it trusts, which certificate it serves). */
-    final Map<String, SortedMap<String, String>> podAnnotations = new TreeMap<>();
-    /** The step that writes a pod's certificate Secret, when this plan writes it. */
-    final Map<String, String> podSteps = new TreeMap<>();
+    /**
+     * The certificates' part of a plan (phase 1).
+     *
+     * @param podAnnotations the annotations each pod gets from its certificates (what it trusts, which it serves)
+     * @param podSteps       the step that writes a pod's certificate Secret, when this plan writes it
+     */
+    record Certificates(List<Step> steps, List<Refusal> refusals, List<String> notes,
+                        Map<String, SortedMap<String, String>> podAnnotations, Map<String, String> podSteps) {
+        static Certificates none() {
+            return new Certificates(List.of(), List.of(), List.of(), Map.of(), Map.of());
+        }
+    }
+
+    private final List<Step> steps = new ArrayList<>();
+    private final List<Refusal> refusals = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private final Map<String, SortedMap<String, String>> podAnnotations = new TreeMap<>();
+    private final Map<String, String> podSteps = new TreeMap<>();
 
     private final ClusterSpec spec;
     private final LiveKube live;
@@ -60,10 +71,28 @@ final class CertPlanner {
                            String step, boolean usable) {
     }
 
-    CertPlanner(ClusterSpec spec, LiveKube live, Instant now) {
+    private CertPlanner(ClusterSpec spec, LiveKube live, Instant now) {
         this.spec = spec;
         this.live = live;
         this.now = now;
+    }
+
+    /**
+     * Plans both CAs, each node's certificate and kgr's, and the TLS users' certificates: none for a cluster that
+     * uses no certificates.
+     *
+     * @param ids         the node ids by pool, as the plan assigns them
+     * @param internalTls whether the cluster's own listeners (controller, replication) use mTLS
+     * @param now         the plan's time: certificates due for renewal by then are renewed
+     */
+    static Certificates plan(ClusterSpec spec, LiveKube live, Instant now, Map<String, SortedSet<Integer>> ids,
+                             boolean internalTls, List<String> tlsUsers) {
+        if (!needed(spec, internalTls)) return Certificates.none();
+        CertPlanner planner = new CertPlanner(spec, live, now);
+        planner.plan(ids, internalTls);
+        planner.users(tlsUsers);
+        return new Certificates(List.copyOf(planner.steps), List.copyOf(planner.refusals), List.copyOf(planner.notes),
+                planner.podAnnotations, Map.copyOf(planner.podSteps));
     }
 
     /** Whether the cluster uses certificates at all: KRaft clusters always do (their own listeners are mTLS). */
@@ -71,8 +100,8 @@ final class CertPlanner {
         return internalTls || spec.anyTlsListener();
     }
 
-    /** Plans both CAs, then each node's certificate and kgr's; {@code nodes}: pod name → node, in the model's order. */
-    void plan(Map<String, SortedSet<Integer>> ids, boolean internalTls) {
+    /** Plans both CAs, then each node's certificate and kgr's. */
+    private void plan(Map<String, SortedSet<Integer>> ids, boolean internalTls) {
         ca(CertSecrets.CLUSTER_CA, spec.clusterCa());
         ca(CertSecrets.CLIENTS_CA, spec.clientsCa());
         if (!usable()) return;
@@ -88,7 +117,7 @@ final class CertPlanner {
     }
 
     /** The TLS users' certificates, from the clients CA, in Secrets named after them. */
-    void users(List<String> users) {
+    private void users(List<String> users) {
         if (!usable()) return;
         for (String user : users) {
             leaf(user, "user", "CN=" + user, List.of(), CertSecrets.CLIENTS_CA, spec.clientsCa(), List.of(CertSecrets.CLIENTS_CA),

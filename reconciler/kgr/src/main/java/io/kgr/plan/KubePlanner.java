@@ -47,74 +47,91 @@ final class KubePlanner {
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    final List<Step> prerequisites = new ArrayList<>();
-    final List<Step> volumes = new ArrayList<>();
-    final List<Step> podSets = new ArrayList<>();
-    final List<Step> rolls = new ArrayList<>();
-    final List<Step> prune = new ArrayList<>();
-    final List<Refusal> refusals = new ArrayList<>();
-    final List<String> notes = new ArrayList<>();
+    /**
+     * The Kubernetes part of a plan: steps of phases 1–4 and of the prune phase, in the order they are applied within
+     * each phase (rolls wait for each other).
+     */
+    record Part(List<Step> steps, List<Refusal> refusals, List<String> notes) {
+        /** The part's steps of one phase. */
+        List<Step> in(Phase phase) {
+            return steps.stream().filter(s -> s.phase() == phase).toList();
+        }
+    }
+
+    /**
+     * What the plan's policy says about this cluster's objects.
+     *
+     * @param prune            objects with kgr's label that no declared node or listener accounts for are deleted
+     * @param deleteNothing    Git does not answer: nodes and Services Git removed stay until it answers
+     * @param allowNodeRemoval with the operator's consent, the nodes of a pool Git no longer has are removed
+     * @param tlsUsers         the cluster's TLS users: each gets a certificate from its clients CA
+     * @param now              the plan's time: certificates due for renewal by then are renewed
+     */
+    record Options(boolean prune, boolean deleteNothing, boolean allowNodeRemoval, List<String> tlsUsers, Instant now) {
+        static Options defaults() {
+            return new Options(false, false, false, List.of(), Instant.now());
+        }
+
+        Options pruning(boolean on) {
+            return new Options(on, deleteNothing, allowNodeRemoval, tlsUsers, now);
+        }
+    }
+
+    private final List<Step> prerequisites = new ArrayList<>();
+    private final List<Step> volumes = new ArrayList<>();
+    private final List<Step> podSets = new ArrayList<>();
+    private final List<Step> rolls = new ArrayList<>();
+    private final List<Step> prune = new ArrayList<>();
+    private final List<Refusal> refusals = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
 
     private final ClusterSpec spec;
     private final LiveKube live;
     private final Optional<LiveState> kafka;
     private final String newClusterId;
+    private final Options options;
+    private final boolean pruneOrphans;
+    private final boolean allowNodeRemoval;
+    private final boolean deleteNothing;
     private final Map<String, SortedSet<Integer>> existing;
     private final Map<String, SortedSet<Integer>> ids;
+    private final CertPlanner.Certificates certificates;
     private final ClusterModel.Objects desired;
     private Reassignments moves = Reassignments.none();
+    private boolean planned;
+
+    /** A planner with the default options (no pruning), as tests use it. */
+    KubePlanner(ClusterSpec spec, LiveKube live, Optional<LiveState> kafka, String newClusterId) {
+        this(spec, live, kafka, newClusterId, Options.defaults());
+    }
 
     /**
      * @param kafka        the live brokers and partitions, when the cluster answers (a new cluster does not yet)
      * @param newClusterId the id a cluster without pod sets gets (kept for its lifetime once created)
      */
-    KubePlanner(ClusterSpec spec, LiveKube live, Optional<LiveState> kafka, String newClusterId) {
-        this(spec, live, kafka, newClusterId, false);
-    }
-
-    /** Objects with kgr's label that no declared node or listener accounts for are deleted only with pruning on. */
-    private boolean pruneOrphans;
-
-    private boolean allowNodeRemoval;
-
-    /** With the operator's consent, the nodes of a pool Git no longer has are removed (refused otherwise). */
-    KubePlanner allowingNodeRemoval(boolean allowed) {
-        this.allowNodeRemoval = allowed;
-        return this;
-    }
-
-    KubePlanner pruning(boolean prune) {
-        this.pruneOrphans = prune;
-        return this;
-    }
-
-    /** While Git does not answer ({@code deleteNothing}), nodes and Services Git removed stay until it answers. */
-    private final boolean deleteNothing;
-
-    KubePlanner(ClusterSpec spec, LiveKube live, Optional<LiveState> kafka, String newClusterId, boolean deleteNothing) {
-        this(spec, live, kafka, newClusterId, deleteNothing, Instant.now());
-    }
-
-    /** @param now the plan's time: certificates due for renewal by then are renewed */
-    KubePlanner(ClusterSpec spec, LiveKube live, Optional<LiveState> kafka, String newClusterId, boolean deleteNothing,
-                Instant now) {
-        this.deleteNothing = deleteNothing;
+    KubePlanner(ClusterSpec spec, LiveKube live, Optional<LiveState> kafka, String newClusterId, Options options) {
         this.spec = spec;
         this.live = live;
         this.kafka = kafka;
         this.newClusterId = newClusterId;
+        this.options = options;
+        this.pruneOrphans = options.prune();
+        this.allowNodeRemoval = options.allowNodeRemoval();
+        this.deleteNothing = options.deleteNothing();
         this.existing = existingNodeIds();
         existing.remove("zookeeper"); // ZooKeeper's own ids are not Kafka node ids
         this.ids = NodeIds.assign(spec.pools(), existing);
         boolean internalTls = spec.kraft() && !plaintextInternals();
-        this.certificates = new CertPlanner(spec, live, now);
-        boolean tls = CertPlanner.needed(spec, internalTls);
-        if (tls) certificates.plan(ids, internalTls);
+        this.certificates = CertPlanner.plan(spec, live, options.now(), ids, internalTls, options.tlsUsers());
         this.desired = new ClusterModel(spec, live.namespace(), ids, clusterId(),
-                new ClusterModel.Security(internalTls, tls, certificates.podAnnotations)).generate();
+                new ClusterModel.Security(internalTls, CertPlanner.needed(spec, internalTls),
+                        certificates.podAnnotations())).generate();
     }
 
-    private final CertPlanner certificates;
+    /** The same planner with pruning on or off. */
+    KubePlanner pruning(boolean on) {
+        return new KubePlanner(spec, live, kafka, newClusterId, options.pruning(on));
+    }
 
     /**
      * The certificate Secrets of TLS users this plan prunes (kgr's, for this cluster): they go after the user's
@@ -131,12 +148,6 @@ final class KubePlanner {
                     "the certificate kgr issued for a user removed from Git; pruning is on", after.getOrDefault(user, List.of())));
         }
         return out;
-    }
-
-    /** The TLS users of the cluster: each gets a certificate from its clients CA. */
-    KubePlanner tlsUsers(List<String> users) {
-        if (!users.isEmpty() && CertPlanner.needed(spec, spec.kraft() && !plaintextInternals())) certificates.users(users);
-        return this;
     }
 
     /**
@@ -214,12 +225,18 @@ final class KubePlanner {
         return out;
     }
 
-    void plan() {
-        plan(Reassignments.none());
+    Part plan() {
+        return plan(Reassignments.none());
     }
 
-    /** @param moves the replica moves that the topic part of the same plan makes before nodes are removed */
-    void plan(Reassignments moves) {
+    /**
+     * Plans the cluster's objects once.
+     *
+     * @param moves the replica moves that the topic part of the same plan makes before nodes are removed
+     */
+    Part plan(Reassignments moves) {
+        if (planned) throw new IllegalStateException("a KubePlanner plans once");
+        planned = true;
         this.moves = moves;
         if (clusterIdProblem != null) refusals.add(new Refusal("cluster", spec.name(), clusterIdProblem));
         checkQuorum(existing, ids);
@@ -229,9 +246,9 @@ final class KubePlanner {
             notes.add("cluster " + spec.name() + " was created before kgr issued certificates: its controller and replication"
                     + " listeners stay plaintext (switching them node by node would cut replication between nodes)");
         }
-        prerequisites.addAll(certificates.steps);
-        refusals.addAll(certificates.refusals);
-        notes.addAll(certificates.notes);
+        prerequisites.addAll(certificates.steps());
+        refusals.addAll(certificates.refusals());
+        notes.addAll(certificates.notes());
         for (Service s : desired.services()) applyObject(s, live.services().get(s.getMetadata().getName()), prerequisites);
         for (ConfigMap c : desired.configMaps()) applyObject(c, live.configMaps().get(c.getMetadata().getName()), prerequisites);
         for (var b : desired.disruptionBudgets()) {
@@ -241,6 +258,9 @@ final class KubePlanner {
         for (GenericKubernetesResource p : desired.podSets()) applyObject(p, live.podSets().get(p.getMetadata().getName()), podSets);
         pods(desired.pods());
         removed();
+        List<Step> steps = new ArrayList<>();
+        for (List<Step> phase : List.of(prerequisites, volumes, podSets, rolls, prune)) steps.addAll(phase);
+        return new Part(List.copyOf(steps), List.copyOf(refusals), List.copyOf(notes));
     }
 
     private Optional<String> existingClusterId() {
@@ -513,7 +533,7 @@ final class KubePlanner {
 
     /** The step that writes the pod's certificate Secret, if this plan writes it: the pod starts only after it. */
     private List<String> certificateStep(String pod) {
-        String step = certificates.podSteps.get(pod);
+        String step = certificates.podSteps().get(pod);
         return step == null ? List.of() : List.of(step);
     }
 

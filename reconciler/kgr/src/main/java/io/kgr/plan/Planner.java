@@ -62,10 +62,9 @@ public final class Planner {
                      String whyNoKafka) {
         Optional<KubePlanner> kubePlanner = kube.isEmpty() || desired.kafka().isEmpty() ? Optional.empty()
                 : Optional.of(new KubePlanner(desired.kafka().get(), kube.get(), live, newClusterId,
-                        policy.deleteNothing(), header.createdAt()).pruning(policy.prune())
-                        .allowingNodeRemoval(policy.allowNodeRemoval())
-                        .tlsUsers(desired.users().values().stream().filter(u -> u.authentication().equals("tls"))
-                                .map(UserSpec::name).sorted().toList()));
+                        new KubePlanner.Options(policy.prune(), policy.deleteNothing(), policy.allowNodeRemoval(),
+                                desired.users().values().stream().filter(u -> u.authentication().equals("tls"))
+                                        .map(UserSpec::name).sorted().toList(), header.createdAt())));
         // brokers that Git removes get no new replicas, and shrinking partitions give theirs up first; brokers that the
         // plan starts are up before topics change, so topics may use them
         Set<Integer> leaving = kubePlanner.map(KubePlanner::leavingBrokers).orElse(Set.of());
@@ -79,16 +78,13 @@ public final class Planner {
         List<Refusal> drainRefusals = new ArrayList<>();
         List<Step> drains = live.isPresent() && !leaving.isEmpty()
                 ? drains(live.get(), base, leaving, joining, drainRefusals) : List.of();
-        k.plan(Reassignments.of(base).with(drains));
-        List<Step> steps = new ArrayList<>();
-        steps.addAll(k.prerequisites);
-        steps.addAll(k.volumes);
-        steps.addAll(k.podSets);
-        steps.addAll(k.rolls);
+        KubePlanner.Part kubePart = k.plan(Reassignments.of(base).with(drains));
+        List<Step> prunedNodes = kubePart.in(Phase.PRUNE);
+        List<Step> steps = new ArrayList<>(kubePart.steps().stream().filter(s -> s.phase() != Phase.PRUNE).toList());
         List<Step> inventory = base.steps().stream().filter(st -> st.change() instanceof Change.UpdateInventory).toList();
         base.steps().stream().filter(st -> !(st.change() instanceof Change.UpdateInventory)).forEach(steps::add);
         steps.addAll(drains);
-        steps.addAll(k.prune);
+        steps.addAll(prunedNodes);
         // a user's certificate goes only when the user is pruned: pruning on, Git answering, and the user owned
         if (policy.prune() && !policy.deleteNothing()) {
             steps.addAll(k.userCertificatesPruned(prunedUsers(inventories, inventory), userPruneSteps(base)));
@@ -96,9 +92,9 @@ public final class Planner {
         steps.addAll(inventory);
         steps = new ArrayList<>(withoutIdleInventory(steps));
         List<Refusal> refusals = new ArrayList<>(drainRefusals);
-        refusals.addAll(k.refusals);
+        refusals.addAll(kubePart.refusals());
         refusals.addAll(base.refusals());
-        List<String> notes = new ArrayList<>(k.notes);
+        List<String> notes = new ArrayList<>(kubePart.notes());
         notes.addAll(base.notes());
         if (live.isEmpty()) {
             notes.add("Kafka of cluster " + desired.kafka().get().name() + " does not answer yet"

@@ -82,50 +82,46 @@ class KubePlannerTest {
                 new TreeMap<>(), new TreeMap<>(), activeController);
     }
 
-    static List<String> rolls(KubePlanner k) {
+    static List<String> rolls(KubePlanner.Part k) {
         List<String> out = new ArrayList<>();
-        k.rolls.forEach(s -> out.add(s.change().subject()));
+        k.in(Phase.ROLLS).forEach(s -> out.add(s.change().subject()));
         return out;
     }
 
     @Test
     void brokersByIdThenControllersWithTheActiveOneLast() {
         ClusterSpec before = spec("");
-        KubePlanner k = new KubePlanner(spec(", num.replica.alter.log.dirs.threads: 2"), liveFrom(before),
-                Optional.of(kafka(4)), "id");
-        k.plan();
+        KubePlanner.Part k = new KubePlanner(spec(", num.replica.alter.log.dirs.threads: 2"), liveFrom(before),
+                Optional.of(kafka(4)), "id").plan();
         assertThat(rolls(k)).containsExactly("c1-brokers-0", "c1-brokers-1", "c1-brokers-2", "c1-controllers-3",
                 "c1-controllers-5", "c1-controllers-4");
         // each roll waits for the one before it
-        assertThat(k.rolls.get(1).dependsOn()).containsExactly(k.rolls.get(0).id());
-        assertThat(k.rolls).allSatisfy(s -> assertThat(s.risk()).isEqualTo(Risk.DISRUPTIVE));
+        assertThat(k.in(Phase.ROLLS).get(1).dependsOn()).containsExactly(k.in(Phase.ROLLS).get(0).id());
+        assertThat(k.in(Phase.ROLLS)).allSatisfy(s -> assertThat(s.risk()).isEqualTo(Risk.DISRUPTIVE));
     }
 
     @Test
     void unreadyPodsRollFirst() {
-        KubePlanner k = new KubePlanner(spec(", num.replica.alter.log.dirs.threads: 2"), liveFrom(spec(""), "c1-brokers-2"),
-                Optional.of(kafka(3)), "id");
-        k.plan();
+        KubePlanner.Part k = new KubePlanner(spec(", num.replica.alter.log.dirs.threads: 2"), liveFrom(spec(""), "c1-brokers-2"),
+                Optional.of(kafka(3)), "id").plan();
         assertThat(rolls(k).get(0)).isEqualTo("c1-brokers-2");
         assertThat(rolls(k).get(rolls(k).size() - 1)).isEqualTo("c1-controllers-3");
     }
 
     @Test
     void nothingRollsAndNothingChangesForTheSameGit() {
-        KubePlanner k = new KubePlanner(spec(""), liveFrom(spec("")), Optional.of(kafka(3)), "id");
-        k.plan();
-        assertThat(k.rolls).isEmpty();
-        assertThat(k.prerequisites).isEmpty();
-        assertThat(k.podSets).isEmpty();
-        assertThat(k.refusals).isEmpty();
+        KubePlanner.Part k = new KubePlanner(spec(""), liveFrom(spec("")), Optional.of(kafka(3)), "id").plan();
+        assertThat(k.in(Phase.ROLLS)).isEmpty();
+        assertThat(k.in(Phase.KUBERNETES_PREREQUISITES)).isEmpty();
+        assertThat(k.in(Phase.POD_SETS)).isEmpty();
+        assertThat(k.refusals()).isEmpty();
     }
 
     @Test
     void aDynamicSettingChangesConfigurationButRollsNothing() {
-        KubePlanner k = new KubePlanner(spec(", log.retention.ms: 1000"), liveFrom(spec("")), Optional.of(kafka(3)), "id");
-        k.plan();
-        assertThat(k.rolls).isEmpty();
-        assertThat(k.prerequisites).extracting(s -> s.change().kind()).containsOnly("update-kube-object");
+        KubePlanner.Part k = new KubePlanner(spec(", log.retention.ms: 1000"), liveFrom(spec("")), Optional.of(kafka(3)), "id").plan();
+        assertThat(k.in(Phase.ROLLS)).isEmpty();
+        assertThat(k.in(Phase.KUBERNETES_PREREQUISITES)).extracting(s -> s.change().kind()).containsOnly("update-kube-object");
     }
 
     @Test
@@ -136,9 +132,8 @@ class KubePlannerTest {
         pools.set(1, new ClusterSpec.Pool(c.name(), c.roles(), 5, c.storage(), null, null, null, Optional.empty(), Optional.empty()));
         ClusterSpec five = new ClusterSpec(bigger.name(), bigger.namespace(), bigger.version(), bigger.metadataVersion(),
                 bigger.image(), true, bigger.listeners(), bigger.config(), pools, Optional.empty(), Optional.empty(), null);
-        KubePlanner k = new KubePlanner(five, liveFrom(spec("")), Optional.of(kafka(3)), "id");
-        k.plan();
-        assertThat(k.refusals).anySatisfy(r -> assertThat(r.reason()).contains("controller quorum would change from 3 to 5"));
+        KubePlanner.Part k = new KubePlanner(five, liveFrom(spec("")), Optional.of(kafka(3)), "id").plan();
+        assertThat(k.refusals()).anySatisfy(r -> assertThat(r.reason()).contains("controller quorum would change from 3 to 5"));
     }
 
     @Test
@@ -170,14 +165,13 @@ class KubePlannerTest {
             ClusterSpec wanted = new ClusterSpec(now.name(), now.namespace(), release, now.metadataVersion(),
                     now.image().replace(now.version(), release),
                     true, now.listeners(), now.config(), now.pools(), Optional.empty(), Optional.empty(), null);
-            KubePlanner k = new KubePlanner(wanted, liveFrom(now), Optional.of(kafka), "id");
-            k.plan();
+            KubePlanner.Part k = new KubePlanner(wanted, liveFrom(now), Optional.of(kafka), "id").plan();
             if (release.equals("4.3.1")) {
-                assertThat(k.refusals).as(release).anySatisfy(r -> assertThat(r.reason()).contains(
+                assertThat(k.refusals()).as(release).anySatisfy(r -> assertThat(r.reason()).contains(
                         "Kafka 4.3.1 cannot run this cluster: its metadata.version is finalized at 4.4-IV0",
                         "keep spec.kafka.version at a release of 4.4 or later"));
             } else {
-                assertThat(k.refusals).as(release).isEmpty();
+                assertThat(k.refusals()).as(release).isEmpty();
             }
         }
         // nodes that run that release already are not rolled onto it: nothing is planned, so nothing is refused
@@ -185,9 +179,8 @@ class KubePlannerTest {
         ClusterSpec old = new ClusterSpec(now.name(), now.namespace(), "4.1.0", now.metadataVersion(),
                 now.image().replace(now.version(), "4.1.0"), true, now.listeners(), now.config(), now.pools(), Optional.empty(),
                 Optional.empty(), null);
-        KubePlanner same = new KubePlanner(old, liveFrom(old), Optional.of(kafka), "id");
-        same.plan();
-        assertThat(same.refusals).isEmpty();
+        KubePlanner.Part same = new KubePlanner(old, liveFrom(old), Optional.of(kafka), "id").plan();
+        assertThat(same.refusals()).isEmpty();
     }
 
     @Test
@@ -198,17 +191,15 @@ class KubePlannerTest {
         // every pod and pod set is gone, Kafka does not answer: only the volumes are left
         LiveKube volumesOnly = LiveKube.empty("ns");
         objects.claims().forEach(c -> volumesOnly.claims().put(c.getMetadata().getName(), c));
-        KubePlanner k = new KubePlanner(persistent, volumesOnly, Optional.empty(), "a-new-random-id");
-        k.plan();
-        assertThat(k.refusals).isEmpty();
-        assertThat(k.podSets).as("the pods are made again").isNotEmpty();
-        assertThat(k.podSets).allSatisfy(s -> assertThat(s.change().toString()).doesNotContain("a-new-random-id"));
+        KubePlanner.Part k = new KubePlanner(persistent, volumesOnly, Optional.empty(), "a-new-random-id").plan();
+        assertThat(k.refusals()).isEmpty();
+        assertThat(k.in(Phase.POD_SETS)).as("the pods are made again").isNotEmpty();
+        assertThat(k.in(Phase.POD_SETS)).allSatisfy(s -> assertThat(s.change().toString()).doesNotContain("a-new-random-id"));
 
         // volumes made before they recorded the id: never formatted into a new cluster
         objects.claims().forEach(c -> c.getMetadata().getAnnotations().remove(ClusterModel.CLUSTER_ID));
-        KubePlanner old = new KubePlanner(persistent, volumesOnly, Optional.empty(), "a-new-random-id");
-        old.plan();
-        assertThat(old.refusals).anySatisfy(r -> assertThat(r.reason()).contains("the cluster's id is unknown: its volumes"
+        KubePlanner.Part old = new KubePlanner(persistent, volumesOnly, Optional.empty(), "a-new-random-id").plan();
+        assertThat(old.refusals()).anySatisfy(r -> assertThat(r.reason()).contains("the cluster's id is unknown: its volumes"
                 + " exist", "kgr will not format them into a new cluster"));
     }
 
@@ -223,14 +214,12 @@ class KubePlannerTest {
         // a namespace without them (a cluster kgr made before) gets them, and a changed budget is updated, without a roll
         LiveKube without = liveFrom(spec(""));
         without.disruptionBudgets().clear();
-        KubePlanner k = new KubePlanner(wide, without, Optional.of(kafka(3)), "id");
-        k.plan();
-        assertThat(k.prerequisites).extracting(s -> s.change().subject())
+        KubePlanner.Part k = new KubePlanner(wide, without, Optional.of(kafka(3)), "id").plan();
+        assertThat(k.in(Phase.KUBERNETES_PREREQUISITES)).extracting(s -> s.change().subject())
                 .contains("PodDisruptionBudget/c1-brokers", "PodDisruptionBudget/c1-controllers");
-        KubePlanner widened = new KubePlanner(wide, liveFrom(spec("")), Optional.of(kafka(3)), "id");
-        widened.plan();
-        assertThat(widened.prerequisites).extracting(s -> s.id()).containsExactly("update-kube-object:PodDisruptionBudget/c1-brokers");
-        assertThat(widened.rolls).isEmpty();
+        KubePlanner.Part widened = new KubePlanner(wide, liveFrom(spec("")), Optional.of(kafka(3)), "id").plan();
+        assertThat(widened.in(Phase.KUBERNETES_PREREQUISITES)).extracting(s -> s.id()).containsExactly("update-kube-object:PodDisruptionBudget/c1-brokers");
+        assertThat(widened.in(Phase.ROLLS)).isEmpty();
     }
 
     @Test
@@ -256,16 +245,14 @@ class KubePlannerTest {
         new ClusterModel(three, "ns", NodeIds.assign(three.pools(), Map.of()), "id").generate().claims()
                 .forEach(c -> live.claims().put(c.getMetadata().getName(), c));
         live.pods().remove("c1-brokers-2"); // lost before the scale-down: nothing drains it, its volume is an orphan
-        KubePlanner registered = new KubePlanner(two, live, Optional.of(kafka(3)), "id").pruning(true);
-        registered.plan();
-        assertThat(registered.prune).noneMatch(st -> st.change().subject().startsWith("PersistentVolumeClaim/"));
-        assertThat(registered.notes).anyMatch(n -> n.contains("of node 2 (no pod) is kept: broker 2 is still registered"));
+        KubePlanner.Part registered = new KubePlanner(two, live, Optional.of(kafka(3)), "id").pruning(true).plan();
+        assertThat(registered.in(Phase.PRUNE)).noneMatch(st -> st.change().subject().startsWith("PersistentVolumeClaim/"));
+        assertThat(registered.notes()).anyMatch(n -> n.contains("of node 2 (no pod) is kept: broker 2 is still registered"));
         // once Kafka no longer knows broker 2 and places nothing on it, the volume goes (pruning on)
         LiveState gone = new LiveState("x", new TreeSet<>(List.of(0, 1)), new TreeMap<>(), new TreeMap<>(), List.of(), false,
                 new TreeMap<>(), new TreeMap<>(), 3);
-        KubePlanner free = new KubePlanner(two, live, Optional.of(gone), "id").pruning(true);
-        free.plan();
-        assertThat(free.prune).anyMatch(st -> st.change().subject().startsWith("PersistentVolumeClaim/")
+        KubePlanner.Part free = new KubePlanner(two, live, Optional.of(gone), "id").pruning(true).plan();
+        assertThat(free.in(Phase.PRUNE)).anyMatch(st -> st.change().subject().startsWith("PersistentVolumeClaim/")
                 && st.change().subject().endsWith("c1-brokers-2"));
     }
 
@@ -292,11 +279,10 @@ class KubePlannerTest {
         ClusterSpec changed = new ClusterSpec(ephemeral.name(), ephemeral.namespace(), ephemeral.version(),
                 ephemeral.metadataVersion(), ephemeral.image(), true, ephemeral.listeners(), ephemeral.config(), pools,
                 Optional.empty(), Optional.empty(), null);
-        KubePlanner k = new KubePlanner(changed, liveFrom(ephemeral), Optional.of(kafka(3)), "id");
-        k.plan();
-        assertThat(k.refusals).anySatisfy(r -> assertThat(r.reason()).contains("volume data: ephemeral → persistent-claim")
+        KubePlanner.Part k = new KubePlanner(changed, liveFrom(ephemeral), Optional.of(kafka(3)), "id").plan();
+        assertThat(k.refusals()).anySatisfy(r -> assertThat(r.reason()).contains("volume data: ephemeral → persistent-claim")
                 .contains("storage type cannot change"));
-        assertThat(k.rolls).extracting(s -> s.change().subject()).doesNotContain("c1-brokers-0");
+        assertThat(k.in(Phase.ROLLS)).extracting(s -> s.change().subject()).doesNotContain("c1-brokers-0");
     }
 
     @Test
@@ -304,10 +290,9 @@ class KubePlannerTest {
         LiveKube live = liveFrom(spec(""));
         String lost = live.pods().keySet().stream().filter(n -> n.contains("controllers")).findFirst().orElseThrow();
         live.pods().remove(lost); // evicted, or deleted by hand
-        KubePlanner k = new KubePlanner(spec(""), live, Optional.of(kafka(3)), "id");
-        k.plan();
-        assertThat(k.refusals).as("the pools still declare three controllers").isEmpty();
-        assertThat(k.podSets).extracting(st -> st.change().subject()).contains(lost);
+        KubePlanner.Part k = new KubePlanner(spec(""), live, Optional.of(kafka(3)), "id").plan();
+        assertThat(k.refusals()).as("the pools still declare three controllers").isEmpty();
+        assertThat(k.in(Phase.POD_SETS)).extracting(st -> st.change().subject()).contains(lost);
     }
 
     @Test
@@ -317,15 +302,13 @@ class KubePlannerTest {
         live.podSets().clear();
         var kafka = new LiveState("id", new TreeSet<>(List.of(0, 1, 2)), new TreeMap<>(), new TreeMap<>(), List.of(), false,
                 new TreeMap<>(), new TreeMap<>(), 3);
-        KubePlanner k = new KubePlanner(spec(""), live, Optional.of(kafka), "a-random-new-id");
-        k.plan();
-        assertThat(k.refusals).isEmpty();
-        assertThat(k.rolls).as("the same id: no pod's revision changes").isEmpty();
+        KubePlanner.Part k = new KubePlanner(spec(""), live, Optional.of(kafka), "a-random-new-id").plan();
+        assertThat(k.refusals()).isEmpty();
+        assertThat(k.in(Phase.ROLLS)).as("the same id: no pod's revision changes").isEmpty();
 
         // and when Kafka does not answer either, the plan is refused rather than formatting nodes with a new id
-        KubePlanner blind = new KubePlanner(spec(""), live, Optional.empty(), "a-random-new-id");
-        blind.plan();
-        assertThat(blind.refusals).anySatisfy(r -> assertThat(r.reason()).contains("the cluster's id is unknown"));
+        KubePlanner.Part blind = new KubePlanner(spec(""), live, Optional.empty(), "a-random-new-id").plan();
+        assertThat(blind.refusals()).anySatisfy(r -> assertThat(r.reason()).contains("the cluster's id is unknown"));
     }
 
     @Test
@@ -351,12 +334,10 @@ class KubePlannerTest {
         var some = live.configMaps().values().iterator().next();
         var orphan = new io.fabric8.kubernetes.api.model.ConfigMapBuilder(some).editMetadata().withName("c1-retired-9").endMetadata().build();
         live.configMaps().put("c1-retired-9", orphan);
-        KubePlanner kept = new KubePlanner(spec(""), live, Optional.of(kafka(3)), "id");
-        kept.plan();
-        assertThat(kept.prune).isEmpty();
-        assertThat(kept.notes).anyMatch(n -> n.contains("ConfigMap/c1-retired-9") && n.contains("kept (pruning is off"));
-        KubePlanner pruned = new KubePlanner(spec(""), live, Optional.of(kafka(3)), "id").pruning(true);
-        pruned.plan();
-        assertThat(pruned.prune).extracting(Step::id).containsExactly("delete-kube-object:ConfigMap/c1-retired-9");
+        KubePlanner.Part kept = new KubePlanner(spec(""), live, Optional.of(kafka(3)), "id").plan();
+        assertThat(kept.in(Phase.PRUNE)).isEmpty();
+        assertThat(kept.notes()).anyMatch(n -> n.contains("ConfigMap/c1-retired-9") && n.contains("kept (pruning is off"));
+        KubePlanner.Part pruned = new KubePlanner(spec(""), live, Optional.of(kafka(3)), "id").pruning(true).plan();
+        assertThat(pruned.in(Phase.PRUNE)).extracting(Step::id).containsExactly("delete-kube-object:ConfigMap/c1-retired-9");
     }
 }
