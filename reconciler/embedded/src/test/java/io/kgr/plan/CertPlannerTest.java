@@ -2,7 +2,6 @@ package io.kgr.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,12 +26,8 @@ import io.kgr.apply.KubeWaits;
 import io.kgr.embedded.EmbeddedKubernetes;
 import io.kgr.desired.DesiredState;
 import io.kgr.desired.DesiredStateBuilder;
-import io.kgr.manifest.ManifestLoader;
-import io.kgr.manifest.SchemaCatalog;
 import io.kgr.observe.KubeObserver;
 import io.kgr.observe.LiveKube;
-import io.kgr.source.Snapshot;
-import io.kgr.source.SourceFile;
 import io.kgr.inventory.Inventories;
 import io.kgr.inventory.Inventory;
 import io.kgr.tls.CertSecrets;
@@ -65,9 +60,7 @@ class CertPlannerTest {
     }
 
     static DesiredState build(String text) {
-        var files = List.of(new SourceFile("c.yaml", text.getBytes(StandardCharsets.UTF_8)));
-        var r = new DesiredStateBuilder(Optional.empty()).build(new ManifestLoader(new SchemaCatalog())
-                .load(new Snapshot("t", "", "d", files)));
+        var r = DesiredStateBuilder.read(Map.of("c.yaml", text));
         assertThat(r.ok()).as(r.diagnostics().toString()).isTrue();
         return r.state().orElseThrow();
     }

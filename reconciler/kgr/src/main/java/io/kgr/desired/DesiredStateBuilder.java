@@ -4,6 +4,7 @@ import io.kgr.manifest.Location;
 import io.kgr.model.Labels;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,7 +20,11 @@ import java.util.regex.Pattern;
 import io.kgr.manifest.Diagnostic;
 import io.kgr.manifest.FieldPath;
 import io.kgr.manifest.Manifest;
+import io.kgr.manifest.ManifestLoader;
 import io.kgr.manifest.Manifests;
+import io.kgr.manifest.SchemaCatalog;
+import io.kgr.source.Snapshot;
+import io.kgr.source.SourceFile;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -49,6 +54,17 @@ public final class DesiredStateBuilder {
     public DesiredStateBuilder(Optional<String> defaultCluster, SecretResolver secrets) {
         this.defaultCluster = defaultCluster;
         this.userRules = new UserRules(secrets);
+    }
+
+    /**
+     * The desired state of manifest texts (file name → YAML) as a repository with these files gives it, read with
+     * the built-in schemas: for tools and tests that start from YAML rather than from a repository.
+     */
+    public static Result read(Map<String, String> files) {
+        List<SourceFile> sources = new ArrayList<>();
+        files.forEach((name, text) -> sources.add(new SourceFile(name, text.getBytes(StandardCharsets.UTF_8))));
+        Manifests manifests = new ManifestLoader(new SchemaCatalog()).load(new Snapshot("files", "", "", sources));
+        return new DesiredStateBuilder(Optional.empty()).build(manifests);
     }
 
     public Result build(Manifests manifests) {

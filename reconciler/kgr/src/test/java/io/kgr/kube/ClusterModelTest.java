@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,10 +18,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kgr.desired.ClusterSpec;
 import io.kgr.desired.DesiredStateBuilder;
-import io.kgr.manifest.ManifestLoader;
-import io.kgr.manifest.SchemaCatalog;
-import io.kgr.source.Snapshot;
-import io.kgr.source.SourceFile;
 
 /** The generated objects, as golden files (regenerate with -Dkgr.updateGolden=true and review the diff). */
 class ClusterModelTest {
@@ -30,11 +25,9 @@ class ClusterModelTest {
     static final Path SAMPLES = Path.of("../../samples-repo/clusters/my-cluster");
 
     static ClusterSpec spec(String kafkaYaml, String poolsYaml) {
-        List<SourceFile> files = new ArrayList<>();
-        files.add(new SourceFile("kafka.yaml", kafkaYaml.getBytes(StandardCharsets.UTF_8)));
-        if (poolsYaml != null) files.add(new SourceFile("pools.yaml", poolsYaml.getBytes(StandardCharsets.UTF_8)));
-        var result = new DesiredStateBuilder(Optional.empty())
-                .build(new ManifestLoader(new SchemaCatalog()).load(new Snapshot("t", "", "dir:0", files)));
+        Map<String, String> files = new TreeMap<>(Map.of("kafka.yaml", kafkaYaml));
+        if (poolsYaml != null) files.put("pools.yaml", poolsYaml);
+        var result = DesiredStateBuilder.read(files);
         assertThat(result.diagnostics().stream().filter(d -> d.isError()).toList()).isEmpty();
         return result.state().orElseThrow().kafka().orElseThrow();
     }

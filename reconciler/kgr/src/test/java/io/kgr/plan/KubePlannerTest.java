@@ -2,7 +2,6 @@ package io.kgr.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +18,8 @@ import io.kgr.desired.ClusterSpec;
 import io.kgr.desired.DesiredStateBuilder;
 import io.kgr.kube.ClusterModel;
 import io.kgr.kube.NodeIds;
-import io.kgr.manifest.ManifestLoader;
-import io.kgr.manifest.SchemaCatalog;
 import io.kgr.observe.LiveKube;
 import io.kgr.observe.LiveState;
-import io.kgr.source.Snapshot;
-import io.kgr.source.SourceFile;
 
 /** The order of rolls: unready pods first, then brokers by id, then controllers, the active controller last. */
 class KubePlannerTest {
@@ -54,9 +49,7 @@ class KubePlannerTest {
                     listeners: [{name: plain, port: 9092, type: internal, tls: false}]
                     config: {num.io.threads: 8%s}
                 """.formatted(extraConfig);
-        var files = List.of(new SourceFile("k.yaml", kafka.getBytes(StandardCharsets.UTF_8)),
-                new SourceFile("p.yaml", pools.getBytes(StandardCharsets.UTF_8)));
-        var r = new DesiredStateBuilder(Optional.empty()).build(new ManifestLoader(new SchemaCatalog()).load(new Snapshot("t", "", "d", files)));
+        var r = DesiredStateBuilder.read(Map.of("k.yaml", kafka, "p.yaml", pools));
         return r.state().orElseThrow().kafka().orElseThrow();
     }
 
