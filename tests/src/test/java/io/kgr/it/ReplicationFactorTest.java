@@ -5,21 +5,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
 /** Replication-factor changes as reassignments on a real 3-broker cluster, waited until complete. */
 class ReplicationFactorTest {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     static EmbeddedKafka kafka;
     static Admin admin;
     @TempDir Path tmp;
@@ -142,8 +151,29 @@ class ReplicationFactorTest {
         }
     }
 
+    /** The throttle settings on the brokers and the topic, as kafka-configs --describe lists the dynamic ones. */
+    private Map<String, String> throttles(String topic) throws Exception {
+        List<ConfigResource> all = new ArrayList<>();
+        List.of(0, 1, 2).forEach(b -> all.add(new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(b))));
+        all.add(new ConfigResource(ConfigResource.Type.TOPIC, topic));
+        Map<String, String> out = new TreeMap<>();
+        admin.describeConfigs(all).all().get(30, TimeUnit.SECONDS).forEach((r, c) -> c.entries().forEach(e -> {
+            if (e.name().contains("throttled") && (e.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG
+                    || e.source() == ConfigEntry.ConfigSource.DYNAMIC_BROKER_CONFIG)) {
+                out.put(r.type() + ":" + r.name() + ":" + e.name(), e.value());
+            }
+        }));
+        return out;
+    }
+
+    private static List<String> stepIds(Kgr.Result jsonPlan) {
+        List<String> ids = new ArrayList<>();
+        JSON.readTree(jsonPlan.out()).path("steps").forEach(s -> ids.add(s.path("id").asString()));
+        return ids;
+    }
+
     @Test
-    void kgrsOwnMovesAreThrottledAndTheThrottlesRemovedAfter() throws Exception {
+    void kgrsOwnMoveOutlastsTheRunKeepsItsThrottleAndIsCleanedUpOnceDone() throws Exception {
         Path repo = Files.createDirectories(tmp.resolve("repo"));
         Files.writeString(repo.resolve("t.yaml"), topic("rf.throttled", "c1", 1, 1, Map.of()));
         assertThat(kgr("apply", repo, "--auto-approve").exitCode()).isZero();
@@ -153,23 +183,52 @@ class ReplicationFactorTest {
             for (int i = 0; i < 32; i++) producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("rf.throttled", new byte[65536]));
             producer.flush();
         }
+        // throttles another tool left (kafka-reassign-partitions leaves its rates until --verify) are not kgr's
+        Map<String, String> others = throttles("rf.throttled");
         Files.writeString(repo.resolve("t.yaml"), topic("rf.throttled", "c1", 1, 2, Map.of()));
-        // 2 MiB at 1 byte/s cannot finish in 5 s: the throttle is in force
+        // 2 MiB at 1 byte/s cannot finish in 5 s: the wait ends with the move still running
         Kgr.Result slow = kgr("apply", repo, "--auto-approve", "--replication-throttle", "1", "--reassignment-timeout", "5");
         assertThat(slow.exitCode()).as(slow.all()).isEqualTo(1);
-        assertThat(slow.out()).contains("FAILED  change-replication-factor:rf.throttled", "reassignment still running after 5 s");
-        // and once kgr stops waiting, nothing of its throttle is left behind: the move finishes unthrottled
-        var topicConfig = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, "rf.throttled");
-        List<org.apache.kafka.common.config.ConfigResource> brokers = List.of(0, 1, 2).stream().map(b ->
-                new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.BROKER, String.valueOf(b))).toList();
-        var all = new java.util.ArrayList<>(brokers);
-        all.add(topicConfig);
-        var configs = admin.describeConfigs(all).all().get(30, TimeUnit.SECONDS);
-        configs.forEach((r, c) -> c.entries().forEach(e -> assertThat(e.name().contains("throttled") && (e.source()
-                == org.apache.kafka.clients.admin.ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG || e.source()
-                == org.apache.kafka.clients.admin.ConfigEntry.ConfigSource.DYNAMIC_BROKER_CONFIG)).as(r + " " + e).isFalse()));
+        assertThat(slow.out()).contains("FAILED  change-replication-factor:rf.throttled", "reassignment still running after 5 s",
+                "throttles kept (and recorded)");
+        // the throttle stays while the move runs (removing it would let the move take the brokers' whole network)
+        Map<String, String> kept = throttles("rf.throttled");
+        assertThat(kept).containsEntry("TOPIC:rf.throttled:leader.replication.throttled.replicas", "*")
+                .containsAllEntriesOf(others);
+
+        // the next run knows the move is kgr's own: it is not refused, says how far the move is, and applies
+        // an unrelated change meanwhile
+        Files.writeString(repo.resolve("other.yaml"), topic("rf.unrelated", "c1", 1, 1, Map.of()));
+        Kgr.Result during = kgr("plan", repo, "-o", "json");
+        assertThat(during.exitCode()).as(during.all()).isZero();
+        JsonNode duringPlan = JSON.readTree(during.out());
+        assertThat(duringPlan.path("refusals")).isEmpty();
+        assertThat(duringPlan.path("notes").toString()).contains("0 of 1 partition(s) done", "1 still moving")
+                .doesNotContain("started outside this plan");
+        assertThat(stepIds(during)).contains("create-topic:rf.unrelated")
+                .noneMatch(id -> id.startsWith("remove-throttles") || id.startsWith("change-replication-factor"));
+        assertThat(kgr("apply", repo, "--auto-approve").exitCode()).isZero();
+        assertThat(throttles("rf.throttled")).as("an unrelated apply leaves the move's throttles").isEqualTo(kept);
+
+        // an operator lets the move finish (kafka-configs: a higher rate where one is set); then kgr removes exactly
+        // what it set
+        List<AlterConfigOp> faster = List.of(
+                new AlterConfigOp(new ConfigEntry("leader.replication.throttled.rate", "104857600"), AlterConfigOp.OpType.SET),
+                new AlterConfigOp(new ConfigEntry("follower.replication.throttled.rate", "104857600"), AlterConfigOp.OpType.SET));
+        Map<ConfigResource, java.util.Collection<AlterConfigOp>> raise = new java.util.HashMap<>();
+        kept.keySet().stream().filter(k -> k.startsWith("BROKER:")).map(k -> k.split(":")[1]).distinct()
+                .forEach(b -> raise.put(new ConfigResource(ConfigResource.Type.BROKER, b), faster));
+        admin.incrementalAlterConfigs(raise).all().get(30, TimeUnit.SECONDS);
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).untilAsserted(() ->
-                assertThat(describe("rf.throttled").partitions().get(0).replicas()).hasSize(2));
+                assertThat(admin.listPartitionReassignments().reassignments().get(30, TimeUnit.SECONDS)).isEmpty());
+        Kgr.Result after = kgr("plan", repo, "-o", "json");
+        assertThat(stepIds(after)).anyMatch(id -> id.startsWith("remove-throttles:"));
+        Kgr.Result cleanup = kgr("apply", repo, "--auto-approve");
+        assertThat(cleanup.exitCode()).as(cleanup.all()).isZero();
+        assertThat(cleanup.out()).contains("ok      remove-throttles:");
+        assertThat(throttles("rf.throttled").keySet()).as("kgr's throttles are gone; the other tool's stay")
+                .isEqualTo(others.keySet());
+        assertThat(describe("rf.throttled").partitions().get(0).replicas()).hasSize(2);
         assertThat(kgr("plan", repo).out()).contains("No changes.");
     }
 }

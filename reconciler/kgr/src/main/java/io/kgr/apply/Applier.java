@@ -136,7 +136,8 @@ public final class Applier {
         this.leaseLost = leaseLost;
         long start = System.nanoTime();
         Results results = new Results(progress, options.requestTimeout());
-        TopicSteps topics = new TopicSteps(admin, options, results);
+        TopicSteps topics = new TopicSteps(admin, options, results,
+                new MovesLog(inventoryStore, plan.header().cluster(), plan.header().source()), this::stopNow);
         UserSteps users = new UserSteps(admin, secrets, results, plan.header().cluster(), options.maxRecordsPerRequest());
         // the inventory's topic is asked for first, then made ready while the other steps run: a new partition takes a
         // while to get a leader, and longer behind thousands of others
@@ -200,7 +201,7 @@ public final class Applier {
                     Executor.KUBERNETES;
             case CREATE_TOPIC, INCREASE_PARTITIONS, ALTER_TOPIC_CONFIG, CHANGE_REPLICATION_FACTOR, MOVE_REPLICAS,
                     DELETE_TOPIC, UPSERT_SCRAM_CREDENTIAL, CREATE_USER_SECRET, DELETE_USER_SECRET, DELETE_SCRAM_CREDENTIAL,
-                    CREATE_ACLS, DELETE_ACLS, ALTER_USER_QUOTAS, ALTER_BROKER_CONFIG -> Executor.KAFKA;
+                    CREATE_ACLS, DELETE_ACLS, ALTER_USER_QUOTAS, ALTER_BROKER_CONFIG, REMOVE_THROTTLES -> Executor.KAFKA;
             case UPDATE_INVENTORY -> Executor.INVENTORY;
         };
     }
@@ -229,6 +230,7 @@ public final class Applier {
             case CHANGE_REPLICATION_FACTOR, MOVE_REPLICAS -> () -> topics.reassign(batch);
             case DELETE_TOPIC -> () -> topics.delete(batch);
             case ALTER_BROKER_CONFIG -> () -> topics.alterBrokerDefaults(batch);
+            case REMOVE_THROTTLES -> () -> topics.removeThrottles(batch);
             case CREATE_USER_SECRET -> () -> users.createSecrets(batch);
             case UPSERT_SCRAM_CREDENTIAL -> () -> users.upsertCredentials(batch);
             case DELETE_SCRAM_CREDENTIAL -> () -> users.deleteCredentials(batch);

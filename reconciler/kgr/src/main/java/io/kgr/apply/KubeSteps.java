@@ -83,7 +83,7 @@ final class KubeSteps {
                 case CREATE_TOPIC, INCREASE_PARTITIONS, ALTER_TOPIC_CONFIG, CHANGE_REPLICATION_FACTOR, MOVE_REPLICAS,
                         DELETE_TOPIC, UPSERT_SCRAM_CREDENTIAL, CREATE_USER_SECRET, DELETE_USER_SECRET,
                         DELETE_SCRAM_CREDENTIAL, CREATE_ACLS, DELETE_ACLS, ALTER_USER_QUOTAS, UPDATE_INVENTORY,
-                        ALTER_BROKER_CONFIG -> throw new IllegalArgumentException("not a Kubernetes change: " + change.kind());
+                        ALTER_BROKER_CONFIG, REMOVE_THROTTLES -> throw new IllegalArgumentException("not a Kubernetes change: " + change.kind());
             };
             action.run();
             results.ok(step, start);

@@ -10,10 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -31,6 +33,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.LoggerFactory;
 
+import io.kgr.inventory.InventoryStore;
+import io.kgr.inventory.Moves;
 import io.kgr.plan.Change.AlterTopicConfig;
 import io.kgr.plan.Change;
 import io.kgr.plan.Change.CreateTopic;
@@ -43,11 +47,19 @@ final class TopicSteps {
     private final Admin admin;
     private final ApplyOptions options;
     private final Results results;
+    private final MovesLog moves;
+    private final BooleanSupplier stopping;
 
-    TopicSteps(Admin admin, ApplyOptions options, Results results) {
+    /**
+     * @param moves    where replica moves and their throttles are recorded before they start
+     * @param stopping true once kgr is stopping (a shutdown, a lost lease): a wait for moves ends at the next check
+     */
+    TopicSteps(Admin admin, ApplyOptions options, Results results, MovesLog moves, BooleanSupplier stopping) {
         this.admin = admin;
         this.options = options;
         this.results = results;
+        this.moves = moves;
+        this.stopping = stopping;
     }
 
     private List<List<Step>> chunks(List<Step> steps) {
@@ -184,28 +196,136 @@ final class TopicSteps {
     }
 
     /**
-     * Starts the reassignments, throttled, then waits (bounded) until the brokers hold exactly the planned replicas;
-     * the throttles kgr set for them are removed afterwards, whatever the outcome.
+     * Starts the reassignments, throttled, then waits (bounded) until the brokers hold exactly the planned replicas.
+     * The moves and the throttles are recorded first (see {@link Moves}); the throttles are removed, and the record with
+     * them, once no move of the record is left. A move still running when the wait ends (a drain of hours, a shutdown,
+     * a lost lease) keeps its throttles: a later run waits for it and then removes them ({@link #removeThrottles}).
      */
     void reassign(List<Step> steps) {
-        Throttles throttles = throttle(steps);
+        long start = System.nanoTime();
+        Throttles throttles = throttles(steps);
+        TreeMap<String, SortedSet<Integer>> partitions = new TreeMap<>();
+        TreeSet<Integer> off = new TreeSet<>();
+        for (Step s : steps) {
+            Change.Reassignment c = (Change.Reassignment) s.change();
+            partitions.computeIfAbsent(c.topic(), k -> new TreeSet<>()).addAll(c.assignment().keySet());
+            if (c instanceof Change.MoveReplicas m) off.addAll(m.off());
+        }
+        Moves recorded;
         try {
-            startAndAwait(steps);
-        } finally {
-            throttles.remove();
+            recorded = moves.add(partitions, off, throttles.recorded());
+        } catch (InventoryStore.InventoryException e) {
+            steps.forEach(s -> results.failed(s, "not started: kgr records its moves before it starts them, and could not ("
+                    + e.getMessage() + ")", start));
+            return;
+        }
+        throttles.set();
+        boolean stillMoving = startAndAwait(steps);
+        if (stillMoving || anyStillMoving(recorded)) return; // kept, and recorded, until a later run finds them done
+        if (!throttles.removeAll(recorded)) return;
+        try {
+            moves.clear();
+        } catch (InventoryStore.InventoryException e) {
+            // the next plan finds the record and removes the (already removed) throttles again: harmless
         }
     }
 
-    /** What kgr set to throttle its own moves: exactly that is removed again. */
-    private record Throttles(Admin admin, Map<ConfigResource, Collection<AlterConfigOp>> undo, Duration timeout) {
-        void remove() {
-            if (undo.isEmpty()) return;
-            try {
-                admin.incrementalAlterConfigs(undo).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                LoggerFactory.getLogger(TopicSteps.class).warn("could not remove the replication throttles kgr"
-                        + " set for its reassignments ({}); remove them with kafka-configs", Results.reason(e));
+    /** Whether any partition of the record is still being moved (true when that cannot be read). */
+    private boolean anyStillMoving(Moves recorded) {
+        try {
+            return admin.listPartitionReassignments().reassignments()
+                    .get(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS).keySet().stream()
+                    .anyMatch(tp -> recorded.partitions().getOrDefault(tp.topic(), new TreeSet<>()).contains(tp.partition()));
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    /** Removes the throttles a source's finished moves left (recorded by an earlier run), then its record of them. */
+    void removeThrottles(List<Step> steps) {
+        for (Step step : steps) {
+            long start = System.nanoTime();
+            var c = (Change.RemoveThrottles) step.change();
+            List<Moves.Throttle> recorded = new ArrayList<>();
+            c.brokers().forEach((b, keys) -> recorded.add(new Moves.Throttle("broker", b, keys)));
+            c.topics().forEach((t, keys) -> recorded.add(new Moves.Throttle("topic", t, keys)));
+            if (!new Throttles(Map.of(), recorded).removeAll(null)) {
+                results.failed(step, "could not remove the throttles; the next run tries again", start);
+                continue;
             }
+            try {
+                moves.clear();
+                results.ok(step, start);
+            } catch (InventoryStore.InventoryException e) {
+                results.failed(step, "removed the throttles, but not the record of them: " + e.getMessage(), start);
+            }
+        }
+    }
+
+    /**
+     * The throttle settings for a set of moves: what to set now, and what is recorded (and later removed).
+     *
+     * @param set      per broker and topic, the settings to make
+     * @param recorded the same, as the record keeps them
+     */
+    private final class Throttles {
+        private final Map<ConfigResource, Collection<AlterConfigOp>> set;
+        private final List<Moves.Throttle> recorded;
+
+        Throttles(Map<ConfigResource, Collection<AlterConfigOp>> set, List<Moves.Throttle> recorded) {
+            this.set = set;
+            this.recorded = recorded;
+        }
+
+        List<Moves.Throttle> recorded() {
+            return recorded;
+        }
+
+        void set() {
+            if (set.isEmpty()) return;
+            try {
+                admin.incrementalAlterConfigs(set).all().get(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+                // moving unthrottled is still correct, only heavier on the network: say so, and go on
+                LoggerFactory.getLogger(TopicSteps.class).warn("could not throttle kgr's reassignments ({}); they run"
+                        + " unthrottled", Results.reason(e));
+            }
+        }
+
+        /**
+         * Removes every throttle of {@code record} (null: those of this object); a topic deleted since is no failure.
+         * False when a removal failed: the record stays, and a later run tries again.
+         */
+        boolean removeAll(Moves record) {
+            List<Moves.Throttle> all = record == null ? recorded : record.throttles();
+            if (all.isEmpty()) return true;
+            Map<ConfigResource, Collection<AlterConfigOp>> undo = new LinkedHashMap<>();
+            for (Moves.Throttle t : all) {
+                var resource = new ConfigResource(t.type().equals("broker") ? ConfigResource.Type.BROKER
+                        : ConfigResource.Type.TOPIC, t.name());
+                List<AlterConfigOp> ops = new ArrayList<>();
+                t.keys().forEach(k -> ops.add(new AlterConfigOp(new ConfigEntry(k, ""), AlterConfigOp.OpType.DELETE)));
+                undo.merge(resource, ops, (a, b) -> {
+                    List<AlterConfigOp> both = new ArrayList<>(a);
+                    both.addAll(b);
+                    return both;
+                });
+            }
+            boolean ok = true;
+            for (var e : admin.incrementalAlterConfigs(undo).values().entrySet()) {
+                try {
+                    e.getValue().get(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                } catch (Exception ex) {
+                    if (ex instanceof InterruptedException) Thread.currentThread().interrupt();
+                    if (ex.getCause() instanceof UnknownTopicOrPartitionException) continue;
+                    ok = false;
+                    LoggerFactory.getLogger(TopicSteps.class).warn("could not remove the replication throttle kgr set on"
+                            + " {} {} ({}); a later run tries again", e.getKey().type(), e.getKey().name(), Results.reason(ex));
+                }
+            }
+            return ok;
         }
     }
 
@@ -217,11 +337,12 @@ final class TopicSteps {
     /**
      * As {@code kafka-reassign-partitions --throttle} does: a rate on every broker the moves touch and the moved topics'
      * replicas marked throttled. Settings someone else made (a move of Cruise Control's) are left as they are, and
-     * kgr then sets nothing of its own for that broker or topic.
+     * kgr then sets nothing of its own for that broker or topic. Nothing is set here: see {@link Throttles#set}.
      */
-    private Throttles throttle(List<Step> steps) {
-        Map<ConfigResource, Collection<AlterConfigOp>> undo = new LinkedHashMap<>();
-        if (options.replicationThrottle() <= 0) return new Throttles(admin, undo, options.requestTimeout());
+    private Throttles throttles(List<Step> steps) {
+        Map<ConfigResource, Collection<AlterConfigOp>> set = new LinkedHashMap<>();
+        List<Moves.Throttle> recorded = new ArrayList<>();
+        if (options.replicationThrottle() <= 0) return new Throttles(set, recorded);
         Set<Integer> brokers = new TreeSet<>();
         Set<String> topics = new TreeSet<>();
         for (Step s : steps) {
@@ -238,26 +359,24 @@ final class TopicSteps {
             topics.forEach(t -> resources.add(new ConfigResource(ConfigResource.Type.TOPIC, t)));
             Map<ConfigResource, Config> now = admin.describeConfigs(resources).all()
                     .get(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            Map<ConfigResource, Collection<AlterConfigOp>> set = new LinkedHashMap<>();
             String rate = String.valueOf(options.replicationThrottle());
             now.forEach((resource, config) -> {
                 boolean broker = resource.type() == ConfigResource.Type.BROKER;
                 String a = broker ? LEADER_RATE : LEADER_REPLICAS;
                 String b = broker ? FOLLOWER_RATE : FOLLOWER_REPLICAS;
-                if (isSet(config, a) || isSet(config, b)) return; // someone else's throttle: theirs to manage
+                if (isSet(config, a) || isSet(config, b)) return; // someone else's throttle (or kgr's own, recorded)
                 String value = broker ? rate : "*";
                 set.put(resource, List.of(new AlterConfigOp(new ConfigEntry(a, value), AlterConfigOp.OpType.SET),
                         new AlterConfigOp(new ConfigEntry(b, value), AlterConfigOp.OpType.SET)));
-                undo.put(resource, List.of(new AlterConfigOp(new ConfigEntry(a, ""), AlterConfigOp.OpType.DELETE),
-                        new AlterConfigOp(new ConfigEntry(b, ""), AlterConfigOp.OpType.DELETE)));
+                recorded.add(new Moves.Throttle(broker ? "broker" : "topic", resource.name(), List.of(a, b)));
             });
-            if (!set.isEmpty()) admin.incrementalAlterConfigs(set).all().get(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            // moving unthrottled is still correct, only heavier on the network: say so, and go on
-            LoggerFactory.getLogger(TopicSteps.class).warn("could not throttle kgr's reassignments ({}); they run"
-                    + " unthrottled", Results.reason(e));
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            LoggerFactory.getLogger(TopicSteps.class).warn("could not read the brokers' throttles ({}); kgr's"
+                    + " reassignments run unthrottled", Results.reason(e));
+            return new Throttles(Map.of(), List.of());
         }
-        return new Throttles(admin, undo, options.requestTimeout());
+        return new Throttles(set, recorded);
     }
 
     private static boolean isSet(Config config, String key) {
@@ -267,7 +386,8 @@ final class TopicSteps {
                     || e.source() == ConfigEntry.ConfigSource.DYNAMIC_BROKER_CONFIG);
     }
 
-    private void startAndAwait(List<Step> steps) {
+    /** Starts the moves and waits for them; true when some are still moving at the end of the wait. */
+    private boolean startAndAwait(List<Step> steps) {
         long start = System.nanoTime();
         Map<TopicPartition, KafkaFuture<Void>> futures = new LinkedHashMap<>();
         InFlight inFlight = new InFlight(options.requestTimeout());
@@ -296,15 +416,18 @@ final class TopicSteps {
             String topic = ((Change.Reassignment) s.change()).topic();
             if (!failures.containsKey(topic)) waiting.add(topic);
         }
-        failures.putAll(awaitReassignments(steps, waiting));
+        Set<String> stillMoving = new HashSet<>();
+        failures.putAll(awaitReassignments(steps, waiting, stillMoving));
         for (Step s : steps) {
             String topic = ((Change.Reassignment) s.change()).topic();
             if (failures.containsKey(topic)) results.failed(s, failures.get(topic), start);
             else results.ok(s, start);
         }
+        return !stillMoving.isEmpty();
     }
 
-    private Map<String, String> awaitReassignments(List<Step> steps, Set<String> topics) {
+    /** Waits for the moves of {@code topics}; those still moving when the wait ends go to {@code stillMoving}. */
+    private Map<String, String> awaitReassignments(List<Step> steps, Set<String> topics, Set<String> stillMoving) {
         Map<String, String> failures = new HashMap<>();
         if (topics.isEmpty()) return failures;
         long deadline = System.nanoTime() + options.reassignmentTimeout().toNanos();
@@ -318,18 +441,21 @@ final class TopicSteps {
                 for (Step s : steps) {
                     Change.Reassignment c = (Change.Reassignment) s.change();
                     if (!pending.contains(c.topic())) continue;
-                    boolean stillMoving = moving.stream().anyMatch(tp -> tp.topic().equals(c.topic()));
-                    if (!stillMoving && matches(described.get(c.topic()), c)) pending.remove(c.topic());
+                    boolean inFlight = moving.stream().anyMatch(tp -> tp.topic().equals(c.topic()));
+                    if (!inFlight && matches(described.get(c.topic()), c)) pending.remove(c.topic());
                 }
             } catch (Exception e) {
                 // transient while leaders move; the deadline bounds the retries
             }
             if (pending.isEmpty()) break;
-            if (System.nanoTime() > deadline) {
+            boolean stop = stopping.getAsBoolean();
+            if (stop || System.nanoTime() > deadline) {
                 for (String t : pending) {
-                    failures.put(t, "reassignment still running after " + options.reassignmentTimeout().toSeconds()
-                            + " s; it continues on the brokers and the next run checks it again");
+                    failures.put(t, (stop ? "kgr stopped while the reassignment ran" : "reassignment still running after "
+                            + options.reassignmentTimeout().toSeconds() + " s") + "; it continues on the brokers, with"
+                            + " kgr's throttles kept (and recorded) until a later run finds it done and removes them");
                 }
+                stillMoving.addAll(pending);
                 break;
             }
             try {

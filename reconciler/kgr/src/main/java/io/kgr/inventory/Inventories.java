@@ -9,13 +9,23 @@ import java.util.TreeMap;
  * The inventories of every source that applies to one cluster: this run's own, and the others' (to avoid two
  * sources fighting over one topic). {@code version} changes whenever any of them is written.
  */
-public record Inventories(Inventory own, List<Inventory> others, String version, String key) {
+public record Inventories(Inventory own, List<Inventory> others, String version, String key, List<Moves> moves) {
     public Inventories {
         others = List.copyOf(others);
+        moves = List.copyOf(moves);
+    }
+
+    public Inventories(Inventory own, List<Inventory> others, String version, String key) {
+        this(own, others, version, key, List.of());
     }
 
     public Inventories(Inventory own, List<Inventory> others, String version) {
         this(own, others, version, "");
+    }
+
+    /** The moves in flight that kgr's sources started on this cluster, with the throttles they set. */
+    public List<Moves> movesInFlight() {
+        return moves;
     }
 
     /** Never printed: the key pins passwords in plans. */

@@ -1,11 +1,16 @@
 package io.kgr.inventory;
 
 import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
 /** Every inventory stored on a cluster, and a version that changes whenever any of them is written. */
+/**
+ * @param keys side records by record key: sources' secret keys ({@code <cluster>/<source>#key}) and moves in flight
+ *             ({@code #moves}); never printed
+ */
 public record InventoryRecords(List<Inventory> all, String version, Map<String, String> keys,
                                Map<String, Long> offsets) {
     public InventoryRecords {
@@ -38,7 +43,19 @@ public record InventoryRecords(List<Inventory> all, String version, Map<String, 
 
     /** The secret key of {@code source} on {@code cluster} ("" before its first apply). */
     public String key(String cluster, String source) {
-        return keys.getOrDefault(cluster + "/" + source, "");
+        return keys.getOrDefault(cluster + "/" + source + KafkaInventoryStore.KEY_SUFFIX, "");
+    }
+
+    /** Every source's moves in flight on {@code cluster} (see {@link Moves}), by source. */
+    public List<Moves> moves(String cluster) {
+        List<Moves> out = new ArrayList<>();
+        keys.forEach((key, value) -> {
+            if (key.startsWith(cluster + "/") && key.endsWith(KafkaInventoryStore.MOVES_SUFFIX)) {
+                out.add(Moves.fromJson(value.getBytes(StandardCharsets.UTF_8)));
+            }
+        });
+        out.sort(Comparator.comparing(Moves::source));
+        return out;
     }
 
     /** This source's inventory for {@code cluster} (empty if it never applied), and the other sources' ones. */
@@ -51,6 +68,6 @@ public record InventoryRecords(List<Inventory> all, String version, Map<String, 
             else others.add(i);
         }
         others.sort(Comparator.comparing(Inventory::source));
-        return new Inventories(own, others, version, key(cluster, source));
+        return new Inventories(own, others, version, key(cluster, source), moves(cluster));
     }
 }

@@ -30,6 +30,16 @@ public interface InventoryStore extends AutoCloseable {
         throw new InventoryException("this inventory store cannot keep keys", null);
     }
 
+    /** Records the replica moves a source starts and the throttles it sets for them (before it sets the first). */
+    default void saveMoves(Moves moves) throws InventoryException {
+        throw new InventoryException("this inventory store cannot record moves", null);
+    }
+
+    /** Forgets the source's moves record: its moves are done and its throttles removed. */
+    default void clearMoves(String cluster, String source) throws InventoryException {
+        throw new InventoryException("this inventory store cannot record moves", null);
+    }
+
     /** Forgets one source's inventory on one cluster (after its resources were handed to another source). */
     default void delete(String cluster, String source) throws InventoryException {
         throw new InventoryException("this inventory store cannot delete inventories", null);

@@ -59,6 +59,8 @@ public final class KafkaInventoryStore implements InventoryStore {
     public static final String TOPIC = "__kgr_inventory";
     /** Records keyed {@code <cluster>/<source>#key} hold a source's secret key, apart from its inventory. */
     static final String KEY_SUFFIX = "#key";
+    /** Records keyed {@code <cluster>/<source>#moves} hold the replica moves in flight that the source started. */
+    static final String MOVES_SUFFIX = "#moves";
     /** Inventories of 10,000+ topics exceed Kafka's 1 MiB default record size before compression. */
     static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
@@ -174,13 +176,15 @@ public final class KafkaInventoryStore implements InventoryStore {
         }
     }
 
-    /** One record's value into the inventories or keys it names ({@code known}: the inventory this store wrote). */
+    /**
+     * One record's value into the inventories or side records it names ({@code known}: the inventory this store wrote).
+     * Side records (a source's key, its moves in flight) are kept by their record key.
+     */
     private static void decode(String key, byte[] value, Inventory known, Map<String, Inventory> inventories,
-                               Map<String, String> keys) {
-        if (key.endsWith(KEY_SUFFIX)) {
-            String of = key.substring(0, key.length() - KEY_SUFFIX.length());
-            if (value == null) keys.remove(of);
-            else keys.put(of, new String(value, StandardCharsets.UTF_8));
+                               Map<String, String> sides) {
+        if (key.endsWith(KEY_SUFFIX) || key.endsWith(MOVES_SUFFIX)) {
+            if (value == null) sides.remove(key);
+            else sides.put(key, new String(value, StandardCharsets.UTF_8));
         } else if (value == null) {
             inventories.remove(key);
         } else {
@@ -406,6 +410,17 @@ public final class KafkaInventoryStore implements InventoryStore {
         } catch (TimeoutException | KafkaException e) {
             throw new InventoryException("cannot write the " + what + " to " + TOPIC + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void saveMoves(Moves moves) throws InventoryException {
+        send(moves.cluster() + "/" + moves.source() + MOVES_SUFFIX, moves.toJson(),
+                "record of the moves of " + moves.cluster() + "/" + moves.source());
+    }
+
+    @Override
+    public void clearMoves(String cluster, String source) throws InventoryException {
+        send(cluster + "/" + source + MOVES_SUFFIX, null, "removal of the moves record of " + cluster + "/" + source);
     }
 
     @Override

@@ -47,6 +47,7 @@ public sealed interface Change {
         ROLL_POD("roll-pod"),
         DELETE_KUBE_OBJECT("delete-kube-object"),
         ALTER_BROKER_CONFIG("alter-broker-config"),
+        REMOVE_THROTTLES("remove-throttles"),
         ISSUE_CA("issue-ca"),
         ISSUE_CERTIFICATE("issue-certificate");
 
@@ -88,6 +89,7 @@ public sealed interface Change {
         R rollPod(RollPod change);
         R deleteKubeObject(DeleteKubeObject change);
         R alterBrokerConfig(AlterBrokerConfig change);
+        R removeThrottles(RemoveThrottles change);
         R issueCa(IssueCa change);
         R issueCertificate(IssueCertificate change);
     }
@@ -313,6 +315,22 @@ public sealed interface Change {
         public Kind type() { return Kind.ALTER_BROKER_CONFIG; }
         public <R> R accept(Visitor<R> visitor) { return visitor.alterBrokerConfig(this); }
         public String subject() { return "cluster-default"; }
+        public Action action() { return Action.UPDATE; }
+    }
+
+    /**
+     * The replication throttles a source's replica moves needed, removed once every move is done (they were kept, and
+     * recorded, while the moves outlasted the run that started them). Then the source's record of its moves is removed.
+     *
+     * @param brokers broker id → the throttle keys kgr set there
+     * @param topics  topic → the throttle keys kgr set there
+     */
+    record RemoveThrottles(String source, SortedMap<String, List<String>> brokers, SortedMap<String, List<String>> topics)
+            implements Change {
+        public String kind() { return "remove-throttles"; }
+        public Kind type() { return Kind.REMOVE_THROTTLES; }
+        public <R> R accept(Visitor<R> visitor) { return visitor.removeThrottles(this); }
+        public String subject() { return source; }
         public Action action() { return Action.UPDATE; }
     }
 

@@ -66,14 +66,17 @@ final class KubePlanner {
      * @param allowNodeRemoval with the operator's consent, the nodes of a pool Git no longer has are removed
      * @param tlsUsers         the cluster's TLS users: each gets a certificate from its clients CA
      * @param now              the plan's time: certificates due for renewal by then are renewed
+     * @param kgrMoves         partitions that kgr's own moves of earlier runs are still moving (topic → partitions):
+     *                         a node they empty is removed once they are done, without a refusal meanwhile
      */
-    record Options(boolean prune, boolean deleteNothing, boolean allowNodeRemoval, List<String> tlsUsers, Instant now) {
+    record Options(boolean prune, boolean deleteNothing, boolean allowNodeRemoval, List<String> tlsUsers, Instant now,
+                   Map<String, Set<Integer>> kgrMoves) {
         static Options defaults() {
-            return new Options(false, false, false, List.of(), Instant.now());
+            return new Options(false, false, false, List.of(), Instant.now(), Map.of());
         }
 
         Options pruning(boolean on) {
-            return new Options(on, deleteNothing, allowNodeRemoval, tlsUsers, now);
+            return new Options(on, deleteNothing, allowNodeRemoval, tlsUsers, now, kgrMoves);
         }
     }
 
@@ -515,6 +518,10 @@ final class KubePlanner {
             return;
         }
         List<String> hosted = hostedPartitions(id);
+        if (!hosted.isEmpty() && movedByKgr(hosted)) {
+            notes.add(drainInFlight(id, hosted, "stops being a broker"));
+            return;
+        }
         if (!hosted.isEmpty()) {
             refusals.add(new Refusal("Pod", name, "node " + id + " would stop being a broker but still hosts " + hosted.size()
                     + " partition replica(s) (" + String.join(", ", hosted.subList(0, Math.min(10, hosted.size())))
@@ -611,6 +618,10 @@ final class KubePlanner {
             int id = Pods.nodeId(name).orElse(-1);
             boolean broker = isBroker(p);
             List<String> hosted = broker ? hostedPartitions(id) : List.of();
+            if (!hosted.isEmpty() && movedByKgr(hosted)) {
+                notes.add(drainInFlight(id, hosted, "is removed"));
+                continue;
+            }
             if (!hosted.isEmpty()) {
                 refusals.add(new Refusal("Pod", name, "node " + id + " still hosts " + hosted.size() + " partition replica(s) ("
                         + String.join(", ", hosted.subList(0, Math.min(10, hosted.size()))) + (hosted.size() > 10 ? ", …" : "")
@@ -755,6 +766,21 @@ final class KubePlanner {
             }
         }));
         return out;
+    }
+
+    /** Whether every one of these partitions ({@code topic-p}) is being moved by kgr's own moves of an earlier run. */
+    private boolean movedByKgr(List<String> partitions) {
+        for (String tp : partitions) {
+            int dash = tp.lastIndexOf('-');
+            Set<Integer> moving = options.kgrMoves().get(tp.substring(0, dash));
+            if (moving == null || !moving.contains(Integer.parseInt(tp.substring(dash + 1)))) return false;
+        }
+        return true;
+    }
+
+    private static String drainInFlight(int id, List<String> hosted, String what) {
+        return "node " + id + " " + what + " once kgr's moves in flight have taken its " + hosted.size()
+                + " partition replica(s) away (started by an earlier run; they continue on the brokers, throttled)";
     }
 
     /** The reassignment steps that take the broker's replicas away: its removal waits for them. */

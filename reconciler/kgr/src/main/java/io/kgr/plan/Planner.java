@@ -64,7 +64,8 @@ public final class Planner {
                 : Optional.of(new KubePlanner(desired.kafka().get(), kube.get(), live, newClusterId,
                         new KubePlanner.Options(policy.prune(), policy.deleteNothing(), policy.allowNodeRemoval(),
                                 desired.users().values().stream().filter(u -> u.authentication().equals("tls"))
-                                        .map(UserSpec::name).sorted().toList(), header.createdAt())));
+                                        .map(UserSpec::name).sorted().toList(), header.createdAt(),
+                                live.map(l -> KgrMoves.inFlight(inventories.movesInFlight(), l)).orElse(Map.of()))));
         // brokers that Git removes get no new replicas, and shrinking partitions give theirs up first; brokers that the
         // plan starts are up before topics change, so topics may use them
         Set<Integer> leaving = kubePlanner.map(KubePlanner::leavingBrokers).orElse(Set.of());
@@ -266,6 +267,8 @@ public final class Planner {
         private final TreeMap<String, String> nextInventory = new TreeMap<>();
         /** Topics with a reassignment in flight that this plan did not start → their moving partitions. */
         private final TreeMap<String, Set<Integer>> movesInFlight = new TreeMap<>();
+        /** The partitions kgr's own moves of earlier runs are still moving (topic → partitions). */
+        private final Map<String, Set<Integer>> kgrMoves;
         /** Existing topics this plan takes over because Git now declares them. */
         private final TreeSet<String> adoptedNow = new TreeSet<>();
 
@@ -305,6 +308,7 @@ public final class Planner {
             brokers.removeAll(leaving);
             this.assigner = new ReplicaAssigner(live, brokers);
             this.staying = brokers.size();
+            this.kgrMoves = KgrMoves.inFlight(inventories.movesInFlight(), live);
             this.leavingNote = leaving.isEmpty() ? "" : " that stay (broker(s) " + new TreeSet<>(leaving) + " are being removed)";
         }
 
@@ -322,6 +326,8 @@ public final class Planner {
             unmanaged.addAll(users.unmanaged);
             notes.addAll(users.notes);
             notes.addAll(desired.skippedNotes());
+            notes.addAll(KgrMoves.progress(inventories.movesInFlight(), live));
+            movesInFlight.keySet().removeAll(kgrMoves.keySet()); // said above, with their progress
             if (!movesInFlight.isEmpty()) {
                 int partitions = movesInFlight.values().stream().mapToInt(Set::size).sum();
                 notes.add("reassignment in progress on " + partitions + " partition(s) of " + movesInFlight.size()
@@ -338,6 +344,8 @@ public final class Planner {
             steps.addAll(creates);
             steps.addAll(increases);
             steps.addAll(alters);
+            // before this plan's own moves: those record (and throttle) afresh once the finished ones are cleaned up
+            KgrMoves.cleanup(inventories.movesInFlight(), owned.source(), live).ifPresent(steps::add);
             steps.addAll(reassignments);
             steps.addAll(users.secrets);
             steps.addAll(users.credentials);
@@ -471,9 +479,10 @@ public final class Planner {
                 // Cruise Control, a KafkaRebalance or kafka-reassign-partitions is moving it: never cancel or override
                 movesInFlight.put(name, current.reassigning().keySet());
                 if (rfChange) {
+                    boolean kgrs = kgrMoves.containsKey(name);
                     notes.add("topic " + name + ": replicas " + current.replicationFactor() + " → " + spec.replicas()
-                            + " waits until the reassignment in progress has finished (kgr does not override a move it"
-                            + " did not start)");
+                            + " waits until the reassignment in progress has finished (" + (kgrs
+                            ? "kgr's own move of an earlier run" : "kgr does not override a move it did not start") + ")");
                     rfChange = false;
                 }
             }

@@ -272,6 +272,14 @@ public final class PlanJson {
             }
 
             @Override
+            public Void removeThrottles(Change.RemoveThrottles c) {
+                o.put("source", c.source());
+                keysByName(o.putObject("brokers"), c.brokers());
+                keysByName(o.putObject("topics"), c.topics());
+                return null;
+            }
+
+            @Override
             public Void issueCa(Change.IssueCa c) {
                 o.put("cluster", c.cluster()).put("ca", c.ca()).put("mode", c.mode()).put("commonName", c.commonName())
                         .put("validityDays", c.validityDays()).put("certGeneration", c.certGeneration())
@@ -295,6 +303,13 @@ public final class PlanJson {
 
     private static void stringMap(ObjectNode into, SortedMap<String, String> map) {
         map.forEach(into::put);
+    }
+
+    private static void keysByName(ObjectNode into, SortedMap<String, List<String>> map) {
+        map.forEach((name, keys) -> {
+            ArrayNode a = into.putArray(name);
+            keys.forEach(a::add);
+        });
     }
 
     private static void ints(ArrayNode into, List<Integer> values) {
@@ -423,6 +438,8 @@ public final class PlanJson {
                 c.path("delete").forEach(k -> delete.add(k.asString()));
                 yield new Change.AlterBrokerConfig(readMap(c.path("set")), delete);
             }
+            case REMOVE_THROTTLES -> new Change.RemoveThrottles(req(c, "source"), readKeysByName(c.path("brokers")),
+                    readKeysByName(c.path("topics")));
         };
     }
 
@@ -440,6 +457,16 @@ public final class PlanJson {
     private static TreeMap<String, String> readMap(JsonNode node) {
         TreeMap<String, String> map = new TreeMap<>();
         node.properties().forEach(e -> map.put(e.getKey(), e.getValue().asString()));
+        return map;
+    }
+
+    private static TreeMap<String, List<String>> readKeysByName(JsonNode node) {
+        TreeMap<String, List<String>> map = new TreeMap<>();
+        node.properties().forEach(e -> {
+            List<String> keys = new ArrayList<>();
+            e.getValue().forEach(k -> keys.add(k.asString()));
+            map.put(e.getKey(), List.copyOf(keys));
+        });
         return map;
     }
 

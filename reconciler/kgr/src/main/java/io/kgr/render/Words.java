@@ -145,6 +145,11 @@ final class Words {
             public String alterBrokerConfig(Change.AlterBrokerConfig c) {
                 return "alter dynamic broker config (cluster default)";
             }
+
+            @Override
+            public String removeThrottles(Change.RemoveThrottles c) {
+                return "remove the replication throttles of finished moves (source " + c.source() + ")";
+            }
         });
     }
 
