@@ -8,7 +8,18 @@ import java.util.Map;
  * the demo's API server stores. kubectl reads them before any {@code get}; the mock server does not serve them.
  */
 final class DiscoveryDocuments {
-    private record Resource(String name, String singular, String kind, boolean namespaced, String shortNames) {
+    private record Resource(String name, String singular, String kind, boolean namespaced, String shortNames,
+                            String categories) {
+        Resource(String name, String singular, String kind, boolean namespaced, String shortNames) {
+            this(name, singular, kind, namespaced, shortNames, "");
+        }
+    }
+
+    private static List<Resource> strimzi() {
+        return List.of(new Resource("kafkas", "kafka", "Kafka", true, "k", "strimzi"),
+                new Resource("kafkanodepools", "kafkanodepool", "KafkaNodePool", true, "knp", "strimzi"),
+                new Resource("kafkatopics", "kafkatopic", "KafkaTopic", true, "kt", "strimzi"),
+                new Resource("kafkausers", "kafkauser", "KafkaUser", true, "ku", "strimzi"));
     }
 
     private static final String VERBS = "[\"create\",\"delete\",\"get\",\"list\",\"patch\",\"update\",\"watch\"]";
@@ -23,7 +34,9 @@ final class DiscoveryDocuments {
                     new Resource("persistentvolumeclaims", "persistentvolumeclaim", "PersistentVolumeClaim", true, "pvc"),
                     new Resource("namespaces", "namespace", "Namespace", false, "ns"),
                     new Resource("events", "event", "Event", true, "ev")),
-            "kgr.io/v1alpha1", List.of(new Resource("podsets", "podset", "PodSet", true, "kps")),
+            "kgr.io/v1alpha1", List.of(new Resource("podsets", "podset", "PodSet", true, "kps", "kgr,strimzi")),
+            "kafka.strimzi.io/v1", strimzi(),
+            "kafka.strimzi.io/v1beta2", strimzi(),
             "coordination.k8s.io/v1", List.of(new Resource("leases", "lease", "Lease", true, "")),
             "storage.k8s.io/v1", List.of(new Resource("storageclasses", "storageclass", "StorageClass", false, "sc")),
             "apiextensions.k8s.io/v1", List.of(new Resource("customresourcedefinitions", "customresourcedefinition",
@@ -40,13 +53,22 @@ final class DiscoveryDocuments {
         }
         if (path.equals("/apis") || path.equals("/apis/")) {
             StringBuilder groups = new StringBuilder();
-            GROUP_VERSIONS.keySet().stream().filter(gv -> gv.contains("/")).sorted().forEach(gv -> {
-                String group = gv.substring(0, gv.indexOf('/'));
-                String version = gv.substring(gv.indexOf('/') + 1);
-                String v = "{\"groupVersion\":\"" + gv + "\",\"version\":\"" + version + "\"}";
+            // one entry per group, its versions newest first (v1 before v1beta2): the first is the preferred one
+            java.util.TreeMap<String, List<String>> versions = new java.util.TreeMap<>();
+            GROUP_VERSIONS.keySet().stream().filter(gv -> gv.contains("/")).sorted().forEach(gv -> versions
+                    .computeIfAbsent(gv.substring(0, gv.indexOf('/')), k -> new java.util.ArrayList<>())
+                    .add(gv.substring(gv.indexOf('/') + 1)));
+            versions.forEach((group, vs) -> {
+                StringBuilder list = new StringBuilder();
+                for (String version : vs) {
+                    if (list.length() > 0) list.append(',');
+                    list.append("{\"groupVersion\":\"").append(group).append('/').append(version)
+                            .append("\",\"version\":\"").append(version).append("\"}");
+                }
+                String preferred = "{\"groupVersion\":\"" + group + "/" + vs.get(0) + "\",\"version\":\"" + vs.get(0) + "\"}";
                 if (groups.length() > 0) groups.append(',');
-                groups.append("{\"name\":\"").append(group).append("\",\"versions\":[").append(v)
-                        .append("],\"preferredVersion\":").append(v).append('}');
+                groups.append("{\"name\":\"").append(group).append("\",\"versions\":[").append(list)
+                        .append("],\"preferredVersion\":").append(preferred).append('}');
             });
             return "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[" + groups + "]}";
         }
@@ -64,6 +86,9 @@ final class DiscoveryDocuments {
                     .append("\",\"verbs\":").append(VERBS);
             if (!r.shortNames().isEmpty()) {
                 list.append(",\"shortNames\":[\"").append(r.shortNames().replace(",", "\",\"")).append("\"]");
+            }
+            if (!r.categories().isEmpty()) {
+                list.append(",\"categories\":[\"").append(r.categories().replace(",", "\",\"")).append("\"]");
             }
             list.append('}');
         }

@@ -31,6 +31,8 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
  */
 public final class EmbeddedKubernetes implements AutoCloseable {
     static final String PODSET_CRD = "/deploy/crds/podsets.kgr.io.yaml";
+    /** Strimzi's kinds, for the mirrors and status kgr publishes (deploy/crds, as on a real cluster). */
+    static final List<String> STRIMZI_CRDS = List.of("kafkas", "kafkanodepools", "kafkatopics", "kafkausers");
     /** Held so that the level stays set: the mock server logs every request at INFO through java.util.logging. */
     private static final Logger MOCK_SERVER_LOG = Logger.getLogger("io.fabric8.mockwebserver");
 
@@ -46,16 +48,28 @@ public final class EmbeddedKubernetes implements AutoCloseable {
         MOCK_SERVER_LOG.setLevel(Level.WARNING);
         CustomResourceDefinitionContext podSets = new CustomResourceDefinitionContext.Builder().withGroup("kgr.io")
                 .withVersion("v1alpha1").withKind("PodSet").withPlural("podsets").withScope("Namespaced").withStatusSubresource(true).build();
-        KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher(List.of(podSets));
+        List<CustomResourceDefinitionContext> kinds = new java.util.ArrayList<>(List.of(podSets));
+        for (String version : List.of("v1", "v1beta2")) {
+            for (String[] k : List.of(new String[] {"Kafka", "kafkas"}, new String[] {"KafkaNodePool", "kafkanodepools"},
+                    new String[] {"KafkaTopic", "kafkatopics"}, new String[] {"KafkaUser", "kafkausers"})) {
+                kinds.add(new CustomResourceDefinitionContext.Builder().withGroup("kafka.strimzi.io").withVersion(version)
+                        .withKind(k[0]).withPlural(k[1]).withScope("Namespaced").withStatusSubresource(true).build());
+            }
+        }
+        KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher(kinds);
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new Discovery(crud), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         EmbeddedKubernetes kube = new EmbeddedKubernetes(server);
         kube.client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
                 .build()).create();
-        try (InputStream crd = EmbeddedKubernetes.class.getResourceAsStream(PODSET_CRD)) {
-            if (crd != null) kube.client.apiextensions().v1().customResourceDefinitions()
-                    .resource(kube.client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
+        List<String> crds = new java.util.ArrayList<>(List.of(PODSET_CRD));
+        STRIMZI_CRDS.forEach(plural -> crds.add("/deploy/crds/" + plural + ".kafka.strimzi.io.yaml"));
+        for (String file : crds) {
+            try (InputStream crd = EmbeddedKubernetes.class.getResourceAsStream(file)) {
+                if (crd != null) kube.client.apiextensions().v1().customResourceDefinitions()
+                        .resource(kube.client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
+            }
         }
         return kube;
     }

@@ -2,6 +2,7 @@ package io.kgr.apply;
 
 import io.kgr.kube.Pods;
 import io.kgr.model.Labels;
+import io.kgr.model.StrimziKinds;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,6 +135,10 @@ final class KubeSteps {
     private void applyObject(Change.ApplyKubeObject c) {
         HasMetadata o = object(c.manifest());
         // a merge patch of exactly the fields kgr sets: what others (or the API server) added stays
+        if (o instanceof GenericKubernetesResource g && StrimziKinds.of(g.getKind()).isPresent()) {
+            mirror(g, c.create());
+            return;
+        }
         if (o instanceof GenericKubernetesResource g) {
             var pods = client.genericKubernetesResources(KubeObserver.POD_SETS).inNamespace(namespace);
             if (c.create()) {
@@ -160,6 +165,32 @@ final class KubeSteps {
         }
         if (c.create()) client.resource(o).inNamespace(namespace).create();
         else client.resource(o).inNamespace(namespace).patch(PatchContext.of(PatchType.JSON_MERGE), c.manifest());
+    }
+
+    /**
+     * A read-only mirror of a Strimzi resource: created, or its spec replaced and kgr's labels and annotations set,
+     * guarded by the resource version just read. Its status is not touched here (see the status writer).
+     */
+    private void mirror(GenericKubernetesResource g, boolean create) {
+        var resources = client.genericKubernetesResources(StrimziKinds.of(g.getKind()).orElseThrow()).inNamespace(namespace);
+        GenericKubernetesResource current = create ? null : resources.withName(g.getMetadata().getName()).get();
+        if (current == null) {
+            resources.resource(g).create();
+            return;
+        }
+        if (!Labels.managedByKgr(current)) {
+            throw new IllegalStateException(g.getKind() + " " + g.getMetadata().getName() + " was not made by kgr: left alone");
+        }
+        current.getAdditionalProperties().put("spec", g.getAdditionalProperties().get("spec"));
+        Map<String, String> labels = new TreeMap<>(current.getMetadata().getLabels() == null
+                ? Map.of() : current.getMetadata().getLabels());
+        labels.putAll(g.getMetadata().getLabels());
+        current.getMetadata().setLabels(labels);
+        Map<String, String> annotations = new TreeMap<>(current.getMetadata().getAnnotations() == null
+                ? Map.of() : current.getMetadata().getAnnotations());
+        annotations.putAll(g.getMetadata().getAnnotations());
+        current.getMetadata().setAnnotations(annotations);
+        resources.resource(current).update();
     }
 
     private void expand(Change.ExpandVolume c) {
@@ -263,6 +294,11 @@ final class KubeSteps {
             case "PodDisruptionBudget" -> client.policy().v1().podDisruptionBudget().inNamespace(namespace).withName(c.name()).delete();
             case "PersistentVolumeClaim" -> client.persistentVolumeClaims().inNamespace(namespace).withName(c.name()).delete();
             case "PodSet" -> client.genericKubernetesResources(KubeObserver.POD_SETS).inNamespace(namespace).withName(c.name()).delete();
+            case "Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser" -> {
+                var mirrors = client.genericKubernetesResources(StrimziKinds.of(c.objectKind()).orElseThrow()).inNamespace(namespace);
+                var mirror = mirrors.withName(c.name()).get();
+                if (mirror != null && Labels.managedByKgr(mirror)) mirrors.withName(c.name()).delete();
+            }
             case "Secret" -> {
                 var secret = client.secrets().inNamespace(namespace).withName(c.name()).get();
                 if (secret != null && CertSecrets.managedByKgr(secret)) {

@@ -8,6 +8,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 import io.kgr.manifest.Location;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Everything Git declares for one cluster, validated; topics and users sorted by name.
@@ -17,11 +18,25 @@ import io.kgr.manifest.Location;
  *                that would prune everything names them as the likely cause
  */
 public record DesiredState(String cluster, SortedMap<String, TopicSpec> topics, SortedMap<String, UserSpec> users,
-                           Optional<ClusterSpec> kafka, List<Skipped> skipped) {
+                           Optional<ClusterSpec> kafka, List<Skipped> skipped, List<Declared> declared) {
     public DesiredState {
         topics = Collections.unmodifiableSortedMap(new TreeMap<>(topics));
         users = Collections.unmodifiableSortedMap(new TreeMap<>(users));
         skipped = List.copyOf(skipped);
+        declared = List.copyOf(declared);
+    }
+
+    public DesiredState(String cluster, SortedMap<String, TopicSpec> topics, SortedMap<String, UserSpec> users,
+                        Optional<ClusterSpec> kafka, List<Skipped> skipped) {
+        this(cluster, topics, users, kafka, skipped, List.of());
+    }
+
+    /**
+     * A Strimzi resource of the cluster as the file in Git has it (what its read-only mirror on the cluster shows).
+     *
+     * @param body the document, as parsed (never holds a secret value: Strimzi's kinds refer to Secrets by name)
+     */
+    public record Declared(String kind, String name, String file, JsonNode body) {
     }
 
     /**

@@ -114,7 +114,30 @@ public final class DesiredStateBuilder {
         boolean failed = diagnostics.stream().anyMatch(Diagnostic::isError);
         if (failed) return new Result(Optional.empty(), diagnostics);
         String name = cluster != null ? cluster : kafka.map(ClusterSpec::name).orElse("");
-        return new Result(Optional.of(new DesiredState(name, topics, users, kafka, skipped)), diagnostics);
+        return new Result(Optional.of(new DesiredState(name, topics, users, kafka, skipped,
+                declared(manifests, kafka, topics, topicOrigins, users, userOrigins))), diagnostics);
+    }
+
+    /** The manifests that became the cluster's desired state, as written: Kafka, its pools, topics, users. */
+    private static List<DesiredState.Declared> declared(Manifests manifests, Optional<ClusterSpec> kafka,
+                                                        Map<String, TopicSpec> topics, Map<String, Manifest> topicOrigins,
+                                                        Map<String, UserSpec> users, Map<String, Manifest> userOrigins) {
+        List<DesiredState.Declared> out = new ArrayList<>();
+        kafka.ifPresent(k -> {
+            manifests.ofKind("Kafka").stream().filter(m -> m.name().equals(k.name())).findFirst()
+                    .ifPresent(m -> out.add(declared(m)));
+            Set<String> pools = new HashSet<>();
+            k.pools().forEach(p -> pools.add(p.name()));
+            manifests.ofKind("KafkaNodePool").stream().filter(m -> pools.contains(m.name())
+                    && k.name().equals(label(m))).forEach(m -> out.add(declared(m)));
+        });
+        topics.keySet().forEach(t -> out.add(declared(topicOrigins.get(t))));
+        users.keySet().forEach(u -> out.add(declared(userOrigins.get(u))));
+        return out;
+    }
+
+    private static DesiredState.Declared declared(Manifest m) {
+        return new DesiredState.Declared(m.kind(), m.name(), m.file(), m.body());
     }
 
     /**

@@ -3,12 +3,16 @@ package io.kgr.observe;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.kgr.model.Labels;
+import io.kgr.model.StrimziKinds;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -50,7 +54,8 @@ public final class KubeObserver {
                     byName(client.genericKubernetesResources(POD_SETS).inNamespace(namespace).list().getItems()),
                     storageClasses(),
                     certificateSecrets(),
-                    byName(client.policy().v1().podDisruptionBudget().inNamespace(namespace).list().getItems()));
+                    byName(client.policy().v1().podDisruptionBudget().inNamespace(namespace).list().getItems()),
+                    strimziResources());
         } catch (KubernetesClientException e) {
             throw new ObserveException("cannot read namespace " + namespace + " from Kubernetes: " + e.getMessage(), e);
         }
@@ -94,6 +99,21 @@ public final class KubeObserver {
             if (ca || labels.containsKey(CertSecrets.CERTIFICATE_LABEL)) out.put(name, s);
         }
         return out;
+    }
+
+    /** The namespace's Strimzi resources by "Kind/name"; empty when their CRDs are not installed (404). */
+    private Optional<SortedMap<String, GenericKubernetesResource>> strimziResources() {
+        TreeMap<String, GenericKubernetesResource> out = new TreeMap<>();
+        for (var kind : StrimziKinds.ALL) {
+            try {
+                client.genericKubernetesResources(kind).inNamespace(namespace).list().getItems()
+                        .forEach(r -> out.put(kind.getKind() + "/" + r.getMetadata().getName(), r));
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 404) return Optional.empty();
+                throw e;
+            }
+        }
+        return Optional.of(out);
     }
 
     private TreeMap<String, StorageClass> storageClasses() {

@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -27,7 +28,24 @@ public record LiveKube(String namespace, SortedMap<String, Service> services, So
                        SortedMap<String, PersistentVolumeClaim> claims, SortedMap<String, Pod> pods,
                        SortedMap<String, GenericKubernetesResource> podSets, SortedMap<String, StorageClass> storageClasses,
                        SortedMap<String, Secret> secrets,
-                       SortedMap<String, PodDisruptionBudget> disruptionBudgets) {
+                       SortedMap<String, PodDisruptionBudget> disruptionBudgets,
+                       Optional<SortedMap<String, GenericKubernetesResource>> strimziResources) {
+
+    /**
+     * @param strimziResources the namespace's Strimzi resources ({@code Kafka}, {@code KafkaNodePool}, {@code KafkaTopic},
+     *                         {@code KafkaUser}) by "Kind/name", kgr's mirrors and any other; empty when the API server
+     *                         does not serve those kinds (their CRDs are not installed)
+     */
+    public LiveKube {
+    }
+
+    public LiveKube(String namespace, SortedMap<String, Service> services, SortedMap<String, ConfigMap> configMaps,
+                    SortedMap<String, PersistentVolumeClaim> claims, SortedMap<String, Pod> pods,
+                    SortedMap<String, GenericKubernetesResource> podSets, SortedMap<String, StorageClass> storageClasses,
+                    SortedMap<String, Secret> secrets, SortedMap<String, PodDisruptionBudget> disruptionBudgets) {
+        this(namespace, services, configMaps, claims, pods, podSets, storageClasses, secrets, disruptionBudgets,
+                Optional.empty());
+    }
 
     public LiveKube(String namespace, SortedMap<String, Service> services, SortedMap<String, ConfigMap> configMaps,
                     SortedMap<String, PersistentVolumeClaim> claims, SortedMap<String, Pod> pods,
@@ -48,7 +66,10 @@ public record LiveKube(String namespace, SortedMap<String, Service> services, So
                 new TreeMap<>(), new TreeMap<>());
     }
 
-    /** Changes whenever any of these objects changes (resource versions): a saved plan checks it before applying. */
+    /**
+     * Changes whenever any of these objects changes (resource versions): a saved plan checks it before applying. The
+     * Strimzi mirrors are left out: apply rewrites them whole from Git, and their status changes after every run.
+     */
     public String fingerprint() {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");

@@ -10,6 +10,7 @@ public enum Phase {
     TOPICS("Topics"),
     USERS("Users: credentials, ACLs, quotas"),
     PRUNE("Prune (what Git no longer declares)"),
+    MIRRORS("Strimzi resources on the cluster (read-only mirrors of Git)"),
     INVENTORY("Inventory");
 
     private final String title;

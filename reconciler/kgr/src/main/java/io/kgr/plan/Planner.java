@@ -70,11 +70,12 @@ public final class Planner {
         // plan starts are up before topics change, so topics may use them
         Set<Integer> leaving = kubePlanner.map(KubePlanner::leavingBrokers).orElse(Set.of());
         Set<Integer> joining = kubePlanner.map(KubePlanner::joiningBrokers).orElse(Set.of());
+        Optional<MirrorPlanner.Part> mirrors = kube.map(k -> MirrorPlanner.plan(desired, k, header, policy));
         Plan base = live.isPresent() ? new Run(desired, live.get(), inventories, policy, leaving, joining,
                 kubePlanner.isPresent())
                 .declaredBefore(kube.map(k -> dynamicKeysConfigured(k, desired.kafka().get().name())).orElse(Set.of())).plan(header)
                 : new Plan(header, List.of(), List.of(), List.of(), List.of());
-        if (kubePlanner.isEmpty()) return base;
+        if (kubePlanner.isEmpty()) return withMirrors(base, mirrors);
         KubePlanner k = kubePlanner.get();
         List<Refusal> drainRefusals = new ArrayList<>();
         List<Step> drains = live.isPresent() && !leaving.isEmpty()
@@ -103,8 +104,22 @@ public final class Planner {
                     + " planned once its brokers are up (the next run)");
         }
         steps.sort(Plan.ORDER);
-        return new Plan(header, steps, refusals, base.unmanaged(), notes,
-                live.isEmpty() ? Set.of(Plan.Flag.KAFKA_PENDING) : Set.of());
+        return withMirrors(new Plan(header, steps, refusals, base.unmanaged(), notes,
+                live.isEmpty() ? Set.of(Plan.Flag.KAFKA_PENDING) : Set.of()), mirrors);
+    }
+
+    /**
+     * The plan with the mirrors of Git's Strimzi resources: they go after everything they stand for, before the
+     * inventory; a plan that changes nothing else still publishes (or corrects) them.
+     */
+    private static Plan withMirrors(Plan plan, Optional<MirrorPlanner.Part> mirrors) {
+        if (mirrors.isEmpty() || (mirrors.get().steps().isEmpty() && mirrors.get().notes().isEmpty())) return plan;
+        List<Step> steps = new ArrayList<>(plan.steps());
+        steps.addAll(mirrors.get().steps());
+        steps.sort(Plan.ORDER);
+        List<String> notes = new ArrayList<>(plan.notes());
+        notes.addAll(mirrors.get().notes());
+        return new Plan(plan.header(), steps, plan.refusals(), plan.unmanaged(), notes, plan.flags());
     }
 
     /** The users this plan removes from the source's inventory (pruned). */
