@@ -211,7 +211,8 @@ public final class Reconciler {
                     + " Git answers"));
         }
         RunStatus status = plan.isRefused() ? RunStatus.PLAN_REFUSED : RunStatus.SUCCEEDED;
-        return new PlanRun(status, "", Optional.of(snapshot), desired.diagnostics(), Optional.of(plan));
+        return new PlanRun(status, "", Optional.of(snapshot), desired.diagnostics(), Optional.of(plan),
+                Optional.of(new PlanRun.Observed(state, live, seen.kube())));
     }
 
     /**

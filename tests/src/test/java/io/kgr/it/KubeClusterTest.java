@@ -172,6 +172,134 @@ class KubeClusterTest {
         assertThat(admin.listTopics().names().get()).contains(ns + ".after");
     }
 
+    /** A mirror of a Strimzi kind in the test's namespace. */
+    io.fabric8.kubernetes.api.model.GenericKubernetesResource mirror(String kind, String name) {
+        return client.genericKubernetesResources(io.kgr.model.StrimziKinds.of(kind).orElseThrow()).inNamespace(ns)
+                .withName(name).get();
+    }
+
+    static tools.jackson.databind.JsonNode json(Object o) {
+        return tools.jackson.databind.json.JsonMapper.builder().build().valueToTree(o);
+    }
+
+    static tools.jackson.databind.JsonNode ready(io.fabric8.kubernetes.api.model.GenericKubernetesResource r) {
+        for (var c : json(r.getAdditionalProperties().get("status")).path("conditions")) {
+            if (c.path("type").asString().equals("Ready")) return c;
+        }
+        return tools.jackson.databind.node.MissingNode.getInstance();
+    }
+
+    @Test
+    void theClusterShowsGitsStrimziResourcesWithStrimzisStatus() throws Exception {
+        write(3, "expandable", "10Gi", "");
+        String topic = ns + ".orders";
+        Files.writeString(repo.resolve("topic.yaml"), Manifests.topic(topic, "c1", 3));
+        Files.writeString(repo.resolve("foreign.yaml"), Manifests.topic(ns + ".foreign", "c1", 3));
+        Files.writeString(repo.resolve("user.yaml"), """
+                apiVersion: kafka.strimzi.io/v1beta2
+                kind: KafkaUser
+                metadata: {name: %s-alice, labels: {strimzi.io/cluster: c1}}
+                spec:
+                  authentication: {type: scram-sha-512}
+                """.formatted(ns));
+        // a KafkaTopic someone else made (Strimzi's Topic Operator, Argo CD): kgr never changes it
+        var foreign = new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+                .withApiVersion("kafka.strimzi.io/v1").withKind("KafkaTopic").withNewMetadata().withName(ns + ".foreign")
+                .withNamespace(ns).withLabels(Map.of("strimzi.io/cluster", "c1")).endMetadata()
+                .withAdditionalProperties(Map.of("spec", Map.of("partitions", 9))).build();
+        client.genericKubernetesResources(io.kgr.model.StrimziKinds.of("KafkaTopic").orElseThrow()).inNamespace(ns)
+                .resource(foreign).create();
+
+        Kgr.Result first = apply();
+        assertThat(first.exitCode()).as(first.all()).isZero();
+        assertThat(first.out()).contains("+ create KafkaTopic " + topic, "+ create Kafka c1", "+ create KafkaNodePool brokers",
+                "+ create KafkaUser " + ns + "-alice").doesNotContain("create KafkaTopic " + ns + ".foreign");
+        // a second run reads the topic's id, and changes nothing else
+        Kgr.Result second = apply();
+        assertThat(second.exitCode()).as(second.all()).isZero();
+        assertThat(second.out()).contains("No changes");
+
+        var kt = mirror("KafkaTopic", topic);
+        assertThat(kt.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "kgr")
+                .containsEntry("strimzi.io/cluster", "c1");
+        assertThat(kt.getMetadata().getAnnotations()).containsEntry("strimzi.io/pause-reconciliation", "true")
+                .containsEntry("kgr.io/source", ns).containsEntry("kgr.io/file", "topic.yaml").containsKey("kgr.io/commit");
+        assertThat(json(kt.getAdditionalProperties().get("spec")).path("partitions").asInt()).isEqualTo(3);
+        var ktStatus = json(kt.getAdditionalProperties().get("status"));
+        assertThat(ready(kt).path("status").asString()).isEqualTo("True");
+        assertThat(ktStatus.path("topicName").asString()).isEqualTo(topic);
+        assertThat(ktStatus.path("topicId").asString()).isEqualTo(admin.describeTopics(List.of(topic)).allTopicNames().get()
+                .get(topic).topicId().toString());
+
+        var k = json(mirror("Kafka", "c1").getAdditionalProperties().get("status"));
+        assertThat(k.path("clusterId").asString()).isEqualTo(admin.describeCluster().clusterId().get());
+        assertThat(k.path("kafkaVersion").asString()).isEqualTo("4.1.0");
+        assertThat(k.path("listeners").get(0).path("name").asString()).isEqualTo("plain");
+        assertThat(k.path("listeners").get(0).path("bootstrapServers").asString()).isEqualTo("c1-kafka-bootstrap." + ns + ".svc:9092");
+        assertThat(k.path("listeners").get(1).path("type").asString()).isEqualTo("nodeport");
+        assertThat(k.path("kafkaNodePools").toString()).contains("brokers", "controllers");
+        var pool = json(mirror("KafkaNodePool", "brokers").getAdditionalProperties().get("status"));
+        assertThat(pool.path("nodeIds").toString()).isEqualTo("[0,1,2]");
+        assertThat(pool.path("roles").toString()).isEqualTo("[\"broker\"]");
+
+        // the user's mirror names its Secret and holds no password
+        var ku = mirror("KafkaUser", ns + "-alice");
+        var kuStatus = json(ku.getAdditionalProperties().get("status"));
+        assertThat(kuStatus.path("username").asString()).isEqualTo(ns + "-alice");
+        assertThat(kuStatus.path("secret").asString()).isEqualTo(ns + "-alice");
+        String password = new String(java.util.Base64.getDecoder().decode(client.secrets().inNamespace(ns)
+                .withName(ns + "-alice").get().getData().get("password")), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(json(ku).toString()).doesNotContain(password);
+
+        // the other tool's KafkaTopic is as it was, and the plan says why kgr left it
+        var untouched = mirror("KafkaTopic", ns + ".foreign");
+        assertThat(untouched.getMetadata().getLabels()).doesNotContainKey("app.kubernetes.io/managed-by");
+        assertThat(json(untouched.getAdditionalProperties().get("spec")).path("partitions").asInt()).isEqualTo(9);
+        assertThat(untouched.getAdditionalProperties()).doesNotContainKey("status");
+        assertThat(kgr("plan").out()).contains("were not made by kgr (KafkaTopic/" + ns + ".foreign)");
+
+        // kubectl patch of a mirror is drift: planned with the field, reverted; the topic itself is untouched
+        client.genericKubernetesResources(io.kgr.model.StrimziKinds.of("KafkaTopic").orElseThrow()).inNamespace(ns)
+                .withName(topic).patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                        io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), "{\"spec\":{\"partitions\":5}}");
+        Kgr.Result drift = kgr("plan", "-o", "json");
+        var driftPlan = tools.jackson.databind.json.JsonMapper.builder().build().readTree(drift.out());
+        assertThat(driftPlan.path("steps").toString()).contains("update-kube-object:KafkaTopic/" + topic, "spec.partitions");
+        assertThat(driftPlan.path("steps")).hasSize(1);
+        assertThat(apply().exitCode()).isZero();
+        assertThat(json(mirror("KafkaTopic", topic).getAdditionalProperties().get("spec")).path("partitions").asInt()).isEqualTo(3);
+        assertThat(admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()).hasSize(3);
+
+        // a refused commit shows on the resource it concerns, and clears once Git is fixed
+        Files.writeString(repo.resolve("topic.yaml"), Manifests.topic(topic, "c1", 2));
+        assertThat(apply().exitCode()).isEqualTo(1);
+        var refused = ready(mirror("KafkaTopic", topic));
+        assertThat(refused.path("status").asString()).isEqualTo("False");
+        assertThat(refused.path("reason").asString()).isEqualTo("Refused");
+        assertThat(refused.path("message").asString()).contains("Kafka cannot remove partitions");
+        assertThat(ready(mirror("KafkaUser", ns + "-alice")).path("reason").asString()).isEqualTo("PlanRefused");
+        Files.writeString(repo.resolve("topic.yaml"), Manifests.topic(topic, "c1", 3));
+        assertThat(apply().exitCode()).isZero();
+        assertThat(ready(mirror("KafkaTopic", topic)).path("status").asString()).isEqualTo("True");
+
+        // kubectl sees them all (when it is installed here)
+        String kubectl = null;
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (Path.of(dir, "kubectl").toFile().canExecute()) kubectl = Path.of(dir, "kubectl").toString();
+        }
+        if (kubectl != null) {
+            Process p = new ProcessBuilder(kubectl, "--kubeconfig", kubeconfig.toString(), "get", "kafka,knp,kt,ku", "-n", ns,
+                    "-o", "json").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as(out).isZero();
+            var items = tools.jackson.databind.json.JsonMapper.builder().build().readTree(out).path("items");
+            List<String> kinds = new ArrayList<>();
+            items.forEach(i -> kinds.add(i.path("kind").asString() + "/" + i.path("metadata").path("name").asString()));
+            assertThat(kinds).contains("Kafka/c1", "KafkaNodePool/brokers", "KafkaNodePool/controllers",
+                    "KafkaTopic/" + topic, "KafkaTopic/" + ns + ".foreign", "KafkaUser/" + ns + "-alice");
+        }
+    }
+
     @Test
     void aNewClustersServiceNameThatDoesNotResolveYetPlansItsKubernetesObjects() throws Exception {
         // inside Kubernetes the first run is given the bootstrap Service's name, which exists only once kgr created it

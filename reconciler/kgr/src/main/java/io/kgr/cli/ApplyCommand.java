@@ -17,6 +17,7 @@ import io.kgr.PlanRun;
 import io.kgr.Reconciler;
 import io.kgr.Connection;
 import io.kgr.Target;
+import io.kgr.status.StatusWriter;
 import io.kgr.apply.ApplyOptions;
 import io.kgr.apply.ApplyReport;
 import io.kgr.apply.Applier;
@@ -70,6 +71,7 @@ final class ApplyCommand implements Callable<Integer> {
         try (Connection connection = kafka.connect(saved == null ? null : saved.header().bootstrapServers(),
                 source.kube(), saved == null ? source.cluster() : Optional.of(saved.header().cluster()))) {
             Plan plan;
+            PlanRun run = null;
             if (saved != null) {
                 var target = connection.target();
                 Optional<String> changed = Fingerprint.changedSince(saved, target,
@@ -81,7 +83,7 @@ final class ApplyCommand implements Callable<Integer> {
                 plan = saved;
                 options.output.print(plan, options.noColour, out);
             } else {
-                PlanRun run = PlanCommand.plan(reconciler, source, options, sourceSpec, connection);
+                run = PlanCommand.plan(reconciler, source, options, sourceSpec, connection);
                 if (!run.ok()) return Output.failure(err, run);
                 Output.diagnostics(err, run.diagnostics());
                 plan = run.plan().get();
@@ -89,10 +91,14 @@ final class ApplyCommand implements Callable<Integer> {
             }
             out.flush();
             if (plan.isRefused()) {
+                writeStatus(run, Optional.empty());
                 err.println("kgr: PlanRefused: " + plan.refusals().size() + " refused change(s); nothing was applied.");
                 return ExitCodes.ERROR;
             }
-            if (!plan.hasChanges()) return ExitCodes.OK;
+            if (!plan.hasChanges()) {
+                writeStatus(run, Optional.empty());
+                return ExitCodes.OK;
+            }
             if (saved == null && !autoApprove && !confirmed(out)) {
                 err.println("kgr: apply cancelled; nothing was applied.");
                 return ExitCodes.ERROR;
@@ -109,6 +115,7 @@ final class ApplyCommand implements Callable<Integer> {
                     Duration.ofSeconds(podReadySeconds), Duration.ofSeconds(podReadySeconds),
                     Duration.ofMillis(500))));
             ApplyReport report = applier.apply(plan);
+            writeStatus(run, Optional.of(report));
             out.printf("Apply %s: %d ok, %d failed, %d skipped (%.1f s).%n",
                     report.succeeded() ? "complete" : "incomplete", report.count(StepResult.Outcome.OK),
                     report.count(StepResult.Outcome.FAILED), report.count(StepResult.Outcome.SKIPPED),
@@ -119,6 +126,12 @@ final class ApplyCommand implements Callable<Integer> {
             out.flush();
             return report.succeeded() ? ExitCodes.OK : ExitCodes.ERROR;
         }
+    }
+
+    /** The status of the cluster's Strimzi resources on Kubernetes (a saved plan's run has none to give: skipped). */
+    private void writeStatus(PlanRun run, Optional<ApplyReport> report) {
+        if (run == null) return;
+        source.kube().ifPresent(k -> new StatusWriter(k.client(), k.namespace(), Clock.systemUTC()).write(run, report));
     }
 
     private static void progress(PrintWriter out, StepResult r) {

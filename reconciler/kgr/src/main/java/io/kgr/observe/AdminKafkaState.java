@@ -220,7 +220,7 @@ public final class AdminKafkaState implements KafkaState {
                 }
                 partitions.sort(Comparator.comparingInt(LivePartition::partition));
                 topics.put(d.name(), new LiveTopic(d.name(), partitions, new TreeMap<>(overrides.getOrDefault(d.name(), Map.of())),
-                        reassigning));
+                        reassigning, d.topicId() == null ? "" : d.topicId().toString()));
             }
             TreeSet<Integer> brokers = new TreeSet<>();
             nodes.forEach(n -> brokers.add(n.id()));

@@ -12,7 +12,13 @@ import java.util.TreeMap;
  * {@code replicas} are the move's target; {@code reassigning} holds every replica it has until the move ends.
  */
 public record LiveTopic(String name, List<LivePartition> partitions, SortedMap<String, String> overrides,
-                        SortedMap<Integer, List<Integer>> reassigning) {
+                        SortedMap<Integer, List<Integer>> reassigning, String id) {
+    public LiveTopic(String name, List<LivePartition> partitions, SortedMap<String, String> overrides,
+                     SortedMap<Integer, List<Integer>> reassigning) {
+        this(name, partitions, overrides, reassigning, "");
+    }
+
+    /** @param id Kafka's topic id ("" when not known) */
     public LiveTopic {
         partitions = List.copyOf(partitions);
         overrides = Collections.unmodifiableSortedMap(new TreeMap<>(overrides));

@@ -27,6 +27,7 @@ final class ClusterConnection implements AutoCloseable {
     private final ServiceConfig.Cluster cluster;
     private final Optional<KubernetesClient> kubernetes;
     private final Connection connection;
+    private final Optional<KubeObserver> kube;
 
     ClusterConnection(ServiceConfig.Cluster cluster) {
         this.cluster = cluster;
@@ -36,7 +37,7 @@ final class ClusterConnection implements AutoCloseable {
             case IN_CLUSTER -> Optional.of(client(Config.autoConfigure(null)));
             case KUBECONFIG -> Optional.of(client(kubeconfig(cluster)));
         };
-        Optional<KubeObserver> kube = kubernetes.isPresent() && cluster.namespace().isPresent()
+        this.kube = kubernetes.isPresent() && cluster.namespace().isPresent()
                 ? Optional.of(new KubeObserver(kubernetes.get(), cluster.namespace().get())) : Optional.empty();
         this.connection = new Connection(new Connection.Settings(props, cluster.timeout(), Optional.of(cluster.name()),
                 kube, cluster.kubernetes() == ServiceConfig.KubernetesMode.IN_CLUSTER));
@@ -82,6 +83,11 @@ final class ClusterConnection implements AutoCloseable {
     /** The cluster's readers for a run (see {@link Connection#target}). */
     Target target() {
         return connection.target();
+    }
+
+    /** The cluster's namespace, when kgr manages the cluster on Kubernetes. */
+    Optional<KubeObserver> kube() {
+        return kube;
     }
 
     /** The Admin client of the latest {@link #target}; null while no broker can be reached. */

@@ -30,6 +30,8 @@ import io.kgr.RunStatus;
 import io.kgr.Target;
 import io.kgr.apply.ApplyOptions;
 import io.kgr.apply.ApplyReport;
+import io.kgr.observe.KubeObserver;
+import io.kgr.status.StatusWriter;
 import io.kgr.apply.Applier;
 import io.kgr.apply.KubeWaits;
 import io.kgr.apply.StepResult;
@@ -112,9 +114,11 @@ final class SourceRunner {
             if (planned.status() == RunStatus.OBSERVE_FAILED) cluster.discard();
             plan = planned.plan();
             plan.ifPresent(p -> listener.planned(source.name(), trigger, p));
+            lastReport = Optional.empty();
             record = plan.isEmpty() || planned.status() != RunStatus.SUCCEEDED
                     ? stopped(trigger, started, start, planned)
                     : applyOrReport(trigger, started, start, planned, secrets, stopping);
+            writeStatus(planned);
             if (lastFetched) record = record.withMessagePrefix("Git does not answer: the last fetched commit was reconciled; ");
             boolean onTheCluster = record.status() == RunStatus.SUCCEEDED && plan.isPresent()
                     && (!plan.get().hasChanges() || source.mode() != ServiceConfig.Mode.PLAN);
@@ -133,6 +137,17 @@ final class SourceRunner {
         logOutcome(record);
         listener.finished(record);
         return record;
+    }
+
+    /** The report of this run's apply, when it applied: the status of the cluster's resources says what happened. */
+    private Optional<ApplyReport> lastReport = Optional.empty();
+
+    /** The status of the cluster's Strimzi resources, on Kubernetes (written only where it changed). */
+    private void writeStatus(PlanRun planned) {
+        Optional<KubeObserver> kube = cluster.kube();
+        if (kube.isEmpty()) return;
+        int written = new StatusWriter(kube.get().client(), kube.get().namespace(), clock).write(planned, lastReport);
+        if (written > 0) log.info("source {}: wrote the status of {} resource(s)", source.name(), written);
     }
 
     private RunRecord stopped(String trigger, Instant started, long start, PlanRun planned) {
@@ -173,6 +188,7 @@ final class SourceRunner {
         Applier applier = new Applier(cluster.admin(), target.inventory(), secrets, options, this::logStep).stopWhen(stopping);
         target.kube().ifPresent(k -> applier.withKubernetes(k, KubeWaits.defaults()));
         ApplyReport report = applier.apply(plan);
+        lastReport = Optional.of(report);
         pushes.applied(plan.steps().stream().map(Step::change).filter(SourceRunner::topicChange)
                 .map(Change::subject).toList());
         Map<String, Long> outcomes = report.results().stream().collect(Collectors.groupingBy(
