@@ -84,6 +84,8 @@ public final class ManifestLoader {
     }
 
     private static final String UNMANAGED = "not managed: ";
+    /** An item of a {@code kind: List} document gets the index {@code LIST_ITEMS × (document's index + 1) + item}. */
+    private static final int LIST_ITEMS = 1_000_000;
 
     /**
      * A file read before: its bytes and what they gave (a file's manifests depend on its path and bytes only), and how
@@ -237,6 +239,15 @@ public final class ManifestLoader {
         }
         String apiVersion = text(tree.get("apiVersion"));
         String kind = text(tree.get("kind"));
+        if ("v1".equals(apiVersion) && "List".equals(kind) && tree.path("items").isArray()) {
+            // what kubectl get -o yaml prints: each item is read as a document of its own
+            for (int i = 0; i < tree.path("items").size(); i++) {
+                Positions positions = doc.positions().under("/items/" + i);
+                readDocument(new SafeYaml.Document(tree.path("items").get(i), positions, positions.of(FieldPath.ROOT)),
+                        LIST_ITEMS * (index + 1) + i, manifests, diagnostics);
+            }
+            return;
+        }
         if (apiVersion == null || kind == null) {
             diagnostics.add(Diagnostic.warning(doc.start(), "",
                     "not a Kubernetes manifest (no apiVersion and kind); ignored"));

@@ -7,13 +7,34 @@ import java.util.function.Supplier;
 /** Where each value (and each mapping key) of one YAML document starts, by JSON pointer. */
 public final class Positions {
     private final String file;
-    private final Map<String, int[]> values = new HashMap<>();
-    private final Map<String, int[]> keys = new HashMap<>();
+    private final Map<String, int[]> values;
+    private final Map<String, int[]> keys;
+    /** The pointer of the value these positions describe inside their document ("" for the document itself). */
+    private final String prefix;
+    /** The positions of the whole document, when these are a part's ({@link #under}). */
+    private final Positions whole;
     /** Where the positions come from when they are not known yet (a document read from {@link ManifestCache}). */
     private volatile Supplier<Positions> later;
 
     Positions(String file) {
         this.file = file;
+        this.values = new HashMap<>();
+        this.keys = new HashMap<>();
+        this.prefix = "";
+        this.whole = null;
+    }
+
+    private Positions(Positions whole, String prefix) {
+        this.file = whole.file;
+        this.values = whole.values;
+        this.keys = whole.keys;
+        this.prefix = prefix;
+        this.whole = whole;
+    }
+
+    /** The positions of the value at {@code pointer} (an item of a {@code kind: List}), as a document of its own. */
+    Positions under(String pointer) {
+        return new Positions(whole == null ? this : whole, prefix + pointer);
     }
 
     /** Positions found only when first asked for, by {@code parse} (which reads the file again). */
@@ -24,6 +45,10 @@ public final class Positions {
     }
 
     private void known() {
+        if (whole != null) {
+            whole.known();
+            return;
+        }
         if (later == null) return;
         synchronized (this) {
             if (later == null) return;
@@ -51,9 +76,9 @@ public final class Positions {
         known();
         FieldPath p = path;
         while (true) {
-            int[] at = values.get(p.pointer());
+            int[] at = values.get(prefix + p.pointer());
             if (at != null) return new Location(file, at[0], at[1]);
-            if (p.elements().isEmpty()) return new Location(file, 1, 1);
+            if (p.elements().isEmpty()) return prefix.isEmpty() ? new Location(file, 1, 1) : whole.of(FieldPath.ROOT);
             p = p.parent();
         }
     }
@@ -61,7 +86,7 @@ public final class Positions {
     /** The position of the key naming {@code path} (for "unknown field" errors), else of the value. */
     public Location ofKey(FieldPath path) {
         known();
-        int[] at = keys.get(path.pointer());
+        int[] at = keys.get(prefix + path.pointer());
         return at != null ? new Location(file, at[0], at[1]) : of(path);
     }
 }

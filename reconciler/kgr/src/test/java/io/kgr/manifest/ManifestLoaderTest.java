@@ -44,6 +44,42 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void aListAsKubectlPrintsItIsReadItemByItemWithPositionsInTheFile() {
+        // kubectl get kafkatopics -o yaml: a v1 List, each item with what the API server added
+        String list = """
+                apiVersion: v1
+                kind: List
+                items:
+                - apiVersion: kafka.strimzi.io/v1
+                  kind: KafkaTopic
+                  metadata:
+                    name: first
+                    namespace: kafka
+                    labels: {strimzi.io/cluster: c1}
+                    resourceVersion: "123"
+                    uid: 6c3b2f1e-0000-4000-8000-000000000001
+                    creationTimestamp: "2026-12-01T10:00:00Z"
+                    generation: 1
+                  spec: {partitions: 3, replicas: 1}
+                  status:
+                    conditions: [{type: Ready, status: "True"}]
+                - apiVersion: kafka.strimzi.io/v1
+                  kind: KafkaTopic
+                  metadata:
+                    name: second
+                    labels: {strimzi.io/cluster: c1}
+                  spec: {partitions: 0, replicas: 1}
+                metadata: {resourceVersion: ""}
+                """;
+        Manifests m = loader.load(snapshot("list.yaml", list));
+        assertThat(m.ofKind("KafkaTopic")).extracting(Manifest::name).containsExactly("first", "second");
+        var result = new DesiredStateBuilder(Optional.empty()).build(m);
+        // the second item's error points at its own line in the file
+        assertThat(result.diagnostics().stream().filter(Diagnostic::isError).map(Diagnostic::format).toList())
+                .singleElement().asString().startsWith("list.yaml:22:").contains("spec.partitions");
+    }
+
+    @Test
     void duplicateKeysAreErrorsAtTheSecondKey() {
         assertThat(errors(snapshot("d.yaml", topic("t", "  partitions: 2\n"))))
                 .containsExactly("d.yaml:9:3  spec.partitions  duplicate key 'partitions' (first defined at line 8)");
