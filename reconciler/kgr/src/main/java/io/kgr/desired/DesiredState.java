@@ -18,8 +18,32 @@ import tools.jackson.databind.JsonNode;
  *                that would prune everything names them as the likely cause
  */
 public record DesiredState(String cluster, SortedMap<String, TopicSpec> topics, SortedMap<String, UserSpec> users,
-                           Optional<ClusterSpec> kafka, List<Skipped> skipped, List<Declared> declared) {
+                           Optional<ClusterSpec> kafka, List<Skipped> skipped, List<Declared> declared, List<Held> held) {
+    public DesiredState(String cluster, SortedMap<String, TopicSpec> topics, SortedMap<String, UserSpec> users,
+                        Optional<ClusterSpec> kafka, List<Skipped> skipped, List<Declared> declared) {
+        this(cluster, topics, users, kafka, skipped, declared, List.of());
+    }
+
+    /**
+     * A topic or user Git declares with Strimzi's {@code strimzi.io/managed: "false"} or
+     * {@code strimzi.io/pause-reconciliation: "true"}: kgr leaves it as it is on the cluster — neither changed nor
+     * deleted, and still owned — as Strimzi's operators do.
+     *
+     * @param kind {@code topic} or {@code user}
+     * @param name the topic's or user's name on the cluster
+     * @param why  the annotation that holds it
+     */
+    public record Held(String kind, String name, String why, Location at) {
+    }
+
+    /** Whether Git holds this topic or user ({@code kind}: topic or user) as it is on the cluster. */
+    public boolean holds(String kind, String name) {
+        for (Held h : held) if (h.kind().equals(kind) && h.name().equals(name)) return true;
+        return false;
+    }
+
     public DesiredState {
+        held = List.copyOf(held);
         topics = Collections.unmodifiableSortedMap(new TreeMap<>(topics));
         users = Collections.unmodifiableSortedMap(new TreeMap<>(users));
         skipped = List.copyOf(skipped);

@@ -61,10 +61,15 @@ public final class DesiredStateBuilder {
      * the built-in schemas: for tools and tests that start from YAML rather than from a repository.
      */
     public static Result read(Map<String, String> files) {
+        return read(files, Optional.empty());
+    }
+
+    /** The same, for the given target cluster (as {@code --cluster} gives it). */
+    public static Result read(Map<String, String> files, Optional<String> cluster) {
         List<SourceFile> sources = new ArrayList<>();
-        files.forEach((name, text) -> sources.add(new SourceFile(name, text.getBytes(StandardCharsets.UTF_8))));
+        new TreeMap<>(files).forEach((name, text) -> sources.add(new SourceFile(name, text.getBytes(StandardCharsets.UTF_8))));
         Manifests manifests = new ManifestLoader(new SchemaCatalog()).load(new Snapshot("files", "", "", sources));
-        return new DesiredStateBuilder(Optional.empty()).build(manifests);
+        return new DesiredStateBuilder(cluster).build(manifests);
     }
 
     public Result build(Manifests manifests) {
@@ -76,6 +81,8 @@ public final class DesiredStateBuilder {
         Others others = new Others(cluster, declaredClusters, skipped, diagnostics);
 
         TreeMap<String, TopicSpec> topics = new TreeMap<>();
+        List<DesiredState.Held> held = new ArrayList<>();
+        Map<String, Manifest> heldOrigins = new TreeMap<>();
         Map<String, Manifest> topicOrigins = new HashMap<>();
         Map<String, String> collisions = new HashMap<>();
         // each manifest on its own, on every core (10,000 topics: ≈ 0.15 s on one core with C1); then, in file order,
@@ -99,6 +106,12 @@ public final class DesiredStateBuilder {
                         + "' collides with topic '" + other + "': Kafka treats '.' and '_' alike in topic names"));
                 continue;
             }
+            Optional<String> hold = held(m);
+            if (hold.isPresent()) {
+                held.add(new DesiredState.Held("topic", spec.name(), hold.get(), m.start()));
+                heldOrigins.put(spec.name(), m);
+                continue;
+            }
             topics.put(spec.name(), spec);
         }
         TreeMap<String, UserSpec> users = new TreeMap<>();
@@ -106,16 +119,37 @@ public final class DesiredStateBuilder {
         for (Manifest m : ofCluster(manifests.ofKind("KafkaUser"), cluster, diagnostics, others)) {
             UserSpec user = userRules.user(m, diagnostics);
             if (user == null || declaredTwice("user", user.name(), m, userOrigins, diagnostics)) continue;
+            Optional<String> hold = held(m);
+            if (hold.isPresent()) {
+                held.add(new DesiredState.Held("user", user.name(), hold.get(), m.start()));
+                heldOrigins.put("user:" + user.name(), m);
+                continue;
+            }
             users.put(user.name(), user);
         }
         Optional<ClusterSpec> kafka = ClusterSpecBuilder.build(manifests, Optional.ofNullable(cluster), diagnostics);
+        kafka.ifPresent(k -> againstTheCluster(k, topics, topicOrigins, users, userOrigins, diagnostics));
         if (cluster != null) nothingForTheTarget(manifests, cluster, topics.isEmpty() && users.isEmpty(), skipped, diagnostics);
         diagnostics.sort(Diagnostic.ORDER);
         boolean failed = diagnostics.stream().anyMatch(Diagnostic::isError);
         if (failed) return new Result(Optional.empty(), diagnostics);
         String name = cluster != null ? cluster : kafka.map(ClusterSpec::name).orElse("");
-        return new Result(Optional.of(new DesiredState(name, topics, users, kafka, skipped,
-                declared(manifests, kafka, topics, topicOrigins, users, userOrigins))), diagnostics);
+        List<DesiredState.Declared> declared = new ArrayList<>(declared(manifests, kafka, topics, topicOrigins, users, userOrigins));
+        heldOrigins.values().forEach(m -> declared.add(declared(m))); // their mirrors show Git's annotation
+        return new Result(Optional.of(new DesiredState(name, topics, users, kafka, skipped, declared, held)), diagnostics);
+    }
+
+    /**
+     * Strimzi's annotations that leave a resource alone: {@code strimzi.io/managed: "false"} (the Topic and User
+     * Operators') and {@code strimzi.io/pause-reconciliation: "true"} (every operator's).
+     */
+    private static Optional<String> held(Manifest m) {
+        JsonNode annotations = m.body().path("metadata").path("annotations");
+        if ("false".equals(annotations.path("strimzi.io/managed").asString(""))) return Optional.of("strimzi.io/managed: \"false\"");
+        if ("true".equals(annotations.path("strimzi.io/pause-reconciliation").asString(""))) {
+            return Optional.of("strimzi.io/pause-reconciliation: \"true\"");
+        }
+        return Optional.empty();
     }
 
     /** The manifests that became the cluster's desired state, as written: Kafka, its pools, topics, users. */
@@ -157,11 +191,12 @@ public final class DesiredStateBuilder {
         Set<String> kafkas = new TreeSet<>();
         manifests.ofKind("Kafka").forEach(k -> kafkas.add(k.name()));
         boolean poolsForIt = manifests.ofKind("KafkaNodePool").stream().anyMatch(p -> cluster.equals(label(p)));
-        if (noTopicsNorUsers && !kafkas.contains(cluster) && !poolsForIt && (!kafkas.isEmpty() || !firstOf.isEmpty())) {
+        if (noTopicsNorUsers && !kafkas.contains(cluster) && !poolsForIt && (!kafkas.isEmpty() || !skipped.isEmpty())) {
+            // every manifest is another cluster's (declared, or only named by labels): the target is a wrong name
             Set<String> declared = new TreeSet<>(kafkas);
-            declared.addAll(firstOf.keySet());
+            skipped.forEach(s -> declared.add(s.cluster()));
             Manifest first = !manifests.ofKind("Kafka").isEmpty() ? manifests.ofKind("Kafka").get(0) : null;
-            Location at = first != null ? first.start() : firstOf.values().iterator().next().label();
+            Location at = first != null ? first.start() : skipped.get(0).label();
             diagnostics.add(Diagnostic.error(at, labelsPath().child(CLUSTER_LABEL).toString(), "nothing in the repository is for"
                     + " cluster '" + cluster + "': it declares " + declared + "; give the cluster name Git uses (--cluster,"
                     + " or the source's cluster in kgr.yaml), or label the manifests for '" + cluster + "'"));
@@ -177,10 +212,67 @@ public final class DesiredStateBuilder {
     }
 
     /** Without --cluster, the first labelled manifest (topics, then users, in file order) names the cluster. */
+    /**
+     * The cluster to build when none is given: the first a topic or user is labelled for among the clusters the
+     * repository declares (a label with a typo never becomes the target), else the only declared one, else the first
+     * label.
+     */
     private static String firstLabelledCluster(Manifests manifests) {
         List<Manifest> all = new ArrayList<>(manifests.ofKind("KafkaTopic"));
         all.addAll(manifests.ofKind("KafkaUser"));
+        Set<String> kafkas = new TreeSet<>();
+        manifests.ofKind("Kafka").forEach(k -> kafkas.add(k.name()));
+        Optional<String> declared = all.stream().map(DesiredStateBuilder::label).filter(Objects::nonNull)
+                .filter(kafkas::contains).findFirst();
+        if (declared.isPresent()) return declared.get();
+        if (kafkas.size() == 1) return kafkas.iterator().next();
         return all.stream().map(DesiredStateBuilder::label).filter(Objects::nonNull).findFirst().orElse(null);
+    }
+
+    /**
+     * What the repository alone proves wrong once it declares the cluster: more replicas (or a higher
+     * {@code min.insync.replicas}) than the cluster has brokers, and users whose authentication no listener accepts.
+     */
+    private static void againstTheCluster(ClusterSpec k, Map<String, TopicSpec> topics, Map<String, Manifest> topicOrigins,
+                                          Map<String, UserSpec> users, Map<String, Manifest> userOrigins,
+                                          List<Diagnostic> diagnostics) {
+        int brokers = k.pools().stream().filter(ClusterSpec.Pool::isBroker).mapToInt(ClusterSpec.Pool::replicas).sum();
+        if (brokers > 0) {
+            for (TopicSpec t : topics.values()) {
+                Manifest m = topicOrigins.get(t.name());
+                if (m == null) continue;
+                if (t.replicas() != null && t.replicas() > brokers) {
+                    FieldPath at = FieldPath.ROOT.child("spec").child("replicas");
+                    diagnostics.add(Diagnostic.error(m.at(at), at.toString(), "replicas " + t.replicas() + " is more than the "
+                            + brokers + " broker(s) cluster " + k.name() + " declares (its KafkaNodePools with the broker"
+                            + " role); lower replicas to at most " + brokers + ", or add brokers"));
+                }
+                String minIsr = t.config().get("min.insync.replicas");
+                if (minIsr != null && minIsr.matches("\\d+") && Integer.parseInt(minIsr) > brokers) {
+                    FieldPath at = FieldPath.ROOT.child("spec").child("config").child("min.insync.replicas");
+                    diagnostics.add(Diagnostic.error(m.at(at), at.toString(), "min.insync.replicas " + minIsr + " is more than"
+                            + " the " + brokers + " broker(s) cluster " + k.name() + " declares: no write with acks=all"
+                            + " could succeed; lower it to at most " + brokers));
+                }
+            }
+        }
+        Set<String> accepted = new TreeSet<>();
+        k.listeners().forEach(l -> l.authentication().ifPresent(accepted::add));
+        for (UserSpec u : users.values()) {
+            String auth = u.authentication();
+            boolean ok = switch (auth) {
+                case "tls" -> accepted.contains("tls");
+                case "scram-sha-512" -> accepted.contains("scram-sha-512");
+                default -> true; // tls-external, or none: nothing a listener of kgr's checks
+            };
+            Manifest m = userOrigins.get(u.name());
+            if (ok || m == null) continue;
+            FieldPath at = FieldPath.ROOT.child("spec").child("authentication").child("type");
+            diagnostics.add(Diagnostic.error(m.at(at), at.toString(), "user " + u.name() + " authenticates with " + auth
+                    + ", but no listener of cluster " + k.name() + " accepts it (listeners: " + k.listeners().stream()
+                    .map(l -> l.name() + "=" + l.authentication().orElse("none")).toList() + "); add a listener with"
+                    + " authentication: {type: " + auth + "}, or change the user's authentication"));
+        }
     }
 
     /** The manifests of {@code cluster}; others' are skipped, unlabelled ones without --cluster are errors. */

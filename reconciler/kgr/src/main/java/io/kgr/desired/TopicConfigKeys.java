@@ -1,5 +1,7 @@
 package io.kgr.desired;
 
+import io.kgr.model.Suggestions;
+
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -71,32 +73,6 @@ public final class TopicConfigKeys {
 
     /** The known name closest to {@code key}, to suggest a fix for a typo; null when nothing is close. */
     public static String suggestion(String key) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String k : KNOWN) {
-            int d = distance(key, k);
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = k;
-            }
-        }
-        return bestDistance <= Math.max(2, key.length() / 5) ? best : null;
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) prev[j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        return Suggestions.closest(key, KNOWN).orElse(null);
     }
 }

@@ -1,5 +1,7 @@
 package io.kgr.manifest;
 
+import io.kgr.model.Suggestions;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,6 +15,8 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.NodePath;
+
+import tools.jackson.databind.JsonNode;
 
 /**
  * The JSON Schemas of the input kinds (the files in the repository's {@code schemas/} folder, packaged on the class
@@ -69,7 +73,9 @@ public final class SchemaCatalog {
             if ("additionalProperties".equals(keyword) && error.getProperty() != null) {
                 path = path.child(error.getProperty());
                 at = document.positions().ofKey(path);
-                out.add(Diagnostic.error(at, path.toString(), "unknown field '" + error.getProperty() + "'"));
+                String hint = Suggestions.closest(error.getProperty(), allowedBeside(kind, error)).map(k -> " (did you mean '"
+                        + k + "'?)").orElse("");
+                out.add(Diagnostic.error(at, path.toString(), "unknown field '" + error.getProperty() + "'" + hint));
                 continue;
             }
             if ("required".equals(keyword) && error.getProperty() != null) {
@@ -82,6 +88,31 @@ public final class SchemaCatalog {
             out.add(Diagnostic.error(at, path.toString(), cleanMessage(error.getMessage())));
         }
         return out;
+    }
+
+    /** The raw schema documents, for the fields a schema allows where an unknown one was written. */
+    private final Map<String, JsonNode> raw = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The fields the schema allows next to an unknown one: the properties of the object schema it was checked by. */
+    private java.util.Set<String> allowedBeside(String kind, Error error) {
+        try {
+            String location = error.getSchemaLocation().toString();
+            int hash = location.indexOf('#');
+            if (hash < 0) return java.util.Set.of();
+            String pointer = location.substring(hash + 1).replaceFirst("/additionalProperties$", "");
+            JsonNode schema = raw.computeIfAbsent(kind, k -> {
+                try (InputStream in = SchemaCatalog.class.getResourceAsStream("/schemas/" + SCHEMA_FILES.get(k))) {
+                    return tools.jackson.databind.json.JsonMapper.builder().build().readTree(in);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            java.util.Set<String> out = new java.util.TreeSet<>();
+            schema.at(pointer).path("properties").properties().forEach(e -> out.add(e.getKey()));
+            return out;
+        } catch (RuntimeException e) {
+            return java.util.Set.of(); // no suggestion is better than a failed validation
+        }
     }
 
     private static FieldPath toFieldPath(NodePath location) {

@@ -341,6 +341,10 @@ public final class Planner {
             unmanaged.addAll(users.unmanaged);
             notes.addAll(users.notes);
             notes.addAll(desired.skippedNotes());
+            for (DesiredState.Held h : desired.held()) {
+                notes.add(h.kind() + " " + h.name() + " is left as it is on the cluster (" + h.why() + " at " + h.at()
+                        + "): kgr neither changes nor deletes it");
+            }
             notes.addAll(KgrMoves.progress(inventories.movesInFlight(), live));
             movesInFlight.keySet().removeAll(kgrMoves.keySet()); // said above, with their progress
             if (!movesInFlight.isEmpty()) {
@@ -607,6 +611,10 @@ public final class Planner {
             for (var e : owned.topics().entrySet()) {
                 String topic = e.getKey();
                 if (desired.topics().containsKey(topic) || renamedSources.contains(topic)) continue;
+                if (desired.holds("topic", topic)) {
+                    nextInventory.put(topic, e.getValue()); // still this source's: left as it is, never pruned
+                    continue;
+                }
                 LiveTopic current = live.topics().get(topic);
                 if (current == null) continue; // already gone: drop it from the inventory
                 if (!policy.prune()) {
@@ -632,7 +640,10 @@ public final class Planner {
 
         private void listUnmanaged() {
             for (String topic : live.topics().keySet()) {
-                if (desired.topics().containsKey(topic) || owned.owns(topic) || topic.startsWith("__")) continue;
+                if (desired.topics().containsKey(topic) || owned.owns(topic) || topic.startsWith("__")
+                        || desired.holds("topic", topic)) {
+                    continue;
+                }
                 String note = inventories.otherOwner(topic).map(s -> "managed by source '" + s + "'")
                         .orElse("not declared in Git");
                 unmanaged.add(new Unmanaged("topic", topic, note));

@@ -71,7 +71,11 @@ final class UserPlanner {
                 }));
         for (UserSpec user : desired.users().values()) planUser(user);
         for (var e : owned.users().entrySet()) {
-            if (!desired.users().containsKey(e.getKey())) planRemovedUser(e.getKey(), e.getValue());
+            if (desired.holds("user", e.getKey())) {
+                nextUsers.put(e.getKey(), inventories.ownUsersAsPlanned().get(e.getKey())); // left as it is, still owned
+            } else if (!desired.users().containsKey(e.getKey())) {
+                planRemovedUser(e.getKey(), e.getValue());
+            }
         }
         listUnmanaged();
     }
@@ -283,7 +287,7 @@ final class UserPlanner {
                 + inventories.others().stream().filter(i -> i.users().values().stream().anyMatch(u -> u.principal().equals(p)))
                         .map(i -> "managed by source '" + i.source() + "'").findFirst().orElse("not declared in Git"))));
         for (String user : live.scramUsers().keySet()) {
-            if (desired.users().containsKey(user) || owned.ownsUser(user)) continue;
+            if (desired.users().containsKey(user) || owned.ownsUser(user) || desired.holds("user", user)) continue;
             unmanaged.add(new Unmanaged("user", user, inventories.otherUserOwner(user)
                     .map(s -> "managed by source '" + s + "'").orElse("SCRAM credential not declared in Git")));
         }

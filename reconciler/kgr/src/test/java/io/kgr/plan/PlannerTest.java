@@ -11,9 +11,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 
+import io.kgr.desired.DesiredState;
 import io.kgr.desired.TopicSpec;
 import io.kgr.plan.Change.AlterTopicConfig;
 import io.kgr.plan.Change.ChangeReplicationFactor;
@@ -43,6 +46,25 @@ class PlannerTest {
         UpdateInventory inv = (UpdateInventory) plan.steps().get(2).change();
         assertThat(inv.topics()).containsOnlyKeys("a", "b");
         assertThat(inv.commit()).isEqualTo(header().commit());
+    }
+
+    @Test
+    void aTopicGitHoldsWithStrimzisAnnotationIsNeitherChangedNorPrunedAndStaysOwned() {
+        DesiredState base = desired(spec("kept", 3, 1, Map.of()));
+        DesiredState held = new DesiredState(base.cluster(), base.topics(), new TreeMap<>(), Optional.empty(), List.of(),
+                List.of(), List.of(new DesiredState.Held("topic", "paused", "strimzi.io/managed: \"false\"",
+                        new io.kgr.manifest.Location("topics/paused.yaml", 1, 1))));
+        // the paused topic differs from nothing Git says, and pruning is on: it is still left alone
+        Plan plan = new Planner().plan(held, liveState(1, live("kept", 3, 1, 1, Map.of()),
+                live("paused", 1, 1, 1, Map.of("retention.ms", "5"))), owning("kept", "paused"), Policy.defaults(true), header());
+        assertThat(ids(plan)).doesNotContain("delete-topic:paused").noneMatch(id -> id.endsWith(":paused"));
+        assertThat(plan.notes()).anyMatch(n -> n.contains("topic paused is left as it is on the cluster")
+                && n.contains("topics/paused.yaml"));
+        assertThat(plan.unmanaged()).noneMatch(u -> u.name().equals("paused"));
+        // the same without the annotation: a prune
+        Plan pruned = new Planner().plan(base, liveState(1, live("kept", 3, 1, 1, Map.of()),
+                live("paused", 1, 1, 1, Map.of())), owning("kept", "paused"), Policy.defaults(true), header());
+        assertThat(ids(pruned)).contains("delete-topic:paused");
     }
 
     @Test
