@@ -112,7 +112,7 @@ public final class Demo {
             simulator.skip(LocalKubelet::runs);
             running.add(0, new LocalKubelet(kube.client(), NAMESPACE, home.resolve("kubelet"),
                     System.getProperty("java.class.path")).start());
-            progress("Kubernetes", "in-memory API server at " + kube.url() + " (fabric8 mock, CRUD) with the PodSet CRD,"
+            progress("Kubernetes", "in-memory API server at " + kube.url() + " (fabric8 mock, CRUD) with the PodSet and Strimzi CRDs,"
                     + " and a local kubelet: each Kafka pod kgr creates runs as a REAL broker (its own JVM on an address of "
                     + LocalKubelet.addressRange(cluster.get().name()) + ");"
                     + " other pods are simulated");
@@ -127,7 +127,7 @@ public final class Demo {
             bootstrap = Optional.of(kafka.bootstrapServers());
             progress("Kafka", String.format("up in %.1f s at %s — topics, users, ACLs and quotas are applied to it for real",
                     (System.nanoTime() - t0) / 1e9, bootstrap.get()));
-            progress("Kubernetes", "in-memory API server at " + kube.url() + " (fabric8 mock, CRUD) with the PodSet CRD;"
+            progress("Kubernetes", "in-memory API server at " + kube.url() + " (fabric8 mock, CRUD) with the PodSet and Strimzi CRDs;"
                     + " pods are SIMULATED (they become Ready, nothing runs)");
         }
 
@@ -339,6 +339,8 @@ public final class Demo {
         out.println("  git clone " + gitUrl + " /tmp/kafka-gitops && cd /tmp/kafka-gitops");
         out.println("  # add clusters/my-cluster/topics/payments.yaml, then: git add -A && git commit -m payments && git push");
         out.println("  curl -s " + api + "/api/v1/status");
+        out.println("  kubectl --kubeconfig " + kubeconfig + " get kafka,knp,kt,ku -n " + NAMESPACE
+                + "     # Git's Strimzi resources, with their status");
         out.println("  kubectl --kubeconfig " + kubeconfig + " get podsets,pods,pvc,svc,endpoints,secrets -n " + NAMESPACE);
         out.println("  bin/kafka topics --bootstrap-server " + bootstrap + " --list"
                 + clientConfig.map(f -> " --command-config " + f).orElse(""));

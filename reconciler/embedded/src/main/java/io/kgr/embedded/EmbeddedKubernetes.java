@@ -57,8 +57,9 @@ public final class EmbeddedKubernetes implements AutoCloseable {
             }
         }
         KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher(kinds);
+        PrinterColumns columns = new PrinterColumns();
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new Discovery(crud), false);
+                new Discovery(crud, columns), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         EmbeddedKubernetes kube = new EmbeddedKubernetes(server);
         kube.client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
@@ -67,8 +68,11 @@ public final class EmbeddedKubernetes implements AutoCloseable {
         STRIMZI_CRDS.forEach(plural -> crds.add("/deploy/crds/" + plural + ".kafka.strimzi.io.yaml"));
         for (String file : crds) {
             try (InputStream crd = EmbeddedKubernetes.class.getResourceAsStream(file)) {
-                if (crd != null) kube.client.apiextensions().v1().customResourceDefinitions()
-                        .resource(kube.client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
+                if (crd == null) continue;
+                CustomResourceDefinition definition = kube.client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class);
+                kube.client.apiextensions().v1().customResourceDefinitions().resource(definition).create();
+                columns.add(tools.jackson.databind.json.JsonMapper.builder().build()
+                        .readTree(kube.client.getKubernetesSerialization().asJson(definition)));
             }
         }
         return kube;
@@ -111,9 +115,11 @@ public final class EmbeddedKubernetes implements AutoCloseable {
     /** Answers the discovery requests of kubectl; everything else is the CRUD store's. */
     private static final class Discovery extends Dispatcher {
         private final KubernetesCrudDispatcher crud;
+        private final PrinterColumns columns;
 
-        Discovery(KubernetesCrudDispatcher crud) {
+        Discovery(KubernetesCrudDispatcher crud, PrinterColumns columns) {
             this.crud = crud;
+            this.columns = columns;
         }
 
         @Override
@@ -124,7 +130,15 @@ public final class EmbeddedKubernetes implements AutoCloseable {
                 return new MockResponse().setResponseCode(200)
                         .setHeader("Content-Type", "application/json").setBody(body);
             }
-            return crud.dispatch(request);
+            MockResponse response = crud.dispatch(request);
+            String accept = request.getHeader("Accept");
+            if (request.getMethod().equals("GET") && accept != null && accept.contains("as=Table") && columns.covers(path)
+                    && response.code() == 200 && response.getBody() != null) {
+                // kubectl get of a custom resource: the CRD's printer columns, as a real API server gives them
+                String table = columns.table(path, response.getBody().readUtf8(), java.time.Instant.now());
+                return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json").setBody(table);
+            }
+            return response;
         }
     }
 }

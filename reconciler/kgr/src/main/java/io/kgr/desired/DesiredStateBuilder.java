@@ -231,7 +231,8 @@ public final class DesiredStateBuilder {
 
     /**
      * What the repository alone proves wrong once it declares the cluster: more replicas (or a higher
-     * {@code min.insync.replicas}) than the cluster has brokers, and users whose authentication no listener accepts.
+     * {@code min.insync.replicas}) than the cluster has brokers (errors), and users whose authentication no listener
+     * accepts (a warning).
      */
     private static void againstTheCluster(ClusterSpec k, Map<String, TopicSpec> topics, Map<String, Manifest> topicOrigins,
                                           Map<String, UserSpec> users, Map<String, Manifest> userOrigins,
@@ -268,7 +269,9 @@ public final class DesiredStateBuilder {
             Manifest m = userOrigins.get(u.name());
             if (ok || m == null) continue;
             FieldPath at = FieldPath.ROOT.child("spec").child("authentication").child("type");
-            diagnostics.add(Diagnostic.error(m.at(at), at.toString(), "user " + u.name() + " authenticates with " + auth
+            // a warning, not an error: Strimzi issues such a user's credential all the same, and repositories that
+            // work with Strimzi today keep working; the user cannot log in until a listener accepts it
+            diagnostics.add(Diagnostic.warning(m.at(at), at.toString(), "user " + u.name() + " authenticates with " + auth
                     + ", but no listener of cluster " + k.name() + " accepts it (listeners: " + k.listeners().stream()
                     .map(l -> l.name() + "=" + l.authentication().orElse("none")).toList() + "); add a listener with"
                     + " authentication: {type: " + auth + "}, or change the user's authentication"));

@@ -32,6 +32,7 @@ import io.kgr.kube.Pods;
 import io.kgr.manifest.Diagnostic;
 import io.kgr.model.Labels;
 import io.kgr.model.StrimziKinds;
+import io.kgr.observe.KubeObserver;
 import io.kgr.observe.LiveState;
 import io.kgr.observe.LiveTopic;
 import io.kgr.plan.Change;
@@ -76,12 +77,13 @@ public final class StatusWriter {
         if (run.plan().isEmpty() || run.observed().isEmpty() || run.observed().get().kube().isEmpty()) return 0;
         Plan plan = run.plan().get();
         PlanRun.Observed observed = run.observed().get();
-        if (observed.kube().get().strimziResources().isEmpty()) return 0; // the CRDs are not installed
         Problems problems = Problems.of(plan, report);
         int written = 0;
         try {
             List<Pod> pods = client.pods().inNamespace(namespace)
                     .withLabel(Labels.CLUSTER, plan.header().cluster()).list().getItems();
+            written += podSets(plan.header().cluster(), pods);
+            if (observed.kube().get().strimziResources().isEmpty()) return written; // Strimzi's CRDs are not installed
             for (var kind : StrimziKinds.ALL) {
                 var resources = client.genericKubernetesResources(kind).inNamespace(namespace);
                 for (GenericKubernetesResource mirror : resources.withLabel(Labels.MANAGED_BY, Labels.KGR)
@@ -103,6 +105,48 @@ public final class StatusWriter {
             }
         } catch (KubernetesClientException e) {
             LOG.warn("could not write the status of cluster {}'s resources: {}", plan.header().cluster(), e.getMessage());
+        }
+        return written;
+    }
+
+    /**
+     * The status of kgr's pod sets (what {@code kubectl get podsets} shows): how many of their pods exist, are Ready, and
+     * run the revision the set holds.
+     */
+    private int podSets(String cluster, List<Pod> pods) {
+        int written = 0;
+        var sets = client.genericKubernetesResources(KubeObserver.POD_SETS).inNamespace(namespace);
+        for (GenericKubernetesResource set : sets.withLabel(Labels.MANAGED_BY, Labels.KGR).withLabel(Labels.CLUSTER, cluster)
+                .list().getItems()) {
+            Map<String, String> revisions = new TreeMap<>();
+            JsonNode spec = JSON.valueToTree(set.getAdditionalProperties().getOrDefault("spec", Map.of()));
+            for (JsonNode p : spec.path("pods")) {
+                revisions.put(p.path("metadata").path("name").asString(),
+                        p.path("metadata").path("annotations").path(ClusterModel.REVISION).asString());
+            }
+            int exist = 0;
+            int ready = 0;
+            int current = 0;
+            for (Pod p : pods) {
+                String want = revisions.get(p.getMetadata().getName());
+                if (want == null) continue;
+                exist++;
+                if (Pods.ready(p)) ready++;
+                var a = p.getMetadata().getAnnotations();
+                if (a != null && want.equals(a.get(ClusterModel.REVISION))) current++;
+            }
+            ObjectNode status = JSON.createObjectNode();
+            if (set.getMetadata().getGeneration() != null) status.put("observedGeneration", set.getMetadata().getGeneration());
+            status.put("pods", exist).put("readyPods", ready).put("currentPods", current);
+            JsonNode now = JSON.valueToTree(set.getAdditionalProperties().getOrDefault("status", Map.of()));
+            if (status.equals(now)) continue;
+            set.getAdditionalProperties().put("status", JSON.treeToValue(status, Map.class));
+            try {
+                sets.resource(set).updateStatus();
+                written++;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) throw e;
+            }
         }
         return written;
     }

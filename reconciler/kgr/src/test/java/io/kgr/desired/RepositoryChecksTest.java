@@ -50,7 +50,7 @@ class RepositoryChecksTest {
     }
 
     @Test
-    void aUserWhoseAuthenticationNoListenerAcceptsIsAnError() {
+    void aUserWhoseAuthenticationNoListenerAcceptsIsAWarningWithTheFix() {
         String user = """
                 apiVersion: kafka.strimzi.io/v1
                 kind: KafkaUser
@@ -59,7 +59,8 @@ class RepositoryChecksTest {
                   authentication: {type: tls}
                 """;
         var r = DesiredStateBuilder.read(Map.of("kafka.yaml", KAFKA, "u.yaml", user));
-        assertThat(of(Severity.ERROR, r)).singleElement().asString().startsWith("u.yaml:5:")
+        assertThat(r.ok()).isTrue();
+        assertThat(of(Severity.WARNING, r)).singleElement().asString().startsWith("u.yaml:5:")
                 .contains("spec.authentication.type", "no listener of cluster my-cluster accepts it",
                         "add a listener with authentication: {type: tls}");
     }
