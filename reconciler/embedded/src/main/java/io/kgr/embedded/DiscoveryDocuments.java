@@ -2,6 +2,8 @@ package io.kgr.embedded;
 
 import java.util.List;
 import java.util.Map;
+import java.util.ArrayList;
+import java.util.TreeMap;
 
 /**
  * The legacy discovery documents ({@code /api}, {@code /apis}, and a resource list per group version) for the kinds
@@ -54,9 +56,9 @@ final class DiscoveryDocuments {
         if (path.equals("/apis") || path.equals("/apis/")) {
             StringBuilder groups = new StringBuilder();
             // one entry per group, its versions newest first (v1 before v1beta2): the first is the preferred one
-            java.util.TreeMap<String, List<String>> versions = new java.util.TreeMap<>();
+            TreeMap<String, List<String>> versions = new TreeMap<>();
             GROUP_VERSIONS.keySet().stream().filter(gv -> gv.contains("/")).sorted().forEach(gv -> versions
-                    .computeIfAbsent(gv.substring(0, gv.indexOf('/')), k -> new java.util.ArrayList<>())
+                    .computeIfAbsent(gv.substring(0, gv.indexOf('/')), k -> new ArrayList<>())
                     .add(gv.substring(gv.indexOf('/') + 1)));
             versions.forEach((group, vs) -> {
                 StringBuilder list = new StringBuilder();

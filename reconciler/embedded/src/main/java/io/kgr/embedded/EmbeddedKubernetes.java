@@ -22,6 +22,9 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.util.ArrayList;
+import java.time.Instant;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * An in-memory Kubernetes API server (fabric8's mock server in CRUD mode) on 127.0.0.1: objects are stored and served,
@@ -48,7 +51,7 @@ public final class EmbeddedKubernetes implements AutoCloseable {
         MOCK_SERVER_LOG.setLevel(Level.WARNING);
         CustomResourceDefinitionContext podSets = new CustomResourceDefinitionContext.Builder().withGroup("kgr.io")
                 .withVersion("v1alpha1").withKind("PodSet").withPlural("podsets").withScope("Namespaced").withStatusSubresource(true).build();
-        List<CustomResourceDefinitionContext> kinds = new java.util.ArrayList<>(List.of(podSets));
+        List<CustomResourceDefinitionContext> kinds = new ArrayList<>(List.of(podSets));
         for (String version : List.of("v1", "v1beta2")) {
             for (String[] k : List.of(new String[] {"Kafka", "kafkas"}, new String[] {"KafkaNodePool", "kafkanodepools"},
                     new String[] {"KafkaTopic", "kafkatopics"}, new String[] {"KafkaUser", "kafkausers"})) {
@@ -64,14 +67,14 @@ public final class EmbeddedKubernetes implements AutoCloseable {
         EmbeddedKubernetes kube = new EmbeddedKubernetes(server);
         kube.client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
                 .build()).create();
-        List<String> crds = new java.util.ArrayList<>(List.of(PODSET_CRD));
+        List<String> crds = new ArrayList<>(List.of(PODSET_CRD));
         STRIMZI_CRDS.forEach(plural -> crds.add("/deploy/crds/" + plural + ".kafka.strimzi.io.yaml"));
         for (String file : crds) {
             try (InputStream crd = EmbeddedKubernetes.class.getResourceAsStream(file)) {
                 if (crd == null) continue;
                 CustomResourceDefinition definition = kube.client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class);
                 kube.client.apiextensions().v1().customResourceDefinitions().resource(definition).create();
-                columns.add(tools.jackson.databind.json.JsonMapper.builder().build()
+                columns.add(JsonMapper.builder().build()
                         .readTree(kube.client.getKubernetesSerialization().asJson(definition)));
             }
         }
@@ -135,7 +138,7 @@ public final class EmbeddedKubernetes implements AutoCloseable {
             if (request.getMethod().equals("GET") && accept != null && accept.contains("as=Table") && columns.covers(path)
                     && response.code() == 200 && response.getBody() != null) {
                 // kubectl get of a custom resource: the CRD's printer columns, as a real API server gives them
-                String table = columns.table(path, response.getBody().readUtf8(), java.time.Instant.now());
+                String table = columns.table(path, response.getBody().readUtf8(), Instant.now());
                 return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json").setBody(table);
             }
             return response;

@@ -12,6 +12,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What a real API server does for {@code kubectl get} of a custom resource: answers in a {@code Table} whose columns are
@@ -21,6 +23,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class PrinterColumns {
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The filter form CRD columns use: {@code ?(@.type=="Ready")}. */
+    private static final Pattern FILTER = Pattern.compile("\\?\\(@\\.([\\w.]+)==\"([^\"]*)\"\\)");
 
     /** A column: its name, type and JSONPath. */
     record Column(String name, String type, String jsonPath, String description) {
@@ -110,7 +114,7 @@ final class PrinterColumns {
                 i = end + 1;
                 List<JsonNode> next = new ArrayList<>();
                 // [?(@.field=="value")]
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\?\\(@\\.([\\w.]+)==\"([^\"]*)\"\\)").matcher(filter);
+                Matcher m = FILTER.matcher(filter);
                 boolean matches = m.matches();
                 for (JsonNode n : current) {
                     if (!n.isArray()) continue;

@@ -151,16 +151,7 @@ final class KubeSteps {
                 pods.resource(g).create();
                 return;
             }
-            current.getAdditionalProperties().put("spec", g.getAdditionalProperties().get("spec"));
-            Map<String, String> labels = new TreeMap<>(current.getMetadata().getLabels() == null
-                    ? Map.of() : current.getMetadata().getLabels());
-            labels.putAll(g.getMetadata().getLabels());
-            current.getMetadata().setLabels(labels);
-            Map<String, String> annotations = new TreeMap<>(current.getMetadata().getAnnotations() == null
-                    ? Map.of() : current.getMetadata().getAnnotations());
-            if (g.getMetadata().getAnnotations() != null) annotations.putAll(g.getMetadata().getAnnotations());
-            current.getMetadata().setAnnotations(annotations);
-            pods.resource(current).update();
+            pods.resource(withSpecOf(current, g)).update();
             return;
         }
         if (c.create()) client.resource(o).inNamespace(namespace).create();
@@ -181,16 +172,24 @@ final class KubeSteps {
         if (!Labels.managedByKgr(current)) {
             throw new IllegalStateException(g.getKind() + " " + g.getMetadata().getName() + " was not made by kgr: left alone");
         }
-        current.getAdditionalProperties().put("spec", g.getAdditionalProperties().get("spec"));
+        resources.resource(withSpecOf(current, g)).update();
+    }
+
+    /**
+     * {@code current} (as just read, with its resource version) with {@code wanted}'s spec, which is kgr's alone, and
+     * kgr's labels and annotations added to those others set.
+     */
+    private static GenericKubernetesResource withSpecOf(GenericKubernetesResource current, GenericKubernetesResource wanted) {
+        current.getAdditionalProperties().put("spec", wanted.getAdditionalProperties().get("spec"));
         Map<String, String> labels = new TreeMap<>(current.getMetadata().getLabels() == null
                 ? Map.of() : current.getMetadata().getLabels());
-        labels.putAll(g.getMetadata().getLabels());
+        if (wanted.getMetadata().getLabels() != null) labels.putAll(wanted.getMetadata().getLabels());
         current.getMetadata().setLabels(labels);
         Map<String, String> annotations = new TreeMap<>(current.getMetadata().getAnnotations() == null
                 ? Map.of() : current.getMetadata().getAnnotations());
-        annotations.putAll(g.getMetadata().getAnnotations());
+        if (wanted.getMetadata().getAnnotations() != null) annotations.putAll(wanted.getMetadata().getAnnotations());
         current.getMetadata().setAnnotations(annotations);
-        resources.resource(current).update();
+        return current;
     }
 
     private void expand(Change.ExpandVolume c) {

@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import java.io.IOException;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = "Check manifests without contacting any cluster. Prints every problem as file:line:col  field  message.")
@@ -50,7 +51,7 @@ final class ValidateCommand implements Callable<Integer> {
     }
 
     /** serve's configuration, checked as serve reads it: file, line, field and the fix for each problem. */
-    private int validateConfig() throws java.io.IOException {
+    private int validateConfig() throws IOException {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         ServiceConfig.Result loaded = ServiceConfig.load(config);

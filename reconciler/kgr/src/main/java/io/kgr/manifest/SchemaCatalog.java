@@ -17,6 +17,10 @@ import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.NodePath;
 
 import tools.jackson.databind.JsonNode;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The JSON Schemas of the input kinds (the files in the repository's {@code schemas/} folder, packaged on the class
@@ -91,27 +95,27 @@ public final class SchemaCatalog {
     }
 
     /** The raw schema documents, for the fields a schema allows where an unknown one was written. */
-    private final Map<String, JsonNode> raw = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, JsonNode> raw = new ConcurrentHashMap<>();
 
     /** The fields the schema allows next to an unknown one: the properties of the object schema it was checked by. */
-    private java.util.Set<String> allowedBeside(String kind, Error error) {
+    private Set<String> allowedBeside(String kind, Error error) {
         try {
             String location = error.getSchemaLocation().toString();
             int hash = location.indexOf('#');
-            if (hash < 0) return java.util.Set.of();
+            if (hash < 0) return Set.of();
             String pointer = location.substring(hash + 1).replaceFirst("/additionalProperties$", "");
             JsonNode schema = raw.computeIfAbsent(kind, k -> {
                 try (InputStream in = SchemaCatalog.class.getResourceAsStream("/schemas/" + SCHEMA_FILES.get(k))) {
-                    return tools.jackson.databind.json.JsonMapper.builder().build().readTree(in);
+                    return JsonMapper.builder().build().readTree(in);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             });
-            java.util.Set<String> out = new java.util.TreeSet<>();
+            Set<String> out = new TreeSet<>();
             schema.at(pointer).path("properties").properties().forEach(e -> out.add(e.getKey()));
             return out;
         } catch (RuntimeException e) {
-            return java.util.Set.of(); // no suggestion is better than a failed validation
+            return Set.of(); // no suggestion is better than a failed validation
         }
     }
 

@@ -5,21 +5,26 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
+import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.kgr.PlanRun;
 import io.kgr.apply.ApplyReport;
 import io.kgr.apply.StepResult;
@@ -91,16 +96,8 @@ public final class StatusWriter {
                     var annotations = mirror.getMetadata().getAnnotations();
                     if (annotations == null || !plan.header().source().equals(annotations.get("kgr.io/source"))) continue;
                     ObjectNode status = status(mirror, observed, problems, run.diagnostics(), pods, plan);
-                    JsonNode current = JSON.valueToTree(mirror.getAdditionalProperties().getOrDefault("status", Map.of()));
-                    keepTransitionTimes(status, current);
-                    if (status.equals(current)) continue;
-                    mirror.getAdditionalProperties().put("status", JSON.treeToValue(status, Map.class));
-                    try {
-                        resources.resource(mirror).updateStatus();
-                        written++;
-                    } catch (KubernetesClientException e) {
-                        if (e.getCode() != 409) throw e; // changed meanwhile: the next run writes it
-                    }
+                    keepTransitionTimes(status, JSON.valueToTree(mirror.getAdditionalProperties().getOrDefault("status", Map.of())));
+                    if (writeIfChanged(resources, mirror, status)) written++;
                 }
             }
         } catch (KubernetesClientException e) {
@@ -138,17 +135,26 @@ public final class StatusWriter {
             ObjectNode status = JSON.createObjectNode();
             if (set.getMetadata().getGeneration() != null) status.put("observedGeneration", set.getMetadata().getGeneration());
             status.put("pods", exist).put("readyPods", ready).put("currentPods", current);
-            JsonNode now = JSON.valueToTree(set.getAdditionalProperties().getOrDefault("status", Map.of()));
-            if (status.equals(now)) continue;
-            set.getAdditionalProperties().put("status", JSON.treeToValue(status, Map.class));
-            try {
-                sets.resource(set).updateStatus();
-                written++;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409) throw e;
-            }
+            if (writeIfChanged(sets, set, status)) written++;
         }
         return written;
+    }
+
+    /** Writes {@code status} through the status subresource unless the object has it already; false when not written. */
+    private static boolean writeIfChanged(
+            NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
+                    Resource<GenericKubernetesResource>> resources,
+            GenericKubernetesResource object, ObjectNode status) {
+        JsonNode now = JSON.valueToTree(object.getAdditionalProperties().getOrDefault("status", Map.of()));
+        if (status.equals(now)) return false;
+        object.getAdditionalProperties().put("status", JSON.treeToValue(status, Map.class));
+        try {
+            resources.resource(object).updateStatus();
+            return true;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) throw e; // changed meanwhile: the next run writes it
+            return false;
+        }
     }
 
     /** What went wrong, by resource ("Kind/name"): refusals, failed and skipped steps, changes left unapplied. */
@@ -330,7 +336,7 @@ public final class StatusWriter {
 
     private static String metadataVersion(short level) {
         try {
-            return org.apache.kafka.server.common.MetadataVersion.fromFeatureLevel(level).version();
+            return MetadataVersion.fromFeatureLevel(level).version();
         } catch (IllegalArgumentException e) {
             return "level " + level;
         }
@@ -346,7 +352,7 @@ public final class StatusWriter {
         ArrayNode nodeIds = status.putArray("nodeIds");
         ids.forEach(nodeIds::add);
         ArrayNode roles = status.putArray("roles");
-        p.get().roles().stream().map(r -> r.name().toLowerCase(java.util.Locale.ROOT)).sorted().forEach(roles::add);
+        p.get().roles().stream().map(r -> r.name().toLowerCase(Locale.ROOT)).sorted().forEach(roles::add);
         status.put("replicas", ids.size());
         kafka.map(LiveState::clusterId).filter(id -> id != null && !id.isBlank()).ifPresent(id -> status.put("clusterId", id));
     }
