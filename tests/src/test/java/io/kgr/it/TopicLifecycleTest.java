@@ -92,6 +92,62 @@ class TopicLifecycleTest {
     }
 
     @Test
+    void whatKubectlPrintsImportsIntoManifestsThatPlanNoChanges() throws Exception {
+        // a cluster's topics as kubectl get kafkatopics -o yaml prints them: a List, with what the server and an
+        // operator added (status, namespace, managed fields, last-applied-configuration)
+        String list = """
+                apiVersion: v1
+                kind: List
+                items:
+                - apiVersion: kafka.strimzi.io/v1
+                  kind: KafkaTopic
+                  metadata:
+                    annotations:
+                      kubectl.kubernetes.io/last-applied-configuration: '{"apiVersion":"kafka.strimzi.io/v1"}'
+                    creationTimestamp: "2026-12-01T10:00:00Z"
+                    generation: 2
+                    labels: {strimzi.io/cluster: %1$s}
+                    managedFields: [{manager: kubectl, operation: Update}]
+                    name: %2$sorders
+                    namespace: kafka
+                    resourceVersion: "4711"
+                    uid: 0b3c9d6e-0000-4000-8000-000000000001
+                  spec:
+                    partitions: 3
+                    replicas: 1
+                    config: {retention.ms: 86400000}
+                  status:
+                    conditions: [{type: Ready, status: "True"}]
+                    topicName: %2$sorders
+                - apiVersion: kafka.strimzi.io/v1
+                  kind: KafkaTopic
+                  metadata:
+                    labels: {strimzi.io/cluster: %1$s}
+                    name: %2$spayments
+                    namespace: kafka
+                  spec: {partitions: 2, replicas: 1}
+                metadata: {resourceVersion: ""}
+                """.formatted(cluster, prefix);
+        Path exported = dir("exported", Map.of("list.yaml", list));
+        // the cluster as it stands: made from the same topics by an earlier apply
+        Path original = dir("original", Map.of(
+                "a.yaml", topic(prefix + "orders", cluster, 3, 1, Map.of("retention.ms", 86400000)),
+                "b.yaml", topic(prefix + "payments", cluster, 2, 1, Map.of())));
+        assertThat(kgr("apply", "--repo", original.toString(), "--auto-approve", "--source-name", "imported").exitCode()).isZero();
+
+        Path repo = tmp.resolve("imported");
+        Kgr.Result imported = Kgr.run("import", exported.resolve("list.yaml").toString(), "--out", repo.toString());
+        assertThat(imported.exitCode()).as(imported.all()).isZero();
+        assertThat(imported.out()).contains("Imported 2 resource(s)");
+        String orders = Files.readString(repo.resolve("topics/" + prefix + "orders.yaml"));
+        assertThat(orders).contains("name: " + prefix + "orders", "strimzi.io/cluster: " + cluster, "retention.ms: 86400000")
+                .doesNotContain("status", "namespace", "managedFields", "resourceVersion", "uid", "last-applied", "generation");
+        Kgr.Result plan = kgr("plan", "--repo", repo.toString(), "--source-name", "imported", "--detailed-exitcode");
+        assertThat(plan.exitCode()).as(plan.all()).isZero();
+        assertThat(plan.out()).contains("No changes");
+    }
+
+    @Test
     void createsFromEmptyThenReportsNoChanges() throws Exception {
         Path repo = dir("repo", Map.of(
                 "topics/a.yaml", topic(prefix + "orders", cluster, 3, 1,

@@ -32,6 +32,7 @@ public final class Main implements Runnable {
         all.put("apply", ApplyCommand.class);
         all.put("serve", ServeCommand.class);
         all.put("inventory", InventoryCommand.class);
+        all.put("import", ImportCommand.class);
         return Collections.unmodifiableMap(all);
     }
 
