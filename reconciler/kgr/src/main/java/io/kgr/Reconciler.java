@@ -1,8 +1,10 @@
 package io.kgr;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -76,8 +78,32 @@ public final class Reconciler {
         if (read.failure() != null) return PlanRun.failed(RunStatus.SOURCE_FAILED, read.failure().getMessage(), null, List.of());
         DesiredStateBuilder.Result desired = read.desired();
         if (!desired.ok()) return invalid(read.snapshot(), desired);
+        Optional<Diagnostic> wrongTarget = cluster.flatMap(c -> nothingFor(c, desired.state().get()));
+        if (wrongTarget.isPresent()) {
+            List<Diagnostic> all = new ArrayList<>(desired.diagnostics());
+            all.add(wrongTarget.get());
+            return invalid(read.snapshot(), new DesiredStateBuilder.Result(Optional.empty(), all));
+        }
         return new PlanRun(RunStatus.SUCCEEDED, summary(desired.state().get()), Optional.of(read.snapshot()),
                 desired.diagnostics(), Optional.empty());
+    }
+
+    /**
+     * Offline, a named target that nothing in the repository is for, while its manifests name other clusters, is a
+     * wrong name ({@code --cluster nosuch}). A plan tells it from a source that emptied itself on purpose by the
+     * inventory (the prune guard); validate has no inventory, so it says so.
+     */
+    private static Optional<Diagnostic> nothingFor(String cluster, DesiredState state) {
+        if (!state.topics().isEmpty() || !state.users().isEmpty() || state.kafka().isPresent() || !state.held().isEmpty()
+                || state.skipped().isEmpty()) {
+            return Optional.empty();
+        }
+        TreeSet<String> named = new TreeSet<>();
+        state.skipped().forEach(s -> named.add(s.cluster()));
+        DesiredState.Skipped first = state.skipped().get(0);
+        return Optional.of(Diagnostic.error(first.label(), "metadata.labels[\"strimzi.io/cluster\"]", "nothing in the"
+                + " repository is for cluster '" + cluster + "': its manifests name " + named + "; give the cluster name"
+                + " Git uses (--cluster), or label the manifests for '" + cluster + "'"));
     }
 
     /** @param sourceName the source's name in inventories; null: its default identity ({@link GitSource#identity}) */

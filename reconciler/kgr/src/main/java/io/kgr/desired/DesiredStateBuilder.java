@@ -191,12 +191,11 @@ public final class DesiredStateBuilder {
         Set<String> kafkas = new TreeSet<>();
         manifests.ofKind("Kafka").forEach(k -> kafkas.add(k.name()));
         boolean poolsForIt = manifests.ofKind("KafkaNodePool").stream().anyMatch(p -> cluster.equals(label(p)));
-        if (noTopicsNorUsers && !kafkas.contains(cluster) && !poolsForIt && (!kafkas.isEmpty() || !skipped.isEmpty())) {
-            // every manifest is another cluster's (declared, or only named by labels): the target is a wrong name
+        if (noTopicsNorUsers && !kafkas.contains(cluster) && !poolsForIt && (!kafkas.isEmpty() || !firstOf.isEmpty())) {
             Set<String> declared = new TreeSet<>(kafkas);
-            skipped.forEach(s -> declared.add(s.cluster()));
+            declared.addAll(firstOf.keySet());
             Manifest first = !manifests.ofKind("Kafka").isEmpty() ? manifests.ofKind("Kafka").get(0) : null;
-            Location at = first != null ? first.start() : skipped.get(0).label();
+            Location at = first != null ? first.start() : firstOf.values().iterator().next().label();
             diagnostics.add(Diagnostic.error(at, labelsPath().child(CLUSTER_LABEL).toString(), "nothing in the repository is for"
                     + " cluster '" + cluster + "': it declares " + declared + "; give the cluster name Git uses (--cluster,"
                     + " or the source's cluster in kgr.yaml), or label the manifests for '" + cluster + "'"));

@@ -78,15 +78,6 @@ class RepositoryChecksTest {
     }
 
     @Test
-    void aTargetNothingInTheRepositoryIsForIsAnError() {
-        var r = DesiredStateBuilder.read(Map.of("t.yaml", topic("orders", "my-cluster", "  partitions: 1\n")),
-                Optional.of("nosuch"));
-        assertThat(r.ok()).isFalse();
-        assertThat(of(Severity.ERROR, r)).singleElement().asString()
-                .contains("nothing in the repository is for cluster 'nosuch': it declares [my-cluster]");
-    }
-
-    @Test
     void anUnknownFieldGetsTheFieldItMostLikelyMeant() {
         var r = DesiredStateBuilder.read(Map.of("t.yaml", topic("orders", "my-cluster", "  partitions: 1\n  replica: 3\n")));
         assertThat(of(Severity.ERROR, r)).singleElement().asString().startsWith("t.yaml:8:3  spec.replica")
