@@ -268,6 +268,41 @@ class ServeTest {
         }
     }
 
+    @Test
+    void aHeldDestructiveStepWaitsForApprovalWhileASafeStepOfTheSamePushApplies() throws Exception {
+        GitRepo repo = GitRepo.create(tmp.resolve("git"));
+        repo.write("topics/a.yaml", topic("held-a", "c1", 1)).write("topics/b.yaml", topic("held-b", "c1", 1))
+                .commitAndPush("a b");
+        try (Service s = serve(repo, "held", NEVER, "prune: true\napprovals: {hold: [destructive]}")) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> topics().containsAll(List.of("held-a", "held-b")));
+            await().until(() -> runs(s, "held").size() == 1);
+            String commit = repo.delete("topics/b.yaml").write("topics/c.yaml", topic("held-c", "c1", 1)).commitAndPush("no b, c");
+            String body = "{\"ref\":\"refs/heads/main\",\"after\":\"" + commit + "\"}";
+            assertThat(hook(s, "held", body, Map.of("X-Hub-Signature-256", sign(HOOK_SECRET, body))).statusCode()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(30)).until(() -> topics().contains("held-c"));
+            await().until(() -> runs(s, "held").size() == 2);
+            // the deletion waits; the creation of the same push is applied, and the run is no failure
+            assertThat(topics()).contains("held-b");
+            JsonNode run = runs(s, "held").get(0);
+            assertThat(run.path("result").asString()).isEqualTo("Succeeded");
+            assertThat(run.path("message").asString()).contains("1 held until approved");
+            JsonNode status = status(s, "held");
+            assertThat(status.path("heldCommit").asString()).isEqualTo(commit);
+            assertThat(status.path("held").get(0).path("step").asString()).isEqualTo("delete-topic:held-b");
+            assertThat(status.path("held").get(0).path("reason").asString()).contains("wait for an approval");
+            assertThat(metric(get(s, "/metrics").body(), "kgr_held_steps", "held")).isEqualTo(1.0);
+
+            // approved: the next run (started by the approval) deletes it
+            var approval = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port()
+                    + "/api/v1/sources/held/approve")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(approval.statusCode()).as(approval.body()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !topics().contains("held-b"));
+            await().until(() -> status(s, "held").path("held").isEmpty());
+            assertThat(metric(get(s, "/metrics").body(), "kgr_held_steps", "held")).isEqualTo(0.0);
+        }
+    }
+
     static Optional<String> retention(String topic) throws Exception {
         var resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         ConfigEntry e = admin.describeConfigs(List.of(resource)).all().get().get(resource).get("retention.ms");

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.apache.kafka.clients.admin.Admin;
 
@@ -78,6 +79,14 @@ public final class Applier {
      */
     public Applier stopWhen(BooleanSupplier stopping) {
         this.stopping = stopping;
+        return this;
+    }
+
+    /** Why a step waits (an approval, a maintenance window), if it does: it is not run, nor what depends on it. */
+    private Function<Step, Optional<String>> holding = s -> Optional.empty();
+
+    public Applier holding(Function<Step, Optional<String>> holding) {
+        this.holding = holding;
         return this;
     }
 
@@ -159,8 +168,16 @@ public final class Applier {
             while (i < steps.size() && steps.get(i).change().kind().equals(kind)) {
                 Step step = steps.get(i++);
                 Optional<String> failedDependency = step.dependsOn().stream().filter(results::didNotSucceed).findFirst();
-                if (failedDependency.isPresent()) results.record(StepResult.skipped(step.id(), failedDependency.get()));
-                else batch.add(step);
+                Optional<String> held = holding.apply(step);
+                if (failedDependency.isPresent() && results.held(failedDependency.get())) {
+                    results.record(StepResult.held(step.id(), "held: waits for step " + failedDependency.get()));
+                } else if (failedDependency.isPresent()) {
+                    results.record(StepResult.skipped(step.id(), failedDependency.get()));
+                } else if (held.isPresent() && !(step.change() instanceof UpdateInventory)) {
+                    results.record(StepResult.held(step.id(), held.get()));
+                } else {
+                    batch.add(step);
+                }
             }
             if (batch.isEmpty()) continue;
             Change first = batch.get(0).change();

@@ -9,6 +9,11 @@ public record ApplyReport(List<StepResult> results, Duration took) {
         results = List.copyOf(results);
     }
 
+    /** Whether every step either applied or waits for an approval or a window (nothing failed or was skipped). */
+    public boolean succeededOrHeld() {
+        return results.stream().allMatch(r -> r.outcome() == StepResult.Outcome.OK || r.outcome() == StepResult.Outcome.HELD);
+    }
+
     public boolean succeeded() {
         return results.stream().allMatch(r -> r.outcome() == StepResult.Outcome.OK);
     }

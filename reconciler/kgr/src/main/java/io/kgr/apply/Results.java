@@ -54,6 +54,12 @@ final class Results {
         return r != null && r.outcome() == StepResult.Outcome.OK;
     }
 
+    /** Held: waits for an approval or a window. */
+    boolean held(String stepId) {
+        StepResult r = byId.get(stepId);
+        return r != null && r.outcome() == StepResult.Outcome.HELD;
+    }
+
     /** Tried or skipped, but not ok. */
     boolean didNotSucceed(String stepId) {
         return byId.containsKey(stepId) && !succeeded(stepId);

@@ -10,7 +10,13 @@ public record StepResult(String stepId, Outcome outcome, String message, Duratio
         /** Tried and failed; {@code message} says why. */
         FAILED,
         /** Not tried because a step it depends on did not succeed. */
-        SKIPPED
+        SKIPPED,
+        /** Not tried: it waits for an approval or a maintenance window (or depends on a step that does). */
+        HELD
+    }
+
+    public static StepResult held(String id, String why) {
+        return new StepResult(id, Outcome.HELD, why, Duration.ZERO);
     }
 
     public static StepResult ok(String id, Duration took) {

@@ -139,6 +139,7 @@ final class ApplyCommand implements Callable<Integer> {
             case OK -> "  ok      ";
             case FAILED -> "  FAILED  ";
             case SKIPPED -> "  skipped ";
+            case HELD -> "  held    ";
         };
         // steps that wait (rolls, new pods, reassignments) say how long they took
         String took = r.took().toMillis() >= 1000 ? String.format("  (%.1f s)", r.took().toMillis() / 1000.0) : "";

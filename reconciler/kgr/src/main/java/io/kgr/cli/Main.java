@@ -33,6 +33,7 @@ public final class Main implements Runnable {
         all.put("serve", ServeCommand.class);
         all.put("inventory", InventoryCommand.class);
         all.put("import", ImportCommand.class);
+        all.put("approve", ApproveCommand.class);
         return Collections.unmodifiableMap(all);
     }
 

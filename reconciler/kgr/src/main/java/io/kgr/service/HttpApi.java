@@ -85,6 +85,10 @@ final class HttpApi implements AutoCloseable {
                         : path.substring("/hooks/git/".length()));
                 return;
             }
+            if (path.startsWith("/api/v1/sources/") && path.endsWith("/approve")) {
+                approve(x, path.substring("/api/v1/sources/".length(), path.length() - "/approve".length()));
+                return;
+            }
             if (!method.equals("GET") && !method.equals("HEAD")) {
                 send(x, 405, "text/plain", "use GET\n");
                 return;
@@ -225,11 +229,50 @@ final class HttpApi implements AutoCloseable {
             } else {
                 n.putNull("lastRun");
             }
+            state.heldCommit().ifPresent(c -> n.put("heldCommit", c));
+            ArrayNode held = n.putArray("held");
+            state.held().forEach((step, why) -> held.addObject().put("step", step).put("reason", why));
             ArrayNode unmanaged = n.putArray("unmanaged");
             state.latestPlan().ifPresent(p -> p.unmanaged().forEach(u -> unmanaged.addObject()
                     .put("kind", u.kind()).put("name", u.name()).put("note", u.note())));
         }
         return root;
+    }
+
+    /**
+     * {@code POST /api/v1/sources/<source>/approve[?commit=SHA]}: approves the held steps of a commit (default: the one
+     * whose steps the latest apply held) and starts a run. Needs the API token, as every {@code /api/} call.
+     */
+    private void approve(HttpExchange x, String sourceName) throws IOException {
+        if (!x.getRequestMethod().equals("POST")) {
+            send(x, 405, "text/plain", "use POST\n");
+            return;
+        }
+        if (!authorized(x)) {
+            x.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"kgr\"");
+            send(x, 401, "text/plain", "approving needs Authorization: Bearer <token> (server.apiTokenFile)\n");
+            return;
+        }
+        Optional<SourceRunner> runner = service.runners().stream().filter(r -> r.source().name().equals(sourceName)).findFirst();
+        if (runner.isEmpty()) {
+            send(x, 404, "text/plain", "no source named '" + sourceName + "'\n");
+            return;
+        }
+        String commit = query(x.getRequestURI().getRawQuery()).get("commit");
+        if (commit == null) commit = runner.get().state().heldCommit().orElse(null);
+        if (commit == null || commit.isBlank()) {
+            send(x, 409, "text/plain", "source '" + sourceName + "' holds no steps; name a commit with ?commit=SHA\n");
+            return;
+        }
+        runner.get().state().approve(commit);
+        log.info("source {}: commit {} approved through the API", sourceName, commit);
+        try {
+            service.scheduling().runNow(sourceName, "approval");
+        } catch (SchedulerException e) {
+            send(x, 503, "text/plain", "approved, but a run cannot start now: " + e.getMessage() + "\n");
+            return;
+        }
+        send(x, 202, "text/plain", "approved commit " + commit + " of source '" + sourceName + "'; run queued\n");
     }
 
     private static void writeRun(ObjectNode n, RunRecord r) {

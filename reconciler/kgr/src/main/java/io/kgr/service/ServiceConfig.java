@@ -26,6 +26,7 @@ import io.kgr.manifest.FieldPath;
 import io.kgr.manifest.SafeYaml;
 import io.kgr.manifest.SchemaCatalog;
 import io.kgr.plan.Policy;
+import io.kgr.plan.Risk;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -60,7 +61,16 @@ public record ServiceConfig(Server server, Path cacheDir, int history, LeaderEle
                          int jitterSeconds, Mode mode, boolean suspend, boolean prune, List<String> protect,
                          Optional<Path> tokenFile, Optional<Path> sshKeyFile, Optional<Path> knownHostsFile,
                          Optional<Path> webhookSecretFile, boolean allowMassPrune, int maxPruneShare,
-                         List<String> operationalKeys, boolean allowNodeRemoval) {
+                         List<String> operationalKeys, boolean allowNodeRemoval, Approvals approvals) {
+        public Source(String name, String url, Optional<String> ref, String path, String cluster, String schedule,
+                      int jitterSeconds, Mode mode, boolean suspend, boolean prune, List<String> protect,
+                      Optional<Path> tokenFile, Optional<Path> sshKeyFile, Optional<Path> knownHostsFile,
+                      Optional<Path> webhookSecretFile, boolean allowMassPrune, int maxPruneShare,
+                      List<String> operationalKeys, boolean allowNodeRemoval) {
+            this(name, url, ref, path, cluster, schedule, jitterSeconds, mode, suspend, prune, protect, tokenFile, sshKeyFile,
+                    knownHostsFile, webhookSecretFile, allowMassPrune, maxPruneShare, operationalKeys, allowNodeRemoval,
+                    Approvals.none());
+        }
     }
 
     public record Result(Optional<ServiceConfig> config, List<Diagnostic> diagnostics) {
@@ -142,12 +152,28 @@ public record ServiceConfig(Server server, Path cacheDir, int history, LeaderEle
                     text(auth, "knownHostsFile").map(file), text(src.path("webhook"), "secretFile").map(file),
                     src.path("allowMassPrune").asBoolean(false),
                     src.path("maxPruneShare").asInt(Policy.DEFAULT_MAX_PRUNE_SHARE), strings(src.path("operationalKeys")),
-                    src.path("allowNodeRemoval").asBoolean(false)));
+                    src.path("allowNodeRemoval").asBoolean(false), approvals(src.path("approvals"))));
         }
         diagnostics.addAll(crossCheck(doc, clusters, sources));
         if (diagnostics.stream().anyMatch(Diagnostic::isError)) return new Result(Optional.empty(), diagnostics);
         return new Result(Optional.of(new ServiceConfig(server, cacheDir, root.path("history").asInt(20), leader,
                 List.copyOf(clusters), List.copyOf(sources))), diagnostics);
+    }
+
+    private static Approvals approvals(JsonNode node) {
+        Set<Risk> hold = new HashSet<>();
+        node.path("hold").forEach(r -> hold.add(Risk.valueOf(r.asString().toUpperCase(Locale.ROOT))));
+        List<Approvals.Window> windows = new ArrayList<>();
+        for (JsonNode w : node.path("windows")) {
+            Duration d;
+            try {
+                d = Duration.parse(w.path("duration").asString("PT1H"));
+            } catch (java.time.format.DateTimeParseException e) {
+                d = Duration.ZERO; // reported by the cross-check
+            }
+            windows.add(new Approvals.Window(w.path("start").asString(""), d));
+        }
+        return new Approvals(hold, windows);
     }
 
     private static List<String> strings(JsonNode array) {
@@ -192,6 +218,17 @@ public record ServiceConfig(Server server, Path cacheDir, int history, LeaderEle
             }
             if (s.sshKeyFile().isPresent() && !s.url().startsWith("ssh://") && !s.url().matches("^[\\w.-]+@[\\w.-]+:.+")) {
                 out.add(error(doc, at.child("auth").child("sshKeyFile"), "an SSH key needs an ssh:// or user@host:path URL"));
+            }
+            List<Approvals.Window> windows = s.approvals().windows();
+            for (int w = 0; w < windows.size(); w++) {
+                FieldPath window = at.child("approvals").child("windows").index(w);
+                if (!Approvals.validStart(windows.get(w).start())) {
+                    out.add(error(doc, window.child("start"), "not a Quartz cron expression (seconds minutes hours"
+                            + " day-of-month month day-of-week, in UTC, e.g. '0 0 22 ? * MON-FRI')"));
+                }
+                if (windows.get(w).duration().isZero() || windows.get(w).duration().isNegative()) {
+                    out.add(error(doc, window.child("duration"), "not a positive ISO-8601 duration (e.g. PT2H)"));
+                }
             }
             for (int p = 0; p < s.protect().size(); p++) {
                 try {

@@ -50,6 +50,17 @@ final class ServiceMetrics implements AutoCloseable {
         Gauge.builder("kgr.last.success.timestamp.seconds", success, AtomicLong::get)
                 .description("Unix time of the source's last successful run (0: none yet)")
                 .tag("source", source).register(registry);
+        AtomicLong heldSteps = held.computeIfAbsent(source, s -> new AtomicLong());
+        Gauge.builder("kgr.held.steps", heldSteps, AtomicLong::get)
+                .description("Steps of the source's latest apply that wait for an approval or a maintenance window")
+                .tag("source", source).register(registry);
+    }
+
+    private final Map<String, AtomicLong> held = new ConcurrentHashMap<>();
+
+    /** How many steps the source's latest apply held. */
+    void held(String source, int steps) {
+        held.computeIfAbsent(source, s -> new AtomicLong()).set(steps);
     }
 
     void recorded(RunRecord run) {

@@ -120,7 +120,8 @@ final class SourceRunner {
                     : applyOrReport(trigger, started, start, planned, secrets, stopping);
             writeStatus(planned);
             if (lastFetched) record = record.withMessagePrefix("Git does not answer: the last fetched commit was reconciled; ");
-            boolean onTheCluster = record.status() == RunStatus.SUCCEEDED && plan.isPresent()
+            // with steps held, the cluster is not yet what the commit says: the push memory must not think it is
+            boolean onTheCluster = record.status() == RunStatus.SUCCEEDED && plan.isPresent() && state.held().isEmpty()
                     && (!plan.get().hasChanges() || source.mode() != ServiceConfig.Mode.PLAN);
             if (onTheCluster) pushes.confirm();
             else pushes.discard();
@@ -185,22 +186,32 @@ final class SourceRunner {
         ApplyOptions options = new ApplyOptions(cluster.config().timeout(), Duration.ofMinutes(10),
                 ApplyOptions.defaults().maxRecordsPerRequest(), cluster.config().replicationThrottle());
         Target target = cluster.target();
-        Applier applier = new Applier(cluster.admin(), target.inventory(), secrets, options, this::logStep).stopWhen(stopping);
+        boolean approved = state.approved(commit);
+        Instant now = clock.instant();
+        Applier applier = new Applier(cluster.admin(), target.inventory(), secrets, options, this::logStep).stopWhen(stopping)
+                .holding(step -> source.approvals().holds(step, approved, now));
         target.kube().ifPresent(k -> applier.withKubernetes(k, KubeWaits.defaults()));
         ApplyReport report = applier.apply(plan);
         lastReport = Optional.of(report);
+        Map<String, String> held = new TreeMap<>();
+        report.results().stream().filter(r -> r.outcome() == StepResult.Outcome.HELD).forEach(r -> held.put(r.stepId(), r.message()));
+        state.held(commit, held);
+        metrics.held(source.name(), held.size());
         pushes.applied(plan.steps().stream().map(Step::change).filter(SourceRunner::topicChange)
                 .map(Change::subject).toList());
         Map<String, Long> outcomes = report.results().stream().collect(Collectors.groupingBy(
                 r -> r.outcome().name().toLowerCase(Locale.ROOT), TreeMap::new, Collectors.counting()));
         // a new cluster's first run applies its pods only: the commit is not fully applied until its topics are
         if (report.succeeded() && !plan.has(Plan.Flag.KAFKA_PENDING)) state.converged(commit);
-        String message = report.succeeded() ? "applied " + plan.steps().size() + " step(s)"
+        String message = !held.isEmpty() && report.succeededOrHeld()
+                ? "applied " + (plan.steps().size() - held.size()) + " step(s); " + held.size() + " held until approved"
+                        + " or in a maintenance window (GET /api/v1/status shows them)"
+                : report.succeeded() ? "applied " + plan.steps().size() + " step(s)"
                 : report.count(StepResult.Outcome.FAILED) + " step(s) failed, " + report.count(StepResult.Outcome.SKIPPED)
                     + " not applied: " + report.results().stream().filter(r -> r.outcome() != StepResult.Outcome.OK)
                         .findFirst().map(r -> r.stepId() + ": " + r.message()).orElse("");
         return new RunRecord(source.name(), trigger, started, since(start),
-                report.succeeded() ? RunStatus.SUCCEEDED : RunStatus.APPLY_FAILED, message, Optional.of(commit),
+                report.succeededOrHeld() ? RunStatus.SUCCEEDED : RunStatus.APPLY_FAILED, message, Optional.of(commit),
                 stepsByKind(plan), drift, outcomes, List.of(), plan.unmanaged().size(), diagnostics);
     }
 

@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 
 import io.kgr.plan.Plan;
@@ -17,6 +20,11 @@ final class SourceState {
     private String lastAppliedCommit;
     private Instant lastSuccess;
     private boolean fetchedOnce;
+    /** Commits approved for this source's held steps (approvals live as long as the service: a restart forgets them). */
+    private final Set<String> approved = new HashSet<>();
+    /** The steps the latest apply held, and why. */
+    private Map<String, String> held = Map.of();
+    private String heldCommit;
 
     SourceState(int keep) {
         this.keep = keep;
@@ -53,6 +61,28 @@ final class SourceState {
 
     synchronized Optional<RunRecord> last() {
         return Optional.ofNullable(runs.peekFirst());
+    }
+
+    synchronized void approve(String commit) {
+        approved.add(commit);
+    }
+
+    synchronized boolean approved(String commit) {
+        return approved.contains(commit);
+    }
+
+    /** The steps the latest apply held (step id → why), for {@code commit}. */
+    synchronized void held(String commit, Map<String, String> steps) {
+        heldCommit = steps.isEmpty() ? null : commit;
+        held = Map.copyOf(steps);
+    }
+
+    synchronized Map<String, String> held() {
+        return held;
+    }
+
+    synchronized Optional<String> heldCommit() {
+        return Optional.ofNullable(heldCommit);
     }
 
     synchronized Optional<Plan> latestPlan() {
