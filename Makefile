@@ -4,7 +4,7 @@ TEST_CP := tests/target/test-classpath.txt
 # the embedded environment's dependencies (the test kits kgr.jar does not ship), for bin/kgr demo
 EMBEDDED_CP := reconciler/embedded/target/classpath.txt
 
-.PHONY: build test run bench clean
+.PHONY: build test run bench clean image
 
 # The archive is a static one (-Xshare:dump from the classes a training run loaded), not one dumped at a run's exit:
 # Java 17 leaves classes of pre-Java 6 class files (all of picocli's) out of those, and loading picocli's 170 classes
@@ -49,3 +49,11 @@ bench: build      ## benchmarks on real brokers (topics, users, kgr serve, a rol
 
 clean:
 	$(MVN) clean
+
+# kgr's container image, for machines with a container engine (docker or podman): IMAGE=registry/kgr:tag make image,
+# push it, then set the same name and tag in deploy/overlays/<profile>/kustomization.yaml (images:)
+IMAGE ?= ghcr.io/kgr-io/kgr:0.1.0
+ENGINE ?= $(shell command -v docker || command -v podman)
+image:                       ## build kgr's image from deploy/Dockerfile (IMAGE=…)
+	@test -n "$(ENGINE)" || { echo "make image: no docker or podman on this machine" >&2; exit 1; }
+	$(ENGINE) build -f deploy/Dockerfile -t $(IMAGE) .

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,8 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.kgr.embedded.EmbeddedKubernetes;
 import io.kgr.service.ServiceConfig;
 
 /**
@@ -25,20 +28,30 @@ import io.kgr.service.ServiceConfig;
  */
 class DeployManifestsTest {
     static final Path DEPLOY = Path.of(System.getProperty("kgr.samples")).resolve("../deploy").normalize();
+    /** deploy/ as kubectl apply -k deploy/ installs it: the full profile. */
     static List<Map<String, Object>> objects;
+    /** deploy/overlays/topics-users: kgr beside another operator. */
+    static List<Map<String, Object>> topicsUsers;
+    static String kubectl;
 
     @BeforeAll
     static void render() throws Exception {
-        String kubectl = findKubectl();
+        kubectl = findKubectl();
         assumeTrue(kubectl != null, "kubectl is not installed here: cannot render deploy/ (.ci/run installs Debian's kubernetes-client)");
-        Process p = new ProcessBuilder(kubectl, "kustomize", DEPLOY.toString()).redirectErrorStream(true).start();
+        objects = kustomize(DEPLOY);
+        topicsUsers = kustomize(DEPLOY.resolve("overlays/topics-users"));
+    }
+
+    static List<Map<String, Object>> kustomize(Path dir) throws Exception {
+        Process p = new ProcessBuilder(kubectl, "kustomize", dir.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
-        objects = new ArrayList<>();
+        List<Map<String, Object>> all = new ArrayList<>();
         for (Object doc : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(out)) {
-            if (doc != null) objects.add(map(doc));
+            if (doc != null) all.add(map(doc));
         }
+        return all;
     }
 
     private static String findKubectl() throws IOException, InterruptedException {
@@ -65,12 +78,54 @@ class DeployManifestsTest {
     }
 
     @Test
-    void everyPartIsThere() {
+    void everyPartIsThereAndNoSecretIsInstalled() {
         assertThat(objects).extracting(o -> o.get("kind")).contains("Namespace", "CustomResourceDefinition",
-                "ServiceAccount", "Role", "RoleBinding", "ClusterRole", "Deployment", "Service", "ConfigMap", "Secret");
+                "ServiceAccount", "Role", "RoleBinding", "ClusterRole", "Deployment", "Service", "ConfigMap",
+                "NetworkPolicy", "PodDisruptionBudget");
+        // an example Secret applied by default would install a publicly known webhook secret (and overwrite a real one)
+        assertThat(objects).noneMatch(o -> o.get("kind").equals("Secret"));
+        assertThat(topicsUsers).noneMatch(o -> o.get("kind").equals("Secret"));
+        // the namespace the RoleBinding grants rights in is installed too
+        assertThat(objects).anyMatch(o -> o.get("kind").equals("Namespace") && map(o.get("metadata")).get("name").equals("kafka"));
+        Map<String, Object> container = map(list(map(map(map(one("Deployment", "kgr").get("spec")).get("template"))
+                .get("spec")).get("containers")).get(0));
+        assertThat(container.get("image")).as("set by the overlay's images:").isEqualTo("ghcr.io/kgr-io/kgr:0.1.0");
+        assertThat(Stream.of("kafkas", "kafkanodepools", "kafkatopics", "kafkausers")).allSatisfy(plural ->
+                one("CustomResourceDefinition", plural + ".kafka.strimzi.io"));
         Map<String, Object> crd = one("CustomResourceDefinition", "podsets.kgr.io");
         assertThat(map(crd.get("spec")).get("group")).isEqualTo("kgr.io");
         assertThat(map(map(crd.get("spec")).get("names")).get("plural")).isEqualTo("podsets");
+    }
+
+    @Test
+    void theTopicsAndUsersProfileTouchesNoPodVolumeOrServiceOfTheCluster() {
+        List<Map<String, Object>> roles = topicsUsers.stream().filter(o -> o.get("kind").equals("ClusterRole")).toList();
+        assertThat(roles).singleElement().satisfies(r -> assertThat(list(r.get("rules"))).singleElement()
+                .satisfies(rule -> assertThat(list(map(rule).get("resources"))).containsExactly("secrets")));
+        assertThat(topicsUsers).noneMatch(o -> o.get("kind").equals("CustomResourceDefinition"));
+        Map<String, Object> configMap = topicsUsers.stream().filter(o -> o.get("kind").equals("ConfigMap")).findFirst().orElseThrow();
+        ServiceConfig.Result parsed = ServiceConfig.parse("kgr.yaml", String.valueOf(map(configMap.get("data")).get("kgr.yaml")),
+                Path.of("/etc/kgr"));
+        assertThat(parsed.diagnostics()).isEmpty();
+    }
+
+    @Test
+    void eachProfileAppliesToAnApiServer() throws Exception {
+        for (List<Map<String, Object>> profile : List.of(objects, topicsUsers)) {
+            try (var kube = EmbeddedKubernetes.start("kafka")) {
+                var serialization = kube.client().getKubernetesSerialization();
+                for (Map<String, Object> o : profile) {
+                    var object = serialization.unmarshal(serialization.asJson(o), HasMetadata.class);
+                    if (object.getKind().equals("Namespace") || object.getKind().equals("CustomResourceDefinition")) {
+                        kube.client().resource(object).createOr(existing -> existing.update());
+                    } else {
+                        kube.client().resource(object).create();
+                    }
+                }
+                assertThat(kube.client().apps().deployments().inNamespace("kgr").withName("kgr").get()).isNotNull();
+                assertThat(kube.client().rbac().roleBindings().inNamespace("kafka").list().getItems()).isNotEmpty();
+            }
+        }
     }
 
     @Test
