@@ -38,6 +38,14 @@ public final class KubernetesSecrets {
         return secret != null && !Labels.managedByKgr(secret);
     }
 
+    /** Whether the Secret is a KafkaUser's that Strimzi's User Operator generated (labels strimzi.io/kind, cluster). */
+    boolean madeByStrimzi(String name) {
+        Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+        Map<String, String> labels = secret == null || secret.getMetadata().getLabels() == null ? Map.of()
+                : secret.getMetadata().getLabels();
+        return "KafkaUser".equals(labels.get("strimzi.io/kind")) && labels.containsKey(Labels.CLUSTER);
+    }
+
     Optional<io.kgr.model.Secret> read(SecretRef ref) {
         Secret secret = client.secrets().inNamespace(namespace).withName(ref.name()).get();
         if (secret == null) return Optional.empty();

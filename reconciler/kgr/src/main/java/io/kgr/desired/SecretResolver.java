@@ -63,6 +63,11 @@ public final class SecretResolver {
     }
 
 
+    /** True when a Secret named {@code name} is a KafkaUser's password Secret that Strimzi's User Operator made. */
+    public boolean strimziUserSecret(String name) {
+        return kubernetes.map(k -> k.madeByStrimzi(name)).orElse(false);
+    }
+
     public static SecretResolver none() {
         return new SecretResolver(Optional.empty(), Map.of());
     }

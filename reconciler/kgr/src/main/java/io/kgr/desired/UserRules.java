@@ -61,6 +61,18 @@ final class UserRules {
                 } else if (password.get().reveal().isEmpty()) {
                     diagnostics.add(Diagnostic.error(m.at(refPath), refPath.toString(), "password " + ref.get() + " is empty"));
                 }
+            } else if (secrets.generates() && secrets.foreignSecret(name) && secrets.strimziUserSecret(name)) {
+                // a user Strimzi's User Operator ran: its password stays the one Strimzi generated (clients use it)
+                ref = Optional.of(new SecretRef(name, "password"));
+                password = secrets.resolve(ref.get());
+                diagnostics.add(Diagnostic.warning(m.at(authPath), authPath.child("password").toString(), "the password"
+                        + " comes from Secret " + secrets.namespace().orElse("") + "/" + name + ", which Strimzi's User"
+                        + " Operator generated: kgr reads it and never changes or deletes it (reference it with"
+                        + " password.valueFrom.secretKeyRef to make that explicit)"));
+                if (password.isEmpty() || password.get().reveal().isEmpty()) {
+                    diagnostics.add(Diagnostic.error(m.at(authPath), authPath.child("password").toString(), "Secret "
+                            + secrets.namespace().orElse("") + "/" + name + " has no password"));
+                }
             } else if (secrets.generates()) {
                 ref = Optional.of(new SecretRef(name, "password"));
                 if (secrets.foreignSecret(name)) {
