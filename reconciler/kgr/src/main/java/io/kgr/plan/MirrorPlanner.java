@@ -83,9 +83,16 @@ final class MirrorPlanner {
                     + String.join(", ", foreign.subList(0, Math.min(5, foreign.size()))) + (foreign.size() > 5 ? ", …" : "")
                     + "): kgr leaves them as they are and publishes no mirror in their place");
         }
+        pruned(existing, wanted, desired.cluster(), header, policy, steps, notes);
+        return new Part(steps, notes);
+    }
+
+    /** Mirrors of this source whose resource Git no longer has: deleted when the source prunes, else kept and said. */
+    private static void pruned(SortedMap<String, GenericKubernetesResource> existing, Set<String> wanted, String cluster,
+                               PlanHeader header, Policy policy, List<Step> steps, List<String> notes) {
         List<String> kept = new ArrayList<>();
         existing.forEach((key, r) -> {
-            if (wanted.contains(key) || !mine(r, desired.cluster()) || !header.source().equals(annotation(r, SOURCE))) return;
+            if (wanted.contains(key) || !mine(r, cluster) || !header.source().equals(annotation(r, SOURCE))) return;
             if (!policy.prune() || policy.deleteNothing()) {
                 kept.add(key);
                 return;
@@ -100,7 +107,6 @@ final class MirrorPlanner {
             notes.add(kept.size() + " mirror(s) of resources Git no longer has are kept (pruning is off): "
                     + String.join(", ", kept.subList(0, Math.min(5, kept.size()))) + (kept.size() > 5 ? ", …" : ""));
         }
-        return new Part(steps, notes);
     }
 
     private static Step step(Change change, List<FieldChange> fields, String reason) {

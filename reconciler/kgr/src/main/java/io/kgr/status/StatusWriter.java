@@ -219,7 +219,34 @@ public final class StatusWriter {
         String key = kind.equals("KafkaTopic") ? "KafkaTopic@" + topicName : kind + "/" + name;
         ObjectNode status = JSON.createObjectNode();
         ArrayNode conditions = status.putArray("conditions");
-        ObjectNode ready = conditions.addObject().put("type", "Ready");
+        ready(conditions.addObject().put("type", "Ready"), key, problems, plan);
+        String file = mirror.getMetadata().getAnnotations().getOrDefault("kgr.io/file", "");
+        for (Diagnostic d : diagnostics) {
+            if (d.isError() || !d.file().equals(file)) continue;
+            condition(conditions.addObject().put("type", "Warning"), "True", "Warning",
+                    d.field() + " (" + d.file() + ":" + d.line() + "): " + d.message());
+        }
+        if (mirror.getMetadata().getGeneration() != null) status.put("observedGeneration", mirror.getMetadata().getGeneration());
+        Optional<LiveState> kafka = observed.kafka();
+        DesiredState desired = observed.desired();
+        switch (kind) {
+            case "Kafka" -> desired.kafka().filter(k -> k.name().equals(name)).ifPresent(k -> kafkaStatus(status, k, kafka, pods));
+            case "KafkaNodePool" -> desired.kafka().ifPresent(k -> poolStatus(status, k, name, kafka, pods));
+            case "KafkaTopic" -> {
+                status.put("topicName", topicName);
+                kafka.map(l -> l.topics().get(topicName)).ifPresent(t -> topicStatus(status, t));
+            }
+            case "KafkaUser" -> {
+                UserSpec user = desired.users().get(name);
+                if (user != null) userStatus(status, user);
+            }
+            default -> { }
+        }
+        return status;
+    }
+
+    /** The Ready condition of the resource {@code key}: what the plan refused or the apply could not do, if anything. */
+    private static void ready(ObjectNode ready, String key, Problems problems, Plan plan) {
         List<String> refused = problems.refused().getOrDefault(key, List.of());
         List<String> failed = problems.failed().getOrDefault(key, List.of());
         int pending = problems.pending().getOrDefault(key, 0);
@@ -237,30 +264,6 @@ public final class StatusWriter {
         } else {
             condition(ready, "True", "Reconciled", "as Git has it at commit " + abbreviated(plan.header().commit()));
         }
-        String file = mirror.getMetadata().getAnnotations().getOrDefault("kgr.io/file", "");
-        for (Diagnostic d : diagnostics) {
-            if (d.isError() || !d.file().equals(file)) continue;
-            condition(conditions.addObject().put("type", "Warning"), "True", "Warning",
-                    d.field() + " (" + d.file() + ":" + d.line() + "): " + d.message());
-        }
-        Object generation = mirror.getMetadata().getGeneration();
-        if (generation != null) status.put("observedGeneration", mirror.getMetadata().getGeneration());
-        Optional<LiveState> kafka = observed.kafka();
-        DesiredState desired = observed.desired();
-        switch (kind) {
-            case "Kafka" -> desired.kafka().filter(k -> k.name().equals(name)).ifPresent(k -> kafkaStatus(status, k, kafka, pods));
-            case "KafkaNodePool" -> desired.kafka().ifPresent(k -> poolStatus(status, k, name, kafka, pods));
-            case "KafkaTopic" -> {
-                status.put("topicName", topicName);
-                kafka.map(l -> l.topics().get(topicName)).ifPresent(t -> topicStatus(status, t));
-            }
-            case "KafkaUser" -> {
-                UserSpec user = desired.users().get(name);
-                if (user != null) userStatus(status, user);
-            }
-            default -> { }
-        }
-        return status;
     }
 
     private static void condition(ObjectNode c, String value, String reason, String message) {
