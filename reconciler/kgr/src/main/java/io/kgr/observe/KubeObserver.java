@@ -101,7 +101,10 @@ public final class KubeObserver {
         return out;
     }
 
-    /** The namespace's Strimzi resources by "Kind/name"; empty when their CRDs are not installed (404). */
+    /**
+     * The namespace's Strimzi resources by "Kind/name"; empty when their CRDs are not installed (404) or kgr may not
+     * read them (403: an older RBAC without kafka.strimzi.io), so that a run goes on without mirrors.
+     */
     private Optional<SortedMap<String, GenericKubernetesResource>> strimziResources() {
         TreeMap<String, GenericKubernetesResource> out = new TreeMap<>();
         for (var kind : StrimziKinds.ALL) {
@@ -109,7 +112,7 @@ public final class KubeObserver {
                 client.genericKubernetesResources(kind).inNamespace(namespace).list().getItems()
                         .forEach(r -> out.put(kind.getKind() + "/" + r.getMetadata().getName(), r));
             } catch (KubernetesClientException e) {
-                if (e.getCode() == 404) return Optional.empty();
+                if (e.getCode() == 404 || e.getCode() == 403) return Optional.empty();
                 throw e;
             }
         }

@@ -50,8 +50,9 @@ final class MirrorPlanner {
         List<String> notes = new ArrayList<>();
         if (live.strimziResources().isEmpty()) {
             if (!desired.declared().isEmpty()) {
-                notes.add("the API server does not serve Strimzi's kinds (kafka.strimzi.io): no mirrors of Git's resources"
-                        + " are published; install deploy/crds to see them with kubectl get kafka,knp,kt,ku");
+                notes.add("kgr cannot read Strimzi's kinds (kafka.strimzi.io) in namespace " + live.namespace() + ": their"
+                        + " CRDs are not installed, or kgr's RBAC lacks them; no mirrors of Git's resources are published"
+                        + " (install deploy/crds and deploy/overlays/full's RBAC to see them with kubectl get kafka,knp,kt,ku)");
             }
             return new Part(steps, notes);
         }
