@@ -185,6 +185,7 @@ public final class Demo {
                 long topics = admin.listTopics().names().get(30, TimeUnit.SECONDS).size();
                 out.println("Topics on the Kafka cluster now: " + topics);
             }
+            if (realBrokers) hostsFile(kube, clusterName);
         }
         if (options.once()) return run.succeeded() ? 0 : 1;
 
@@ -332,6 +333,25 @@ public final class Demo {
         }
         progress("Clients", "TLS client settings from the cluster's Secrets (ca.crt, each TLS user's user.p12) in " + dir);
         return first;
+    }
+
+    /**
+     * What cluster DNS would answer for the names in the cluster's status ({@code <cluster>-kafka-bootstrap.kafka.svc}),
+     * as a hosts file: {@code bin/kafka} hands it to Kafka's tools ({@code -Djdk.net.hosts.file}) when
+     * {@code KGR_HOSTS_FILE} names it, so that the status's bootstrap address works outside Kubernetes too.
+     */
+    private void hostsFile(EmbeddedKubernetes kube, String clusterName) throws IOException {
+        Path hosts = home.resolve("hosts");
+        String first = LocalKubelet.address(clusterName, 0);
+        var endpoints = kube.client().endpoints().inNamespace(NAMESPACE).withName(clusterName + "-kafka-bootstrap").get();
+        if (endpoints != null && endpoints.getSubsets() != null && !endpoints.getSubsets().isEmpty()
+                && endpoints.getSubsets().get(0).getAddresses() != null && !endpoints.getSubsets().get(0).getAddresses().isEmpty()) {
+            first = endpoints.getSubsets().get(0).getAddresses().get(0).getIp();
+        }
+        Files.writeString(hosts, "127.0.0.1 localhost\n" + first + " " + clusterName + "-kafka-bootstrap." + NAMESPACE + ".svc "
+                + clusterName + "-kafka-bootstrap." + NAMESPACE + ".svc.cluster.local\n");
+        progress("DNS", "the cluster's Service names, as cluster DNS would answer them, in " + hosts
+                + " (export KGR_HOSTS_FILE=" + hosts + " and bin/kafka resolves the status's bootstrap address)");
     }
 
     private void printTryIt(String bootstrap, Path kubeconfig, String gitUrl, String api, Optional<Path> clientConfig) {
