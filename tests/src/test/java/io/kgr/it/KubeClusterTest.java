@@ -231,6 +231,13 @@ class KubeClusterTest {
         assertThat(ktStatus.path("topicId").asString()).isEqualTo(admin.describeTopics(List.of(topic)).allTopicNames().get()
                 .get(topic).topicId().toString());
 
+        // a run that changes nothing writes nothing: neither mirrors nor their status
+        String topicVersion = kt.getMetadata().getResourceVersion();
+        String kafkaVersion = mirror("Kafka", "c1").getMetadata().getResourceVersion();
+        assertThat(apply().out()).contains("No changes");
+        assertThat(mirror("KafkaTopic", topic).getMetadata().getResourceVersion()).isEqualTo(topicVersion);
+        assertThat(mirror("Kafka", "c1").getMetadata().getResourceVersion()).isEqualTo(kafkaVersion);
+
         var k = json(mirror("Kafka", "c1").getAdditionalProperties().get("status"));
         assertThat(k.path("clusterId").asString()).isEqualTo(admin.describeCluster().clusterId().get());
         assertThat(k.path("kafkaVersion").asString()).isEqualTo("4.1.0");

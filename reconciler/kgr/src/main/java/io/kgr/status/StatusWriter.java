@@ -146,7 +146,8 @@ public final class StatusWriter {
                     Resource<GenericKubernetesResource>> resources,
             GenericKubernetesResource object, ObjectNode status) {
         JsonNode now = JSON.valueToTree(object.getAdditionalProperties().getOrDefault("status", Map.of()));
-        if (status.equals(now)) return false;
+        // compared as the API server gives them back: a long that fits in an int is read back as an int
+        if (JSON.readTree(status.toString()).equals(JSON.readTree(now.toString()))) return false;
         object.getAdditionalProperties().put("status", JSON.treeToValue(status, Map.class));
         try {
             resources.resource(object).updateStatus();
