@@ -38,6 +38,7 @@ import io.kgr.manifest.Diagnostic;
 import io.kgr.model.Labels;
 import io.kgr.model.StrimziKinds;
 import io.kgr.observe.KubeObserver;
+import io.kgr.observe.LiveKube;
 import io.kgr.observe.LiveState;
 import io.kgr.observe.LiveTopic;
 import io.kgr.plan.Change;
@@ -84,15 +85,27 @@ public final class StatusWriter {
         PlanRun.Observed observed = run.observed().get();
         Problems problems = Problems.of(plan, report);
         int written = 0;
+        // after an apply that changed something, the namespace is read again; otherwise the run's own observe (taken
+        // just before) is what is there: a scheduled run that changes nothing asks the API server nothing more
+        boolean changed = report.isPresent() && report.get().results().stream()
+                .anyMatch(r -> r.outcome() == StepResult.Outcome.OK);
+        LiveKube seen = observed.kube().get();
         try {
-            List<Pod> pods = client.pods().inNamespace(namespace)
-                    .withLabel(Labels.CLUSTER, plan.header().cluster()).list().getItems();
-            written += podSets(plan.header().cluster(), pods);
-            if (observed.kube().get().strimziResources().isEmpty()) return written; // Strimzi's CRDs are not installed
+            List<Pod> pods = changed ? client.pods().inNamespace(namespace)
+                    .withLabel(Labels.CLUSTER, plan.header().cluster()).list().getItems()
+                    : seen.pods().values().stream().filter(p -> plan.header().cluster().equals(Labels.clusterOf(p))).toList();
+            written += podSets(plan.header().cluster(), pods, changed ? Optional.empty() : Optional.of(seen));
+            if (seen.strimziResources().isEmpty()) return written; // Strimzi's CRDs are not installed
             for (var kind : StrimziKinds.ALL) {
                 var resources = client.genericKubernetesResources(kind).inNamespace(namespace);
-                for (GenericKubernetesResource mirror : resources.withLabel(Labels.MANAGED_BY, Labels.KGR)
-                        .withLabel(Labels.CLUSTER, plan.header().cluster()).list().getItems()) {
+                List<GenericKubernetesResource> mirrors = changed ? resources.withLabel(Labels.MANAGED_BY, Labels.KGR)
+                        .withLabel(Labels.CLUSTER, plan.header().cluster()).list().getItems()
+                        : seen.strimziResources().get().entrySet().stream()
+                                .filter(e -> e.getKey().startsWith(kind.getKind() + "/"))
+                                .map(Map.Entry::getValue)
+                                .filter(r -> Labels.managedByKgr(r) && plan.header().cluster().equals(Labels.clusterOf(r)))
+                                .toList();
+                for (GenericKubernetesResource mirror : mirrors) {
                     var annotations = mirror.getMetadata().getAnnotations();
                     if (annotations == null || !plan.header().source().equals(annotations.get("kgr.io/source"))) continue;
                     ObjectNode status = status(mirror, observed, problems, run.diagnostics(), pods, plan);
@@ -110,11 +123,13 @@ public final class StatusWriter {
      * The status of kgr's pod sets (what {@code kubectl get podsets} shows): how many of their pods exist, are Ready, and
      * run the revision the set holds.
      */
-    private int podSets(String cluster, List<Pod> pods) {
+    private int podSets(String cluster, List<Pod> pods, Optional<LiveKube> seen) {
         int written = 0;
         var sets = client.genericKubernetesResources(KubeObserver.POD_SETS).inNamespace(namespace);
-        for (GenericKubernetesResource set : sets.withLabel(Labels.MANAGED_BY, Labels.KGR).withLabel(Labels.CLUSTER, cluster)
-                .list().getItems()) {
+        List<GenericKubernetesResource> all = seen.isPresent()
+                ? seen.get().podSets().values().stream().filter(p -> Labels.managedByKgr(p) && cluster.equals(Labels.clusterOf(p))).toList()
+                : sets.withLabel(Labels.MANAGED_BY, Labels.KGR).withLabel(Labels.CLUSTER, cluster).list().getItems();
+        for (GenericKubernetesResource set : all) {
             Map<String, String> revisions = new TreeMap<>();
             JsonNode spec = JSON.valueToTree(set.getAdditionalProperties().getOrDefault("spec", Map.of()));
             for (JsonNode p : spec.path("pods")) {
