@@ -252,13 +252,13 @@ final class KubePlanner {
         prerequisites.addAll(certificates.steps());
         refusals.addAll(certificates.refusals());
         notes.addAll(certificates.notes());
-        for (Service s : desired.services()) applyObject(s, live.services().get(s.getMetadata().getName()), prerequisites);
-        for (ConfigMap c : desired.configMaps()) applyObject(c, live.configMaps().get(c.getMetadata().getName()), prerequisites);
+        for (Service s : desired.services()) applyObject(s, live.services().get(s.getMetadata().getName()), prerequisites, Phase.KUBERNETES_PREREQUISITES);
+        for (ConfigMap c : desired.configMaps()) applyObject(c, live.configMaps().get(c.getMetadata().getName()), prerequisites, Phase.KUBERNETES_PREREQUISITES);
         for (var b : desired.disruptionBudgets()) {
-            applyObject(b, live.disruptionBudgets().get(b.getMetadata().getName()), prerequisites);
+            applyObject(b, live.disruptionBudgets().get(b.getMetadata().getName()), prerequisites, Phase.KUBERNETES_PREREQUISITES);
         }
         for (PersistentVolumeClaim c : desired.claims()) claim(c, live.claims().get(c.getMetadata().getName()));
-        for (GenericKubernetesResource p : desired.podSets()) applyObject(p, live.podSets().get(p.getMetadata().getName()), podSets);
+        for (GenericKubernetesResource p : desired.podSets()) applyObject(p, live.podSets().get(p.getMetadata().getName()), podSets, Phase.POD_SETS);
         pods(desired.pods());
         removed();
         List<Step> steps = new ArrayList<>();
@@ -371,12 +371,12 @@ final class KubePlanner {
                 && spec.name().equals(labels.get(ClusterModel.CLUSTER));
     }
 
-    private void applyObject(HasMetadata desired, HasMetadata current, List<Step> into) {
+    private void applyObject(HasMetadata desired, HasMetadata current, List<Step> into, Phase phase) {
         String kind = desired.getKind();
         String name = desired.getMetadata().getName();
         String manifest = SERIALIZATION.asJson(desired);
         if (current == null) {
-            into.add(step(Phase.POD_SETS == phaseOf(into) ? Phase.POD_SETS : Phase.KUBERNETES_PREREQUISITES,
+            into.add(step(phase,
                     new Change.ApplyKubeObject(kind, name, manifest, true), Risk.SAFE, List.of(),
                     kind + " does not exist"));
             return;
@@ -388,13 +388,9 @@ final class KubePlanner {
         }
         List<FieldChange> diff = differences(JSON.readTree(manifest), JSON.readTree(SERIALIZATION.asJson(current)));
         if (!diff.isEmpty()) {
-            into.add(step(phaseOf(into), new Change.ApplyKubeObject(kind, name, manifest, false), Risk.SAFE, diff,
+            into.add(step(phase, new Change.ApplyKubeObject(kind, name, manifest, false), Risk.SAFE, diff,
                     kind + " differs from Git"));
         }
-    }
-
-    private Phase phaseOf(List<Step> list) {
-        return list == podSets ? Phase.POD_SETS : Phase.KUBERNETES_PREREQUISITES;
     }
 
     private void claim(PersistentVolumeClaim desired, PersistentVolumeClaim current) {
