@@ -2,26 +2,18 @@ package io.kgr.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 
 import org.junit.jupiter.api.Test;
 
 /** A run adds only the command it runs (picocli's reflection is a cold start's cost); help still shows them all. */
 class MainTest {
-    private record Ran(int code, String out, String err) {
-    }
-
-    private static Ran run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Ran(code, out.toString(), err.toString());
+    private static Cli.Ran run(String... args) {
+        return Cli.run(args);
     }
 
     @Test
     void withoutACommandTheUsageListsEveryCommand() {
-        for (Ran r : new Ran[] {run(), run("--help"), run("help")}) {
+        for (Cli.Ran r : new Cli.Ran[] {run(), run("--help"), run("help")}) {
             assertThat(r.code()).isZero();
             assertThat(r.out()).contains("validate", "plan", "apply", "serve", "inventory", "help");
             // kgr.jar alone never offers the demo: its embedded environment is a module of its own
@@ -34,10 +26,10 @@ class MainTest {
         assertThat(run("plan", "--help").out()).startsWith("Usage: kgr plan").contains("--bootstrap-server", "--prune");
         assertThat(run("help", "apply").out()).startsWith("Usage: kgr apply").contains("--auto-approve");
         assertThat(run("inventory", "list", "--help").out()).startsWith("Usage: kgr inventory list");
-        Ran bad = run("validate", "--no-such-option");
+        Cli.Ran bad = run("validate", "--no-such-option");
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("Unknown option: '--no-such-option'");
-        Ran unknown = run("plann");
+        Cli.Ran unknown = run("plann");
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).contains("Unmatched argument at index 0: 'plann'");
     }

@@ -2,8 +2,6 @@ package io.kgr.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -14,14 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ValidateCommandTest {
     @TempDir Path tmp;
 
-    private record Ran(int code, String out, String err) {
-    }
-
-    private static Ran run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Ran(code, out.toString(), err.toString());
+    private static Cli.Ran run(String... args) {
+        return Cli.run(args);
     }
 
     @Test
@@ -32,7 +24,7 @@ class ValidateCommandTest {
                 metadata: {name: orders, labels: {strimzi.io/cluster: my-cluster}}
                 spec: {partitions: 3}
                 """);
-        Ran nosuch = run("validate", "--cluster", "nosuch", tmp.toString());
+        Cli.Ran nosuch = run("validate", "--cluster", "nosuch", tmp.toString());
         assertThat(nosuch.code()).isEqualTo(1);
         assertThat(nosuch.err()).contains("t.yaml:3:", "nothing in the repository is for cluster 'nosuch': its manifests name [my-cluster]");
         assertThat(run("validate", "--cluster", "my-cluster", tmp.toString()).code()).isZero();
@@ -52,11 +44,11 @@ class ValidateCommandTest {
                     cluster: c1
                     approvals: {hold: [destructive], windows: [{start: "0 0 22 ? * MON-FRI", duration: PT2H}]}
                 """);
-        Ran typo = run("validate", "--config", config.toString());
+        Cli.Ran typo = run("validate", "--config", config.toString());
         assertThat(typo.code()).isEqualTo(1);
         assertThat(typo.err()).contains("kgr.yaml:1:", "server.bindAdress", "unknown field 'bindAdress' (did you mean 'bindAddress'?)");
         Files.writeString(config, Files.readString(config).replace("bindAdress", "bindAddress"));
-        Ran fixed = run("validate", "--config", config.toString());
+        Cli.Ran fixed = run("validate", "--config", config.toString());
         assertThat(fixed.code()).as(fixed.err()).isZero();
         assertThat(fixed.out()).contains("Valid: " + config + ", 1 cluster(s), 1 source(s).");
     }
