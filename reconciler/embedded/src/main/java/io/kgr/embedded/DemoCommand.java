@@ -12,9 +12,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run the whole product on this machine: a real Kafka cluster in-process, an in-memory Kubernetes "
-                + "API server, a local kubelet that runs the pods' brokers as processes, a Git repository made from "
-                + "samples-repo, and kgr serve reconciling them. Comes with the embedded environment's jar (make build).")
+        description = "Run the whole product on this machine: an in-memory Kubernetes API server, a Git repository made "
+                + "from samples-repo (or --repo), and kgr serve reconciling them. A repository's KRaft Kafka 4 cluster is "
+                + "created by kgr, its pods run as real broker processes by a local kubelet; any other repository gets "
+                + "an in-process Kafka cluster and simulated pods. Comes with the embedded environment's jar (make build).")
 public final class DemoCommand implements Callable<Integer> {
     /** Adds {@code demo} to kgr's commands when this module's jar is on the class path. */
     public static final class Plugin implements CommandPlugin {

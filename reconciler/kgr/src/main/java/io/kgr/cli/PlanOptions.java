@@ -12,7 +12,9 @@ import picocli.CommandLine.Option;
 
 /** What to plan and how to show it. */
 final class PlanOptions {
-    @Option(names = "--prune", description = "Delete topics this source created that Git no longer declares.")
+    @Option(names = "--prune", description = "Delete what this source created (or adopted) and Git no longer declares:"
+            + " topics, users' credentials, ACLs and quotas, objects kgr made for a cluster that no node accounts for,"
+            + " and Strimzi mirrors. Off by default.")
     boolean prune;
 
     @Option(names = "--protect", paramLabel = "REGEX",
