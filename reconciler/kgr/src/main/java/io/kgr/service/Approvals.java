@@ -4,11 +4,14 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TimeZone;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.quartz.CronExpression;
 
@@ -56,10 +59,10 @@ public record Approvals(Set<Risk> hold, List<Window> windows) {
     /**
      * Why {@code step} of a plan for {@code commit} waits, if it does.
      *
-     * @param approved whether the commit has been approved
+     * @param approved the risks approved for the commit (by the API, or by the commit itself)
      */
-    public Optional<String> holds(Step step, boolean approved, Instant now) {
-        if (hold.contains(step.risk()) && !approved) {
+    public Optional<String> holds(Step step, Set<Risk> approved, Instant now) {
+        if (hold.contains(step.risk()) && !approved.contains(step.risk())) {
             return Optional.of("held: " + step.risk().name().toLowerCase(Locale.ROOT) + " steps wait for an"
                     + " approval of the commit (kgr approve, or POST /api/v1/sources/<source>/approve)");
         }
@@ -71,6 +74,29 @@ public record Approvals(Set<Risk> hold, List<Window> windows) {
         }
         return Optional.empty();
     }
+
+    /**
+     * The risks a commit approves itself, by a trailer line of its message: {@code Kgr-Approve: destructive} (or
+     * {@code disruptive}, both comma-separated, or {@code all}) — for a team that reviews the commit before it merges.
+     */
+    public static Set<Risk> approvedBy(String commitMessage) {
+        Set<Risk> out = new HashSet<>();
+        Matcher m = TRAILER.matcher(commitMessage == null ? "" : commitMessage);
+        while (m.find()) {
+            for (String r : m.group(1).split(",")) {
+                String risk = r.trim().toLowerCase(Locale.ROOT);
+                if (risk.equals("all")) {
+                    out.add(Risk.DISRUPTIVE);
+                    out.add(Risk.DESTRUCTIVE);
+                } else if (risk.equals("destructive") || risk.equals("disruptive")) {
+                    out.add(Risk.valueOf(risk.toUpperCase(Locale.ROOT)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static final Pattern TRAILER = Pattern.compile("(?im)^kgr-approve:\\s*([a-z, ]+)\\s*$");
 
     /** Whether a cron expression is one a window can start on (checked when the configuration is read). */
     static boolean validStart(String cron) {

@@ -42,8 +42,10 @@ import io.kgr.manifest.SchemaCatalog;
 import io.kgr.plan.Change;
 import io.kgr.plan.Plan;
 import io.kgr.plan.Policy;
+import io.kgr.plan.Risk;
 import io.kgr.plan.Step;
 import io.kgr.source.GitSource;
+import io.kgr.source.Snapshot;
 import io.kgr.source.SourceSpec;
 
 import com.sun.management.OperatingSystemMXBean;
@@ -186,7 +188,9 @@ final class SourceRunner {
         ApplyOptions options = new ApplyOptions(cluster.config().timeout(), Duration.ofMinutes(10),
                 ApplyOptions.defaults().maxRecordsPerRequest(), cluster.config().replicationThrottle());
         Target target = cluster.target();
-        boolean approved = state.approved(commit);
+        // approved through the API (every risk), or by the commit itself (a Kgr-Approve: trailer)
+        Set<Risk> approved = state.approved(commit) ? Set.of(Risk.DISRUPTIVE, Risk.DESTRUCTIVE)
+                : Approvals.approvedBy(planned.snapshot().map(Snapshot::message).orElse(""));
         Instant now = clock.instant();
         Applier applier = new Applier(cluster.admin(), target.inventory(), secrets, options, this::logStep).stopWhen(stopping)
                 .holding(step -> source.approvals().holds(step, approved, now));

@@ -223,7 +223,7 @@ public final class GitSource {
             }
             files.sort(Comparator.comparing(SourceFile::path));
             blobs = read; // only this commit's blobs are kept
-            return new Snapshot(locationForHumans, spec.ref().orElse("HEAD"), commit.name(), files);
+            return new Snapshot(locationForHumans, spec.ref().orElse("HEAD"), commit.name(), files, commit.getFullMessage());
         } catch (IOException e) {
             throw new SourceException("source " + locationForHumans + ": cannot read " + ref + ": " + e.getMessage(), e);
         }
