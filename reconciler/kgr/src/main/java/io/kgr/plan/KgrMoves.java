@@ -36,6 +36,13 @@ final class KgrMoves {
         return out;
     }
 
+    /** The nodes that records whose moves still run are emptying. */
+    static Set<Integer> draining(List<Moves> records, LiveState live) {
+        Set<Integer> out = new TreeSet<>();
+        for (Moves m : records) if (!inFlight(List.of(m), live).isEmpty()) out.addAll(m.off());
+        return out;
+    }
+
     /** What the plan says of each record whose moves are still running: how many partitions, off which nodes. */
     static List<String> progress(List<Moves> records, LiveState live) {
         List<String> out = new ArrayList<>();

@@ -68,15 +68,16 @@ final class KubePlanner {
      * @param now              the plan's time: certificates due for renewal by then are renewed
      * @param kgrMoves         partitions that kgr's own moves of earlier runs are still moving (topic → partitions):
      *                         a node they empty is removed once they are done, without a refusal meanwhile
+     * @param kgrDraining      the nodes those moves are still emptying: a lost pod of one is made again until they are done
      */
     record Options(boolean prune, boolean deleteNothing, boolean allowNodeRemoval, List<String> tlsUsers, Instant now,
-                   Map<String, Set<Integer>> kgrMoves) {
+                   Map<String, Set<Integer>> kgrMoves, Set<Integer> kgrDraining) {
         static Options defaults() {
-            return new Options(false, false, false, List.of(), Instant.now(), Map.of());
+            return new Options(false, false, false, List.of(), Instant.now(), Map.of(), Set.of());
         }
 
         Options pruning(boolean on) {
-            return new Options(on, deleteNothing, allowNodeRemoval, tlsUsers, now, kgrMoves);
+            return new Options(on, deleteNothing, allowNodeRemoval, tlsUsers, now, kgrMoves, kgrDraining);
         }
     }
 
@@ -260,6 +261,7 @@ final class KubePlanner {
         for (PersistentVolumeClaim c : desired.claims()) claim(c, live.claims().get(c.getMetadata().getName()));
         for (GenericKubernetesResource p : desired.podSets()) applyObject(p, live.podSets().get(p.getMetadata().getName()), podSets, Phase.POD_SETS);
         pods(desired.pods());
+        lostWhileDraining();
         removed();
         List<Step> steps = new ArrayList<>();
         for (List<Step> phase : List.of(prerequisites, volumes, podSets, rolls, prune)) steps.addAll(phase);
@@ -762,6 +764,42 @@ final class KubePlanner {
             }
         }));
         return out;
+    }
+
+    /**
+     * A node that kgr's moves of an earlier run are still emptying, whose pod was lost meanwhile (evicted, deleted): its
+     * pod is made again, from the model with the node kept in its pool, so that its replicas can finish moving (a
+     * partition whose only copy is there would otherwise stay offline); it is removed once the moves are done.
+     */
+    private void lostWhileDraining() {
+        if (kafka.isEmpty() || deleteNothing) return;
+        for (int id : new TreeSet<>(options.kgrDraining())) {
+            if (ids.values().stream().anyMatch(s -> s.contains(id)) || hostedPartitions(id).isEmpty()) continue;
+            // the node's ConfigMap stays until its pod is removed: it names the pod and its pool
+            Optional<ConfigMap> config = live.configMaps().values().stream().filter(this::mine)
+                    .filter(c -> c.getMetadata().getLabels().get(ClusterModel.POOL) != null)
+                    .filter(c -> Pods.nodeId(c.getMetadata().getName()).orElse(-1) == id).findFirst();
+            if (config.isEmpty() || live.pods().containsKey(config.get().getMetadata().getName())) continue;
+            String name = config.get().getMetadata().getName();
+            String pool = config.get().getMetadata().getLabels().get(ClusterModel.POOL);
+            if (spec.pools().stream().noneMatch(p -> p.name().equals(pool))) {
+                notes.add("node " + id + " is still being drained but its pod " + name + " is gone and its pool " + pool
+                        + " is no longer in Git: kgr cannot make it again; its replicas' move waits for it");
+                continue;
+            }
+            Map<String, SortedSet<Integer>> withIt = new TreeMap<>();
+            ids.forEach((p, s) -> withIt.put(p, new TreeSet<>(s)));
+            withIt.computeIfAbsent(pool, p -> new TreeSet<>()).add(id);
+            boolean internalTls = spec.kraft() && !plaintextInternals();
+            Optional<Pod> pod = new ClusterModel(spec, live.namespace(), withIt, clusterId(),
+                    new ClusterModel.Security(internalTls, CertPlanner.needed(spec, internalTls), certificates.podAnnotations()))
+                    .generate().pods().stream().filter(p -> p.getMetadata().getName().equals(name)).findFirst();
+            if (pod.isEmpty()) continue;
+            Change.CreatePod create = new Change.CreatePod(name, SERIALIZATION.asJson(pod.get()));
+            podSets.add(new Step(Step.idOf(create), Phase.POD_SETS, create, Risk.SAFE, List.of(),
+                    "node " + id + " is still being drained by kgr's moves and its pod was lost: it runs again until its "
+                            + hostedPartitions(id).size() + " partition replica(s) have moved away", List.of()));
+        }
     }
 
     /** Whether every one of these partitions ({@code topic-p}) is being moved by kgr's own moves of an earlier run. */

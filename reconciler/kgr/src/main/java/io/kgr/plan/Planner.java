@@ -65,7 +65,8 @@ public final class Planner {
                         new KubePlanner.Options(policy.prune(), policy.deleteNothing(), policy.allowNodeRemoval(),
                                 desired.users().values().stream().filter(u -> u.authentication().equals("tls"))
                                         .map(UserSpec::name).sorted().toList(), header.createdAt(),
-                                live.map(l -> KgrMoves.inFlight(inventories.movesInFlight(), l)).orElse(Map.of()))));
+                                live.map(l -> KgrMoves.inFlight(inventories.movesInFlight(), l)).orElse(Map.of()),
+                                live.map(l -> KgrMoves.draining(inventories.movesInFlight(), l)).orElse(Set.of()))));
         // brokers that Git removes get no new replicas, and shrinking partitions give theirs up first; brokers that the
         // plan starts are up before topics change, so topics may use them
         Set<Integer> leaving = kubePlanner.map(KubePlanner::leavingBrokers).orElse(Set.of());

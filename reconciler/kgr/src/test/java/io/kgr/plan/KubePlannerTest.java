@@ -82,6 +82,28 @@ class KubePlannerTest {
     }
 
     @Test
+    void aNodeKgrIsStillDrainingGetsItsLostPodBackAndOnlyThen() {
+        String four = POOLS.replace("spec: {replicas: 3, roles: [broker]", "spec: {replicas: 4, roles: [broker]");
+        LiveKube live = liveFrom(spec("", four));
+        // broker 3 was being drained when its pod was lost; the pod set was already rewritten without it
+        assertThat(live.pods().remove("c1-brokers-3")).isNotNull();
+        assertThat(live.configMaps()).containsKey("c1-brokers-3");
+        var partition = new io.kgr.observe.LivePartition(0, 3, List.of(0), List.of(3));
+        var moving = new io.kgr.observe.LiveTopic("t", List.of(partition), new TreeMap<>(), new TreeMap<>(Map.of(0, List.of(3, 0))));
+        LiveState kafka = new LiveState("x", new TreeSet<>(List.of(0, 1, 2, 3)), new TreeMap<>(Map.of("t", moving)),
+                new TreeMap<>(), List.of(), false, new TreeMap<>(), new TreeMap<>(), 4);
+        var draining = new KubePlanner.Options(false, false, false, List.of(), java.time.Instant.now(),
+                Map.of("t", java.util.Set.of(0)), java.util.Set.of(3));
+        KubePlanner.Part back = new KubePlanner(spec(""), live, Optional.of(kafka), "id", draining).plan();
+        assertThat(back.in(Phase.POD_SETS)).extracting(Step::id).contains("create-pod:c1-brokers-3");
+        assertThat(back.in(Phase.POD_SETS)).filteredOn(st -> st.id().equals("create-pod:c1-brokers-3")).singleElement()
+                .satisfies(st -> assertThat(st.reason()).contains("still being drained"));
+        // without kgr's drain of it, a lost node that Git removed is not made again
+        KubePlanner.Part not = new KubePlanner(spec(""), live, Optional.of(kafka), "id").plan();
+        assertThat(not.in(Phase.POD_SETS)).extracting(Step::id).doesNotContain("create-pod:c1-brokers-3");
+    }
+
+    @Test
     void brokersByIdThenControllersWithTheActiveOneLast() {
         ClusterSpec before = spec("");
         KubePlanner.Part k = new KubePlanner(spec(", num.replica.alter.log.dirs.threads: 2"), liveFrom(before),
