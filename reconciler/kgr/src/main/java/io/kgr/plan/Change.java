@@ -27,29 +27,30 @@ public sealed interface Change {
      * reader) fails to compile when a kind is added and not handled.
      */
     enum Kind {
-        CREATE_TOPIC("create-topic"),
-        INCREASE_PARTITIONS("increase-partitions"),
-        ALTER_TOPIC_CONFIG("alter-topic-config"),
-        CHANGE_REPLICATION_FACTOR("change-replication-factor"),
-        MOVE_REPLICAS("move-replicas"),
-        DELETE_TOPIC("delete-topic"),
-        UPSERT_SCRAM_CREDENTIAL("upsert-scram-credential"),
-        CREATE_USER_SECRET("create-user-secret"),
-        DELETE_USER_SECRET("delete-user-secret"),
-        DELETE_SCRAM_CREDENTIAL("delete-scram-credential"),
-        CREATE_ACLS("create-acls"),
-        DELETE_ACLS("delete-acls"),
-        ALTER_USER_QUOTAS("alter-user-quotas"),
-        UPDATE_INVENTORY("update-inventory"),
+        // declared in the order a phase applies them (Plan.ORDER sorts by phase, then kind, then subject)
+        ISSUE_CA("issue-ca"),
+        ISSUE_CERTIFICATE("issue-certificate"),
         APPLY_KUBE_OBJECT("create-kube-object", "update-kube-object"),
         EXPAND_VOLUME("expand-volume"),
         CREATE_POD("create-pod"),
         ROLL_POD("roll-pod"),
-        DELETE_KUBE_OBJECT("delete-kube-object"),
         ALTER_BROKER_CONFIG("alter-broker-config"),
+        CREATE_TOPIC("create-topic"),
+        INCREASE_PARTITIONS("increase-partitions"),
+        ALTER_TOPIC_CONFIG("alter-topic-config"),
         REMOVE_THROTTLES("remove-throttles"),
-        ISSUE_CA("issue-ca"),
-        ISSUE_CERTIFICATE("issue-certificate");
+        CHANGE_REPLICATION_FACTOR("change-replication-factor"),
+        MOVE_REPLICAS("move-replicas"),
+        CREATE_USER_SECRET("create-user-secret"),
+        UPSERT_SCRAM_CREDENTIAL("upsert-scram-credential"),
+        CREATE_ACLS("create-acls"),
+        DELETE_ACLS("delete-acls"),
+        ALTER_USER_QUOTAS("alter-user-quotas"),
+        DELETE_SCRAM_CREDENTIAL("delete-scram-credential"),
+        DELETE_USER_SECRET("delete-user-secret"),
+        DELETE_TOPIC("delete-topic"),
+        DELETE_KUBE_OBJECT("delete-kube-object"),
+        UPDATE_INVENTORY("update-inventory");
 
         private final List<String> ids;
 

@@ -1,11 +1,16 @@
 package io.kgr.plan;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 
 /** An ordered list of steps computed from Git and the live state; a value, applied later by {@code apply}. */
@@ -19,8 +24,53 @@ public record Plan(PlanHeader header, List<Step> steps, List<Refusal> refusals, 
         KAFKA_PENDING
     }
 
-    /** The order of a plan's steps: by phase; inside a phase, in the order its planner gave them (a stable sort). */
-    public static final Comparator<Step> ORDER = Comparator.comparing(Step::phase);
+    /**
+     * The order of a plan's steps where dependencies leave a choice: by phase, then by kind (in the order
+     * {@link Change.Kind} declares them), then by subject.
+     */
+    public static final Comparator<Step> ORDER = Comparator.comparing(Step::phase)
+            .thenComparing(s -> kindOf(s.change()))
+            .thenComparing(s -> s.change().subject());
+
+    private static Change.Kind kindOf(Change change) {
+        return Change.Kind.of(change.kind()).orElseThrow(() -> new IllegalStateException("no kind " + change.kind()));
+    }
+
+    /**
+     * The steps in plan order: every step after the steps it depends on, and among the steps whose dependencies are
+     * met the first by {@link #ORDER}. Dependencies point to the same or an earlier phase, so phases never go back.
+     * Dependencies on steps that are not in the list are left for {@link Plan}'s constructor to reject.
+     */
+    public static List<Step> ordered(Collection<Step> steps) {
+        Map<String, Step> byId = new HashMap<>();
+        for (Step s : steps) byId.put(s.id(), s);
+        Map<String, Integer> waitingFor = new HashMap<>();
+        Map<String, List<Step>> dependants = new HashMap<>();
+        PriorityQueue<Step> ready = new PriorityQueue<>(ORDER);
+        List<Step> unordered = new ArrayList<>();
+        for (Step s : steps) {
+            int known = 0;
+            for (String d : new LinkedHashSet<>(s.dependsOn())) {
+                if (!byId.containsKey(d)) continue;
+                known++;
+                dependants.computeIfAbsent(d, x -> new ArrayList<>()).add(s);
+            }
+            if (known == 0) ready.add(s);
+            else waitingFor.put(s.id(), known);
+        }
+        List<Step> out = new ArrayList<>(steps.size());
+        while (!ready.isEmpty()) {
+            Step next = ready.poll();
+            out.add(next);
+            for (Step d : dependants.getOrDefault(next.id(), List.of())) {
+                if (waitingFor.merge(d.id(), -1, Integer::sum) == 0) ready.add(d);
+            }
+        }
+        // a cycle: left in the list's order after the rest, for the constructor to name
+        for (Step s : steps) if (waitingFor.getOrDefault(s.id(), 0) > 0) unordered.add(s);
+        out.addAll(unordered);
+        return out;
+    }
 
     public Plan(PlanHeader header, List<Step> steps, List<Refusal> refusals, List<Unmanaged> unmanaged, List<String> notes) {
         this(header, steps, refusals, unmanaged, notes, Set.of());

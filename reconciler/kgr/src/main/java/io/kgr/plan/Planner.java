@@ -104,8 +104,7 @@ public final class Planner {
                     + (whyNoKafka.isBlank() ? "" : " (" + whyNoKafka + ")") + ": topics and users are"
                     + " planned once its brokers are up (the next run)");
         }
-        steps.sort(Plan.ORDER);
-        return withMirrors(new Plan(header, steps, refusals, base.unmanaged(), notes,
+        return withMirrors(new Plan(header, Plan.ordered(steps), refusals, base.unmanaged(), notes,
                 live.isEmpty() ? Set.of(Plan.Flag.KAFKA_PENDING) : Set.of()), mirrors);
     }
 
@@ -117,10 +116,9 @@ public final class Planner {
         if (mirrors.isEmpty() || (mirrors.get().steps().isEmpty() && mirrors.get().notes().isEmpty())) return plan;
         List<Step> steps = new ArrayList<>(plan.steps());
         steps.addAll(mirrors.get().steps());
-        steps.sort(Plan.ORDER);
         List<String> notes = new ArrayList<>(plan.notes());
         notes.addAll(mirrors.get().notes());
-        return new Plan(plan.header(), steps, plan.refusals(), plan.unmanaged(), notes, plan.flags());
+        return new Plan(plan.header(), Plan.ordered(steps), plan.refusals(), plan.unmanaged(), notes, plan.flags());
     }
 
     /** The users this plan removes from the source's inventory (pruned). */
@@ -381,9 +379,7 @@ public final class Planner {
                     || !nextAdopted(header.commit()).equals(owned.adopted()) || !owned.commit().equals(header.commit())) {
                 steps.add(inventoryStep(header.commit(), users.nextUsers));
             }
-            steps = new ArrayList<>(withoutIdleInventory(steps));
-            steps.sort(Plan.ORDER);
-            return new Plan(header, steps, refusals, unmanaged, notes);
+            return new Plan(header, Plan.ordered(withoutIdleInventory(steps)), refusals, unmanaged, notes);
         }
 
         /**

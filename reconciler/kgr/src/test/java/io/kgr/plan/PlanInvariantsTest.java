@@ -71,6 +71,9 @@ class PlanInvariantsTest {
             if (plan.isRefused()) refused++;
             if (plan.steps().stream().anyMatch(st -> st.change() instanceof Change.DeleteTopic)) topicDeletions++;
             removals += check(plan, live);
+            List<Step> shuffled = new ArrayList<>(plan.steps());
+            Collections.shuffle(shuffled, random);
+            assertThat(Plan.ordered(shuffled)).as("the order is the plan's data, not the planner's").isEqualTo(plan.steps());
         }
         assertThat(removals).as("the generator removes brokers").isGreaterThan(50);
         assertThat(refused).as("and sometimes cannot").isGreaterThan(0);
@@ -148,6 +151,20 @@ class PlanInvariantsTest {
                 .hasMessageContaining("not an earlier step");
         assertThatThrownBy(() -> new Plan(Fixtures.header(), List.of(create, create), List.of(), List.of(), List.of()))
                 .hasMessageContaining("two steps have the id create-topic:a");
+    }
+
+    @Test
+    void whereDependenciesLeaveAChoiceStepsGoByPhaseKindAndSubject() {
+        Step createB = step(Phase.TOPICS, new Change.CreateTopic("b", 1, 1, new TreeMap<>()));
+        Step createA = step(Phase.TOPICS, new Change.CreateTopic("a", 1, 1, new TreeMap<>()));
+        Step alterA = step(Phase.TOPICS, new Change.AlterTopicConfig("a", new TreeMap<>(Map.of("retention.ms", "1")), new TreeSet<>()));
+        Step deleteC = step(Phase.PRUNE, new Change.DeleteTopic("c", 1));
+        // a dependency outranks the kind: the creation of z waits for the alter of a
+        Step createZ = new Step("create-topic:z", Phase.TOPICS, new Change.CreateTopic("z", 1, 1, new TreeMap<>()),
+                Risk.SAFE, List.of(), "", List.of(alterA.id()));
+        assertThat(Plan.ordered(List.of(deleteC, createZ, alterA, createB, createA)).stream().map(Step::id))
+                .containsExactly("create-topic:a", "create-topic:b", "alter-topic-config:a", "create-topic:z",
+                        "delete-topic:c");
     }
 
     private static Step step(Phase phase, Change change) {
