@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -44,9 +45,8 @@ import io.kgr.inventory.ManagedUser;
  * leaves a state the next run converges from.
  */
 public final class Applier {
-    private final Admin admin;
     private final InventoryStore inventoryStore;
-    private final SecretResolver secrets;
+    private final BiFunction<Plan, Results, Executors> executors;
     private final ApplyOptions options;
     private final Consumer<StepResult> progress;
     private BooleanSupplier stopping = () -> false;
@@ -66,11 +66,19 @@ public final class Applier {
 
     public Applier(Admin admin, InventoryStore inventoryStore, SecretResolver secrets, ApplyOptions options,
                    Consumer<StepResult> progress) {
-        this.admin = admin;
         this.inventoryStore = inventoryStore;
-        this.secrets = secrets;
         this.options = options;
         this.progress = progress;
+        this.executors = (plan, results) -> onTheCluster(admin, secrets, plan, results);
+    }
+
+    /** An applier whose steps are carried out by the given executors (tests). */
+    Applier(InventoryStore inventoryStore, ApplyOptions options, Consumer<StepResult> progress,
+            BiFunction<Plan, Results, Executors> executors) {
+        this.inventoryStore = inventoryStore;
+        this.options = options;
+        this.progress = progress;
+        this.executors = executors;
     }
 
     /**
@@ -145,9 +153,7 @@ public final class Applier {
         this.leaseLost = leaseLost;
         long start = System.nanoTime();
         Results results = new Results(progress, options.requestTimeout());
-        TopicSteps topics = new TopicSteps(admin, options, results,
-                new MovesLog(inventoryStore, plan.header().cluster(), plan.header().source()), this::stopNow);
-        UserSteps users = new UserSteps(admin, secrets, results, plan.header().cluster(), options.maxRecordsPerRequest());
+        Executors on = executors.apply(plan, results);
         // the inventory's topic is asked for first, then made ready while the other steps run: a new partition takes a
         // while to get a leader, and longer behind thousands of others
         if (plan.steps().stream().anyMatch(s -> s.change() instanceof UpdateInventory)
@@ -192,19 +198,18 @@ public final class Applier {
                 continue;
             }
             Runnable run = switch (executorOf(first.type())) {
-                case KUBERNETES -> () -> runKubernetes(first, batch, results);
+                case KUBERNETES -> () -> runKubernetes(first, batch, results, on);
                 case INVENTORY -> () -> {
                     inventoryReady.exceptionally(e -> null).join(); // a failed prepare is retried by save, which reports it
-                    batch.forEach(s -> updateInventory(s, plan, results, users.freshHashes));
+                    batch.forEach(s -> updateInventory(s, plan, results, on.freshHashes()));
                 };
-                case KAFKA -> () -> runOnKafka(first.type(), batch, topics, users);
+                case KAFKA -> () -> on.onKafka(first.type(), batch);
             };
             run.run();
         }
         // the next plan should read back what was just applied (bounded: a slow broker does not fail the apply)
         List<Step> succeeded = steps.stream().filter(s -> results.succeeded(s.id())).toList();
-        new Visibility(admin, options.requestTimeout().compareTo(Duration.ofSeconds(15)) < 0
-                ? options.requestTimeout() : Duration.ofSeconds(15)).await(succeeded);
+        on.awaitVisible(succeeded);
         return new ApplyReport(results.all(), Duration.ofNanos(System.nanoTime() - start));
     }
 
@@ -223,11 +228,9 @@ public final class Applier {
         };
     }
 
-    private void runKubernetes(Change first, List<Step> batch, Results results) {
-        KubeSteps onKube = new KubeSteps(kube.orElseThrow(() -> new IllegalStateException(
-                "the plan has Kubernetes steps but no Kubernetes namespace was given")), admin, results, waits);
+    private void runKubernetes(Change first, List<Step> batch, Results results, Executors on) {
         if (first.type() == Change.Kind.CREATE_POD) {
-            onKube.createPods(batch);
+            on.createPods(batch);
             return;
         }
         for (Step s : batch) {
@@ -235,8 +238,53 @@ public final class Applier {
             Optional<String> failed = s.dependsOn().stream().filter(results::didNotSucceed).findFirst();
             if (failed.isPresent()) results.record(StepResult.skipped(s.id(), failed.get()));
             else if (stopNow()) results.record(StepResult.notStarted(s.id(), whyStopped()));
-            else onKube.run(s);
+            else on.onKubernetes(s);
         }
+    }
+
+    /** The brokers (through the Admin client) and the namespace (once {@link #withKubernetes} gave it). */
+    private Executors onTheCluster(Admin admin, SecretResolver secrets, Plan plan, Results results) {
+        TopicSteps topics = new TopicSteps(admin, options, results,
+                new MovesLog(inventoryStore, plan.header().cluster(), plan.header().source()), this::stopNow);
+        UserSteps users = new UserSteps(admin, secrets, results, plan.header().cluster(), options.maxRecordsPerRequest());
+        Duration visibilityWait = options.requestTimeout().compareTo(Duration.ofSeconds(15)) < 0
+                ? options.requestTimeout() : Duration.ofSeconds(15);
+        return new Executors() {
+            private KubeSteps kubeSteps;
+
+            private KubeSteps onKube() {
+                if (kubeSteps == null) {
+                    kubeSteps = new KubeSteps(kube.orElseThrow(() -> new IllegalStateException(
+                            "the plan has Kubernetes steps but no Kubernetes namespace was given")), admin, results, waits);
+                }
+                return kubeSteps;
+            }
+
+            @Override
+            public void onKafka(Change.Kind kind, List<Step> batch) {
+                runOnKafka(kind, batch, topics, users);
+            }
+
+            @Override
+            public void createPods(List<Step> batch) {
+                onKube().createPods(batch);
+            }
+
+            @Override
+            public void onKubernetes(Step step) {
+                onKube().run(step);
+            }
+
+            @Override
+            public void awaitVisible(List<Step> succeeded) {
+                new Visibility(admin, visibilityWait).await(succeeded);
+            }
+
+            @Override
+            public Map<String, String> freshHashes() {
+                return users.freshHashes;
+            }
+        };
     }
 
     private static void runOnKafka(Change.Kind kind, List<Step> batch, TopicSteps topics, UserSteps users) {
