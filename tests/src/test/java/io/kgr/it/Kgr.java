@@ -4,15 +4,79 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.kgr.cli.Main;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Runs the kgr CLI in this JVM, the way a user would, and keeps what it printed. */
 public final class Kgr {
     public record Result(int exitCode, String out, String err) {
+        private static final ObjectMapper JSON = JsonMapper.builder().build();
+
         public String all() {
             return out + err;
+        }
+
+        /** What {@code -o json} printed: a plan ({@code plan}) or a plan with its apply's results ({@code apply}). */
+        public JsonNode json() {
+            try {
+                return JSON.readTree(out);
+            } catch (JacksonException e) {
+                throw new AssertionError("not a JSON document (" + e.getOriginalMessage() + "):\n" + all(), e);
+            }
+        }
+
+        private JsonNode plan() {
+            JsonNode root = json();
+            return root.has("plan") ? root.get("plan") : root;
+        }
+
+        /** The ids of the plan's steps, in order. */
+        public List<String> steps() {
+            List<String> ids = new ArrayList<>();
+            plan().path("steps").forEach(s -> ids.add(s.get("id").asString()));
+            return ids;
+        }
+
+        /** What a plan would change: its steps' ids and its refusals; empty is text's "No changes." */
+        public List<String> changes() {
+            List<String> all = steps();
+            plan().path("refusals").forEach(r -> all.add("refused " + r.get("kind").asString() + " "
+                    + r.get("subject").asString() + ": " + r.get("reason").asString()));
+            return all;
+        }
+
+        /** The plan's notes. */
+        public List<String> notes() {
+            List<String> notes = new ArrayList<>();
+            plan().path("notes").forEach(n -> notes.add(n.asString()));
+            return notes;
+        }
+
+        /** What {@code apply -o json} said of one step (why it failed, was skipped or held); empty when it was ok. */
+        public String message(String step) {
+            for (JsonNode r : json().path("apply").path("results")) {
+                if (r.get("step").asString().equals(step)) return r.get("message").asString();
+            }
+            throw new AssertionError("no result for step " + step + ":\n" + all());
+        }
+
+        /** The steps {@code apply -o json} applied, in the order it applied them. */
+        public List<String> applied() {
+            return outcomes().entrySet().stream().filter(e -> e.getValue().equals("ok")).map(Map.Entry::getKey).toList();
+        }
+
+        /** What {@code apply -o json} did with each step: ok, failed, skipped or held, by step id, in order. */
+        public Map<String, String> outcomes() {
+            Map<String, String> out = new LinkedHashMap<>();
+            json().path("apply").path("results").forEach(r -> out.put(r.get("step").asString(), r.get("outcome").asString()));
+            return out;
         }
     }
 

@@ -215,9 +215,9 @@ class KubeClusterTest {
         assertThat(first.out()).contains("+ create KafkaTopic " + topic, "+ create Kafka c1", "+ create KafkaNodePool brokers",
                 "+ create KafkaUser " + ns + "-alice").doesNotContain("create KafkaTopic " + ns + ".foreign");
         // a second run reads the topic's id, and changes nothing else
-        Kgr.Result second = apply();
+        Kgr.Result second = apply("-o", "json");
         assertThat(second.exitCode()).as(second.all()).isZero();
-        assertThat(second.out()).contains("No changes");
+        assertThat(second.changes()).isEmpty();
 
         var kt = mirror("KafkaTopic", topic);
         assertThat(kt.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "kgr")
@@ -234,7 +234,7 @@ class KubeClusterTest {
         // a run that changes nothing writes nothing: neither mirrors nor their status
         String topicVersion = kt.getMetadata().getResourceVersion();
         String kafkaVersion = mirror("Kafka", "c1").getMetadata().getResourceVersion();
-        assertThat(apply().out()).contains("No changes");
+        assertThat(apply("-o", "json").changes()).isEmpty();
         assertThat(mirror("KafkaTopic", topic).getMetadata().getResourceVersion()).isEqualTo(topicVersion);
         assertThat(mirror("Kafka", "c1").getMetadata().getResourceVersion()).isEqualTo(kafkaVersion);
 
@@ -332,7 +332,7 @@ class KubeClusterTest {
         var defaults = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.BROKER, "");
         assertThat(admin.describeConfigs(List.of(defaults)).all().get().get(defaults).get("log.retention.ms").value())
                 .isEqualTo("3600000");
-        assertThat(kgr("plan").out()).contains("No changes");
+        assertThat(kgr("plan", "-o", "json").changes()).isEmpty();
 
         // log.retention.hours is static (Kafka refuses it at run time): it rolls the pods; log.retention.ms, gone from
         // Git, goes from the brokers' dynamic defaults too
@@ -361,7 +361,7 @@ class KubeClusterTest {
         var entry = admin.describeConfigs(List.of(defaults)).all().get().get(defaults).get("log.retention.ms");
         assertThat(entry == null || entry.source() != org.apache.kafka.clients.admin.ConfigEntry.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG)
                 .as("the removed dynamic key is reverted on the brokers").isTrue();
-        assertThat(kgr("plan").out()).contains("No changes");
+        assertThat(kgr("plan", "-o", "json").changes()).isEmpty();
     }
 
     @Test
@@ -420,10 +420,11 @@ class KubeClusterTest {
         String before1 = revision("c1-brokers-1");
         simulator.keepUnready("c1-brokers-0");
         write(3, "expandable", "10Gi", "num.replica.alter.log.dirs.threads: 3");
-        Kgr.Result apply = apply();
+        Kgr.Result apply = apply("-o", "json");
         assertThat(apply.exitCode()).isEqualTo(1);
-        assertThat(apply.out()).contains("FAILED  roll-pod:c1-brokers-0").contains("was not Ready after 10 s")
-                .contains("skipped roll-pod:c1-brokers-1");
+        assertThat(apply.outcomes()).containsEntry("roll-pod:c1-brokers-0", "failed")
+                .containsEntry("roll-pod:c1-brokers-1", "skipped");
+        assertThat(apply.message("roll-pod:c1-brokers-0")).contains("was not Ready after 10 s");
         assertThat(revision("c1-brokers-1")).isEqualTo(before1);
 
         // once the pod is back, the next run converges: the unready pod first, then the rest
@@ -431,7 +432,7 @@ class KubeClusterTest {
         Kgr.Result next = apply();
         assertThat(next.exitCode()).as(next.out() + next.err()).isZero();
         assertThat(revision("c1-brokers-1")).isNotEqualTo(before1);
-        assertThat(kgr("plan").out()).contains("No changes");
+        assertThat(kgr("plan", "-o", "json").changes()).isEmpty();
     }
 
     @Test
@@ -447,8 +448,8 @@ class KubeClusterTest {
                 .contains("broker.id=0").contains("zookeeper.connect=seed-zookeeper-client." + ns + ".svc:2181");
         assertThat(client.pods().inNamespace(ns).withName("seed-kafka-0").get().getSpec().getAffinity().getPodAntiAffinity())
                 .isNotNull();
-        Kgr.Result again = kgr("plan", "--cluster", "seed", "--path", "clusters/seed");
-        assertThat(again.out()).contains("No changes");
+        Kgr.Result again = kgr("plan", "--cluster", "seed", "--path", "clusters/seed", "-o", "json");
+        assertThat(again.changes()).isEmpty();
     }
 
     @Test
@@ -460,11 +461,12 @@ class KubeClusterTest {
         try {
             write(3, "expandable", "10Gi", "num.replica.alter.log.dirs.threads: 4");
             String before = revision("c1-brokers-0");
-            Kgr.Result apply = apply();
+            Kgr.Result apply = apply("-o", "json");
             assertThat(apply.exitCode()).isEqualTo(1);
-            assertThat(apply.out()).contains("FAILED  roll-pod:c1-brokers-0")
-                    .contains("would take 1 partition(s) below min.insync.replicas: " + topic + "-0")
-                    .contains("skipped roll-pod:c1-brokers-1");
+            assertThat(apply.outcomes()).containsEntry("roll-pod:c1-brokers-0", "failed")
+                    .containsEntry("roll-pod:c1-brokers-1", "skipped");
+            assertThat(apply.message("roll-pod:c1-brokers-0"))
+                    .contains("would take 1 partition(s) below min.insync.replicas: " + topic + "-0");
             assertThat(revision("c1-brokers-0")).isEqualTo(before);
         } finally {
             admin.deleteTopics(List.of(topic)).all().get();

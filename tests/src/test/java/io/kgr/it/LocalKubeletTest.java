@@ -52,9 +52,10 @@ class LocalKubeletTest {
 
             // the brokers are real: kgr's next run reaches them and creates the topic Git declares
             Files.writeString(repo.resolve("topic.yaml"), Manifests.topic("on-real-brokers", "real", 4, 2, Map.of()));
-            Kgr.Result second = Kgr.onKubernetes(repo, kubeconfig, null, "apply", "--auto-approve", "--pod-ready-timeout", "120");
+            Kgr.Result second = Kgr.onKubernetes(repo, kubeconfig, null, "apply", "--auto-approve", "--pod-ready-timeout", "120",
+                    "-o", "json");
             assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
-            assertThat(second.out()).contains("ok      create-topic:on-real-brokers");
+            assertThat(second.applied()).contains("create-topic:on-real-brokers");
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
                 assertThat(admin.describeCluster().nodes().get()).extracting(n -> n.host()).containsExactlyInAnyOrder(
                         LocalKubelet.address("real", 0), LocalKubelet.address("real", 1));
@@ -99,9 +100,10 @@ class LocalKubeletTest {
             // scale the broker pool up (the new broker gets the lowest free id, 3) and spread a topic over all three
             writeCluster(repo, 3);
             Files.writeString(repo.resolve("draining.yaml"), Manifests.topic("draining", "real", 3, 3, Map.of()));
-            Kgr.Result up = Kgr.onKubernetes(repo, kubeconfig, null, "apply", "--auto-approve", "--pod-ready-timeout", "120");
+            Kgr.Result up = Kgr.onKubernetes(repo, kubeconfig, null, "apply", "--auto-approve", "--pod-ready-timeout", "120",
+                    "-o", "json");
             assertThat(up.exitCode()).as(up.out() + up.err()).isZero();
-            assertThat(up.out()).contains("ok      create-pod:real-brokers-3").contains("ok      create-topic:draining");
+            assertThat(up.applied()).contains("create-pod:real-brokers-3", "create-topic:draining");
 
             // scaling down again while a topic keeps 3 replicas fails validation (the repository alone proves it), and
             // nothing is removed (the plan's refusal of a node that still hosts replicas: KubeClusterTest)
@@ -114,10 +116,11 @@ class LocalKubeletTest {
             // the same scale-down with the topic's replicas lowered in the same commit: the reassignment empties
             // broker 3 first, then its pod goes and its registration is removed
             Files.writeString(repo.resolve("draining.yaml"), Manifests.topic("draining", "real", 3, 2, Map.of()));
-            Kgr.Result down = Kgr.onKubernetes(repo, kubeconfig, null, "apply", "--auto-approve", "--pod-ready-timeout", "120");
+            Kgr.Result down = Kgr.onKubernetes(repo, kubeconfig, null, "apply", "--auto-approve", "--pod-ready-timeout", "120",
+                    "-o", "json");
             assertThat(down.exitCode()).as(down.out() + down.err()).isZero();
-            assertThat(down.out()).containsSubsequence("ok      change-replication-factor:draining",
-                    "ok      delete-kube-object:Pod/real-brokers-3");
+            assertThat(down.applied()).containsSubsequence("change-replication-factor:draining",
+                    "delete-kube-object:Pod/real-brokers-3");
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
                 assertThat(admin.describeCluster().nodes().get()).extracting(n -> n.id()).containsExactlyInAnyOrder(0, 1);
                 assertThat(admin.describeTopics(List.of("draining")).allTopicNames().get().get("draining").partitions())
@@ -128,7 +131,7 @@ class LocalKubeletTest {
             }
             assertThat(client.pods().inNamespace("kafka").withName("real-brokers-3").get()).isNull();
             await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(tmp.resolve("data/volumes/data-real-brokers-3")));
-            assertThat(Kgr.onKubernetes(repo, kubeconfig, null, "plan").out()).contains("No changes");
+            assertThat(Kgr.onKubernetes(repo, kubeconfig, null, "plan", "-o", "json").changes()).isEmpty();
         }
     }
 

@@ -68,16 +68,16 @@ class ReplicationFactorTest {
         Files.writeString(repo.resolve("t.yaml"), topic("rf.grow", "c1", 6, 3, Map.of("min.insync.replicas", 2)));
         Kgr.Result plan = kgr("plan", repo);
         assertThat(plan.out()).contains("~ change replication factor of topic rf.grow  [disruptive]", "replicas  1 → 3");
-        Kgr.Result apply = kgr("apply", repo, "--auto-approve");
+        Kgr.Result apply = kgr("apply", repo, "--auto-approve", "-o", "json");
         assertThat(apply.exitCode()).as(apply.all()).isZero();
-        assertThat(apply.out()).contains("ok      change-replication-factor:rf.grow");
+        assertThat(apply.applied()).contains("change-replication-factor:rf.grow");
 
         // apply returns only once the reassignment is complete
         TopicDescription after = describe("rf.grow");
         assertThat(after.partitions()).allSatisfy(p -> assertThat(replicas(p)).hasSize(3).doesNotHaveDuplicates());
         assertThat(after.partitions().stream().map(p -> replicas(p).get(0)).toList()).isEqualTo(leadersBefore);
         assertThat(admin.listPartitionReassignments().reassignments().get(30, TimeUnit.SECONDS)).isEmpty();
-        assertThat(kgr("plan", repo).out()).contains("No changes.");
+        assertThat(kgr("plan", repo, "-o", "json").changes()).isEmpty();
     }
 
     @Test
@@ -87,12 +87,12 @@ class ReplicationFactorTest {
         assertThat(kgr("apply", repo, "--auto-approve").exitCode()).isZero();
 
         Files.writeString(repo.resolve("t.yaml"), topic("rf.both", "c1", 4, 2, Map.of()));
-        Kgr.Result apply = kgr("apply", repo, "--auto-approve");
+        Kgr.Result apply = kgr("apply", repo, "--auto-approve", "-o", "json");
         assertThat(apply.exitCode()).as(apply.all()).isZero();
-        assertThat(apply.out()).containsSubsequence("ok      change-replication-factor:rf.both", "ok      increase-partitions:rf.both");
+        assertThat(apply.applied()).containsSubsequence("change-replication-factor:rf.both", "increase-partitions:rf.both");
         TopicDescription after = describe("rf.both");
         assertThat(after.partitions()).hasSize(4).allSatisfy(p -> assertThat(replicas(p)).hasSize(2));
-        assertThat(kgr("plan", repo).out()).contains("No changes.");
+        assertThat(kgr("plan", repo, "-o", "json").changes()).isEmpty();
     }
 
     @Test
@@ -166,12 +166,6 @@ class ReplicationFactorTest {
         return out;
     }
 
-    private static List<String> stepIds(Kgr.Result jsonPlan) {
-        List<String> ids = new ArrayList<>();
-        JSON.readTree(jsonPlan.out()).path("steps").forEach(s -> ids.add(s.path("id").asString()));
-        return ids;
-    }
-
     @Test
     void kgrsOwnMoveOutlastsTheRunKeepsItsThrottleAndIsCleanedUpOnceDone() throws Exception {
         Path repo = Files.createDirectories(tmp.resolve("repo"));
@@ -187,10 +181,12 @@ class ReplicationFactorTest {
         Map<String, String> others = throttles("rf.throttled");
         Files.writeString(repo.resolve("t.yaml"), topic("rf.throttled", "c1", 1, 2, Map.of()));
         // 2 MiB at 1 byte/s cannot finish in 5 s: the wait ends with the move still running
-        Kgr.Result slow = kgr("apply", repo, "--auto-approve", "--replication-throttle", "1", "--reassignment-timeout", "5");
+        Kgr.Result slow = kgr("apply", repo, "--auto-approve", "--replication-throttle", "1", "--reassignment-timeout", "5",
+                "-o", "json");
         assertThat(slow.exitCode()).as(slow.all()).isEqualTo(1);
-        assertThat(slow.out()).contains("FAILED  change-replication-factor:rf.throttled", "reassignment still running after 5 s",
-                "throttles kept (and recorded)");
+        assertThat(slow.outcomes()).containsEntry("change-replication-factor:rf.throttled", "failed");
+        assertThat(slow.message("change-replication-factor:rf.throttled"))
+                .contains("reassignment still running after 5 s", "throttles kept (and recorded)");
         // the throttle stays while the move runs (removing it would let the move take the brokers' whole network)
         Map<String, String> kept = throttles("rf.throttled");
         assertThat(kept).containsEntry("TOPIC:rf.throttled:leader.replication.throttled.replicas", "*")
@@ -205,7 +201,7 @@ class ReplicationFactorTest {
         assertThat(duringPlan.path("refusals")).isEmpty();
         assertThat(duringPlan.path("notes").toString()).contains("0 of 1 partition(s) done", "1 still moving")
                 .doesNotContain("started outside this plan");
-        assertThat(stepIds(during)).contains("create-topic:rf.unrelated")
+        assertThat(during.steps()).contains("create-topic:rf.unrelated")
                 .noneMatch(id -> id.startsWith("remove-throttles") || id.startsWith("change-replication-factor"));
         assertThat(kgr("apply", repo, "--auto-approve").exitCode()).isZero();
         assertThat(throttles("rf.throttled")).as("an unrelated apply leaves the move's throttles").isEqualTo(kept);
@@ -222,13 +218,13 @@ class ReplicationFactorTest {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(admin.listPartitionReassignments().reassignments().get(30, TimeUnit.SECONDS)).isEmpty());
         Kgr.Result after = kgr("plan", repo, "-o", "json");
-        assertThat(stepIds(after)).anyMatch(id -> id.startsWith("remove-throttles:"));
-        Kgr.Result cleanup = kgr("apply", repo, "--auto-approve");
+        assertThat(after.steps()).anyMatch(id -> id.startsWith("remove-throttles:"));
+        Kgr.Result cleanup = kgr("apply", repo, "--auto-approve", "-o", "json");
         assertThat(cleanup.exitCode()).as(cleanup.all()).isZero();
-        assertThat(cleanup.out()).contains("ok      remove-throttles:");
+        assertThat(cleanup.applied()).anyMatch(id -> id.startsWith("remove-throttles:"));
         assertThat(throttles("rf.throttled").keySet()).as("kgr's throttles are gone; the other tool's stay")
                 .isEqualTo(others.keySet());
         assertThat(describe("rf.throttled").partitions().get(0).replicas()).hasSize(2);
-        assertThat(kgr("plan", repo).out()).contains("No changes.");
+        assertThat(kgr("plan", repo, "-o", "json").changes()).isEmpty();
     }
 }

@@ -92,13 +92,13 @@ class ScaleDownTest {
             write(repo, 3);
             var plan = Kgr.onKubernetes(repo, kubeconfig, null, "plan");
             assertThat(plan.out()).contains("~ move replicas of topic __consumer_offsets off broker(s) [3]", "- delete Pod shrinking-brokers-3");
-            var down = Kgr.onKubernetes(repo, kubeconfig, null, "apply", "--auto-approve", "--pod-ready-timeout", "180");
+            var down = Kgr.onKubernetes(repo, kubeconfig, null, "apply", "--auto-approve", "--pod-ready-timeout", "180", "-o", "json");
             Thread.sleep(2000);
             RollingCluster.Sent sent = traffic.stop();
             assertThat(down.exitCode()).as(down.out() + down.err()).isZero();
-            assertThat(down.out()).containsSubsequence("ok      move-replicas:__consumer_offsets",
-                    "ok      delete-kube-object:Pod/shrinking-brokers-3", "ok      delete-kube-object:ConfigMap/shrinking-brokers-3",
-                    "ok      delete-kube-object:PersistentVolumeClaim/data-shrinking-brokers-3");
+            assertThat(down.applied()).containsSubsequence("move-replicas:__consumer_offsets",
+                    "delete-kube-object:Pod/shrinking-brokers-3", "delete-kube-object:ConfigMap/shrinking-brokers-3",
+                    "delete-kube-object:PersistentVolumeClaim/data-shrinking-brokers-3");
 
             for (String t : List.of("__consumer_offsets", RollingCluster.TOPIC)) {
                 TopicDescription d = admin.describeTopics(List.of(t)).allTopicNames().get().get(t);
@@ -111,7 +111,7 @@ class ScaleDownTest {
             assertThat(sent.total()).isGreaterThan(100);
             assertThat(check.missing()).as("acknowledged but not read back").isZero();
             assertThat(client.pods().inNamespace("kafka").withName("shrinking-brokers-3").get()).isNull();
-            assertThat(Kgr.onKubernetes(repo, kubeconfig, null, "plan").out()).contains("No changes");
+            assertThat(Kgr.onKubernetes(repo, kubeconfig, null, "plan", "-o", "json").changes()).isEmpty();
 
             // 3 → 2 cannot keep RF 3: the repository alone proves it (a topic of replicas 3), so it fails validation,
             // and the node keeps its pod, configuration and volume

@@ -119,8 +119,8 @@ class TlsTest {
         Kgr.Result pods = apply();
         assertThat(pods.out()).contains("+ create cluster CA of cluster secure").contains("+ issue certificate Secret alice")
                 .contains("+ issue certificate Secret secure-kgr-certs");
-        Kgr.Result kafka = apply(); // the brokers answer now: topics and users
-        assertThat(kafka.out()).contains("ok      create-topic:reliable").contains("ok      create-acls:alice");
+        Kgr.Result kafka = apply("-o", "json"); // the brokers answer now: topics and users
+        assertThat(kafka.applied()).contains("create-topic:reliable", "create-acls:alice");
     }
 
     @AfterAll
@@ -133,15 +133,16 @@ class TlsTest {
         }
     }
 
-    private static Kgr.Result apply() {
-        Kgr.Result r = Kgr.onKubernetes(repo, kubeconfig, null, "apply", "--auto-approve", "--pod-ready-timeout", "120");
+    private static Kgr.Result apply(String... extra) {
+        Kgr.Result r = Kgr.onKubernetes(repo, kubeconfig, null, "apply",
+                Kgr.args("--auto-approve", new String[] {"--pod-ready-timeout", "120"}, extra));
         outputs.add(r.all());
         assertThat(r.exitCode()).as(r.all()).isZero();
         return r;
     }
 
-    private static Kgr.Result plan() {
-        Kgr.Result r = Kgr.onKubernetes(repo, kubeconfig, null, "plan");
+    private static Kgr.Result plan(String... extra) {
+        Kgr.Result r = Kgr.onKubernetes(repo, kubeconfig, null, "plan", extra);
         outputs.add(r.all());
         return r;
     }
@@ -216,7 +217,7 @@ class TlsTest {
             assertThat(admin.describeAcls(filter).values().get(30, TimeUnit.SECONDS)).extracting(b -> b.entry().principal())
                     .contains("User:*");
         }
-        assertThat(plan().out()).contains("No changes");
+        assertThat(plan("-o", "json").changes()).isEmpty();
     }
 
     @Test
@@ -233,11 +234,11 @@ class TlsTest {
                 .doesNotContain("renew certificate Secret secure-brokers-0");
         RollingCluster.Traffic traffic = RollingCluster.Traffic.start(alice, "renewal");
         Thread.sleep(2000);
-        Kgr.Result renewed = apply();
+        Kgr.Result renewed = apply("-o", "json");
         Thread.sleep(2000);
         RollingCluster.Sent sent = traffic.stop();
-        assertThat(renewed.out()).containsSubsequence("ok      issue-ca:secure-cluster-ca", "ok      roll-pod:secure-brokers-0",
-                "ok      roll-pod:secure-controllers-2");
+        assertThat(renewed.applied()).containsSubsequence("issue-ca:secure-cluster-ca", "roll-pod:secure-brokers-0",
+                "roll-pod:secure-controllers-2");
         assertThat(fingerprint(certificate(data("secure-cluster-ca-cert", "ca.crt")))).isNotEqualTo(before);
         assertThat(kube.client().secrets().inNamespace("kafka").withName("secure-cluster-ca-cert").get().getMetadata()
                 .getAnnotations()).containsEntry("strimzi.io/ca-cert-generation", "1").doesNotContainKey("strimzi.io/force-renew");
@@ -248,7 +249,7 @@ class TlsTest {
         RollingCluster.Check check = RollingCluster.check(sent, RollingCluster.readBack(alice, "renewal"));
         assertThat(check.missing()).isZero();
         assertThat(check.duplicates()).isZero();
-        assertThat(plan().out()).contains("No changes");
+        assertThat(plan("-o", "json").changes()).isEmpty();
     }
 
     @Test
@@ -263,7 +264,7 @@ class TlsTest {
         try (KafkaProducer<String, String> p = producer(load(aliceProperties()))) {
             p.send(new ProducerRecord<>(RollingCluster.TOPIC, "with the renewed certificate")).get(30, TimeUnit.SECONDS);
         }
-        assertThat(plan().out()).contains("No changes");
+        assertThat(plan("-o", "json").changes()).isEmpty();
     }
 
     private static Path aliceProperties() throws Exception {

@@ -142,9 +142,9 @@ class TopicLifecycleTest {
         String orders = Files.readString(repo.resolve("topics/" + prefix + "orders.yaml"));
         assertThat(orders).contains("name: " + prefix + "orders", "strimzi.io/cluster: " + cluster, "retention.ms: 86400000")
                 .doesNotContain("status", "namespace", "managedFields", "resourceVersion", "uid", "last-applied", "generation");
-        Kgr.Result plan = kgr("plan", "--repo", repo.toString(), "--source-name", "imported", "--detailed-exitcode");
+        Kgr.Result plan = kgr("plan", "--repo", repo.toString(), "--source-name", "imported", "--detailed-exitcode", "-o", "json");
         assertThat(plan.exitCode()).as(plan.all()).isZero();
-        assertThat(plan.out()).contains("No changes");
+        assertThat(plan.changes()).isEmpty();
     }
 
     @Test
@@ -168,9 +168,9 @@ class TopicLifecycleTest {
         awaitOverrides(prefix + "orders", Map.of("retention.ms", "86400000", "cleanup.policy", "compact,delete",
                 "min.cleanable.dirty.ratio", "0.5"));
 
-        Kgr.Result again = kgr("plan", "--repo", repo.toString(), "--detailed-exitcode");
+        Kgr.Result again = kgr("plan", "--repo", repo.toString(), "--detailed-exitcode", "-o", "json");
         assertThat(again.exitCode()).as(again.all()).isZero();
-        assertThat(again.out()).contains("No changes.");
+        assertThat(again.changes()).isEmpty();
     }
 
     @Test
@@ -196,7 +196,7 @@ class TopicLifecycleTest {
         assertThat(apply.exitCode()).as(apply.all()).isZero();
         assertThat(partitions(t)).isEqualTo(5);
         awaitOverrides(t, Map.of("retention.ms", "7200000", "compression.type", "zstd"));
-        assertThat(kgr("plan", "--repo", repo.toString()).out()).contains("No changes.");
+        assertThat(kgr("plan", "--repo", repo.toString(), "-o", "json").changes()).isEmpty();
     }
 
     @Test
@@ -239,7 +239,7 @@ class TopicLifecycleTest {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
                 .untilAsserted(() -> assertThat(liveTopics()).doesNotContain(gone));
         assertThat(liveTopics()).contains(keep, foreign);
-        assertThat(kgr("plan", "--repo", repo.toString(), "--prune").out()).contains("No changes.");
+        assertThat(kgr("plan", "--repo", repo.toString(), "--prune", "-o", "json").changes()).isEmpty();
     }
 
     @Test
@@ -352,11 +352,14 @@ class TopicLifecycleTest {
         Path repo = dir("repo", Map.of(
                 "ok.yaml", topic(prefix + "ok", cluster, 1),
                 "bad.yaml", topic(prefix + "bad", cluster, 1, 1, Map.of("retention.ms", -1))));
-        Kgr.Result apply = kgr("apply", "--repo", repo.toString(), "--auto-approve");
+        Kgr.Result apply = kgr("apply", "--repo", repo.toString(), "--auto-approve", "-o", "json");
         assertThat(apply.exitCode()).isEqualTo(1);
-        assertThat(apply.out()).contains("ok      create-topic:" + prefix + "ok",
-                "FAILED  create-topic:" + prefix + "bad  — InvalidTopic",
-                "ok      update-inventory:", "Apply incomplete: 2 ok, 1 failed, 0 skipped");
+        assertThat(apply.outcomes()).containsEntry("create-topic:" + prefix + "ok", "ok")
+                .containsEntry("create-topic:" + prefix + "bad", "failed").hasSize(3);
+        assertThat(apply.message("create-topic:" + prefix + "bad")).startsWith("InvalidTopic");
+        assertThat(apply.applied()).last().asString().startsWith("update-inventory:");
+        assertThat(apply.json().path("apply").path("complete").asBoolean()).isFalse();
+        assertThat(apply.err()).contains("Apply incomplete: 2 ok, 1 failed, 0 skipped");
         assertThat(liveTopics()).contains(prefix + "ok").doesNotContain(prefix + "bad");
 
         admin.deleteTopics(List.of((prefix + "bad").replace('.', '_'))).all().get(30, TimeUnit.SECONDS);
@@ -365,7 +368,7 @@ class TopicLifecycleTest {
         Kgr.Result plan = kgr("plan", "--repo", repo.toString());
         assertThat(plan.out()).contains("+ create topic " + prefix + "bad").doesNotContain("create topic " + prefix + "ok");
         assertThat(kgr("apply", "--repo", repo.toString(), "--auto-approve").exitCode()).isZero();
-        assertThat(kgr("plan", "--repo", repo.toString()).out()).contains("No changes.");
+        assertThat(kgr("plan", "--repo", repo.toString(), "-o", "json").changes()).isEmpty();
     }
 
     @Test
@@ -462,13 +465,13 @@ class TopicLifecycleTest {
             assertThat(list.out()).contains("\"source\" : \"" + to + "\"", prefix + "one").doesNotContain("work-1a2b3c4d");
 
             // the URL, a clone at one path and a clone at another are the same source
-            assertThat(kgr("plan", "--repo", git.url(), "--cache-dir", cache).out()).contains("No changes.");
+            assertThat(kgr("plan", "--repo", git.url(), "--cache-dir", cache, "-o", "json").changes()).isEmpty();
             for (String where : List.of("runner-1/kafka-gitops", "runner-2/workspace")) {
                 Path checkout = tmp.resolve(where);
                 org.eclipse.jgit.api.Git.cloneRepository().setURI(git.url()).setDirectory(checkout.toFile()).call().close();
-                Kgr.Result plan = kgr("plan", "--repo", checkout.toString(), "--prune");
+                Kgr.Result plan = kgr("plan", "--repo", checkout.toString(), "--prune", "-o", "json");
                 assertThat(plan.exitCode()).as(plan.all()).isZero();
-                assertThat(plan.out()).contains("No changes.");
+                assertThat(plan.changes()).isEmpty();
             }
         }
     }
@@ -486,7 +489,7 @@ class TopicLifecycleTest {
         Map<String, String> moving = Map.of("retention.ms", "3600000", "leader.replication.throttled.replicas", "0:0,1:0",
                 "follower.replication.throttled.replicas", "0:0,1:0");
         awaitOverrides(t, moving);
-        assertThat(kgr("plan", "--repo", repo.toString()).out()).contains("No changes.");
+        assertThat(kgr("plan", "--repo", repo.toString(), "-o", "json").changes()).isEmpty();
         Files.writeString(repo.resolve("t.yaml"), topic(t, cluster, 2, 1, Map.of("retention.ms", 7200000)));
         Kgr.Result apply = kgr("apply", "--repo", repo.toString(), "--auto-approve");
         assertThat(apply.exitCode()).as(apply.all()).isZero();

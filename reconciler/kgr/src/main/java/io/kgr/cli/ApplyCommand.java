@@ -24,6 +24,7 @@ import io.kgr.apply.Applier;
 import io.kgr.apply.KubeWaits;
 import io.kgr.apply.StepResult;
 import io.kgr.plan.Plan;
+import io.kgr.render.ApplyJson;
 import io.kgr.render.PlanJson;
 import io.kgr.source.SourceSpec;
 import picocli.CommandLine.Command;
@@ -64,6 +65,9 @@ final class ApplyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // -o json: standard output carries one document (the plan and what applying it did); progress goes to stderr
+        boolean json = options.output == Output.JSON;
+        PrintWriter said = json ? err : out;
         Plan saved = planFile == null ? null : PlanJson.read(Files.readString(planFile, StandardCharsets.UTF_8));
         SourceSpec sourceSpec = saved == null ? source.spec(null) : null;
         Reconciler reconciler = new Reconciler(Clock.systemUTC(), source.secrets());
@@ -81,48 +85,53 @@ final class ApplyCommand implements Callable<Integer> {
                     return ExitCodes.ERROR;
                 }
                 plan = saved;
-                options.output.print(plan, options.noColour, out);
+                if (!json) options.output.print(plan, options.noColour, out);
             } else {
                 run = PlanCommand.plan(reconciler, source, options, sourceSpec, connection);
                 if (!run.ok()) return Output.failure(err, run);
                 Output.diagnostics(err, run.diagnostics());
                 plan = run.plan().get();
-                options.output.print(plan, options.noColour, out);
+                if (!json) options.output.print(plan, options.noColour, out);
             }
             out.flush();
             if (plan.isRefused()) {
                 writeStatus(run, Optional.empty());
+                if (json) out.print(ApplyJson.write(plan, Optional.empty()));
                 err.println("kgr: PlanRefused: " + plan.refusals().size() + " refused change(s); nothing was applied.");
                 return ExitCodes.ERROR;
             }
             if (!plan.hasChanges()) {
                 writeStatus(run, Optional.empty());
+                if (json) out.print(ApplyJson.write(plan, Optional.empty()));
                 return ExitCodes.OK;
             }
-            if (saved == null && !autoApprove && !confirmed(out)) {
+            if (saved == null && !autoApprove && !confirmed(said)) {
+                if (json) out.print(ApplyJson.write(plan, Optional.empty()));
                 err.println("kgr: apply cancelled; nothing was applied.");
                 return ExitCodes.ERROR;
             }
             ApplyOptions applyOptions = new ApplyOptions(kafka.timeout(),
                     Duration.ofSeconds(reassignmentTimeoutSeconds), ApplyOptions.defaults().maxRecordsPerRequest(),
                     replicationThrottle);
-            out.println("Applying " + plan.steps().size() + " step(s):");
-            out.flush();
+            said.println("Applying " + plan.steps().size() + " step(s):");
+            said.flush();
             Target target = connection.target();
             Applier applier = new Applier(connection.admin().orElse(null), target.inventory(), source.secrets(), applyOptions,
-                    r -> progress(out, r));
+                    r -> progress(said, r));
             source.kube().ifPresent(k -> applier.withKubernetes(k, new KubeWaits(
                     Duration.ofSeconds(podReadySeconds), Duration.ofSeconds(podReadySeconds),
                     Duration.ofMillis(500))));
             ApplyReport report = applier.apply(plan);
             writeStatus(run, Optional.of(report));
-            out.printf("Apply %s: %d ok, %d failed, %d skipped (%.1f s).%n",
+            if (json) out.print(ApplyJson.write(plan, Optional.of(report)));
+            said.printf("Apply %s: %d ok, %d failed, %d skipped (%.1f s).%n",
                     report.succeeded() ? "complete" : "incomplete", report.count(StepResult.Outcome.OK),
                     report.count(StepResult.Outcome.FAILED), report.count(StepResult.Outcome.SKIPPED),
                     report.took().toMillis() / 1000.0);
             if (!report.succeeded()) {
-                out.println("The next run plans again from what is now on the cluster.");
+                said.println("The next run plans again from what is now on the cluster.");
             }
+            said.flush();
             out.flush();
             return report.succeeded() ? ExitCodes.OK : ExitCodes.ERROR;
         }

@@ -54,6 +54,11 @@ public final class PlanJson {
     }
 
     public static String write(Plan plan) {
+        return JSON.writeValueAsString(tree(plan)) + "\n";
+    }
+
+    /** The plan's JSON document, to embed in another (the apply report). */
+    static ObjectNode tree(Plan plan) {
         ObjectNode root = JSON.createObjectNode();
         root.put("formatVersion", Plan.FORMAT_VERSION);
         PlanHeader h = plan.header();
@@ -87,7 +92,7 @@ public final class PlanJson {
             ArrayNode flags = root.putArray("flags");
             plan.flags().forEach(f -> flags.add(f.name()));
         }
-        return JSON.writeValueAsString(root) + "\n";
+        return root;
     }
 
     private static ObjectNode step(Step s) {

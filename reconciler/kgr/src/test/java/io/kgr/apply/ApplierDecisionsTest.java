@@ -30,7 +30,7 @@ import io.kgr.plan.Step;
  * What apply decides on its own, with executors that only record what they were asked and fail what a test says:
  * batches, skipped dependants, holds, a shutdown between batches or rolls, and the inventory it records afterwards.
  */
-class ApplierTest {
+class ApplierDecisionsTest {
     private static final PlanHeader HEADER = new PlanHeader("src", "/repo", "main", "c0ffee", "c1", "kafka:9092",
             Instant.parse("2026-12-07T12:00:00Z"), "f00d");
 
