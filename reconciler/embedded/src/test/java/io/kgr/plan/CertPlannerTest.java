@@ -139,6 +139,11 @@ class CertPlannerTest {
      * Secret that does not exist: the server answers 404), as a 409, an API error or a kill between two writes would.
      */
     private io.fabric8.kubernetes.client.KubernetesClient failingWrite(int n) {
+        return failingWrite(n, path -> path.endsWith("/secrets/c1-cluster-ca") || path.endsWith("/secrets/c1-cluster-ca-cert"));
+    }
+
+    /** The same for the {@code n}-th write to a Secret whose path {@code which} accepts. */
+    private io.fabric8.kubernetes.client.KubernetesClient failingWrite(int n, java.util.function.Predicate<String> which) {
         java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
         return new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(kube.client().getConfiguration())
                 .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("fail-a-write", new io.fabric8.kubernetes.client.http.Interceptor() {
@@ -147,8 +152,8 @@ class CertPlannerTest {
                                        io.fabric8.kubernetes.client.http.HttpRequest request,
                                        io.fabric8.kubernetes.client.http.Interceptor.RequestTags tags) {
                         String path = request.uri().getPath();
-                        boolean ca = path.endsWith("/secrets/c1-cluster-ca") || path.endsWith("/secrets/c1-cluster-ca-cert");
-                        if (ca && !request.method().equals("GET") && writes.incrementAndGet() == n) {
+                        if (path.contains("/secrets/") && which.test(path) && !request.method().equals("GET")
+                                && writes.incrementAndGet() == n) {
                             builder.uri(request.uri().resolve("/api/v1/namespaces/ns/secrets/fault-injected"));
                         }
                     }
@@ -184,9 +189,9 @@ class CertPlannerTest {
     void certificatesAreIssuedOnceWithStrimzisNamesAndThenLeftAlone() throws Exception {
         DesiredState d = desired("");
         Plan first = plan(d, T0);
-        assertThat(ids(first, Change.IssueCa.class)).containsExactly("issue-ca:c1-cluster-ca", "issue-ca:c1-clients-ca");
-        assertThat(ids(first, Change.IssueCertificate.class)).containsExactly("issue-certificate:c1-pool-0",
-                "issue-certificate:c1-pool-1", "issue-certificate:c1-kgr-certs", "issue-certificate:alice");
+        assertThat(ids(first, Change.IssueCa.class)).containsExactly("issue-ca:c1-clients-ca", "issue-ca:c1-cluster-ca");
+        assertThat(ids(first, Change.IssueCertificate.class)).containsExactly("issue-certificate:alice",
+                "issue-certificate:c1-kgr-certs", "issue-certificate:c1-pool-0", "issue-certificate:c1-pool-1");
         // a node's certificate waits for its CA; its pod waits for its certificate
         Step node = first.steps().stream().filter(s -> s.id().equals("issue-certificate:c1-pool-0")).findFirst().orElseThrow();
         assertThat(node.dependsOn()).contains("issue-ca:c1-cluster-ca", "issue-ca:c1-clients-ca");
@@ -239,6 +244,54 @@ class CertPlannerTest {
         assertThat(pods.get("c1-pool-0").getMetadata().getAnnotations()).containsEntry("strimzi.io/cluster-ca-cert-generation", "1");
     }
 
+    /**
+     * A renewal writes the CA's Secrets, then each node's Secret (its trusted CA certificates), then rolls
+     * the nodes. Stopped after any of those writes, no node serves a certificate its peers or the clients cannot
+     * verify, and the next run finishes the same renewal (never a second one) and converges.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "stopped at Secret write {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 3, 4})
+    void aRenewalStoppedAfterAnyOfItsWritesIsFinishedByTheNextRun(int failing) throws Exception {
+        DesiredState d = desired("");
+        apply(plan(d, T0));
+        X509Certificate before = cert("c1-cluster-ca-cert", "ca.crt");
+        // Strimzi's way to ask for a renewal now (a renewal by date needs a clock the issued certificates share)
+        kube.client().secrets().inNamespace("ns").withName("c1-cluster-ca-cert")
+                .edit(s -> { s.getMetadata().getAnnotations().put(CertSecrets.FORCE_RENEW, "true"); return s; });
+        Plan renewal = plan(d, T0);
+        assertThat(renewal.steps()).filteredOn(s -> s.change() instanceof Change.IssueCa).singleElement()
+                .satisfies(s -> assertThat(((Change.IssueCa) s.change()).mode()).isEqualTo("renew-certificate"));
+        try (var client = failingWrite(failing, path -> true)) {
+            assertThat(apply(renewal, client).succeeded()).as("the renewal stops at Secret write " + failing).isFalse();
+        }
+        List<X509Certificate> clientsTrust = CertSecrets.caCertificates(secret("c1-cluster-ca-cert"));
+        for (String node : List.of("c1-pool-0", "c1-pool-1")) {
+            X509Certificate served = cert(node, node + ".crt");
+            assertThat(clientsTrust).as("clients verify " + node).anyMatch(ca -> Pki.signedBy(served, ca));
+            List<X509Certificate> peersTrust = CertSecrets.text(secret(node), CertSecrets.CLUSTER_TRUST)
+                    .map(Pki::certificates).orElseThrow();
+            for (String peer : List.of("c1-pool-0", "c1-pool-1")) {
+                X509Certificate peerServes = cert(peer, peer + ".crt");
+                assertThat(peersTrust).as(node + " verifies " + peer).anyMatch(ca -> Pki.signedBy(peerServes, ca));
+            }
+        }
+        // the next run goes on with the same renewal: the CA certificate once (writes 1 and 2: the key Secret, which keeps
+        // its key, then the certificate Secret), then what is left of the nodes' Secrets (writes 3 and 4) and their rolls
+        Plan again = plan(d, T0);
+        boolean caWritten = failing > 2;
+        assertThat(ids(again, Change.IssueCa.class)).as("CA certificate written: " + caWritten).hasSize(caWritten ? 0 : 1);
+        apply(again);
+        X509Certificate after = cert("c1-cluster-ca-cert", "ca.crt");
+        assertThat(after.getSerialNumber()).isNotEqualTo(before.getSerialNumber());
+        assertThat(after.getPublicKey()).isEqualTo(before.getPublicKey());
+        assertThat(secret("c1-cluster-ca-cert").getMetadata().getAnnotations()).containsEntry(CertSecrets.CA_CERT_GENERATION, "1")
+                .doesNotContainKey(CertSecrets.FORCE_RENEW);
+        for (String node : List.of("c1-pool-0", "c1-pool-1")) {
+            assertThat(pods.get(node).getMetadata().getAnnotations()).containsEntry("strimzi.io/cluster-ca-cert-generation", "1");
+        }
+        assertNothingToDo(plan(d, T0));
+    }
+
     @Test
     void aReplacedCaKeyTakesThreeRollsInStrimzisOrder() throws Exception {
         DesiredState d = desired("");
@@ -261,8 +314,8 @@ class CertPlannerTest {
         Plan two = plan(d, T0);
         assertThat(ids(two, Change.IssueCa.class)).isEmpty();
         assertThat(two.steps()).filteredOn(s -> s.change() instanceof Change.IssueCertificate c && c.newKey())
-                .extracting(Step::id).containsExactly("issue-certificate:c1-pool-0", "issue-certificate:c1-pool-1",
-                        "issue-certificate:c1-kgr-certs");
+                .extracting(Step::id).containsExactly("issue-certificate:c1-kgr-certs", "issue-certificate:c1-pool-0",
+                        "issue-certificate:c1-pool-1");
         assertThat(ids(two, Change.RollPod.class)).hasSize(2);
         apply(two);
         X509Certificate newCa = cert("c1-cluster-ca-cert", "ca.crt");
