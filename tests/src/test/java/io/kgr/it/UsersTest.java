@@ -376,6 +376,70 @@ class UsersTest {
         }
     }
 
+    /**
+     * A prune killed after any of its writes (no inventory written, as with a kill): the next run continues the same
+     * prune — the steps left, nothing else, nothing forgotten — and converges. Shown by applying a saved plan cut after
+     * its k-th step, which is exactly what a kill leaves.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "killed after step {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 3})
+    void aPruneKilledAfterAnyOfItsWritesIsFinishedByTheNextRun(int k) throws Exception {
+        var mock = io.kgr.embedded.EmbeddedKubernetes.start("kafka");
+        String name = "kill" + k;
+        try {
+            Path kubeconfig = mock.writeKubeconfig(tmp.resolve("kubeconfig"));
+            String[] k8s = {"--namespace", "kafka", "--kubeconfig", kubeconfig.toString()};
+            Files.writeString(repo.resolve(name + ".yaml"), user(name, "  authentication:\n    type: scram-sha-512\n",
+                    topicAcl("u.allowed", "literal", "Write, Describe"), ""));
+            // a second user keeps the prune below the mass-prune guard
+            Files.writeString(repo.resolve("stay.yaml"), user("stay" + k, "  authentication:\n    type: scram-sha-512\n",
+                    topicAcl("u.allowed", "literal", "Read"), ""));
+            Kgr.Result created = kgr("apply", Kgr.args("--auto-approve", k8s));
+            assertThat(created.exitCode()).as(created.all()).isZero();
+
+            Files.delete(repo.resolve(name + ".yaml"));
+            Path planFile = tmp.resolve("prune.json");
+            Kgr.Result planned = kgr("plan", Kgr.args("--prune", k8s, "-o", "json", "--out", planFile.toString()));
+            assertThat(planned.exitCode()).as(planned.all()).isZero();
+            List<String> prune = planned.steps().stream().filter(id -> !id.startsWith("update-inventory:")).toList();
+            assertThat(prune).containsExactly("delete-acls:" + name, "delete-scram-credential:" + name + "/SCRAM-SHA-512",
+                    "delete-user-secret:" + name);
+
+            // the kill: the first k steps ran, the rest and the inventory did not
+            var json = tools.jackson.databind.json.JsonMapper.builder().build();
+            var root = (tools.jackson.databind.node.ObjectNode) json.readTree(planFile.toFile());
+            var cut = root.putArray("steps");
+            List<tools.jackson.databind.JsonNode> all = new ArrayList<>();
+            json.readTree(planFile.toFile()).get("steps").forEach(all::add);
+            all.stream().filter(st -> prune.indexOf(st.get("id").asString()) >= 0 && prune.indexOf(st.get("id").asString()) < k)
+                    .forEach(cut::add);
+            Path killed = tmp.resolve("killed.json");
+            json.writeValue(killed.toFile(), root);
+            Kgr.Result partial = kgr("apply", Kgr.args("--plan=" + killed, k8s, "-o", "json"));
+            assertThat(partial.exitCode()).as(partial.all()).isZero();
+            assertThat(partial.applied()).containsExactlyElementsOf(prune.subList(0, k));
+
+            // the next plan continues the same prune: what the kill left, and only that. The generated Secret is
+            // forgotten only once a run recorded its deletion (the planner does not read a pruned user's Secret): after
+            // a kill at the last step its deletion is shown again, and deleting an absent Secret does nothing
+            Kgr.Result next = kgr("plan", Kgr.args("--prune", k8s, "-o", "json"));
+            assertThat(next.exitCode()).as(next.all()).isZero();
+            List<String> left = k < prune.size() ? prune.subList(k, prune.size()) : List.of("delete-user-secret:" + name);
+            assertThat(next.steps().stream().filter(id -> !id.startsWith("update-inventory:")))
+                    .as("after a kill at step " + k).containsExactlyElementsOf(left);
+            Kgr.Result finish = kgr("apply", Kgr.args("--auto-approve", k8s, "--prune"));
+            assertThat(finish.exitCode()).as(finish.all()).isZero();
+            assertThat(kgr("plan", Kgr.args("--prune", k8s, "-o", "json")).changes()).isEmpty();
+            assertThat(admin.describeUserScramCredentials().all().get(30, TimeUnit.SECONDS)).doesNotContainKey(name)
+                    .containsKey("stay" + k);
+            assertThat(mock.client().secrets().inNamespace("kafka").withName(name).get()).isNull();
+            assertThat(admin.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS))
+                    .noneMatch(b -> b.entry().principal().equals("User:" + name));
+        } finally {
+            mock.close();
+        }
+    }
+
     private String runJar(List<String> args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("java", "-jar", System.getProperty("kgr.jar"), args.get(0)));
         if (!args.get(0).equals("apply") || !args.contains("--plan")) {
