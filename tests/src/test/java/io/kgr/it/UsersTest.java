@@ -405,19 +405,7 @@ class UsersTest {
             assertThat(prune).containsExactly("delete-acls:" + name, "delete-scram-credential:" + name + "/SCRAM-SHA-512",
                     "delete-user-secret:" + name);
 
-            // the kill: the first k steps ran, the rest and the inventory did not
-            var json = tools.jackson.databind.json.JsonMapper.builder().build();
-            var root = (tools.jackson.databind.node.ObjectNode) json.readTree(planFile.toFile());
-            var cut = root.putArray("steps");
-            List<tools.jackson.databind.JsonNode> all = new ArrayList<>();
-            json.readTree(planFile.toFile()).get("steps").forEach(all::add);
-            all.stream().filter(st -> prune.indexOf(st.get("id").asString()) >= 0 && prune.indexOf(st.get("id").asString()) < k)
-                    .forEach(cut::add);
-            Path killed = tmp.resolve("killed.json");
-            json.writeValue(killed.toFile(), root);
-            Kgr.Result partial = kgr("apply", Kgr.args("--plan=" + killed, k8s, "-o", "json"));
-            assertThat(partial.exitCode()).as(partial.all()).isZero();
-            assertThat(partial.applied()).containsExactlyElementsOf(prune.subList(0, k));
+            applyKilledAfter(planFile, prune.subList(0, k), k8s);
 
             // the next plan continues the same prune: what the kill left, and only that. The generated Secret is
             // forgotten only once a run recorded its deletion (the planner does not read a pruned user's Secret): after
@@ -438,6 +426,66 @@ class UsersTest {
         } finally {
             mock.close();
         }
+    }
+
+    /**
+     * Applies the saved plan as a kill would have left it: only {@code done} ran (in the plan's order), the other
+     * steps and the inventory did not.
+     */
+    private void applyKilledAfter(Path planFile, List<String> done, String... extra) throws Exception {
+        var json = tools.jackson.databind.json.JsonMapper.builder().build();
+        var root = (tools.jackson.databind.node.ObjectNode) json.readTree(planFile.toFile());
+        List<tools.jackson.databind.JsonNode> all = new ArrayList<>();
+        root.get("steps").forEach(all::add);
+        var cut = root.putArray("steps");
+        all.stream().filter(st -> done.contains(st.get("id").asString())).forEach(cut::add);
+        Path killed = tmp.resolve("killed.json");
+        json.writeValue(killed.toFile(), root);
+        Kgr.Result partial = kgr("apply", Kgr.args("--plan=" + killed, extra, "-o", "json"));
+        assertThat(partial.exitCode()).as(partial.all()).isZero();
+        assertThat(partial.applied()).containsExactlyElementsOf(done);
+    }
+
+    /**
+     * A user's authentication changes (SCRAM → a certificate from outside: {@code User:x} becomes {@code User:CN=x}),
+     * and the apply is killed after any of its writes: the new principal's ACLs come first, so the user is never left
+     * without a principal that may do what Git says; the next run removes what is left of the old principal (its ACLs,
+     * its credential) and nothing is orphaned.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "killed after step {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
+    void anAuthenticationChangeKilledAfterAnyOfItsWritesIsFinishedByTheNextRun(int k) throws Exception {
+        String name = "switch" + k;
+        password(name + "-secret", name + "-Passw0rd");
+        String acl = topicAcl("u.allowed", "literal", "Read");
+        Files.writeString(repo.resolve(name + ".yaml"), user(name, scram(name + "-secret"), acl, ""));
+        assertThat(kgr("apply", "--auto-approve").exitCode()).isZero();
+
+        Files.writeString(repo.resolve(name + ".yaml"), user(name, "  authentication:\n    type: tls-external\n", acl, ""));
+        Path planFile = tmp.resolve("switch.json");
+        Kgr.Result planned = kgr("plan", "-o", "json", "--out", planFile.toString());
+        assertThat(planned.exitCode()).as(planned.all()).isZero();
+        List<String> change = planned.steps().stream().filter(id -> !id.startsWith("update-inventory:")).toList();
+        assertThat(change).containsExactly("create-acls:" + name, "delete-acls:" + name,
+                "delete-scram-credential:" + name + "/SCRAM-SHA-512");
+
+        applyKilledAfter(planFile, change.subList(0, k));
+        assertThat(principalsWithAcls(name)).as("the new principal may read from the first write on")
+                .contains("User:CN=" + name);
+
+        Kgr.Result next = kgr("plan", "-o", "json");
+        assertThat(next.steps().stream().filter(id -> !id.startsWith("update-inventory:")))
+                .as("after a kill at step " + k).containsExactlyElementsOf(change.subList(k, change.size()));
+        assertThat(kgr("apply", "--auto-approve").exitCode()).isZero();
+        assertThat(kgr("plan", "-o", "json").changes()).isEmpty();
+        assertThat(principalsWithAcls(name)).containsExactly("User:CN=" + name);
+        assertThat(admin.describeUserScramCredentials().all().get(30, TimeUnit.SECONDS)).doesNotContainKey(name);
+    }
+
+    private static List<String> principalsWithAcls(String user) throws Exception {
+        return admin.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS).stream()
+                .map(b -> b.entry().principal()).filter(p -> p.equals("User:" + user) || p.equals("User:CN=" + user))
+                .distinct().sorted().toList();
     }
 
     private String runJar(List<String> args) throws Exception {
