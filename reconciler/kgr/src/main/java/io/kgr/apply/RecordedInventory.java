@@ -40,7 +40,10 @@ final class RecordedInventory {
         // the credential would outlive its ownership)
         for (Change c : notDone) keepUndeleted(c, before, topics, users, adopted);
         for (Change c : notDone) forgetFailed(c, topics, users);
-        return new Inventory(planned.cluster(), planned.source(), planned.commit(), at, topics, users, adopted);
+        // broker settings: a deletion that did not happen keeps the key kgr's to delete on a later run
+        TreeSet<String> brokerKeys = new TreeSet<>(planned.brokerKeys());
+        if (notDone.stream().anyMatch(c -> c instanceof Change.AlterBrokerConfig)) brokerKeys.addAll(before.brokerKeys());
+        return new Inventory(planned.cluster(), planned.source(), planned.commit(), at, topics, users, adopted, brokerKeys);
     }
 
     private static void keepUndeleted(Change change, Inventory before, Map<String, String> topics,

@@ -52,6 +52,12 @@ public final class InventoryCodec {
                 for (var e : inventory.adopted().entrySet()) g.writeStringProperty(e.getKey(), e.getValue());
                 g.writeEndObject();
             }
+            if (!inventory.brokerKeys().isEmpty()) {
+                g.writeName("brokerKeys");
+                g.writeStartArray();
+                for (String k : inventory.brokerKeys()) g.writeString(k);
+                g.writeEndArray();
+            }
             g.writeEndObject();
         }
         return bytes.toByteArray();
@@ -101,7 +107,10 @@ public final class InventoryCodec {
         root.path("users").properties().forEach(e -> users.put(e.getKey(), readUser(e.getValue())));
         TreeMap<String, String> adopted = new TreeMap<>();
         root.path("adopted").properties().forEach(e -> adopted.put(e.getKey(), e.getValue().asString()));
+        TreeSet<String> brokerKeys = new TreeSet<>();
+        root.path("brokerKeys").forEach(k -> brokerKeys.add(k.asString()));
         return new Inventory(root.path("cluster").asString(), root.path("source").asString(),
-                root.path("commit").asString(), Instant.parse(root.path("appliedAt").asString()), topics, users, adopted);
+                root.path("commit").asString(), Instant.parse(root.path("appliedAt").asString()), topics, users, adopted,
+                brokerKeys);
     }
 }

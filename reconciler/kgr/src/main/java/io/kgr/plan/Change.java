@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import io.kgr.model.AclRule;
 import io.kgr.model.SecretRef;
@@ -246,7 +247,13 @@ public sealed interface Change {
 
     /** The ownership record after this plan: managed topic → the manifest it came from, managed users. */
     record UpdateInventory(String cluster, String source, String commit, SortedMap<String, String> topics,
-                           SortedMap<String, ManagedUser> users, SortedMap<String, String> adopted) implements Change {
+                           SortedMap<String, ManagedUser> users, SortedMap<String, String> adopted,
+                           SortedSet<String> brokerKeys) implements Change {
+        public UpdateInventory(String cluster, String source, String commit, SortedMap<String, String> topics,
+                               SortedMap<String, ManagedUser> users, SortedMap<String, String> adopted) {
+            this(cluster, source, commit, topics, users, adopted, new TreeSet<>());
+        }
+
         public UpdateInventory(String cluster, String source, String commit, SortedMap<String, String> topics,
                                SortedMap<String, ManagedUser> users) {
             this(cluster, source, commit, topics, users, new TreeMap<>());

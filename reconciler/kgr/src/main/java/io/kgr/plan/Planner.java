@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.SortedSet;
 
 import io.kgr.desired.BrokerConfigKeys;
 import io.kgr.desired.DesiredState;
@@ -287,10 +289,25 @@ public final class Planner {
         private final TreeSet<String> adoptedNow = new TreeSet<>();
 
         Optional<Step> brokerConfig() {
-            return brokerConfigStep(desired, live, declaredBefore);
+            TreeSet<String> before = new TreeSet<>(declaredBefore);
+            before.addAll(owned.brokerKeys());
+            return brokerConfigStep(desired, live, before);
         }
 
-        /** Dynamic broker settings the nodes' current configuration has (what Git declared before this commit). */
+        /**
+         * The cluster-wide dynamic settings kgr sets for this source after the plan: those Git declares where kgr runs
+         * the cluster (a key Git removed is dropped here; if its deletion fails, the apply keeps it recorded).
+         */
+        private SortedSet<String> nextBrokerKeys() {
+            if (!kubernetesPlanned || desired.kafka().isEmpty()) return owned.brokerKeys();
+            return desired.kafka().get().config().keySet().stream().filter(BrokerConfigKeys::isDynamic)
+                    .collect(Collectors.toCollection(TreeSet::new));
+        }
+
+        /**
+         * Dynamic broker settings the nodes' current configuration has (what Git declared before this commit); with the
+         * inventory's record of what kgr set, this is what a removal from Git deletes.
+         */
         private Set<String> declaredBefore = Set.of();
 
         Run declaredBefore(Set<String> keys) {
@@ -376,7 +393,8 @@ public final class Planner {
             steps.addAll(deletes);
             // the inventory also records the commit of every apply (Git-down runs rely on it), not only ownership
             if (!nextInventory.equals(owned.topics()) || !users.nextUsers.equals(inventories.ownUsersAsPlanned())
-                    || !nextAdopted(header.commit()).equals(owned.adopted()) || !owned.commit().equals(header.commit())) {
+                    || !nextAdopted(header.commit()).equals(owned.adopted()) || !owned.commit().equals(header.commit())
+                    || !nextBrokerKeys().equals(owned.brokerKeys())) {
                 steps.add(inventoryStep(header.commit(), users.nextUsers));
             }
             return new Plan(header, Plan.ordered(withoutIdleInventory(steps)), refusals, unmanaged, notes);
@@ -678,8 +696,12 @@ public final class Planner {
                 fields.add(FieldChange.of("inventory topic", null, KafkaInventoryStore.TOPIC
                         + " (compacted; where the cluster has an authorizer, a DENY ACL keeps all but super users out)"));
             }
+            if (!nextBrokerKeys().equals(owned.brokerKeys())) {
+                fields.add(FieldChange.of("broker settings kgr set", owned.brokerKeys().isEmpty() ? null : String.join(", ", owned.brokerKeys()),
+                        String.join(", ", nextBrokerKeys())));
+            }
             var change = new UpdateInventory(desired.cluster(), owned.source(), commit, new TreeMap<>(nextInventory),
-                    nextUsers, nextAdopted(commit));
+                    nextUsers, nextAdopted(commit), nextBrokerKeys());
             return new Step(Step.idOf(change), Phase.INVENTORY, change, Risk.SAFE, fields,
                     "records what this source manages, so that only what it created is ever pruned", List.of());
         }

@@ -235,6 +235,10 @@ public final class PlanJson {
                 c.users().forEach((name, u) -> users.set(name, InventoryCodec.user(u.withPasswordHash(
                         u.passwordHash().isEmpty() ? "" : ManagedUser.KEEP))));
                 if (!c.adopted().isEmpty()) stringMap(o.putObject("adopted"), c.adopted());
+                if (!c.brokerKeys().isEmpty()) {
+                    ArrayNode keys = o.putArray("brokerKeys");
+                    c.brokerKeys().forEach(keys::add);
+                }
                 return null;
             }
 
@@ -420,8 +424,10 @@ public final class PlanJson {
             case UPDATE_INVENTORY -> {
                 TreeMap<String, ManagedUser> users = new TreeMap<>();
                 c.path("users").properties().forEach(e -> users.put(e.getKey(), InventoryCodec.readUser(e.getValue())));
+                TreeSet<String> brokerKeys = new TreeSet<>();
+                c.path("brokerKeys").forEach(k -> brokerKeys.add(k.asString()));
                 yield new UpdateInventory(req(c, "cluster"), req(c, "source"), c.path("commit").asString(""),
-                        readMap(c.path("topics")), users, readMap(c.path("adopted")));
+                        readMap(c.path("topics")), users, readMap(c.path("adopted")), brokerKeys);
             }
             case APPLY_KUBE_OBJECT -> new Change.ApplyKubeObject(req(c, "objectKind"), req(c, "name"),
                     object(c), kind.startsWith("create"));

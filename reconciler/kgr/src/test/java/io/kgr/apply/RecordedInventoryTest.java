@@ -61,6 +61,19 @@ class RecordedInventoryTest {
     }
 
     @Test
+    void aBrokerSettingWhoseDeletionFailedStaysRecorded() {
+        Inventory before = new Inventory("c1", "src", "a", T, new TreeMap<>(), new TreeMap<>(), new TreeMap<>(),
+                new TreeSet<>(List.of("log.cleaner.threads", "num.io.threads")));
+        Change.UpdateInventory planned = new Change.UpdateInventory("c1", "src", "b", new TreeMap<>(), new TreeMap<>(),
+                new TreeMap<>(), new TreeSet<>(List.of("num.io.threads")));
+        Change alter = new Change.AlterBrokerConfig(new TreeMap<>(), new TreeSet<>(List.of("log.cleaner.threads")));
+        assertThat(RecordedInventory.after(planned, before, List.of(alter), Map.of(), T).brokerKeys())
+                .containsExactly("log.cleaner.threads", "num.io.threads");
+        assertThat(RecordedInventory.after(planned, before, List.of(), Map.of(), T).brokerKeys())
+                .containsExactly("num.io.threads");
+    }
+
+    @Test
     void everythingDoneRecordsThePlannedInventory() {
         Inventory after = RecordedInventory.after(planned(), before(), List.of(), Map.of(), T);
         assertThat(after.topics()).containsOnlyKeys("kept");

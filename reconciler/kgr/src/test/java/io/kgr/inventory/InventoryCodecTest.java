@@ -45,4 +45,15 @@ class InventoryCodecTest {
             assertThat(InventoryCodec.read(InventoryCodec.write(inventory(adopted)))).isEqualTo(inventory(adopted));
         }
     }
+
+    @Test
+    void brokerSettingsAreWrittenOnlyWhenThereAreSomeAndReadBack() {
+        Inventory plain = inventory(false);
+        Inventory keys = new Inventory(plain.cluster(), plain.source(), plain.commit(), plain.appliedAt(), plain.topics(),
+                plain.users(), plain.adopted(), new TreeSet<>(List.of("num.io.threads", "log.cleaner.threads")));
+        String written = new String(InventoryCodec.write(keys), StandardCharsets.UTF_8);
+        assertThat(written).endsWith(",\"brokerKeys\":[\"log.cleaner.threads\",\"num.io.threads\"]}");
+        assertThat(InventoryCodec.read(InventoryCodec.write(keys))).isEqualTo(keys);
+        assertThat(new String(InventoryCodec.write(plain), StandardCharsets.UTF_8)).doesNotContain("brokerKeys");
+    }
 }

@@ -344,6 +344,27 @@ class KubePlannerTest {
     }
 
     @Test
+    void aRemovedSettingWhoseDeletionFailedIsStillDeletedByTheNextPlan() {
+        // the ConfigMaps were rewritten without the key (phase 1), then the broker config step failed (phase 5): only
+        // the inventory still says kgr set it
+        LiveKube rewritten = liveFrom(spec(""));
+        var brokerDefaults = new TreeMap<String, String>(Map.of("num.io.threads", "8", "log.cleaner.threads", "2"));
+        var kafka = new LiveState("id", new TreeSet<>(List.of(0, 1, 2)), new TreeMap<>(), new TreeMap<>(), List.of(), false,
+                new TreeMap<>(), brokerDefaults, 3);
+        var desired = new io.kgr.desired.DesiredState("c1", new TreeMap<>(), new TreeMap<>(), Optional.of(spec("")));
+        var recorded = new io.kgr.inventory.Inventory("c1", "repo-a", Fixtures.header().commit(), Fixtures.T0,
+                new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeSet<>(List.of("log.cleaner.threads", "num.io.threads")));
+        Plan plan = new Planner().plan(desired, Optional.of(kafka), new io.kgr.inventory.Inventories(recorded, List.of(), "v"),
+                Policy.defaults(false), Fixtures.header(), Optional.of(rewritten), "id");
+        var alter = plan.steps().stream().map(Step::change).filter(c -> c instanceof Change.AlterBrokerConfig)
+                .map(c -> (Change.AlterBrokerConfig) c).findFirst().orElseThrow();
+        assertThat(alter.delete()).containsExactly("log.cleaner.threads");
+        var inventory = plan.steps().stream().map(Step::change).filter(c -> c instanceof Change.UpdateInventory)
+                .map(c -> (Change.UpdateInventory) c).findFirst().orElseThrow();
+        assertThat(inventory.brokerKeys()).containsExactly("num.io.threads");
+    }
+
+    @Test
     void kgrsObjectsNoNodeAccountsForGoOnlyWithPruning() {
         LiveKube live = liveFrom(spec(""));
         var some = live.configMaps().values().iterator().next();
