@@ -32,14 +32,14 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--brokers", defaultValue = "3", description = "Kafka brokers (default: ${DEFAULT-VALUE}; 1 is lighter).")
+    @Option(names = "--brokers", paramLabel = "N", defaultValue = "3", description = "Kafka brokers (default: ${DEFAULT-VALUE}; 1 is lighter).")
     int brokers;
 
     @Option(names = "--repo", paramLabel = "DIR|URL",
             description = "A folder to start the demo's Git repository from (default: samples-repo), or a Git URL to watch instead.")
     String repo;
 
-    @Option(names = "--cluster", description = "The cluster to run (default: the repository's Kafka; with several, the"
+    @Option(names = "--cluster", paramLabel = "NAME", description = "The cluster to run (default: the repository's Kafka; with several, the"
             + " first by name; my-cluster when it declares none).")
     String cluster;
 
@@ -50,7 +50,7 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Reconcile every this many seconds without a push (default: ${DEFAULT-VALUE}).")
     int scheduleSeconds;
 
-    @Option(names = "--port", defaultValue = "0", description = "Port of kgr's HTTP API (default: a free one).")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "0", description = "Port of kgr's HTTP API (default: a free one).")
     int port;
 
     @Override
