@@ -120,6 +120,63 @@ class PlanInvariantsTest {
         return removed;
     }
 
+    /**
+     * The rule that keeps users able to log in and do their work, on many generated plans: a credential or an ACL of a
+     * user Git still declares is removed only after what replaces it (the new mechanism's credential, the new
+     * principal's ACLs) is planned before it and depended on, so a failed replacement never leaves the user with less.
+     */
+    @Test
+    void nothingAUserStillNeedsGoesBeforeItsReplacement() {
+        Random random = new Random(20261207);
+        List<String> mechanisms = List.of("SCRAM-SHA-256", "SCRAM-SHA-512", "");
+        int replacements = 0;
+        for (int run = 0; run < 300; run++) {
+            TreeMap<String, io.kgr.desired.UserSpec> desired = new TreeMap<>();
+            TreeMap<String, io.kgr.inventory.ManagedUser> owned = new TreeMap<>();
+            TreeMap<String, java.util.SortedSet<String>> scram = new TreeMap<>();
+            List<io.kgr.model.AclRule> acls = new ArrayList<>();
+            for (int u = 0; u < 1 + random.nextInt(4); u++) {
+                String name = "u" + u;
+                String was = mechanisms.get(random.nextInt(3));
+                String now = mechanisms.get(random.nextInt(3));
+                String oldPrincipal = was.isEmpty() ? "User:CN=" + name : "User:" + name;
+                String newPrincipal = now.isEmpty() ? "User:CN=" + name : "User:" + name;
+                io.kgr.model.AclRule oldAcl = new io.kgr.model.AclRule(oldPrincipal, "*", "READ", "ALLOW", "TOPIC", "t", "LITERAL");
+                io.kgr.model.AclRule newAcl = new io.kgr.model.AclRule(newPrincipal, "*", "READ", "ALLOW", "TOPIC", "t", "LITERAL");
+                owned.put(name, new io.kgr.inventory.ManagedUser(oldPrincipal, was, "", List.of(oldAcl), new TreeSet<>()));
+                if (!was.isEmpty() && random.nextInt(5) > 0) scram.put(name, new TreeSet<>(List.of(was)));
+                if (random.nextInt(5) > 0) acls.add(oldAcl);
+                desired.put(name, new io.kgr.desired.UserSpec(name, newPrincipal, now.isEmpty() ? "tls" : "scram-sha-512",
+                        now.isEmpty() ? Optional.empty() : Optional.of(now),
+                        now.isEmpty() ? Optional.empty() : Optional.of(new io.kgr.model.SecretRef(name, "password")),
+                        now.isEmpty() ? Optional.empty() : Optional.of(new io.kgr.model.Secret("p-" + name, "v1")),
+                        List.of(newAcl), new TreeMap<>(), new io.kgr.manifest.Location(name + ".yaml", 1, 1)));
+            }
+            LiveState live = new LiveState("x", new TreeSet<>(List.of(0)), new TreeMap<>(), scram, acls, true, new TreeMap<>());
+            Plan plan = new Planner().plan(new DesiredState("c1", new TreeMap<>(), desired), live,
+                    new io.kgr.inventory.Inventories(new io.kgr.inventory.Inventory("c1", "repo-a", "abc", Fixtures.T0,
+                            new TreeMap<>(), owned), List.of(), "v"), Policy.defaults(random.nextBoolean()), Fixtures.header());
+            assertOrdered(plan);
+            Map<String, Step> byId = new HashMap<>();
+            plan.steps().forEach(st -> byId.put(st.id(), st));
+            for (Step st : plan.steps()) {
+                String user = st.change() instanceof Change.DeleteScramCredential dc ? dc.user()
+                        : st.change() instanceof Change.DeleteAcls da ? da.user() : null;
+                if (user == null || !desired.containsKey(user)) continue;
+                // what replaces it: the user's new credential, or the ACLs of its new principal
+                List<String> replacing = plan.steps().stream().filter(r -> st.change() instanceof Change.DeleteScramCredential
+                        ? r.change() instanceof Change.UpsertScramCredential up && up.user().equals(user)
+                        : r.change() instanceof Change.CreateAcls ca && ca.user().equals(user)
+                                && !((Change.DeleteAcls) st.change()).acls().stream()
+                                        .allMatch(a -> a.principal().equals(desired.get(user).principal())))
+                        .map(Step::id).toList();
+                if (!replacing.isEmpty()) replacements++;
+                assertThat(dependsTransitively(st, byId)).as("%s waits for %s", st.id(), replacing).containsAll(replacing);
+            }
+        }
+        assertThat(replacements).as("the generator replaces credentials and principals").isGreaterThan(50);
+    }
+
     /** Phases never go back, and every step depends only on steps before it. */
     static void assertOrdered(Plan plan) {
         Set<String> before = new TreeSet<>();
