@@ -28,13 +28,11 @@ public record Plan(PlanHeader header, List<Step> steps, List<Refusal> refusals, 
      * The order of a plan's steps where dependencies leave a choice: by phase, then by kind (in the order
      * {@link Change.Kind} declares them), then by subject.
      */
-    public static final Comparator<Step> ORDER = Comparator.comparing(Step::phase)
-            .thenComparing(s -> kindOf(s.change()))
-            .thenComparing(s -> s.change().subject());
-
-    private static Change.Kind kindOf(Change change) {
-        return Change.Kind.of(change.kind()).orElseThrow(() -> new IllegalStateException("no kind " + change.kind()));
-    }
+    public static final Comparator<Step> ORDER = (a, b) -> {
+        int c = a.phase().compareTo(b.phase());
+        if (c == 0) c = a.change().type().compareTo(b.change().type());
+        return c != 0 ? c : a.change().subject().compareTo(b.change().subject());
+    };
 
     /**
      * The steps in plan order: every step after the steps it depends on, and among the steps whose dependencies are
@@ -42,6 +40,7 @@ public record Plan(PlanHeader header, List<Step> steps, List<Refusal> refusals, 
      * Dependencies on steps that are not in the list are left for {@link Plan}'s constructor to reject.
      */
     public static List<Step> ordered(Collection<Step> steps) {
+        if (steps.stream().allMatch(s -> s.dependsOn().isEmpty())) return steps.stream().sorted(ORDER).toList();
         Map<String, Step> byId = new HashMap<>();
         for (Step s : steps) byId.put(s.id(), s);
         Map<String, Integer> waitingFor = new HashMap<>();
