@@ -154,18 +154,7 @@ public final class Applier {
         long start = System.nanoTime();
         Results results = new Results(progress, options.requestTimeout());
         Executors on = executors.apply(plan, results);
-        // the inventory's topic is asked for first, then made ready while the other steps run: a new partition takes a
-        // while to get a leader, and longer behind thousands of others
-        if (plan.steps().stream().anyMatch(s -> s.change() instanceof UpdateInventory)
-                && plan.steps().stream().anyMatch(s -> s.change() instanceof Change.CreateTopic)) {
-            try {
-                inventoryStore.create();
-            } catch (InventoryStore.InventoryException e) {
-                // prepare tries again, and the inventory step reports what failed
-            }
-        }
-        CompletableFuture<Void> inventoryReady = plan.steps().stream().anyMatch(s -> s.change() instanceof UpdateInventory)
-                ? CompletableFuture.runAsync(this::prepareInventory) : CompletableFuture.completedFuture(null);
+        CompletableFuture<Void> inventoryReady = inventoryReadyFor(plan);
         List<Step> steps = plan.steps();
         int i = 0;
         while (i < steps.size()) {
@@ -173,17 +162,7 @@ public final class Applier {
             List<Step> batch = new ArrayList<>();
             while (i < steps.size() && steps.get(i).change().kind().equals(kind)) {
                 Step step = steps.get(i++);
-                Optional<String> failedDependency = step.dependsOn().stream().filter(results::didNotSucceed).findFirst();
-                Optional<String> held = holding.apply(step);
-                if (failedDependency.isPresent() && results.held(failedDependency.get())) {
-                    results.record(StepResult.held(step.id(), "held: waits for step " + failedDependency.get()));
-                } else if (failedDependency.isPresent()) {
-                    results.record(StepResult.skipped(step.id(), failedDependency.get()));
-                } else if (held.isPresent() && !(step.change() instanceof UpdateInventory)) {
-                    results.record(StepResult.held(step.id(), held.get()));
-                } else {
-                    batch.add(step);
-                }
+                if (mayRun(step, results)) batch.add(step);
             }
             if (batch.isEmpty()) continue;
             Change first = batch.get(0).change();
@@ -211,6 +190,42 @@ public final class Applier {
         List<Step> succeeded = steps.stream().filter(s -> results.succeeded(s.id())).toList();
         on.awaitVisible(succeeded);
         return new ApplyReport(results.all(), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * The inventory's topic is asked for first, then made ready while the other steps run: a new partition takes a
+     * while to get a leader, and longer behind thousands of others.
+     */
+    private CompletableFuture<Void> inventoryReadyFor(Plan plan) {
+        if (plan.steps().stream().anyMatch(s -> s.change() instanceof UpdateInventory)
+                && plan.steps().stream().anyMatch(s -> s.change() instanceof Change.CreateTopic)) {
+            try {
+                inventoryStore.create();
+            } catch (InventoryStore.InventoryException e) {
+                // prepare tries again, and the inventory step reports what failed
+            }
+        }
+        return plan.steps().stream().anyMatch(s -> s.change() instanceof UpdateInventory)
+                ? CompletableFuture.runAsync(this::prepareInventory) : CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * Whether the step joins its batch; if not, its result says why: a step it depends on did not succeed (skipped),
+     * or it or such a step waits for an approval or a window (held). The inventory step is never held.
+     */
+    private boolean mayRun(Step step, Results results) {
+        Optional<String> failedDependency = step.dependsOn().stream().filter(results::didNotSucceed).findFirst();
+        Optional<String> held = holding.apply(step);
+        if (failedDependency.isPresent() && results.held(failedDependency.get())) {
+            results.record(StepResult.held(step.id(), "held: waits for step " + failedDependency.get()));
+        } else if (failedDependency.isPresent()) {
+            results.record(StepResult.skipped(step.id(), failedDependency.get()));
+        } else if (held.isPresent() && !(step.change() instanceof UpdateInventory)) {
+            results.record(StepResult.held(step.id(), held.get()));
+        } else {
+            return true;
+        }
+        return false;
     }
 
     /** Who runs a batch of one kind of change: the namespace, the brokers, or the inventory store. */

@@ -94,34 +94,9 @@ final class ApplyCommand implements Callable<Integer> {
                 if (!json) options.output.print(plan, options.noColour, out);
             }
             out.flush();
-            if (plan.isRefused()) {
-                writeStatus(run, Optional.empty());
-                if (json) out.print(ApplyJson.write(plan, Optional.empty()));
-                err.println("kgr: PlanRefused: " + plan.refusals().size() + " refused change(s); nothing was applied.");
-                return ExitCodes.ERROR;
-            }
-            if (!plan.hasChanges()) {
-                writeStatus(run, Optional.empty());
-                if (json) out.print(ApplyJson.write(plan, Optional.empty()));
-                return ExitCodes.OK;
-            }
-            if (saved == null && !autoApprove && !confirmed(said)) {
-                if (json) out.print(ApplyJson.write(plan, Optional.empty()));
-                err.println("kgr: apply cancelled; nothing was applied.");
-                return ExitCodes.ERROR;
-            }
-            ApplyOptions applyOptions = new ApplyOptions(kafka.timeout(),
-                    Duration.ofSeconds(reassignmentTimeoutSeconds), ApplyOptions.defaults().maxRecordsPerRequest(),
-                    replicationThrottle);
-            said.println("Applying " + plan.steps().size() + " step(s):");
-            said.flush();
-            Target target = connection.target();
-            Applier applier = new Applier(connection.admin().orElse(null), target.inventory(), source.secrets(), applyOptions,
-                    r -> progress(said, r));
-            source.kube().ifPresent(k -> applier.withKubernetes(k, new KubeWaits(
-                    Duration.ofSeconds(podReadySeconds), Duration.ofSeconds(podReadySeconds),
-                    Duration.ofMillis(500))));
-            ApplyReport report = applier.apply(plan);
+            Optional<Integer> notApplied = notApplied(plan, run, saved != null, json, said);
+            if (notApplied.isPresent()) return notApplied.get();
+            ApplyReport report = applyNow(plan, connection.target(), connection, said);
             writeStatus(run, Optional.of(report));
             if (json) out.print(ApplyJson.write(plan, Optional.of(report)));
             said.printf("Apply %s: %d ok, %d failed, %d skipped (%.1f s).%n",
@@ -135,6 +110,46 @@ final class ApplyCommand implements Callable<Integer> {
             out.flush();
             return report.succeeded() ? ExitCodes.OK : ExitCodes.ERROR;
         }
+    }
+
+    /**
+     * The exit code when the plan is not applied (refused, no changes, or not confirmed), after saying so; empty when
+     * it is to be applied.
+     */
+    private Optional<Integer> notApplied(Plan plan, PlanRun run, boolean saved, boolean json, PrintWriter said)
+            throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        int code;
+        if (plan.isRefused()) {
+            writeStatus(run, Optional.empty());
+            err.println("kgr: PlanRefused: " + plan.refusals().size() + " refused change(s); nothing was applied.");
+            code = ExitCodes.ERROR;
+        } else if (!plan.hasChanges()) {
+            writeStatus(run, Optional.empty());
+            code = ExitCodes.OK;
+        } else if (!saved && !autoApprove && !confirmed(said)) {
+            err.println("kgr: apply cancelled; nothing was applied.");
+            code = ExitCodes.ERROR;
+        } else {
+            return Optional.empty();
+        }
+        if (json) out.print(ApplyJson.write(plan, Optional.empty()));
+        out.flush();
+        return Optional.of(code);
+    }
+
+    /** Applies the plan's steps in order, printing each step's result to {@code said} as it happens. */
+    private ApplyReport applyNow(Plan plan, Target target, Connection connection, PrintWriter said) {
+        ApplyOptions applyOptions = new ApplyOptions(kafka.timeout(), Duration.ofSeconds(reassignmentTimeoutSeconds),
+                ApplyOptions.defaults().maxRecordsPerRequest(), replicationThrottle);
+        said.println("Applying " + plan.steps().size() + " step(s):");
+        said.flush();
+        Applier applier = new Applier(connection.admin().orElse(null), target.inventory(), source.secrets(), applyOptions,
+                r -> progress(said, r));
+        source.kube().ifPresent(k -> applier.withKubernetes(k, new KubeWaits(
+                Duration.ofSeconds(podReadySeconds), Duration.ofSeconds(podReadySeconds), Duration.ofMillis(500))));
+        return applier.apply(plan);
     }
 
     /** The status of the cluster's Strimzi resources on Kubernetes (a saved plan's run has none to give: skipped). */
