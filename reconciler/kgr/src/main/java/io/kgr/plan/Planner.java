@@ -189,7 +189,8 @@ public final class Planner {
             var change = new Change.MoveReplicas(t.name(), off, assignment);
             // after this plan's own change of the topic's replication factor, which it starts from
             out.add(new Step(Step.idOf(change), Phase.TOPICS, change, Risk.DISRUPTIVE, fields,
-                    "broker(s) " + off + " leave the cluster: their replicas move to the brokers that stay (throttled),"
+                    "broker(s) " + off + " leave the cluster: their replicas move to the brokers that stay (throttled while"
+                            + " they move; kgr removes the throttle once the moves are done),"
                             + " keeping the replication factor", planned.stepMoving(t.name()).map(List::of).orElse(List.of())));
         }
         if (!cannot.isEmpty()) {
@@ -547,7 +548,8 @@ public final class Planner {
                     assigner.reassign(current, spec.replicas()));
             Step reassign = new Step(Step.idOf(change), Phase.TOPICS, change, Risk.DISRUPTIVE,
                     List.of(FieldChange.of("replicas", String.valueOf(current.replicationFactor()), spec.replicas().toString())),
-                    "moves partition data between brokers (reassignment)" + adoption, List.of());
+                    "moves partition data between brokers (a reassignment, throttled while it runs: kgr sets the replication"
+                            + " throttle for the move and removes it once the move is done)" + adoption, List.of());
             reassignments.add(reassign);
             if (increase != null) {
                 // Kafka creates new partitions only at the topic's current replication factor: grow after the move
