@@ -22,7 +22,9 @@ import io.kgr.embedded.LocalKubelet;
  * the local kubelet runs each pod as a Kafka JVM on its own loopback address, and kgr then manages topics on the
  * cluster it created itself. Deleting a pod stops its broker; its volume folder stays for the pod that replaces it.
  * Scaling the broker pool down is refused while the leaving broker holds replicas, and goes through once the same
- * commit lowers the topic's replicas: the reassignment empties the broker before its pod and registration go.
+ * commit lowers the topic's replicas: the reassignment empties the broker before its pod and registration go. A drain
+ * that outlasts its apply keeps its throttle; when the leaving broker's pod is lost meanwhile, the next run makes it
+ * again (its partition's only copy is there), and the node goes once the moves are done.
  */
 class LocalKubeletTest {
     @TempDir Path tmp;
@@ -113,18 +115,72 @@ class LocalKubeletTest {
             assertThat(refused.err()).contains("replicas 3 is more than the 2 broker(s) cluster real declares");
             assertThat(client.pods().inNamespace("kafka").withName("real-brokers-3").get()).isNotNull();
 
-            // the same scale-down with the topic's replicas lowered in the same commit: the reassignment empties
-            // broker 3 first, then its pod goes and its registration is removed
+            // the same scale-down with the topic's replicas lowered in the same commit, and a partition whose only copy
+            // is on broker 3 (made by another tool): its move is throttled to 1 byte/s, so the drain outlasts the apply
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("only-on-3", Map.of(0, List.of(3)))))
+                        .all().get();
+                await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> admin.describeTopics(List.of("only-on-3"))
+                        .allTopicNames().get().get("only-on-3").partitions().get(0).leader() != null);
+            }
+            try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(Map.of("bootstrap.servers",
+                    bootstrap, "acks", "all"), new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+                for (int i = 0; i < 16; i++) {
+                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("only-on-3", new byte[65536]));
+                }
+                producer.flush();
+            }
             Files.writeString(repo.resolve("draining.yaml"), Manifests.topic("draining", "real", 3, 2, Map.of()));
+            Kgr.Result slow = Kgr.onKubernetes(repo, kubeconfig, null, "apply", "--auto-approve", "--pod-ready-timeout", "120",
+                    "--replication-throttle", "1", "--reassignment-timeout", "5", "-o", "json");
+            assertThat(slow.exitCode()).as(slow.all()).isEqualTo(1);
+            assertThat(slow.outcomes()).containsEntry("move-replicas:only-on-3", "failed")
+                    .containsEntry("delete-kube-object:Pod/real-brokers-3", "skipped");
+            assertThat(slow.message("move-replicas:only-on-3")).contains("throttles kept (and recorded)");
+
+            // the leaving broker's pod is lost mid-drain (an eviction): its partition's only copy would stay offline and
+            // the move stalled, so the next run makes the pod again (on its volume) and removes nothing yet
+            client.pods().inNamespace("kafka").withName("real-brokers-3").delete();
+            await().atMost(Duration.ofSeconds(60)).until(() -> client.pods().inNamespace("kafka").withName("real-brokers-3").get() == null);
+            Kgr.Result heal3 = Kgr.onKubernetes(repo, kubeconfig, null, "apply", "--auto-approve", "--pod-ready-timeout", "120",
+                    "-o", "json");
+            assertThat(heal3.applied()).as(heal3.all()).contains("create-pod:real-brokers-3");
+            assertThat(heal3.steps()).noneMatch(id -> id.startsWith("delete-kube-object:"));
+            assertThat(heal3.notes()).anyMatch(n -> n.contains("still moving"));
+
+            // an operator lets the move finish; then the node goes: pod, registration, volume, and kgr's throttles
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                var faster = List.of(new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(
+                                "leader.replication.throttled.rate", "104857600"), org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET),
+                        new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(
+                                "follower.replication.throttled.rate", "104857600"), org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET));
+                Map<org.apache.kafka.common.config.ConfigResource, java.util.Collection<org.apache.kafka.clients.admin.AlterConfigOp>> raise =
+                        new java.util.HashMap<>();
+                for (String b : List.of("0", "1", "3")) {
+                    raise.put(new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.BROKER, b), faster);
+                }
+                await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+                    admin.incrementalAlterConfigs(raise).all().get();
+                    return true;
+                });
+                await().atMost(Duration.ofSeconds(90)).until(() -> admin.listPartitionReassignments().reassignments().get().isEmpty());
+            }
             Kgr.Result down = Kgr.onKubernetes(repo, kubeconfig, null, "apply", "--auto-approve", "--pod-ready-timeout", "120",
                     "-o", "json");
             assertThat(down.exitCode()).as(down.out() + down.err()).isZero();
-            assertThat(down.applied()).containsSubsequence("change-replication-factor:draining",
-                    "delete-kube-object:Pod/real-brokers-3");
+            assertThat(down.applied()).as(down.all()).contains("delete-kube-object:Pod/real-brokers-3")
+                    .anyMatch(id -> id.startsWith("remove-throttles:"));
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
                 assertThat(admin.describeCluster().nodes().get()).extracting(n -> n.id()).containsExactlyInAnyOrder(0, 1);
                 assertThat(admin.describeTopics(List.of("draining")).allTopicNames().get().get("draining").partitions())
                         .allSatisfy(p -> assertThat(p.replicas()).extracting(n -> n.id()).containsExactlyInAnyOrder(0, 1));
+                assertThat(admin.describeTopics(List.of("only-on-3")).allTopicNames().get().get("only-on-3").partitions())
+                        .allSatisfy(p -> assertThat(p.replicas()).extracting(n -> n.id()).doesNotContain(3));
+                // every record the other tool wrote is still there, read from the brokers that stay
+                assertThat(admin.listOffsets(Map.of(new org.apache.kafka.common.TopicPartition("only-on-3", 0),
+                        org.apache.kafka.clients.admin.OffsetSpec.latest())).all().get().values().iterator().next().offset())
+                        .isEqualTo(16);
                 // KRaft forgot the removed broker: it is no longer registered, not just fenced
                 assertThat(admin.describeCluster(new org.apache.kafka.clients.admin.DescribeClusterOptions()
                         .includeFencedBrokers(true)).nodes().get()).extracting(n -> n.id()).containsExactlyInAnyOrder(0, 1);
