@@ -3,6 +3,13 @@ package io.kgr.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,6 +106,23 @@ class LocalKubeletTest {
                 return io.kgr.embedded.PodSimulator.ready(pod) && pod.getStatus().getContainerStatuses().get(0).getRestartCount() == 1;
             });
 
+            // readiness is the broker's state (kgr's agent in the broker's JVM), not an open port: a broker told to stop
+            // while its controller is away waits to be let go with its listeners still open, and its pod is NotReady
+            // (out of the bootstrap Service) at once; once it runs again, its agent says so
+            String broker0 = LocalKubelet.address("real", 0);
+            assertThat(agent(broker0, "/v1/broker-state").body()).isEqualTo("{\"brokerState\":3}");
+            kubelet.crash("real-controllers-2");
+            kubelet.terminate("real-brokers-0");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !io.kgr.embedded.PodSimulator.ready(
+                    client.pods().inNamespace("kafka").withName("real-brokers-0").get()));
+            assertThat(answers(broker0, 9091)).as("the stopping broker's replication port is still open").isTrue();
+            assertThat(agent(broker0, "/v1/ready").statusCode()).isEqualTo(503);
+            kubelet.kill("real-brokers-0");
+            kubelet.bringBack("real-controllers-2");
+            await().atMost(Duration.ofSeconds(120)).until(() -> client.pods().inNamespace("kafka").list().getItems().stream()
+                    .allMatch(io.kgr.embedded.PodSimulator::ready));
+            assertThat(agent(broker0, "/v1/broker-state").body()).isEqualTo("{\"brokerState\":3}");
+
             // scale the broker pool up (the new broker gets the lowest free id, 3) and spread a topic over all three
             writeCluster(repo, 3);
             Files.writeString(repo.resolve("draining.yaml"), Manifests.topic("draining", "real", 3, 3, Map.of()));
@@ -188,6 +212,21 @@ class LocalKubeletTest {
             assertThat(client.pods().inNamespace("kafka").withName("real-brokers-3").get()).isNull();
             await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(tmp.resolve("data/volumes/data-real-brokers-3")));
             assertThat(Kgr.onKubernetes(repo, kubeconfig, null, "plan", "-o", "json").changes()).isEmpty();
+        }
+    }
+
+    /** A GET to the agent in a broker's JVM, on the pod's address (as the kubelet probes it). */
+    private static HttpResponse<String> agent(String address, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + address + ":8080" + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static boolean answers(String address, int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(address, port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

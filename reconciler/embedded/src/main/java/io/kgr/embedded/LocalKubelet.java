@@ -6,10 +6,15 @@ import io.kgr.model.Labels;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -18,6 +23,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,6 +43,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -46,8 +53,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  * A kubelet for the embedded environment that runs kgr's Kafka pods as real brokers: each pod gets its own loopback
  * address ({@link #address}: one range per cluster; all of 127.0.0.0/8 is local), its server.properties from its ConfigMap with
  * pod DNS names and bind addresses mapped to those addresses and volume paths mapped to folders, its storage formatted
- * with the cluster id once, and a JVM running {@code kafka.Kafka}. The pod is Running while the process lives and Ready
- * once the broker (or controller) answers on its port. Claims are folders that outlive their pod; deleting a pod stops
+ * with the cluster id once, and a JVM running {@code kafka.Kafka} (with the container's {@code KAFKA_OPTS}: kgr's agent).
+ * The pod is Running while the process lives and Ready while its readiness probe passes, run as a kubelet runs it (a
+ * broker's agent says it runs; a controller's port is open). Claims are folders that outlive their pod; deleting a pod stops
  * its broker (SIGTERM, then kill); a broker that dies makes its pod NotReady and is restarted with a back-off, as
  * restartPolicy Always does (the restart count shows it), unless a test keeps it down ({@link #crash}). Pods it cannot run (ZooKeeper mode, Kafka
  * versions other than 4.x) are left to {@link PodSimulator}. It also keeps the Services' Endpoints, so that a Service
@@ -56,6 +64,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 public final class LocalKubelet implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalKubelet.class);
     private static final Pattern POD_DNS = Pattern.compile("([a-z0-9][-a-z0-9]*)-(\\d+)\\.([a-z0-9][-a-z0-9]*)-kafka-brokers\\.[a-z0-9][-a-z0-9]*\\.svc");
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).build();
 
     private final KubernetesClient client;
     private final String namespace;
@@ -71,7 +81,8 @@ public final class LocalKubelet implements AutoCloseable {
         return t;
     });
 
-    private record Node(String pod, String uid, String address, int port, Process process, Instant started, int restarts) {
+    /** A running pod: {@code readiness} is its container's readiness probe, which the kubelet runs as a kubelet does. */
+    private record Node(String pod, String uid, String address, Probe readiness, Process process, Instant started, int restarts) {
     }
 
     /**
@@ -125,6 +136,12 @@ public final class LocalKubelet implements AutoCloseable {
     public void kill(String pod) {
         Node n = nodes.get(pod);
         if (n != null) n.process().destroyForcibly();
+    }
+
+    /** Tells a pod's broker to stop (SIGTERM, as {@code kill 1} in its container): it shuts down in a controlled way. */
+    public void terminate(String pod) {
+        Node n = nodes.get(pod);
+        if (n != null) n.process().destroy();
     }
 
     public void bringBack(String pod) {
@@ -185,8 +202,7 @@ public final class LocalKubelet implements AutoCloseable {
         Path dir = Files.createDirectories(root.resolve("pods").resolve(name));
         Path file = dir.resolve("server.properties");
         Files.writeString(file, properties, StandardCharsets.UTF_8);
-        String clusterId = pod.getSpec().getContainers().get(0).getEnv().stream()
-                .filter(e -> e.getName().equals("KAFKA_CLUSTER_ID")).map(EnvVar::getValue).findFirst().orElse("");
+        String clusterId = env(pod, "KAFKA_CLUSTER_ID");
         Path logFile = dir.resolve("kafka.log");
         // format once: --ignore-formatted makes a rolled node keep its data
         Process format = java(List.of("kafka.tools.StorageTool", "format", "--ignore-formatted", "-t", clusterId, "-c",
@@ -201,13 +217,33 @@ public final class LocalKubelet implements AutoCloseable {
             Thread.currentThread().interrupt();
             return null;
         }
-        Process broker = java(List.of("kafka.Kafka", file.toString()), logFile, "512m");
-        boolean broker0 = "true".equals(pod.getMetadata().getLabels().get(Labels.BROKER_ROLE));
-        Node n = new Node(name, pod.getMetadata().getUid(), address, broker0 ? 9091 : 9090, broker, Instant.now(), restarts);
+        // KAFKA_OPTS as kafka-run-class.sh passes it (kgr's agent, say), its paths and wildcard binds made local
+        List<String> args = new ArrayList<>(options(env(pod, "KAFKA_OPTS"), address, mounts(pod)));
+        args.addAll(List.of("kafka.Kafka", file.toString()));
+        Process broker = java(args, logFile, "512m");
+        Node n = new Node(name, pod.getMetadata().getUid(), address, pod.getSpec().getContainers().get(0).getReadinessProbe(),
+                broker, Instant.now(), restarts);
         nodes.put(name, n);
         diedAt.remove(name);
         log.info("local kubelet: started {} at {} (pid {})", name, address, broker.pid());
         return n;
+    }
+
+    private static String env(Pod pod, String name) {
+        var env = pod.getSpec().getContainers().get(0).getEnv();
+        return env == null ? "" : env.stream().filter(e -> e.getName().equals(name)).map(EnvVar::getValue)
+                .filter(Objects::nonNull).findFirst().orElse("");
+    }
+
+    /** JVM options of the pod, with mount paths turned into folders and the wildcard bind into the pod's address. */
+    static List<String> options(String opts, String address, Map<String, Path> mounts) {
+        List<String> out = new ArrayList<>();
+        for (String o : opts.trim().split("\\s+")) {
+            if (o.isEmpty()) continue;
+            for (var e : mounts.entrySet()) o = o.replace(e.getKey() + "/", e.getValue().toString() + "/");
+            out.add(o.replace("0.0.0.0", address));
+        }
+        return out;
     }
 
     private Process java(List<String> args, Path logFile, String heap) throws IOException {
@@ -225,7 +261,11 @@ public final class LocalKubelet implements AutoCloseable {
         pod.getSpec().getVolumes().forEach(v -> volumes.put(v.getName(), v));
         for (VolumeMount m : pod.getSpec().getContainers().get(0).getVolumeMounts()) {
             Volume v = volumes.get(m.getName());
-            if (v == null || v.getConfigMap() != null) continue;
+            if (v == null) continue;
+            if (v.getConfigMap() != null) {
+                out.put(m.getMountPath(), configMapFolder(pod, v));
+                continue;
+            }
             if (v.getSecret() != null) {
                 out.put(m.getMountPath(), secretFolder(pod, v));
                 continue;
@@ -257,6 +297,25 @@ public final class LocalKubelet implements AutoCloseable {
         return dir;
     }
 
+    /** A ConfigMap volume: its text and binary values as files in a folder of the pod. */
+    private Path configMapFolder(Pod pod, Volume v) {
+        String configMap = v.getConfigMap().getName();
+        Path dir = root.resolve("pods").resolve(pod.getMetadata().getName()).resolve("configmap-" + v.getName());
+        try {
+            Files.createDirectories(dir);
+            ConfigMap cm = client.configMaps().inNamespace(namespace).withName(configMap).get();
+            if (cm != null && cm.getData() != null) {
+                for (var e : cm.getData().entrySet()) Files.writeString(dir.resolve(e.getKey()), e.getValue(), StandardCharsets.UTF_8);
+            }
+            if (cm != null && cm.getBinaryData() != null) {
+                for (var e : cm.getBinaryData().entrySet()) Files.write(dir.resolve(e.getKey()), Base64.getDecoder().decode(e.getValue()));
+            }
+        } catch (IOException e) {
+            log.warn("local kubelet: cannot mount ConfigMap {} into {}: {}", configMap, pod.getMetadata().getName(), e.getMessage());
+        }
+        return dir;
+    }
+
     /**
      * Pod DNS names and wildcard binds become the nodes' loopback addresses; mount paths become folders. The nodes'
      * certificates name their DNS names, which here are addresses: the nodes' own TLS connections check the chain
@@ -277,7 +336,7 @@ public final class LocalKubelet implements AutoCloseable {
 
     private void report(Pod pod, Node n) {
         boolean alive = n.process().isAlive();
-        boolean ready = alive && answers(n.address(), n.port());
+        boolean ready = alive && probe(n);
         if (ready == podReady(pod) && alive == started(pod) && n.restarts() == restartCount(pod)) return;
         String now = Instant.now().toString();
         String status = ready ? "True" : "False";
@@ -306,6 +365,27 @@ public final class LocalKubelet implements AutoCloseable {
 
     private static boolean podReady(Pod p) {
         return PodSimulator.ready(p);
+    }
+
+    /** The pod's readiness probe, run against its address: an HTTP GET (2xx or 3xx is ready) or a TCP connect. */
+    private static boolean probe(Node n) {
+        Probe p = n.readiness();
+        if (p == null) return true;
+        if (p.getHttpGet() != null) {
+            try {
+                URI uri = URI.create("http://" + n.address() + ":" + p.getHttpGet().getPort().getIntVal() + p.getHttpGet().getPath());
+                int status = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(1)).GET().build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode();
+                return status >= 200 && status < 400;
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        if (p.getTcpSocket() != null) return answers(n.address(), p.getTcpSocket().getPort().getIntVal());
+        return true;
     }
 
     private static boolean answers(String address, int port) {

@@ -37,6 +37,8 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Service;
@@ -139,6 +141,10 @@ public final class ClusterModel {
             }
             pods.addAll(poolPods);
             podSets.add(podSet(pool, poolPods));
+        }
+        if (c.pools().stream().anyMatch(ClusterSpec.Pool::isBroker)) {
+            configMaps.add(new ConfigMapBuilder().withMetadata(meta(BrokerAgent.configMapName(c), clusterLabels(), Map.of()))
+                    .withBinaryData(new TreeMap<>(BrokerAgent.binaryData())).build());
         }
         c.zookeeper().ifPresent(zk -> zookeeper(zk, services, configMaps, claims, podSets, pods));
         return new Objects(services, configMaps, claims, podSets, pods, budgets);
@@ -356,22 +362,35 @@ public final class ClusterModel {
                     .withReadOnly(true).build());
             volumes.add(new VolumeBuilder().withName("kafka-certs").withNewSecret().withSecretName(name).endSecret().build());
         }
+        // the broker's container (not the formatting before it) loads the agent its readiness probe asks
+        List<VolumeMount> kafkaMounts = new ArrayList<>(mounts);
+        if (pool.isBroker()) {
+            kafkaMounts.add(new VolumeMountBuilder().withName(BrokerAgent.VOLUME).withMountPath(BrokerAgent.MOUNT_PATH)
+                    .withReadOnly(true).build());
+            volumes.add(new VolumeBuilder().withName(BrokerAgent.VOLUME).withNewConfigMap()
+                    .withName(BrokerAgent.configMapName(c)).endConfigMap().build());
+        }
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVar("KAFKA_CLUSTER_ID", clusterId, null));
         String heap = heap(pool.jvmOptions());
         if (!heap.isEmpty()) env.add(new EnvVar("KAFKA_HEAP_OPTS", heap, null));
         String format = "/opt/kafka/bin/kafka-storage.sh format --ignore-formatted --cluster-id \"$KAFKA_CLUSTER_ID\""
                 + " --config /config/server.properties";
+        List<EnvVar> kafkaEnv = new ArrayList<>(env);
+        if (pool.isBroker()) kafkaEnv.add(new EnvVar("KAFKA_OPTS", BrokerAgent.JAVA_OPTION, null));
+        // a broker is ready when it runs (its agent says so), a controller-only node when its listener is open
+        Probe readiness = pool.isBroker() ? BrokerAgent.readiness()
+                : new ProbeBuilder().withNewTcpSocket().withPort(new IntOrString(probePort)).endTcpSocket()
+                        .withInitialDelaySeconds(10).withPeriodSeconds(5).build();
         PodSpec spec = new PodBuilder().withNewSpec()
                 .withHostname(name).withSubdomain(Names.brokersService(c))
                 .withInitContainers(new ContainerBuilder().withName("format-storage").withImage(c.image())
                         .withCommand("sh", "-c", format).withEnv(env).withVolumeMounts(mounts).build())
                 .withContainers(new ContainerBuilder().withName("kafka").withImage(c.image())
                         .withCommand("/opt/kafka/bin/kafka-server-start.sh", "/config/server.properties")
-                        .withEnv(env).withPorts(ports).withVolumeMounts(mounts)
+                        .withEnv(kafkaEnv).withPorts(ports).withVolumeMounts(kafkaMounts)
                         .withResources(convert(pool.resources(), ResourceRequirements.class))
-                        .withNewReadinessProbe().withNewTcpSocket().withPort(new IntOrString(probePort)).endTcpSocket()
-                        .withInitialDelaySeconds(10).withPeriodSeconds(5).endReadinessProbe()
+                        .withReadinessProbe(readiness)
                         .withNewLivenessProbe().withNewTcpSocket().withPort(new IntOrString(probePort)).endTcpSocket()
                         .withInitialDelaySeconds(30).withPeriodSeconds(10).endLivenessProbe()
                         .build())

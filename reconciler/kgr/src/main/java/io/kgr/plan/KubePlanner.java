@@ -4,9 +4,13 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.kgr.kube.Pods;
 import io.kgr.model.Labels;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -831,7 +835,7 @@ final class KubePlanner {
     /** Fields of {@code desired} whose values differ in {@code current} (fields only the server sets are ignored). */
     static List<FieldChange> differences(JsonNode desired, JsonNode current) {
         List<FieldChange> out = new ArrayList<>();
-        for (String top : List.of("metadata", "spec", "data")) {
+        for (String top : List.of("metadata", "spec", "data", "binaryData")) {
             JsonNode d = top.equals("metadata") ? ownedMetadata(desired.path("metadata")) : desired.path(top);
             if (d.isMissingNode()) continue;
             diff(top, d, current.path(top), out);
@@ -862,7 +866,19 @@ final class KubePlanner {
 
     private static String shorten(JsonNode n) {
         String s = n.isString() ? n.asString() : n.toString();
+        if (n.isString() && s.length() > 120 && s.matches("[A-Za-z0-9+/]+=*")) return binary(s);
         return s.length() > 120 ? s.substring(0, 117) + "…" : s;
+    }
+
+    /** A ConfigMap's binary value (kgr's agent jar): its size and the start of its SHA-256, not 120 characters of base64. */
+    private static String binary(String base64) {
+        try {
+            byte[] bytes = Base64.getDecoder().decode(base64);
+            String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return bytes.length + " bytes, sha256 " + sha.substring(0, 12);
+        } catch (IllegalArgumentException | NoSuchAlgorithmException e) {
+            return base64.substring(0, 117) + "…";
+        }
     }
 
     private static Step step(Phase phase, Change change, Risk risk, List<FieldChange> fields, String reason) {

@@ -14,6 +14,8 @@ import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kgr.desired.ClusterSpec;
@@ -42,7 +44,15 @@ class ClusterModelTest {
 
     static String yaml(ClusterModel.Objects objects) {
         StringBuilder out = new StringBuilder();
-        for (HasMetadata o : objects.all()) out.append(ClusterModel.SERIALIZATION.asYaml(o));
+        for (HasMetadata o : objects.all()) {
+            // the agent's jar is the compiler's output: its bytes are BrokerAgentTest's, not the golden file's
+            if (o instanceof ConfigMap cm && cm.getBinaryData() != null) {
+                ConfigMap masked = new ConfigMapBuilder(cm).withBinaryData(new TreeMap<>()).build();
+                cm.getBinaryData().keySet().forEach(k -> masked.getBinaryData().put(k, "(" + k + ", BrokerAgentTest)"));
+                o = masked;
+            }
+            out.append(ClusterModel.SERIALIZATION.asYaml(o));
+        }
         return out.toString();
     }
 
