@@ -303,6 +303,37 @@ class ServeTest {
         }
     }
 
+    @Test
+    void anApprovalOutlivesTheServiceThatTookIt() throws Exception {
+        GitRepo repo = GitRepo.create(tmp.resolve("git"));
+        repo.write("topics/k.yaml", topic("kept-k", "c1", 1, 1, Map.of("retention.ms", 86400000))).commitAndPush("k");
+        String hold = "approvals: {hold: [destructive]}";
+        try (Service s = serve(repo, "kept", NEVER, hold)) {
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> retention("kept-k").equals(Optional.of("86400000")));
+            String commit = repo.write("topics/k.yaml", topic("kept-k", "c1", 1, 1, Map.of("retention.ms", 3600000)))
+                    .commitAndPush("a retention cut");
+            String body = "{\"ref\":\"refs/heads/main\",\"after\":\"" + commit + "\"}";
+            assertThat(hook(s, "kept", body, Map.of("X-Hub-Signature-256", sign(HOOK_SECRET, body))).statusCode()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(30)).until(() -> status(s, "kept").path("heldCommit").asString().equals(commit));
+            assertThat(retention("kept-k")).contains("86400000");
+            var approval = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port()
+                    + "/api/v1/sources/kept/approve")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(approval.statusCode()).as(approval.body()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> retention("kept-k").equals(Optional.of("3600000")));
+        }
+        // someone raises the retention again while kgr is being upgraded; the new kgr corrects that drift of the
+        // approved commit at once, as the one before it would have: the approval was kept on the cluster
+        var resource = new ConfigResource(ConfigResource.Type.TOPIC, "kept-k");
+        admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
+                new ConfigEntry("retention.ms", "86400000"), AlterConfigOp.OpType.SET)))).all().get();
+        try (Service s = serve(repo, "kept", NEVER, hold)) {
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> retention("kept-k").equals(Optional.of("3600000")));
+            await().until(() -> !runs(s, "kept").isEmpty());
+            assertThat(status(s, "kept").path("held").isEmpty()).isTrue();
+        }
+    }
+
     static Optional<String> retention(String topic) throws Exception {
         var resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         ConfigEntry e = admin.describeConfigs(List.of(resource)).all().get().get(resource).get("retention.ms");

@@ -8,8 +8,8 @@ import java.util.Map;
 
 /** Every inventory stored on a cluster, and a version that changes whenever any of them is written. */
 /**
- * @param keys side records by record key: sources' secret keys ({@code <cluster>/<source>#key}) and moves in flight
- *             ({@code #moves}); never printed
+ * @param keys side records by record key: sources' secret keys ({@code <cluster>/<source>#key}), moves in flight
+ *             ({@code #moves}) and commits approved through the API ({@code #approvals}); never printed
  */
 public record InventoryRecords(List<Inventory> all, String version, Map<String, String> keys,
                                Map<String, Long> offsets) {
@@ -56,6 +56,12 @@ public record InventoryRecords(List<Inventory> all, String version, Map<String, 
         });
         out.sort(Comparator.comparing(Moves::source));
         return out;
+    }
+
+    /** The commits approved through the API for {@code source}'s held steps on {@code cluster}, oldest first. */
+    public List<String> approvals(String cluster, String source) {
+        String value = keys.getOrDefault(cluster + "/" + source + KafkaInventoryStore.APPROVALS_SUFFIX, "");
+        return value.isBlank() ? List.of() : List.of(value.split("\n"));
     }
 
     /** This source's inventory for {@code cluster} (empty if it never applied), and the other sources' ones. */

@@ -1,5 +1,6 @@
 package io.kgr.inventory;
 
+import java.util.List;
 import java.util.Optional;
 
 /** Where inventories live. It must be on the target itself, so ownership survives kgr's restarts and hosts. */
@@ -38,6 +39,14 @@ public interface InventoryStore extends AutoCloseable {
     /** Forgets the source's moves record: its moves are done and its throttles removed. */
     default void clearMoves(String cluster, String source) throws InventoryException {
         throw new InventoryException("this inventory store cannot record moves", null);
+    }
+
+    /**
+     * Records the commits approved through kgr's API for a source's held steps (oldest first), so that an approval
+     * outlives the kgr that took it: a restart, an upgrade, a standby taking over.
+     */
+    default void saveApprovals(String cluster, String source, List<String> commits) throws InventoryException {
+        throw new InventoryException("this inventory store cannot record approvals", null);
     }
 
     /** Forgets one source's inventory on one cluster (after its resources were handed to another source). */

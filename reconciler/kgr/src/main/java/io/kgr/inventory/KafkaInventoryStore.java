@@ -61,6 +61,8 @@ public final class KafkaInventoryStore implements InventoryStore {
     static final String KEY_SUFFIX = "#key";
     /** Records keyed {@code <cluster>/<source>#moves} hold the replica moves in flight that the source started. */
     static final String MOVES_SUFFIX = "#moves";
+    /** Records keyed {@code <cluster>/<source>#approvals} hold the commits approved through the API, one per line. */
+    static final String APPROVALS_SUFFIX = "#approvals";
     /** Inventories of 10,000+ topics exceed Kafka's 1 MiB default record size before compression. */
     static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
@@ -182,7 +184,7 @@ public final class KafkaInventoryStore implements InventoryStore {
      */
     private static void decode(String key, byte[] value, Inventory known, Map<String, Inventory> inventories,
                                Map<String, String> sides) {
-        if (key.endsWith(KEY_SUFFIX) || key.endsWith(MOVES_SUFFIX)) {
+        if (key.endsWith(KEY_SUFFIX) || key.endsWith(MOVES_SUFFIX) || key.endsWith(APPROVALS_SUFFIX)) {
             if (value == null) sides.remove(key);
             else sides.put(key, new String(value, StandardCharsets.UTF_8));
         } else if (value == null) {
@@ -419,6 +421,12 @@ public final class KafkaInventoryStore implements InventoryStore {
     }
 
     @Override
+    public void saveApprovals(String cluster, String source, List<String> commits) throws InventoryException {
+        send(cluster + "/" + source + APPROVALS_SUFFIX, String.join("\n", commits).getBytes(StandardCharsets.UTF_8),
+                "approvals of " + cluster + "/" + source);
+    }
+
+    @Override
     public void clearMoves(String cluster, String source) throws InventoryException {
         send(cluster + "/" + source + MOVES_SUFFIX, null, "removal of the moves record of " + cluster + "/" + source);
     }
@@ -428,6 +436,7 @@ public final class KafkaInventoryStore implements InventoryStore {
         // tombstones: compaction drops the records, and loadAll already ignores them
         send(cluster + "/" + source, null, "removal of inventory " + cluster + "/" + source);
         send(cluster + "/" + source + KEY_SUFFIX, null, "removal of the key of " + cluster + "/" + source);
+        send(cluster + "/" + source + APPROVALS_SUFFIX, null, "removal of the approvals of " + cluster + "/" + source);
     }
 
     @Override

@@ -36,6 +36,7 @@ import io.kgr.apply.Applier;
 import io.kgr.apply.KubeWaits;
 import io.kgr.apply.StepResult;
 import io.kgr.desired.SecretResolver;
+import io.kgr.inventory.InventoryStore;
 import io.kgr.manifest.Diagnostic;
 import io.kgr.manifest.ManifestLoader;
 import io.kgr.manifest.SchemaCatalog;
@@ -67,6 +68,8 @@ final class SourceRunner {
     private volatile String diagnosticsLoggedFor = "";
     /** What a push may reuse of the last full run (see {@link PushPlanner#planPush}); older than this, a push reads all. */
     private static final Duration PUSH_MEMORY = Duration.ofMinutes(10);
+    /** How many approved commits a source's approvals record keeps (the newest). */
+    private static final int KEPT_APPROVALS = 50;
     private final PushPlanner pushes = new PushPlanner();
 
     /** One per source, kept across runs: files whose bytes did not change are not parsed again. */
@@ -189,7 +192,7 @@ final class SourceRunner {
                 ApplyOptions.defaults().maxRecordsPerRequest(), cluster.config().replicationThrottle());
         Target target = cluster.target();
         // approved through the API (every risk), or by the commit itself (a Kgr-Approve: trailer)
-        Set<Risk> approved = state.approved(commit) ? Set.of(Risk.DISRUPTIVE, Risk.DESTRUCTIVE)
+        Set<Risk> approved = approvedThroughApi(plan, target.inventory()) ? Set.of(Risk.DISRUPTIVE, Risk.DESTRUCTIVE)
                 : Approvals.approvedBy(planned.snapshot().map(Snapshot::message).orElse(""));
         Instant now = clock.instant();
         Applier applier = new Applier(cluster.admin(), target.inventory(), secrets, options, this::logStep).stopWhen(stopping)
@@ -217,6 +220,33 @@ final class SourceRunner {
         return new RunRecord(source.name(), trigger, started, since(start),
                 report.succeededOrHeld() ? RunStatus.SUCCEEDED : RunStatus.APPLY_FAILED, message, Optional.of(commit),
                 stepsByKind(plan), drift, outcomes, List.of(), plan.unmanaged().size(), diagnostics);
+    }
+
+    /**
+     * Whether the plan's commit was approved through the API, by this kgr or by one before it (a restart, an upgrade, a
+     * standby that took over): approvals are kept in the inventory topic, beside the inventories, and one this kgr
+     * took is recorded there before the run applies anything under it. The topic is read only when the plan has a step
+     * the source holds. When it cannot be read, only the approvals this kgr took count: a step is never let through on
+     * an approval nobody can show.
+     */
+    private boolean approvedThroughApi(Plan plan, InventoryStore store) {
+        String commit = plan.header().commit();
+        boolean inMemory = state.approved(commit);
+        if (plan.steps().stream().noneMatch(step -> source.approvals().hold().contains(step.risk()))) return inMemory;
+        String clusterName = plan.header().cluster();
+        try {
+            List<String> stored = store.loadAll().approvals(clusterName, source.name());
+            if (inMemory && !stored.contains(commit)) {
+                List<String> keep = new ArrayList<>(stored);
+                keep.add(commit);
+                store.saveApprovals(clusterName, source.name(),
+                        keep.subList(Math.max(0, keep.size() - KEPT_APPROVALS), keep.size()));
+            }
+            return inMemory || stored.contains(commit);
+        } catch (InventoryStore.InventoryException e) {
+            log.warn("source {}: the approvals kept in the inventory topic: {}", source.name(), e.getMessage());
+            return inMemory;
+        }
     }
 
     /**

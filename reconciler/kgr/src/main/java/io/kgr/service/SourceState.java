@@ -20,7 +20,7 @@ final class SourceState {
     private String lastAppliedCommit;
     private Instant lastSuccess;
     private boolean fetchedOnce;
-    /** Commits approved for this source's held steps (approvals live as long as the service: a restart forgets them). */
+    /** Commits approved through this service's API for the source's held steps (runs also keep them in the inventory topic). */
     private final Set<String> approved = new HashSet<>();
     /** The steps the latest apply held, and why. */
     private Map<String, String> held = Map.of();
