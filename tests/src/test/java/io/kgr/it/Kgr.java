@@ -1,7 +1,9 @@
 package io.kgr.it;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -12,6 +14,8 @@ import io.kgr.cli.Main;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Runs the kgr CLI in this JVM, the way a user would, and keeps what it printed. */
@@ -100,6 +104,22 @@ public final class Kgr {
                 "--kubeconfig", kubeconfig.toString()));
         if (bootstrap != null) where.addAll(List.of("--bootstrap-server", bootstrap));
         return run(args(command, where.toArray(String[]::new), extra));
+    }
+
+    /**
+     * A saved plan ({@code plan -o json --out}) as a kill would have left it: only the steps {@code done} (in the plan's
+     * order) are kept, written to {@code out}; {@code apply --plan=out} then does exactly what the killed apply did
+     * before it stopped (and writes no inventory unless its step is among them).
+     */
+    public static Path cutPlan(Path planFile, List<String> done, Path out) throws IOException {
+        ObjectMapper json = JsonMapper.builder().build();
+        ObjectNode root = (ObjectNode) json.readTree(planFile.toFile());
+        List<JsonNode> all = new ArrayList<>();
+        root.get("steps").forEach(all::add);
+        ArrayNode cut = root.putArray("steps");
+        all.stream().filter(st -> done.contains(st.get("id").asString())).forEach(cut::add);
+        json.writeValue(out.toFile(), root);
+        return out;
     }
 
     public static String[] args(String first, String[] rest, String... more) {

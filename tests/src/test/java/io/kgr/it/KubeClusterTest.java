@@ -413,6 +413,40 @@ class KubeClusterTest {
         admin.deleteTopics(List.of(topic)).all().get();
     }
 
+    /**
+     * A scale-down stopped right after the node's pod went (a kill, a lost lease): the next run continues that removal,
+     * as the stopped run would have gone on (configuration, certificate, deleteClaim volume), with no --prune, and then
+     * plans nothing.
+     */
+    @Test
+    void aNodeRemovalStoppedAfterItsPodWentIsFinishedByTheNextRun() throws Exception {
+        write(4, "expandable", "10Gi", "");
+        assertThat(apply().exitCode()).isZero();
+        write(3, "expandable", "10Gi", "");
+        Path planFile = tmp.resolve("down.json");
+        Kgr.Result planned = kgr("plan", "-o", "json", "--out", planFile.toString());
+        assertThat(planned.exitCode()).as(planned.all()).isZero();
+        List<String> removal = planned.steps().stream().filter(id -> id.startsWith("delete-kube-object:")).toList();
+        // 0–3 are brokers, 4 the controller: broker 3 goes
+        assertThat(removal).contains("delete-kube-object:Pod/c1-brokers-3", "delete-kube-object:ConfigMap/c1-brokers-3",
+                "delete-kube-object:PersistentVolumeClaim/data-0-c1-brokers-3", "delete-kube-object:Secret/c1-brokers-3");
+
+        Path killed = Kgr.cutPlan(planFile, List.of("delete-kube-object:Pod/c1-brokers-3"), tmp.resolve("killed.json"));
+        Kgr.Result partial = kgr("apply", "--plan=" + killed, "-o", "json");
+        assertThat(partial.applied()).as(partial.all()).containsExactly("delete-kube-object:Pod/c1-brokers-3");
+        assertThat(client.configMaps().inNamespace(ns).withName("c1-brokers-3").get()).isNotNull();
+
+        Kgr.Result next = kgr("plan", "-o", "json");
+        assertThat(next.steps()).as(next.all()).filteredOn(id -> id.startsWith("delete-kube-object:"))
+                .containsExactlyInAnyOrderElementsOf(removal.stream().filter(id -> !id.endsWith("Pod/c1-brokers-3")).toList());
+        Kgr.Result finished = apply("-o", "json");
+        assertThat(finished.exitCode()).as(finished.all()).isZero();
+        assertThat(client.configMaps().inNamespace(ns).withName("c1-brokers-3").get()).isNull();
+        assertThat(client.persistentVolumeClaims().inNamespace(ns).withName("data-0-c1-brokers-3").get()).isNull();
+        assertThat(client.secrets().inNamespace(ns).withName("c1-brokers-3").get()).isNull();
+        assertThat(kgr("plan", "-o", "json").changes()).isEmpty();
+    }
+
     @Test
     void aPodThatDoesNotBecomeReadyStopsTheRoll() throws Exception {
         write(3, "expandable", "10Gi", "");

@@ -433,14 +433,7 @@ class UsersTest {
      * steps and the inventory did not.
      */
     private void applyKilledAfter(Path planFile, List<String> done, String... extra) throws Exception {
-        var json = tools.jackson.databind.json.JsonMapper.builder().build();
-        var root = (tools.jackson.databind.node.ObjectNode) json.readTree(planFile.toFile());
-        List<tools.jackson.databind.JsonNode> all = new ArrayList<>();
-        root.get("steps").forEach(all::add);
-        var cut = root.putArray("steps");
-        all.stream().filter(st -> done.contains(st.get("id").asString())).forEach(cut::add);
-        Path killed = tmp.resolve("killed.json");
-        json.writeValue(killed.toFile(), root);
+        Path killed = Kgr.cutPlan(planFile, done, tmp.resolve("killed.json"));
         Kgr.Result partial = kgr("apply", Kgr.args("--plan=" + killed, extra, "-o", "json"));
         assertThat(partial.exitCode()).as(partial.all()).isZero();
         assertThat(partial.applied()).containsExactlyElementsOf(done);

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -669,6 +670,7 @@ final class KubePlanner {
                 }
             }
         }
+        Set<String> continued = unfinishedRemovals();
         TreeSet<String> wantedServices = new TreeSet<>();
         desired.services().forEach(s -> wantedServices.add(s.getMetadata().getName()));
         for (Service s : live.services().values()) {
@@ -677,7 +679,69 @@ final class KubePlanner {
                         List.of(), "no longer needed by the cluster's listeners or nodes"));
             }
         }
-        orphans();
+        orphans(continued);
+    }
+
+    /**
+     * What a node removal of an earlier run left when it stopped after the node's pod went (a kill, a failed step, a lost
+     * lease): the node's pool is still in Git, its id is not, and its pod is gone. The removal goes on where it stopped,
+     * as that run would have gone on, with no {@code --prune}: the node's configuration, its certificate and its
+     * {@code deleteClaim} volumes; a volume only once Kafka answers and shows no replica there and no registration of the
+     * broker (a broker kgr's moves are still emptying is made again instead: {@link #lostWhileDraining}).
+     *
+     * @return the nodes (pod names) whose removal this plan continues
+     */
+    private Set<String> unfinishedRemovals() {
+        Set<String> wanted = new TreeSet<>();
+        desired.pods().forEach(p -> wanted.add(p.getMetadata().getName()));
+        Set<String> nodes = new TreeSet<>();
+        live.configMaps().values().stream().filter(this::mine).forEach(c -> nodes.add(c.getMetadata().getName()));
+        live.claims().values().stream().filter(c -> mine(c) && c.getMetadata().getLabels().get(ClusterModel.POD_NAME) != null)
+                .forEach(c -> nodes.add(c.getMetadata().getLabels().get(ClusterModel.POD_NAME)));
+        live.secrets().values().stream().filter(s -> mine(s) && "node".equals(s.getMetadata().getLabels().get(CertSecrets.CERTIFICATE_LABEL)))
+                .forEach(s -> nodes.add(s.getMetadata().getName()));
+        Set<String> continued = new TreeSet<>();
+        for (String name : nodes) {
+            Optional<Integer> id = Pods.nodeId(name);
+            if (id.isEmpty() || wanted.contains(name) || live.pods().containsKey(name) || declaredPool(name).isEmpty()) continue;
+            if (options.kgrDraining().contains(id.get())) continue;
+            List<String> hosted = hostedPartitions(id.get());
+            boolean registered = kafka.map(k -> k.brokers().contains(id.get())).orElse(true);
+            String why = kafka.isEmpty() ? "Kafka does not answer, so kgr cannot check that it holds no replica"
+                    : !hosted.isEmpty() ? "Kafka still places " + hosted.size() + " partition replica(s) on it"
+                    : registered ? "broker " + id.get() + " is still registered with the cluster" : null;
+            continued.add(name);
+            String reason = " of node " + id.get() + ", removed from its pool (its pod is gone)";
+            if (live.configMaps().containsKey(name) && mine(live.configMaps().get(name))) {
+                prune.add(step(Phase.PRUNE, new Change.DeleteKubeObject("ConfigMap", name), Risk.SAFE, List.of(),
+                        "configuration" + reason));
+            }
+            Secret certs = live.secrets().get(name);
+            if (certs != null && mine(certs)) {
+                prune.add(step(Phase.PRUNE, new Change.DeleteKubeObject("Secret", name), Risk.SAFE,
+                        List.of(new FieldChange("private key", "(sensitive)", null, true)), "certificate" + reason));
+            }
+            for (PersistentVolumeClaim c : live.claims().values()) {
+                if (!mine(c) || !name.equals(c.getMetadata().getLabels().get(ClusterModel.POD_NAME))) continue;
+                boolean deleteClaim = c.getMetadata().getAnnotations() != null
+                        && "true".equals(c.getMetadata().getAnnotations().get(ClusterModel.DELETE_CLAIM));
+                if (!deleteClaim) continue; // kept by design: said when the node was removed
+                if (why != null) {
+                    notes.add("volume " + c.getMetadata().getName() + reason + ", is kept: " + why);
+                    continue;
+                }
+                prune.add(step(Phase.PRUNE, new Change.DeleteKubeObject("PersistentVolumeClaim", c.getMetadata().getName()),
+                        Risk.DESTRUCTIVE, List.of(), "volume" + reason + " (deleteClaim: true)"));
+            }
+        }
+        return continued;
+    }
+
+    /** The pool of Git a node's pod name belongs to ({@code <cluster>-<pool>-<id>}), if Git declares it. */
+    private Optional<String> declaredPool(String podName) {
+        return spec.pools().stream().map(ClusterSpec.Pool::name)
+                .filter(pool -> podName.matches(Pattern.quote(spec.name() + "-" + pool + "-") + "\\d+"))
+                .findFirst();
     }
 
     /**
@@ -685,13 +749,14 @@ final class KubePlanner {
      * run, a pool Git dropped): their pod sets, ConfigMaps and deleteClaim volumes go only with pruning on, and only
      * once no pod of theirs runs.
      */
-    private void orphans() {
+    private void orphans(Set<String> continued) {
         TreeSet<String> accounted = new TreeSet<>();
         desired.configMaps().forEach(c -> accounted.add("ConfigMap/" + c.getMetadata().getName()));
         desired.claims().forEach(c -> accounted.add("PersistentVolumeClaim/" + c.getMetadata().getName()));
         desired.podSets().forEach(c -> accounted.add("PodSet/" + c.getMetadata().getName()));
         desired.disruptionBudgets().forEach(c -> accounted.add("PodDisruptionBudget/" + c.getMetadata().getName()));
-        TreeSet<String> removedNodes = new TreeSet<>();
+        desired.pods().forEach(p -> accounted.add("Pod/" + p.getMetadata().getName()));
+        TreeSet<String> removedNodes = new TreeSet<>(continued);
         removedPods().forEach(p -> removedNodes.add(p.getMetadata().getName()));
         List<String> found = new ArrayList<>();
         for (ConfigMap c : live.configMaps().values()) {
@@ -718,6 +783,14 @@ final class KubePlanner {
                     continue;
                 }
                 found.add("PersistentVolumeClaim/" + c.getMetadata().getName());
+            }
+        }
+        // a node's certificate (its private key) goes with the node
+        for (Secret secret : live.secrets().values()) {
+            String name = secret.getMetadata().getName();
+            if (mine(secret) && "node".equals(secret.getMetadata().getLabels().get(CertSecrets.CERTIFICATE_LABEL))
+                    && !accounted.contains("Pod/" + name) && !removedNodes.contains(name) && !live.pods().containsKey(name)) {
+                found.add("Secret/" + name);
             }
         }
         for (GenericKubernetesResource set : live.podSets().values()) {

@@ -259,14 +259,16 @@ class KubePlannerTest {
         LiveKube live = liveFrom(three);
         new ClusterModel(three, "ns", NodeIds.assign(three.pools(), Map.of()), "id").generate().claims()
                 .forEach(c -> live.claims().put(c.getMetadata().getName(), c));
-        live.pods().remove("c1-brokers-2"); // lost before the scale-down: nothing drains it, its volume is an orphan
+        live.pods().remove("c1-brokers-2"); // lost before the scale-down: nothing drains it
         KubePlanner.Part registered = new KubePlanner(two, live, Optional.of(kafka(3)), "id").pruning(true).plan();
         assertThat(registered.in(Phase.PRUNE)).noneMatch(st -> st.change().subject().startsWith("PersistentVolumeClaim/"));
-        assertThat(registered.notes()).anyMatch(n -> n.contains("of node 2 (no pod) is kept: broker 2 is still registered"));
-        // once Kafka no longer knows broker 2 and places nothing on it, the volume goes (pruning on)
+        assertThat(registered.notes()).anyMatch(n -> n.contains("of node 2, removed from its pool (its pod is gone), is kept:"
+                + " broker 2 is still registered"));
+        // once Kafka no longer knows broker 2 and places nothing on it, the volume goes with the rest of the node (its
+        // pool is still in Git: the node's removal, no orphan, so pruning need not be on)
         LiveState gone = new LiveState("x", new TreeSet<>(List.of(0, 1)), new TreeMap<>(), new TreeMap<>(), List.of(), false,
                 new TreeMap<>(), new TreeMap<>(), 3);
-        KubePlanner.Part free = new KubePlanner(two, live, Optional.of(gone), "id").pruning(true).plan();
+        KubePlanner.Part free = new KubePlanner(two, live, Optional.of(gone), "id").plan();
         assertThat(free.in(Phase.PRUNE)).anyMatch(st -> st.change().subject().startsWith("PersistentVolumeClaim/")
                 && st.change().subject().endsWith("c1-brokers-2"));
     }
