@@ -372,12 +372,15 @@ public final class ClusterModel {
         }
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVar("KAFKA_CLUSTER_ID", clusterId, null));
-        String heap = heap(pool.jvmOptions());
+        String heap = JvmOptions.heap(pool.jvmOptions(), pool.resources());
         if (!heap.isEmpty()) env.add(new EnvVar("KAFKA_HEAP_OPTS", heap, null));
         String format = "/opt/kafka/bin/kafka-storage.sh format --ignore-formatted --cluster-id \"$KAFKA_CLUSTER_ID\""
                 + " --config /config/server.properties";
         List<EnvVar> kafkaEnv = new ArrayList<>(env);
-        if (pool.isBroker()) kafkaEnv.add(new EnvVar("KAFKA_OPTS", BrokerAgent.JAVA_OPTION, null));
+        String performance = JvmOptions.performance(pool.jvmOptions());
+        if (!performance.isEmpty()) kafkaEnv.add(new EnvVar("KAFKA_JVM_PERFORMANCE_OPTS", performance, null));
+        String opts = ((pool.isBroker() ? BrokerAgent.JAVA_OPTION : "") + " " + JvmOptions.systemProperties(pool.jvmOptions())).trim();
+        if (!opts.isEmpty()) kafkaEnv.add(new EnvVar("KAFKA_OPTS", opts, null));
         // a broker is ready when it runs (its agent says so), a controller-only node when its listener is open
         Probe readiness = pool.isBroker() ? BrokerAgent.readiness()
                 : new ProbeBuilder().withNewTcpSocket().withPort(new IntOrString(probePort)).endTcpSocket()
@@ -444,14 +447,6 @@ public final class ClusterModel {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String heap(Object jvmOptions) {
-        if (!(jvmOptions instanceof Map<?, ?> m)) return "";
-        List<String> out = new ArrayList<>();
-        if (m.get("-Xms") != null) out.add("-Xms" + m.get("-Xms"));
-        if (m.get("-Xmx") != null) out.add("-Xmx" + m.get("-Xmx"));
-        return String.join(" ", out);
     }
 
     @SuppressWarnings("unchecked")
