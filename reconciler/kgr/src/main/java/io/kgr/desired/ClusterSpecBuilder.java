@@ -288,8 +288,9 @@ final class ClusterSpecBuilder {
                     failed = true;
                 }
                 ClusterSpec.Storage storage = storageOf(pm, s.path("storage"), roles.contains(ClusterSpec.Role.CONTROLLER));
+                // a pool without jvmOptions has the Kafka's (as in Strimzi); resources are the pool's alone
                 out.add(new ClusterSpec.Pool(pm.name(), roles, s.path("replicas").asInt(), storage, plain(s.path("resources")),
-                        plain(s.path("jvmOptions")), plain(s.path("template").path("pod")),
+                        plain(s.has("jvmOptions") ? s.path("jvmOptions") : k.path("jvmOptions")), plain(s.path("template").path("pod")),
                         Optional.ofNullable(annotation(pm, "strimzi.io/next-node-ids")),
                         Optional.ofNullable(annotation(pm, "strimzi.io/remove-node-ids")),
                         s.path("template").path("podDisruptionBudget").path("maxUnavailable").asInt(1)));

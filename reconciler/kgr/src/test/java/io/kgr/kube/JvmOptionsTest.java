@@ -51,7 +51,7 @@ class JvmOptionsTest {
 
     @Test
     void systemPropertiesReachTheBrokerBesideKgrsAgent() throws Exception {
-        var spec = ClusterModelTest.spec("""
+        String kafka = """
                 apiVersion: kafka.strimzi.io/v1beta2
                 kind: Kafka
                 metadata: {name: jvm}
@@ -59,7 +59,9 @@ class JvmOptionsTest {
                   kafka:
                     version: 4.1.0
                     listeners: [{name: plain, port: 9092, type: internal, tls: false}]
-                """, """
+                    jvmOptions: {"-Xmx": 3g}
+                """;
+        String pools = """
                 apiVersion: kafka.strimzi.io/v1beta2
                 kind: KafkaNodePool
                 metadata: {name: brokers, labels: {strimzi.io/cluster: jvm}}
@@ -80,7 +82,8 @@ class JvmOptionsTest {
                   roles: [controller]
                   storage: {type: ephemeral}
                   jvmOptions: {javaSystemProperties: [{name: a, value: b}]}
-                """);
+                """;
+        var spec = ClusterModelTest.spec(kafka, pools);
         var pods = ClusterModelTest.generate(spec).pods();
         Map<String, String> broker = env(pods.get(0).getSpec().getContainers().get(0));
         assertThat(broker).containsEntry("KAFKA_HEAP_OPTS", "-Xms2048m -Xmx2048m")
@@ -89,6 +92,11 @@ class JvmOptionsTest {
         Map<String, String> controller = env(pods.get(1).getSpec().getContainers().get(0));
         assertThat(controller).containsEntry("KAFKA_OPTS", "-Da=b").doesNotContainKeys("KAFKA_HEAP_OPTS",
                 "KAFKA_JVM_PERFORMANCE_OPTS");
+        // a pool with no jvmOptions of its own has the Kafka's
+        var inheriting = ClusterModelTest.generate(ClusterModelTest.spec(kafka, pools.replace(
+                "  jvmOptions: {javaSystemProperties: [{name: a, value: b}]}\n", ""))).pods();
+        assertThat(env(inheriting.get(1).getSpec().getContainers().get(0))).containsEntry("KAFKA_HEAP_OPTS", "-Xmx3g")
+                .doesNotContainKey("KAFKA_OPTS");
         // the storage formatting before the broker loads no agent
         assertThat(env(pods.get(0).getSpec().getInitContainers().get(0))).doesNotContainKey("KAFKA_OPTS");
     }
