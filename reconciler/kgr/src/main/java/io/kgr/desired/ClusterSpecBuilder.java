@@ -126,6 +126,17 @@ final class ClusterSpecBuilder {
             if (k.has("rack")) {
                 warn(kafkaPath.child("rack"), "rack awareness is not supported yet: broker.rack is not set");
             }
+            // Strimzi's fields kgr does not use yet: read past, said (the schema refuses fields Strimzi does not have)
+            for (String unused : List.of("maintenanceTimeWindows", "jmxTrans")) {
+                if (spec.has(unused)) warn(FieldPath.ROOT.child("spec").child(unused), "spec." + unused + " is ignored"
+                        + (unused.equals("maintenanceTimeWindows") ? ": kgr serve's approvals.windows hold disruptive steps" : ""));
+            }
+            for (String unused : List.of("brokerRackInitImage", "livenessProbe", "readinessProbe", "jmxOptions", "metricsConfig",
+                    "logging", "tieredStorage", "quotas")) {
+                if (k.has(unused)) warn(kafkaPath.child(unused), "spec.kafka." + unused + " is not supported yet: ignored"
+                        + (unused.endsWith("Probe") ? " (kgr's brokers are ready when their broker state says they run)" : ""));
+            }
+            unusedTemplates(k.path("template"), kafkaPath.child("template"), "spec.kafka.template.");
             List<ClusterSpec.Listener> listeners = listeners(k.path("listeners"), kafkaPath.child("listeners"));
             TreeMap<String, String> config = config(k.path("config"), kafkaPath.child("config"));
             List<ClusterSpec.Pool> pools = pools(k, kraft, kafkaPath);
@@ -288,12 +299,15 @@ final class ClusterSpecBuilder {
                     failed = true;
                 }
                 ClusterSpec.Storage storage = storageOf(pm, s.path("storage"), roles.contains(ClusterSpec.Role.CONTROLLER));
+                unusedTemplates(pm, s.path("template"), FieldPath.ROOT.child("spec").child("template"), "spec.template.");
                 // a pool without jvmOptions has the Kafka's (as in Strimzi); resources are the pool's alone
                 out.add(new ClusterSpec.Pool(pm.name(), roles, s.path("replicas").asInt(), storage, plain(s.path("resources")),
                         plain(s.has("jvmOptions") ? s.path("jvmOptions") : k.path("jvmOptions")), plain(s.path("template").path("pod")),
                         Optional.ofNullable(annotation(pm, "strimzi.io/next-node-ids")),
                         Optional.ofNullable(annotation(pm, "strimzi.io/remove-node-ids")),
-                        s.path("template").path("podDisruptionBudget").path("maxUnavailable").asInt(1)));
+                        // the pool's own budget (kgr's), else the Kafka's (Strimzi's, for the whole cluster), else 1
+                        s.path("template").path("podDisruptionBudget").path("maxUnavailable")
+                                .asInt(k.path("template").path("podDisruptionBudget").path("maxUnavailable").asInt(1))));
             }
             out.sort(Comparator.comparing(ClusterSpec.Pool::name));
             if (kraft && !failed) {
@@ -355,6 +369,20 @@ final class ClusterSpecBuilder {
 
         private void warn(FieldPath path, String message) {
             diagnostics.add(Diagnostic.warning(kafka.at(path), path.toString(), message));
+        }
+
+        /** A template's parts kgr does not use (it uses {@code pod} and {@code podDisruptionBudget}): warned, on {@code m}. */
+        private void unusedTemplates(JsonNode template, FieldPath at, String prefix) {
+            unusedTemplates(kafka, template, at, prefix);
+        }
+
+        private void unusedTemplates(Manifest m, JsonNode template, FieldPath at, String prefix) {
+            template.propertyNames().forEach(part -> {
+                if (!part.equals("pod") && !part.equals("podDisruptionBudget")) {
+                    diagnostics.add(Diagnostic.warning(m.at(at.child(part)), at.child(part).toString(),
+                            prefix + part + " is not supported yet: ignored"));
+                }
+            });
         }
     }
 

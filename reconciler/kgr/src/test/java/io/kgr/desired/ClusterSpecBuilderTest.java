@@ -96,6 +96,42 @@ class ClusterSpecBuilderTest {
         assertThat(errors(badName)).anySatisfy(e -> assertThat(e).startsWith("kafka.yaml:11:").contains("listeners[1].name"));
     }
 
+    /**
+     * Strimzi's fields kgr does not use yet are read past with a warning naming where they are; a field Strimzi does not
+     * have either (a typo) is an error with the field it was probably meant to be; Strimzi's cluster-wide disruption
+     * budget is the pools' budget.
+     */
+    @Test
+    void strimzisUnusedFieldsAreWarnedAndTyposAreErrors() {
+        String kafka = KRAFT.replace("    config:\n", """
+                    metricsConfig: {type: jmxPrometheusExporter, valueFrom: {configMapKeyRef: {name: m, key: k}}}
+                    logging: {type: inline, loggers: {rootLogger.level: INFO}}
+                    template:
+                      podDisruptionBudget: {maxUnavailable: 0}
+                      kafkaContainer: {env: [{name: X, value: y}]}
+                    config:
+                """).replace("  kafka:\n", "  maintenanceTimeWindows: [\"* * 0-1 ? * SUN\"]\n  kafka:\n");
+        String pools = pool("dual", "[broker, controller]", 3, "{type: ephemeral}")
+                + "  template: {perPodService: {metadata: {labels: {a: b}}}}\n";
+        var r = build("kafka.yaml", kafka, "pools.yaml", pools);
+        assertThat(errors(r)).isEmpty();
+        assertThat(r.diagnostics().stream().map(Diagnostic::format))
+                .anySatisfy(w -> assertThat(w).startsWith("kafka.yaml:13:").contains("spec.kafka.metricsConfig is not supported yet"))
+                .anySatisfy(w -> assertThat(w).contains("spec.kafka.logging is not supported yet"))
+                .anySatisfy(w -> assertThat(w).contains("spec.kafka.template.kafkaContainer is not supported yet"))
+                .anySatisfy(w -> assertThat(w).contains("spec.maintenanceTimeWindows is ignored"))
+                .anySatisfy(w -> assertThat(w).startsWith("pools.yaml:").contains("spec.template.perPodService is not supported yet"))
+                .noneSatisfy(w -> assertThat(w).contains("podDisruptionBudget"));
+        assertThat(r.state().orElseThrow().kafka().orElseThrow().pools()).allSatisfy(p -> assertThat(p.maxUnavailable()).isZero());
+
+        var typo = build("kafka.yaml", KRAFT.replace("    listeners:", "    listners:"), "pools.yaml", pools);
+        assertThat(errors(typo)).anySatisfy(e -> assertThat(e).startsWith("kafka.yaml:9:5")
+                .contains("unknown field 'listners' (did you mean 'listeners'?)"));
+        var specTypo = build("kafka.yaml", KRAFT.replace("  kafka:\n", "  entityOperater: {}\n  kafka:\n"), "pools.yaml", pools);
+        assertThat(errors(specTypo)).anySatisfy(e -> assertThat(e).contains("unknown field 'entityOperater'")
+                .contains("did you mean 'entityOperator'"));
+    }
+
     @Test
     void configKgrSetsItselfIsRefusedWithTheKey() {
         String kafka = KRAFT.replace("      num.partitions: 3\n", "      num.partitions: 3\n      listeners: PLAINTEXT://:9092\n"
