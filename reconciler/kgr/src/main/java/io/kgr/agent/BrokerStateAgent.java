@@ -25,6 +25,8 @@ import com.sun.net.httpserver.HttpServer;
  * <dl>
  *   <dt>{@code GET /v1/ready}</dt><dd>204 while the broker's state ({@value #BROKER_STATE}) is RUNNING (3); 503 otherwise,
  *   with the state as text</dd>
+ *   <dt>{@code GET /v1/live}</dt><dd>204 as long as the broker's JVM answers: the liveness probe, which must not kill a
+ *   broker that is still recovering its logs (its listeners open only after that)</dd>
  *   <dt>{@code GET /v1/broker-state}</dt><dd>{@code {"brokerState":2,"recoveryState":{"remainingLogsToRecover":12,
  *   "remainingSegmentsToRecover":340}}}, the recovery only while the broker recovers its logs</dd>
  * </dl>
@@ -37,6 +39,7 @@ public final class BrokerStateAgent {
     public static final int DEFAULT_PORT = 8080;
     public static final String READY_PATH = "/v1/ready";
     public static final String STATE_PATH = "/v1/broker-state";
+    public static final String LIVE_PATH = "/v1/live";
     static final String BROKER_STATE = "kafka.server:type=KafkaServer,name=BrokerState";
     static final byte RUNNING = 3;
     static final byte RECOVERY = 2;
@@ -96,6 +99,11 @@ public final class BrokerStateAgent {
         }));
         server.createContext(READY_PATH, agent::ready);
         server.createContext(STATE_PATH, agent::state);
+        // the JVM answers: alive, whatever the broker does (a broker recovering its logs for an hour is not dead)
+        server.createContext(LIVE_PATH, exchange -> {
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
         server.start();
         return server;
     }

@@ -55,6 +55,16 @@ public final class BrokerAgent {
                 .endHttpGet().withInitialDelaySeconds(10).withPeriodSeconds(5).withTimeoutSeconds(5).build();
     }
 
+    /**
+     * Whether the broker's JVM lives: its agent answers. Not its port: a broker opens its listeners only once it has
+     * recovered its logs and caught up with the metadata, which after an unclean stop of a large broker takes far
+     * longer than any probe's patience, and a port probe would kill it over and over in the middle of its recovery.
+     */
+    static Probe liveness() {
+        return new ProbeBuilder().withNewHttpGet().withPath(BrokerStateAgent.LIVE_PATH).withPort(new IntOrString(PORT))
+                .endHttpGet().withInitialDelaySeconds(30).withPeriodSeconds(10).withTimeoutSeconds(5).build();
+    }
+
     /** The agent's jar: its manifest names the agent's class, which only needs the JDK. */
     public static byte[] jar() {
         byte[] j = jar;

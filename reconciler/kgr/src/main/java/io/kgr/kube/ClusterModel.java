@@ -385,6 +385,9 @@ public final class ClusterModel {
         Probe readiness = pool.isBroker() ? BrokerAgent.readiness()
                 : new ProbeBuilder().withNewTcpSocket().withPort(new IntOrString(probePort)).endTcpSocket()
                         .withInitialDelaySeconds(10).withPeriodSeconds(5).build();
+        Probe liveness = pool.isBroker() ? BrokerAgent.liveness()
+                : new ProbeBuilder().withNewTcpSocket().withPort(new IntOrString(probePort)).endTcpSocket()
+                        .withInitialDelaySeconds(30).withPeriodSeconds(10).build();
         PodSpec spec = new PodBuilder().withNewSpec()
                 .withHostname(name).withSubdomain(Names.brokersService(c))
                 .withInitContainers(new ContainerBuilder().withName("format-storage").withImage(c.image())
@@ -394,8 +397,7 @@ public final class ClusterModel {
                         .withEnv(kafkaEnv).withPorts(ports).withVolumeMounts(kafkaMounts)
                         .withResources(convert(pool.resources(), ResourceRequirements.class))
                         .withReadinessProbe(readiness)
-                        .withNewLivenessProbe().withNewTcpSocket().withPort(new IntOrString(probePort)).endTcpSocket()
-                        .withInitialDelaySeconds(30).withPeriodSeconds(10).endLivenessProbe()
+                        .withLivenessProbe(liveness)
                         .build())
                 .withVolumes(volumes)
                 .withAffinity(convert(template.get("affinity"), Affinity.class))

@@ -72,7 +72,8 @@ class BrokerAgentTest {
             HttpServer server = (HttpServer) start.invoke(null, "127.0.0.1:0", mbeans);
             try {
                 String base = "http://127.0.0.1:" + server.getAddress().getPort();
-                // before Kafka has registered its state
+                // before Kafka has registered its state (starting, recovering its logs): alive, not ready
+                assertThat(get(base + "/v1/live").statusCode()).isEqualTo(204);
                 assertThat(get(base + "/v1/ready").statusCode()).isEqualTo(503);
                 assertThat(get(base + "/v1/broker-state").statusCode()).isEqualTo(404);
 
