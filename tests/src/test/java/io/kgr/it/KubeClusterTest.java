@@ -163,7 +163,7 @@ class KubeClusterTest {
         Kgr.Result orphaned = kgr("plan", "--out", saved.toString());
         assertThat(orphaned.exitCode()).as(orphaned.out() + orphaned.err()).isZero();
         assertThat(orphaned.out()).contains("Git declares no Kafka c1, but namespace " + ns + " still holds what kgr made for it"
-                + " (4 ConfigMap, ").contains("4 Pod, 2 PodSet, 6 Service").contains("kgr never deletes a whole cluster")
+                + " (5 ConfigMap, ").contains("4 Pod, 2 PodSet, 6 Service").contains("kgr never deletes a whole cluster")
                 .doesNotContain("- delete ");
         // a saved plan of topics only applies even though it was made without the namespace's objects
         Kgr.Result applied = kgr("apply", "--plan", saved.toString());
