@@ -172,6 +172,34 @@ final class KubePlanner {
         return false;
     }
 
+    /**
+     * Whether Strimzi's cluster operator made this cluster's objects in the namespace (its pods, Services, Secrets,
+     * ConfigMaps, volumes), and what to do then: kgr does not take over a running Strimzi cluster in place.
+     */
+    private Optional<String> madeByStrimzi() {
+        TreeMap<String, Integer> found = new TreeMap<>();
+        List<Map<String, ? extends HasMetadata>> all = List.of(live.pods(), live.services(), live.secrets(),
+                live.configMaps(), live.claims(), live.disruptionBudgets());
+        for (Map<String, ? extends HasMetadata> objects : all) {
+            for (HasMetadata o : objects.values()) {
+                Map<String, String> labels = o.getMetadata().getLabels();
+                if (labels != null && STRIMZI_OPERATOR.equals(labels.get(ClusterModel.MANAGED_BY))
+                        && spec.name().equals(labels.get(ClusterModel.CLUSTER))) {
+                    found.merge(o.getKind(), 1, Integer::sum);
+                }
+            }
+        }
+        if (found.isEmpty()) return Optional.empty();
+        String what = found.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "));
+        return Optional.of("cluster " + spec.name() + " in namespace " + live.namespace() + " was made by Strimzi (" + what
+                + " labelled " + ClusterModel.MANAGED_BY + "=" + STRIMZI_OPERATOR + "): kgr does not take over a running"
+                + " Strimzi cluster in place. To manage its topics and users beside Strimzi, keep its Kafka and"
+                + " KafkaNodePool manifests out of this source's path; to run it with kgr, make a new cluster with kgr and"
+                + " move the data (docs/migration.md, (a) and (b))");
+    }
+
+    private static final String STRIMZI_OPERATOR = "strimzi-cluster-operator";
+
     /** Why the cluster's id cannot be trusted, if it cannot: the plan is then refused (see {@link #clusterId}). */
     private String clusterIdProblem;
 
@@ -247,6 +275,11 @@ final class KubePlanner {
         if (planned) throw new IllegalStateException("a KubePlanner plans once");
         planned = true;
         this.moves = moves;
+        Optional<String> strimzi = madeByStrimzi();
+        if (strimzi.isPresent()) {
+            // one refusal that says what to do, not one per object Strimzi made (and nothing planned beside them)
+            return new Part(List.of(), List.of(new Refusal("Kafka", spec.name(), strimzi.get())), List.of());
+        }
         if (clusterIdProblem != null) refusals.add(new Refusal("cluster", spec.name(), clusterIdProblem));
         checkQuorum(existing, ids);
         kafka.ifPresent(k -> checkRelease(k.metadataVersionLevel()));

@@ -273,6 +273,37 @@ class KubePlannerTest {
                 && st.change().subject().endsWith("c1-brokers-2"));
     }
 
+    /**
+     * A namespace where Strimzi's cluster operator made the cluster: one refusal that says what to do instead of one per
+     * object, and nothing planned beside Strimzi's objects (no pod set, budget or agent of kgr's next to them).
+     */
+    @Test
+    void aClusterStrimziMadeIsOneRefusalThatSaysWhatToDo() {
+        ClusterSpec spec = spec("");
+        LiveKube live = liveFrom(spec);
+        live.podSets().clear(); // Strimzi's are StrimziPodSets, which kgr does not read
+        live.disruptionBudgets().clear();
+        live.configMaps().remove("c1-kgr-agent");
+        List.of(live.pods(), live.services(), live.configMaps()).forEach(objects -> objects.values().forEach(o ->
+                o.getMetadata().getLabels().put("app.kubernetes.io/managed-by", "strimzi-cluster-operator")));
+        KubePlanner.Part part = new KubePlanner(spec, live, Optional.of(kafka(3)), "id").plan();
+        assertThat(part.steps()).isEmpty();
+        assertThat(part.refusals()).singleElement().satisfies(r -> {
+            assertThat(r.kind() + " " + r.subject()).isEqualTo("Kafka c1");
+            assertThat(r.reason()).contains("cluster c1 in namespace ns was made by Strimzi (", " Pod, ", " Service")
+                    .contains("kgr does not take over a running Strimzi cluster in place")
+                    .contains("keep its Kafka and KafkaNodePool manifests out of this source's path");
+        });
+        // a Strimzi-made object of another cluster in the same namespace changes nothing for this one
+        LiveKube mine = liveFrom(spec);
+        Pod other = liveFrom(spec).pods().values().iterator().next();
+        other.getMetadata().setName("other-brokers-0");
+        other.getMetadata().getLabels().putAll(Map.of("app.kubernetes.io/managed-by", "strimzi-cluster-operator",
+                "strimzi.io/cluster", "other"));
+        mine.pods().put("other-brokers-0", other);
+        assertThat(new KubePlanner(spec, mine, Optional.of(kafka(3)), "id").plan().refusals()).isEmpty();
+    }
+
     @Test
     void theSameQuorumUnderTheSameNamesIsNotRefused() {
         assertThat(planOn(spec(", num.replica.alter.log.dirs.threads: 2")).refusals()).isEmpty();
