@@ -91,6 +91,15 @@ public final class EmbeddedKafka implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Shuts one broker down (a controlled shutdown, as a stopped pod's broker does): the controller fences it, and its
+     * registration stays until someone unregisters it.
+     */
+    public void stopBroker(int id) {
+        cluster.brokers().get(id).shutdown();
+        cluster.brokers().get(id).awaitShutdown();
+    }
+
     @Override
     public void close() throws Exception {
         cluster.close();

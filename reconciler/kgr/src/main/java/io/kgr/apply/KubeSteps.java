@@ -18,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -79,6 +80,7 @@ final class KubeSteps {
                 case CREATE_POD -> () -> createPod((Change.CreatePod) change);
                 case ROLL_POD -> () -> roll((Change.RollPod) change);
                 case DELETE_KUBE_OBJECT -> () -> delete((Change.DeleteKubeObject) change);
+                case UNREGISTER_BROKER -> () -> unregisterStranded(((Change.UnregisterBroker) change).nodeId());
                 case ISSUE_CA -> () -> new CertSteps(client, namespace).issueCa((Change.IssueCa) change);
                 case ISSUE_CERTIFICATE -> () -> new CertSteps(client, namespace).issueCertificate((Change.IssueCertificate) change);
                 case CREATE_TOPIC, INCREASE_PARTITIONS, ALTER_TOPIC_CONFIG, CHANGE_REPLICATION_FACTOR, MOVE_REPLICAS,
@@ -342,6 +344,29 @@ final class KubeSteps {
         if (!broker || admin == null) return;
         waitGone(name);
         unregister(id);
+    }
+
+    /**
+     * The registration a removed broker left: removed only while the broker is still registered but fenced (it does
+     * not run) and hosts no replica, as read now; already gone is done.
+     */
+    private void unregisterStranded(int id) throws InterruptedException, StepFailed {
+        if (admin == null) throw new StepFailed("no connection to the brokers");
+        try {
+            var registered = admin.describeCluster(new DescribeClusterOptions().includeFencedBrokers(true)).nodes()
+                    .get(30, TimeUnit.SECONDS).stream().filter(n -> n.id() == id).findFirst();
+            if (registered.isEmpty()) return;
+            if (!registered.get().isFenced()) throw new StepFailed("broker " + id + " runs again; its registration is kept");
+            List<String> hosted = partitions(p -> p.replicas().stream().anyMatch(n -> n.id() == id), "before unregistering " + id);
+            if (!hosted.isEmpty()) {
+                throw new StepFailed("broker " + id + " is still a replica of " + hosted.size() + " partition(s): "
+                        + String.join(", ", hosted.subList(0, Math.min(10, hosted.size()))) + "; not unregistered");
+            }
+            admin.unregisterBroker(id).all().get(30, TimeUnit.SECONDS);
+            log.info("unregistered removed broker {}", id);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new StepFailed("cannot unregister broker " + id + ": " + Results.reason(e));
+        }
     }
 
     /** Waits (bounded) until the broker has shut down, then removes its registration; a failure is only logged. */

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.FeatureMetadata;
 import org.apache.kafka.clients.admin.ListPartitionReassignmentsOptions;
@@ -88,6 +89,22 @@ public final class AdminKafkaState implements KafkaState {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             return -1;
         }
+    }
+
+    /**
+     * The brokers registered with the cluster that do not run (fenced); none where the brokers cannot tell (a cluster
+     * older than Kafka 4.0, or one that does not answer the question).
+     */
+    private SortedSet<Integer> fenced(KafkaFuture<Collection<Node>> registered) {
+        TreeSet<Integer> out = new TreeSet<>();
+        try {
+            registered.get(timeout.toMillis(), TimeUnit.MILLISECONDS).stream().filter(Node::isFenced).forEach(n -> out.add(n.id()));
+        } catch (ExecutionException | TimeoutException e) {
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return out;
     }
 
     /** Cluster-wide dynamic broker settings (kafka-configs --entity-type brokers --entity-default). */
@@ -189,6 +206,7 @@ public final class AdminKafkaState implements KafkaState {
             var defaultsAsked = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.BROKER, ""))).all();
             var quorumAsked = admin.describeMetadataQuorum().quorumInfo();
             var featuresAsked = admin.describeFeatures().featureMetadata();
+            var registeredAsked = admin.describeCluster(new DescribeClusterOptions().includeFencedBrokers(true)).nodes();
 
             Map<String, TopicDescription> descriptions = names.isEmpty() ? Map.of() : withoutVanished(described);
             TreeMap<String, String> topicDefaults = earlier == null ? new TreeMap<>() : new TreeMap<>(earlier.topicDefaults());
@@ -227,7 +245,7 @@ public final class AdminKafkaState implements KafkaState {
             List<AclRule> acls = acls(aclsAsked);
             return new LiveState(clusterId, brokers, topics, scramUsers(scramAsked), acls == null ? List.of() : acls, acls != null,
                     userQuotas(quotasAsked), brokerDefaults(defaultsAsked), activeController(quorumAsked), topicDefaults,
-                    metadataVersionLevel(featuresAsked));
+                    metadataVersionLevel(featuresAsked), fenced(registeredAsked));
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new ObserveException("cannot read the cluster state: " + ObserveException.reason(cause), cause);

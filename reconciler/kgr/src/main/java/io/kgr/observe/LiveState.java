@@ -29,14 +29,24 @@ import io.kgr.model.AclRule;
  *                         keys whose change can lose data (retention, cleanup policy); empty when no topic showed it
  * @param metadataVersionLevel the finalized {@code metadata.version} feature level, -1 when unknown: no release older
  *                         than the one that introduced it can run the cluster any more
+ * @param fencedBrokers    brokers still registered with the cluster that do not run (fenced): not in {@code brokers}
  */
 public record LiveState(String clusterId, SortedSet<Integer> brokers, SortedMap<String, LiveTopic> topics,
                         SortedMap<String, SortedSet<String>> scramUsers, List<AclRule> acls, boolean aclsEnabled,
                         SortedMap<String, SortedMap<String, Double>> userQuotas, SortedMap<String, String> brokerDefaults,
-                        int activeController, SortedMap<String, String> topicDefaults, short metadataVersionLevel) {
+                        int activeController, SortedMap<String, String> topicDefaults, short metadataVersionLevel,
+                        SortedSet<Integer> fencedBrokers) {
     /** The topic keys whose broker default kgr needs to tell a data-losing change from a harmless one. */
     public static final Set<String> RISKY_TOPIC_KEYS = Set.of("retention.ms", "retention.bytes",
             "local.retention.ms", "local.retention.bytes", "cleanup.policy");
+
+    public LiveState(String clusterId, SortedSet<Integer> brokers, SortedMap<String, LiveTopic> topics,
+                     SortedMap<String, SortedSet<String>> scramUsers, List<AclRule> acls, boolean aclsEnabled,
+                     SortedMap<String, SortedMap<String, Double>> userQuotas, SortedMap<String, String> brokerDefaults,
+                     int activeController, SortedMap<String, String> topicDefaults, short metadataVersionLevel) {
+        this(clusterId, brokers, topics, scramUsers, acls, aclsEnabled, userQuotas, brokerDefaults, activeController,
+                topicDefaults, metadataVersionLevel, new TreeSet<>());
+    }
 
     public LiveState(String clusterId, SortedSet<Integer> brokers, SortedMap<String, LiveTopic> topics,
                      SortedMap<String, SortedSet<String>> scramUsers, List<AclRule> acls, boolean aclsEnabled,
@@ -64,6 +74,7 @@ public record LiveState(String clusterId, SortedSet<Integer> brokers, SortedMap<
         brokerDefaults = Collections.unmodifiableSortedMap(new TreeMap<>(brokerDefaults));
         topicDefaults = Collections.unmodifiableSortedMap(new TreeMap<>(topicDefaults));
         brokers = Collections.unmodifiableSortedSet(new TreeSet<>(brokers));
+        fencedBrokers = Collections.unmodifiableSortedSet(new TreeSet<>(fencedBrokers));
         topics = Collections.unmodifiableSortedMap(new TreeMap<>(topics));
         scramUsers = Collections.unmodifiableSortedMap(new TreeMap<>(scramUsers));
         acls = acls.stream().sorted().distinct().toList();
@@ -97,6 +108,7 @@ public record LiveState(String clusterId, SortedSet<Integer> brokers, SortedMap<
         StringBuilder all = new StringBuilder(64 * (topics.size() + 16));
         line(all, "cluster:" + clusterId);
         line(all, "brokers:" + brokers);
+        if (!fencedBrokers.isEmpty()) line(all, "fenced:" + fencedBrokers);
         for (LiveTopic t : topics.values()) {
             line(all, "topic:" + t.name());
             for (LivePartition p : t.partitions()) all.append(p.partition()).append(':').append(p.replicas()).append('\n');

@@ -51,6 +51,7 @@ public sealed interface Change {
         DELETE_USER_SECRET("delete-user-secret"),
         DELETE_TOPIC("delete-topic"),
         DELETE_KUBE_OBJECT("delete-kube-object"),
+        UNREGISTER_BROKER("unregister-broker"),
         UPDATE_INVENTORY("update-inventory");
 
         private final List<String> ids;
@@ -90,6 +91,7 @@ public sealed interface Change {
         R createPod(CreatePod change);
         R rollPod(RollPod change);
         R deleteKubeObject(DeleteKubeObject change);
+        R unregisterBroker(UnregisterBroker change);
         R alterBrokerConfig(AlterBrokerConfig change);
         R removeThrottles(RemoveThrottles change);
         R issueCa(IssueCa change);
@@ -314,6 +316,18 @@ public sealed interface Change {
         public Kind type() { return Kind.DELETE_KUBE_OBJECT; }
         public <R> R accept(Visitor<R> visitor) { return visitor.deleteKubeObject(this); }
         public String subject() { return objectKind + "/" + name; }
+        public Action action() { return Action.DELETE; }
+    }
+
+    /**
+     * The KRaft registration a removed broker left behind (its pod is gone, its id no longer in Git, it hosts nothing),
+     * when the removal that would have removed it stopped before it could (a kill, a lost lease, a failed call).
+     */
+    record UnregisterBroker(int nodeId) implements Change {
+        public String kind() { return "unregister-broker"; }
+        public Kind type() { return Kind.UNREGISTER_BROKER; }
+        public <R> R accept(Visitor<R> visitor) { return visitor.unregisterBroker(this); }
+        public String subject() { return String.valueOf(nodeId); }
         public Action action() { return Action.DELETE; }
     }
 

@@ -704,6 +704,7 @@ final class KubePlanner {
             }
         }
         Set<String> continued = unfinishedRemovals();
+        strandedRegistrations();
         TreeSet<String> wantedServices = new TreeSet<>();
         desired.services().forEach(s -> wantedServices.add(s.getMetadata().getName()));
         for (Service s : live.services().values()) {
@@ -768,6 +769,32 @@ final class KubePlanner {
             }
         }
         return continued;
+    }
+
+    /**
+     * Registrations removed brokers left (the removal stopped between the pod's end and its unregistration, or that call
+     * failed): a broker the cluster still lists as fenced whose id Git no longer declares, that no pod of the cluster
+     * runs as, that hosts nothing and that kgr's moves are not draining is unregistered, as the removal would have done.
+     */
+    private void strandedRegistrations() {
+        if (kafka.isEmpty()) return;
+        Set<Integer> declared = new TreeSet<>();
+        ids.values().forEach(declared::addAll);
+        Set<Integer> running = new TreeSet<>();
+        live.pods().values().stream().filter(p -> p.getMetadata().getLabels() != null
+                        && spec.name().equals(p.getMetadata().getLabels().get(ClusterModel.CLUSTER)))
+                .forEach(p -> Pods.nodeId(p.getMetadata().getName()).ifPresent(running::add));
+        for (int id : kafka.get().fencedBrokers()) {
+            if (declared.contains(id) || running.contains(id) || options.kgrDraining().contains(id)) continue;
+            List<String> hosted = hostedPartitions(id);
+            if (!hosted.isEmpty()) {
+                notes.add("broker " + id + " is still registered (fenced) and is a replica of " + hosted.size()
+                        + " partition(s), but Git has no node " + id + ": its registration is kept");
+                continue;
+            }
+            prune.add(step(Phase.PRUNE, new Change.UnregisterBroker(id), Risk.SAFE, List.of(), "broker " + id
+                    + " was removed (no pod, not in Git) but is still registered with the cluster, fenced, hosting nothing"));
+        }
     }
 
     /** The pool of Git a node's pod name belongs to ({@code <cluster>-<pool>-<id>}), if Git declares it. */

@@ -273,6 +273,12 @@ public final class PlanJson {
             }
 
             @Override
+            public Void unregisterBroker(Change.UnregisterBroker c) {
+                o.put("nodeId", c.nodeId());
+                return null;
+            }
+
+            @Override
             public Void alterBrokerConfig(Change.AlterBrokerConfig c) {
                 stringMap(o.putObject("set"), c.set());
                 ArrayNode delete = o.putArray("delete");
@@ -444,6 +450,7 @@ public final class PlanJson {
             case CREATE_POD -> new Change.CreatePod(req(c, "pod"), object(c));
             case ROLL_POD -> new Change.RollPod(req(c, "pod"), c.path("nodeId").asInt(), c.path("broker").asBoolean(), object(c));
             case DELETE_KUBE_OBJECT -> new Change.DeleteKubeObject(req(c, "objectKind"), req(c, "name"));
+            case UNREGISTER_BROKER -> new Change.UnregisterBroker(c.path("nodeId").asInt(-1));
             case ALTER_BROKER_CONFIG -> {
                 TreeSet<String> delete = new TreeSet<>();
                 c.path("delete").forEach(k -> delete.add(k.asString()));

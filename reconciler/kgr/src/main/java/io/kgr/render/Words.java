@@ -142,6 +142,11 @@ final class Words {
             }
 
             @Override
+            public String unregisterBroker(Change.UnregisterBroker c) {
+                return "unregister removed broker " + c.nodeId() + " from the cluster's metadata";
+            }
+
+            @Override
             public String alterBrokerConfig(Change.AlterBrokerConfig c) {
                 return "alter dynamic broker config (cluster default)";
             }

@@ -19,7 +19,9 @@ import io.kgr.desired.DesiredStateBuilder;
 import io.kgr.kube.ClusterModel;
 import io.kgr.kube.NodeIds;
 import io.kgr.observe.LiveKube;
+import io.kgr.observe.LivePartition;
 import io.kgr.observe.LiveState;
+import io.kgr.observe.LiveTopic;
 
 /** The order of rolls: unready pods first, then brokers by id, then controllers, the active controller last. */
 class KubePlannerTest {
@@ -302,6 +304,27 @@ class KubePlannerTest {
                 "strimzi.io/cluster", "other"));
         mine.pods().put("other-brokers-0", other);
         assertThat(new KubePlanner(spec, mine, Optional.of(kafka(3)), "id").plan().refusals()).isEmpty();
+    }
+
+    /**
+     * A fenced registration Git has no node for, that no pod runs as and that hosts nothing is unregistered; a declared
+     * node's, a running pod's and one still holding a replica are not (ids 0–2 brokers, 3–5 controllers here).
+     */
+    @Test
+    void onlyARemovedBrokersIdleRegistrationIsUnregistered() {
+        ClusterSpec spec = spec("");
+        LiveKube live = liveFrom(spec);
+        Pod stray = liveFrom(spec).pods().get("c1-brokers-0");
+        stray.getMetadata().setName("c1-brokers-8"); // a pod of the cluster kgr no longer declares, still there
+        live.pods().put("c1-brokers-8", stray);
+        var topics = new TreeMap<String, LiveTopic>(Map.of("t", new LiveTopic("t",
+                List.of(new LivePartition(0, 0, List.of(0, 7), List.of(0))), new TreeMap<>(), new TreeMap<>())));
+        LiveState fenced = new LiveState("x", new TreeSet<>(List.of(0, 1)), topics, new TreeMap<>(), List.of(), false,
+                new TreeMap<>(), new TreeMap<>(), 3, new TreeMap<>(), (short) -1, new TreeSet<>(List.of(2, 6, 7, 8)));
+        KubePlanner.Part part = new KubePlanner(spec, live, Optional.of(fenced), "id").plan();
+        assertThat(part.steps()).filteredOn(st -> st.change() instanceof Change.UnregisterBroker)
+                .extracting(Step::id).containsExactly("unregister-broker:6");
+        assertThat(part.notes()).anyMatch(n -> n.contains("broker 7 is still registered (fenced) and is a replica of 1"));
     }
 
     @Test
