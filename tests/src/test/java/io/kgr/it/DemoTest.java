@@ -83,7 +83,9 @@ class DemoTest {
             // the first run prints the full plan, then applies it
             assertThat(out).contains("+ create topic orders.created.v1").contains("+ create SCRAM credential")
                     .contains("ok  create-topic:orders.created.v1").contains("<== Succeeded");
-            String topics = find(lines, "Topics on the Kafka cluster now: (\\d+)");
+            String topics = find(lines, "Topics on my-cluster now: (\\d+)");
+            // samples-repo's other cluster is Kafka 3.6 with ZooKeeper: named, with the reason, not silently dropped
+            assertThat(out).contains("Cluster seed is not run here: it runs in ZooKeeper mode");
             assertThat(topics).as(out).isNotNull();
             assertThat(Integer.parseInt(topics)).isGreaterThanOrEqualTo(30);
             String home = find(lines, "lives in (/\\S+)");
@@ -91,6 +93,63 @@ class DemoTest {
         } finally {
             p.destroyForcibly();
         }
+    }
+
+    @Test
+    void everyClusterTheRepositoryDeclaresIsRunEachByItsOwnSource() throws Exception {
+        Path repo = tmp.resolve("two");
+        for (String c : List.of("alpha", "beta")) {
+            Files.createDirectories(repo.resolve(c));
+            Files.writeString(repo.resolve(c).resolve("kafka.yaml"), oneNodeCluster(c) + "---\n" + topic(c + ".events", c, 2));
+        }
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        Process p = demo(List.of("--repo", repo.toString(), "--once"), lines);
+        try {
+            assertThat(p.waitFor(240, TimeUnit.SECONDS)).isTrue();
+            awaitOutput(lines, "kgr demo: stopped", 60);
+            String out = output(lines);
+            assertThat(p.exitValue()).as(out).isZero();
+            assertThat(out).contains("one source per cluster: demo-alpha, demo-beta");
+            for (String c : List.of("alpha", "beta")) {
+                // each cluster's own pods and topic, from its own source's runs
+                assertThat(out).contains(c + ": ok  create-pod:" + c + "-nodes-" + c + "-0")
+                        .contains(c + ": ok  create-topic:" + c + ".events");
+                // the topic and kgr's inventory topic, counted on that cluster's own brokers
+                assertThat(find(lines, "Topics on " + c + " now: (\\d+)")).as(out).isEqualTo("2");
+            }
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /** A KRaft cluster of one dual-role node with a plain listener; its pool is named after it (one namespace). */
+    private static String oneNodeCluster(String name) {
+        return """
+                apiVersion: kafka.strimzi.io/v1
+                kind: KafkaNodePool
+                metadata:
+                  name: nodes-%1$s
+                  labels:
+                    strimzi.io/cluster: %1$s
+                spec:
+                  replicas: 1
+                  roles: [controller, broker]
+                  storage: {type: persistent-claim, size: 1Gi}
+                ---
+                apiVersion: kafka.strimzi.io/v1
+                kind: Kafka
+                metadata:
+                  name: %1$s
+                spec:
+                  kafka:
+                    version: 4.1.0
+                    listeners:
+                      - {name: plain, port: 9092, type: internal, tls: false}
+                    config:
+                      offsets.topic.replication.factor: 1
+                      transaction.state.log.replication.factor: 1
+                      transaction.state.log.min.isr: 1
+                """.formatted(name);
     }
 
     @Test

@@ -14,10 +14,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.LoggerFactory;
@@ -97,10 +99,8 @@ public final class Demo {
         out.println();
 
         Path content = options.repo().map(Path::of).filter(Files::isDirectory).orElse(options.samples());
-        clusterName = options.clusterGiven().orElseGet(() -> clusterNamed(content));
-        Optional<ClusterSpec> cluster = options.repo().isPresent() && !Files.isDirectory(Path.of(options.repo().get()))
-                ? Optional.empty() : clusterOf(content);
-        boolean runsLocally = cluster.filter(Demo::runsLocally).isPresent();
+        boolean watchesUrl = options.repo().isPresent() && !Files.isDirectory(Path.of(options.repo().get()));
+        chooseClusters(content, watchesUrl);
 
         EmbeddedKubernetes kube = EmbeddedKubernetes.start(NAMESPACE);
         running.add(0, kube);
@@ -108,25 +108,26 @@ public final class Demo {
         running.add(0, simulator);
         Path kubeconfig = kube.writeKubeconfig(home.resolve("kubeconfig"));
         Optional<String> bootstrap = Optional.empty();
-        if (realBrokers = runsLocally) {
+        String names = String.join(", ", targets.stream().map(Target::name).toList());
+        if (realBrokers) {
             simulator.skip(LocalKubelet::runs);
             running.add(0, new LocalKubelet(kube.client(), NAMESPACE, home.resolve("kubelet"),
                     System.getProperty("java.class.path")).start());
             progress("Kubernetes", "in-memory API server at " + kube.url() + " (fabric8 mock, CRUD) with the PodSet and Strimzi CRDs,"
                     + " and a local kubelet: each Kafka pod kgr creates runs as a REAL broker (its own JVM on an address of "
-                    + LocalKubelet.addressRange(cluster.get().name()) + ");"
+                    + String.join(", ", targets.stream().map(t -> LocalKubelet.addressRange(t.name())).toList()) + ");"
                     + " other pods are simulated");
-            progress("Kafka", "cluster " + cluster.get().name() + " is created by kgr from Git; kgr reaches its brokers"
-                    + " through Service " + cluster.get().name() + "-kafka-bootstrap once their pods are ready — topics,"
-                    + " users, ACLs and quotas are applied to them for real");
+            progress("Kafka", (targets.size() == 1 ? "cluster " + names + " is" : "clusters " + names + " are")
+                    + " created by kgr from Git; kgr reaches the brokers through Service <cluster>-kafka-bootstrap once"
+                    + " their pods are ready — topics, users, ACLs and quotas are applied to them for real");
         } else {
             progress("Kafka", "starting a real KRaft cluster in this process (" + options.brokers() + " broker(s), with an authorizer) …");
             long t0 = System.nanoTime();
             DemoKafka kafka = DemoKafka.start(options.brokers());
             running.add(0, kafka);
             bootstrap = Optional.of(kafka.bootstrapServers());
-            progress("Kafka", String.format("up in %.1f s at %s — topics, users, ACLs and quotas are applied to it for real",
-                    (System.nanoTime() - t0) / 1e9, bootstrap.get()));
+            progress("Kafka", String.format("up in %.1f s at %s (standing in for %s) — topics, users, ACLs and quotas"
+                    + " are applied to it for real", (System.nanoTime() - t0) / 1e9, bootstrap.get(), names));
             progress("Kubernetes", "in-memory API server at " + kube.url() + " (fabric8 mock, CRUD) with the PodSet and Strimzi CRDs;"
                     + " pods are SIMULATED (they become Ready, nothing runs)");
         }
@@ -151,47 +152,56 @@ public final class Demo {
                     + " (users without a password reference get one from kgr)");
         }
 
-        AtomicReference<RunRecord> first = new AtomicReference<>();
-        CountDownLatch firstRun = new CountDownLatch(1);
-        Printer printer = new Printer(first, firstRun);
+        Printer printer = new Printer();
         Service service = Service.start(config(bootstrap, kubeconfig, gitUrl, secretFile),
                 new Service.Options(Optional.of(false), Optional.empty(), Optional.of("kgr-demo"),
                         Optional.of(options.port())).withListener(printer));
         running.add(0, service);
         printer.service = service;
         String api = "http://127.0.0.1:" + service.port();
-        if (bare.isPresent()) DemoGit.installHook(bare.get(), api + "/hooks/git/" + SOURCE, secretFile);
+        if (bare.isPresent()) {
+            DemoGit.installHook(bare.get(), targets.stream().map(t -> api + "/hooks/git/" + t.source()).toList(), secretFile);
+        }
         progress("kgr serve", "status " + api + "/api/v1/status, metrics " + api + "/metrics; reconciles every "
-                + options.scheduleSeconds() + " s" + (bare.isPresent() ? " and at once on every push" : ""));
+                + options.scheduleSeconds() + " s" + (bare.isPresent() ? " and at once on every push" : "")
+                + (targets.size() > 1 ? "; one source per cluster: " + String.join(", ", targets.stream().map(Target::source).toList()) : ""));
         out.println();
         out.flush();
 
-        firstRun.await();
-        RunRecord run = first.get();
-        if (bootstrap.isEmpty()) bootstrap = serviceEndpoints(kube);
-        if (bootstrap.isEmpty()) {
-            out.println("No broker of " + clusterName + " is ready behind its bootstrap Service.");
-            if (options.once()) return 1;
-        } else {
+        printer.firstRuns.await();
+        boolean succeeded = true;
+        Optional<String> firstBootstrap = Optional.empty();
+        List<String> answering = new ArrayList<>();
+        for (Target t : targets) {
+            succeeded &= printer.first.get(t.source()).succeeded();
+            Optional<String> servers = bootstrap.isPresent() ? bootstrap : serviceEndpoints(kube, t.name());
+            if (servers.isEmpty()) {
+                out.println("No broker of " + t.name() + " is ready behind its bootstrap Service.");
+                succeeded = false;
+                continue;
+            }
+            if (firstBootstrap.isEmpty()) firstBootstrap = servers;
+            answering.add(t.name());
             if (realBrokers) {
-                progress("Kafka", clusterName + "'s brokers answer at " + bootstrap.get() + " (the ready endpoints of"
-                        + " Service " + clusterName + "-kafka-bootstrap)");
+                progress("Kafka", t.name() + "'s brokers answer at " + servers.get() + " (the ready endpoints of"
+                        + " Service " + t.name() + "-kafka-bootstrap)");
             }
             // counted as kgr sees them (its own certificate, on the cluster's replication listener, when it has one)
-            var asKgr = KafkaBootstrap.resolve(kube.client(), NAMESPACE, Optional.of(clusterName), false);
+            var asKgr = KafkaBootstrap.resolve(kube.client(), NAMESPACE, Optional.of(t.name()), false);
             Map<String, Object> adminProps = new HashMap<>(asKgr.security());
-            adminProps.put("bootstrap.servers", asKgr.servers().orElse(bootstrap.get()));
+            adminProps.put("bootstrap.servers", asKgr.servers().orElse(servers.get()));
             try (Admin admin = Admin.create(adminProps)) {
                 long topics = admin.listTopics().names().get(30, TimeUnit.SECONDS).size();
-                out.println("Topics on the Kafka cluster now: " + topics);
+                out.println("Topics on " + t.name() + " now: " + topics);
             }
-            if (realBrokers) hostsFile(kube, clusterName);
         }
-        if (options.once()) return run.succeeded() ? 0 : 1;
+        if (realBrokers && !answering.isEmpty()) hostsFile(kube, answering);
+        if (options.once()) return succeeded ? 0 : 1;
 
         out.println();
-        Optional<Path> clientConfig = realBrokers ? clientFiles(kube, cluster.get()) : Optional.empty();
-        printTryIt(bootstrap.orElse("<bootstrap>"), kubeconfig, gitUrl, api, clientConfig);
+        Target main = targets.get(0);
+        Optional<Path> clientConfig = realBrokers ? clientFiles(kube, main.spec().get()) : Optional.empty();
+        printTryIt(main, firstBootstrap.orElse("<bootstrap>"), kubeconfig, gitUrl, api, clientConfig);
 
         out.println();
         out.println("Watching Git. Push a change and watch it arrive here; Ctrl-C stops everything.");
@@ -201,7 +211,7 @@ public final class Demo {
     }
 
     /** The addresses behind the cluster's bootstrap Service, as kgr itself finds them (waits a little for the kubelet). */
-    private Optional<String> serviceEndpoints(EmbeddedKubernetes kube) throws InterruptedException {
+    private Optional<String> serviceEndpoints(EmbeddedKubernetes kube, String clusterName) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             var found = KafkaBootstrap.forClients(kube.client(), NAMESPACE, Optional.of(clusterName), false);
@@ -210,74 +220,102 @@ public final class Demo {
         }
     }
 
-    /** Without bootstrap servers, kgr serve finds the cluster's bootstrap Service by itself. */
+    /** Without bootstrap servers, kgr serve finds each cluster's bootstrap Service by itself. */
     private ServiceConfig config(Optional<String> bootstrap, Path kubeconfig, String gitUrl, Path secretFile) {
         String schedule = "0/" + Math.max(1, Math.min(59, options.scheduleSeconds())) + " * * * * ?";
+        StringBuilder clusters = new StringBuilder();
+        StringBuilder sources = new StringBuilder();
+        for (Target t : targets) {
+            clusters.append("""
+                      - name: %s
+                        namespace: %s
+                        kubernetes: {mode: kubeconfig, kubeconfig: "%s"}
+                        kafka: {%stimeoutSeconds: 30}
+                    """.formatted(t.name(), NAMESPACE, kubeconfig,
+                    bootstrap.map(b -> "bootstrapServers: \"" + b + "\", ").orElse("")));
+            sources.append("""
+                      - name: %s
+                        url: "%s"
+                        cluster: %s
+                        schedule: "%s"
+                        prune: true
+                        webhook: {secretFile: "%s"}
+                    """.formatted(t.source(), gitUrl, t.name(), schedule, secretFile));
+        }
         String yaml = """
                 server: {port: %d, bindAddress: 127.0.0.1}
                 cacheDir: cache
                 leaderElection: {enabled: false}
                 clusters:
-                  - name: %s
-                    namespace: %s
-                    kubernetes: {mode: kubeconfig, kubeconfig: "%s"}
-                    kafka: {%stimeoutSeconds: 30}
-                sources:
-                  - name: %s
-                    url: "%s"
-                    cluster: %s
-                    schedule: "%s"
-                    prune: true
-                    webhook: {secretFile: "%s"}
-                """.formatted(options.port(), clusterName, NAMESPACE, kubeconfig,
-                bootstrap.map(b -> "bootstrapServers: \"" + b + "\", ").orElse(""), SOURCE,
-                gitUrl, clusterName, schedule, secretFile);
+                %ssources:
+                %s""".formatted(options.port(), clusters, sources);
         ServiceConfig.Result result = ServiceConfig.parse("kgr-demo.yaml", yaml, home);
         if (!result.ok()) throw new IllegalStateException("demo configuration: " + result.diagnostics());
         return result.config().get();
     }
 
-    /** The cluster this demo runs: --cluster, or the one the repository declares. */
-    private String clusterName = "my-cluster";
-
-    /** The repository's Kafka (the first by name when it declares several), for a demo run without --cluster. */
-    private String clusterNamed(Path content) {
-        try {
-            var snapshot = new GitSource().read(new SourceSpec(content.toString(), Optional.empty(), "", home.resolve("cache"),
-                    Optional.empty()));
-            TreeSet<String> names = new TreeSet<>();
-            new ManifestLoader(new SchemaCatalog()).load(snapshot).ofKind("Kafka").forEach(k -> names.add(k.name()));
-            if (names.isEmpty()) return "my-cluster";
-            if (names.size() > 1) {
-                out.println("The repository declares clusters " + names + "; this demo runs " + names.first()
-                        + " (--cluster picks another).");
-            }
-            return names.first();
-        } catch (SourceException e) {
-            return "my-cluster";
-        }
+    /** A cluster this demo runs: its name, the serve source that reconciles it, its Kafka when the repository has it. */
+    private record Target(String name, String source, Optional<ClusterSpec> spec) {
     }
 
-    /** The repository's cluster named by --cluster, if it declares one. */
-    private Optional<ClusterSpec> clusterOf(Path content) {
-        try {
-            var snapshot = new GitSource().read(new SourceSpec(content.toString(), Optional.empty(), "", home.resolve("cache"),
-                    Optional.empty()));
-            var desired = new DesiredStateBuilder(Optional.of(clusterName),
-                    SecretResolver.unchecked()).build(new ManifestLoader(new SchemaCatalog()).load(snapshot));
-            return desired.state().flatMap(DesiredState::kafka);
-        } catch (SourceException e) {
-            return Optional.empty();
+    private final List<Target> targets = new ArrayList<>();
+
+    /**
+     * The clusters this demo runs: --cluster, or every Kafka the repository declares that the local kubelet can run
+     * (each with its own source); when it can run none, one in-process cluster stands in for the first (or for
+     * my-cluster when the repository declares none). The others are named, with the reason.
+     */
+    private void chooseClusters(Path content, boolean watchesUrl) {
+        Map<String, Optional<ClusterSpec>> declared = new TreeMap<>();
+        if (!watchesUrl) {
+            try {
+                var snapshot = new GitSource().read(new SourceSpec(content.toString(), Optional.empty(), "",
+                        home.resolve("cache"), Optional.empty()));
+                var manifests = new ManifestLoader(new SchemaCatalog()).load(snapshot);
+                TreeSet<String> names = new TreeSet<>();
+                manifests.ofKind("Kafka").forEach(k -> names.add(k.name()));
+                options.clusterGiven().ifPresent(given -> names.retainAll(Set.of(given)));
+                for (String name : names) {
+                    var desired = new DesiredStateBuilder(Optional.of(name), SecretResolver.unchecked()).build(manifests);
+                    declared.put(name, desired.state().flatMap(DesiredState::kafka));
+                }
+            } catch (SourceException e) {
+                // the service reads the repository again and reports what is wrong with it
+            }
         }
+        List<String> local = new ArrayList<>();
+        declared.forEach((name, spec) -> {
+            Optional<String> why = spec.isEmpty() ? Optional.of("its Kafka manifest does not validate (bin/kgr validate"
+                    + " shows why)") : notLocal(spec.get());
+            if (why.isEmpty()) local.add(name);
+        });
+        realBrokers = !local.isEmpty();
+        if (realBrokers) {
+            for (String name : local) {
+                targets.add(new Target(name, local.size() == 1 ? SOURCE : SOURCE + "-" + name, declared.get(name)));
+            }
+        } else {
+            String name = options.clusterGiven().orElse(declared.isEmpty() ? "my-cluster" : declared.keySet().iterator().next());
+            targets.add(new Target(name, SOURCE, declared.getOrDefault(name, Optional.empty())));
+        }
+        declared.forEach((name, spec) -> {
+            if (targets.stream().anyMatch(t -> t.name().equals(name))) return;
+            String why = spec.flatMap(Demo::notLocal).orElse("its Kafka manifest does not validate");
+            out.println("Cluster " + name + " is not run here: " + why + "; `bin/kgr plan --cluster " + name
+                    + "` against a real Kubernetes shows its plan.");
+        });
     }
 
     /**
-     * Whether the local kubelet runs this cluster's brokers: KRaft, Kafka 4, and brokers with a listener.
+     * Why the local kubelet cannot run this cluster's brokers, if it cannot: it runs KRaft nodes of Kafka 4 with a
+     * listener and a broker.
      */
-    static boolean runsLocally(ClusterSpec c) {
-        // kgr reaches the brokers with its own certificate, whatever the cluster's listeners are
-        if (!c.kraft() || !c.image().matches("apache/kafka:4\\..*") || c.listeners().isEmpty()) return false;
-        return c.pools().stream().anyMatch(ClusterSpec.Pool::isBroker);
+    static Optional<String> notLocal(ClusterSpec c) {
+        if (!c.kraft()) return Optional.of("it runs in ZooKeeper mode, and this machine's kubelet runs KRaft nodes only");
+        if (!c.image().matches("apache/kafka:4\\..*")) return Optional.of("Kafka " + c.version() + " (this machine's kubelet runs Kafka 4)");
+        if (c.listeners().isEmpty()) return Optional.of("it declares no listener");
+        if (c.pools().stream().noneMatch(ClusterSpec.Pool::isBroker)) return Optional.of("it has no broker");
+        return Optional.empty();
     }
 
     /** A random password in a Secret for every secretKeyRef of the repository's users, as a platform team would. */
@@ -340,24 +378,28 @@ public final class Demo {
      * as a hosts file: {@code bin/kafka} hands it to Kafka's tools ({@code -Djdk.net.hosts.file}) when
      * {@code KGR_HOSTS_FILE} names it, so that the status's bootstrap address works outside Kubernetes too.
      */
-    private void hostsFile(EmbeddedKubernetes kube, String clusterName) throws IOException {
+    private void hostsFile(EmbeddedKubernetes kube, List<String> clusters) throws IOException {
         Path hosts = home.resolve("hosts");
-        String first = LocalKubelet.address(clusterName, 0);
-        var endpoints = kube.client().endpoints().inNamespace(NAMESPACE).withName(clusterName + "-kafka-bootstrap").get();
-        if (endpoints != null && endpoints.getSubsets() != null && !endpoints.getSubsets().isEmpty()
-                && endpoints.getSubsets().get(0).getAddresses() != null && !endpoints.getSubsets().get(0).getAddresses().isEmpty()) {
-            first = endpoints.getSubsets().get(0).getAddresses().get(0).getIp();
+        StringBuilder lines = new StringBuilder("127.0.0.1 localhost\n");
+        for (String clusterName : clusters) {
+            String first = LocalKubelet.address(clusterName, 0);
+            var endpoints = kube.client().endpoints().inNamespace(NAMESPACE).withName(clusterName + "-kafka-bootstrap").get();
+            if (endpoints != null && endpoints.getSubsets() != null && !endpoints.getSubsets().isEmpty()
+                    && endpoints.getSubsets().get(0).getAddresses() != null && !endpoints.getSubsets().get(0).getAddresses().isEmpty()) {
+                first = endpoints.getSubsets().get(0).getAddresses().get(0).getIp();
+            }
+            lines.append(first).append(' ').append(clusterName).append("-kafka-bootstrap.").append(NAMESPACE).append(".svc ")
+                    .append(clusterName).append("-kafka-bootstrap.").append(NAMESPACE).append(".svc.cluster.local\n");
         }
-        Files.writeString(hosts, "127.0.0.1 localhost\n" + first + " " + clusterName + "-kafka-bootstrap." + NAMESPACE + ".svc "
-                + clusterName + "-kafka-bootstrap." + NAMESPACE + ".svc.cluster.local\n");
-        progress("DNS", "the cluster's Service names, as cluster DNS would answer them, in " + hosts
+        Files.writeString(hosts, lines);
+        progress("DNS", "the clusters' Service names, as cluster DNS would answer them, in " + hosts
                 + " (export KGR_HOSTS_FILE=" + hosts + " and bin/kafka resolves the status's bootstrap address)");
     }
 
-    private void printTryIt(String bootstrap, Path kubeconfig, String gitUrl, String api, Optional<Path> clientConfig) {
+    private void printTryIt(Target main, String bootstrap, Path kubeconfig, String gitUrl, String api, Optional<Path> clientConfig) {
         out.println("Try it (in another terminal):");
         out.println("  git clone " + gitUrl + " /tmp/kafka-gitops && cd /tmp/kafka-gitops");
-        out.println("  # add clusters/my-cluster/topics/payments.yaml, then: git add -A && git commit -m payments && git push");
+        out.println("  # add a topic under clusters/" + main.name() + "/topics/, then: git add -A && git commit -m topic && git push");
         out.println("  curl -s " + api + "/api/v1/status");
         out.println("  kubectl --kubeconfig " + kubeconfig + " get kafka,knp,kt,ku -n " + NAMESPACE
                 + "     # Git's Strimzi resources, with their status");
@@ -365,7 +407,8 @@ public final class Demo {
         out.println("  bin/kafka topics --bootstrap-server " + bootstrap + " --list"
                 + clientConfig.map(f -> " --command-config " + f).orElse(""));
         // with real brokers kgr finds them through the cluster's bootstrap Service, as serve does
-        out.println("  bin/kgr plan --repo " + gitUrl + " --source-name " + SOURCE
+        out.println("  bin/kgr plan --repo " + gitUrl + " --source-name " + main.source()
+                + (targets.size() > 1 ? " --cluster " + main.name() : "")
                 + (realBrokers ? "" : " --bootstrap-server " + bootstrap) + " --namespace " + NAMESPACE + " --kubeconfig " + kubeconfig);
         out.println();
     }
@@ -413,61 +456,62 @@ public final class Demo {
 
     /** Prints each run as it happens: the plan when there is something to do, every step, the outcome. */
     private final class Printer implements RunListener {
-        private final AtomicReference<RunRecord> first;
-        private final CountDownLatch firstRun;
+        /** Each source's first run (after its follow-up, when the first run created the cluster). */
+        final Map<String, RunRecord> first = new ConcurrentHashMap<>();
+        final CountDownLatch firstRuns = new CountDownLatch(targets.size());
         private final TextRenderer text = new TextRenderer(TextRenderer.colourWanted(false));
-
-        Printer(AtomicReference<RunRecord> first, CountDownLatch firstRun) {
-            this.first = first;
-            this.firstRun = firstRun;
-        }
-
-        private String lastShown = "";
-        private String lastOutcome = "";
-        private volatile boolean kafkaPending;
+        private final Map<String, String> lastShown = new ConcurrentHashMap<>();
+        private final Map<String, String> lastOutcome = new ConcurrentHashMap<>();
+        private final Map<String, Boolean> kafkaPending = new ConcurrentHashMap<>();
         volatile Service service;
 
+        /** With several clusters, each line says whose it is. */
+        private String whose(String source) {
+            if (targets.size() == 1) return "";
+            return targets.stream().filter(t -> t.source().equals(source)).map(t -> t.name() + ": ").findFirst().orElse(source + ": ");
+        }
+
         @Override
-        public void planned(String source, String trigger, Plan plan) {
-            kafkaPending = plan.has(Plan.Flag.KAFKA_PENDING);
+        public synchronized void planned(String source, String trigger, Plan plan) {
+            kafkaPending.put(source, plan.has(Plan.Flag.KAFKA_PENDING));
             String commit = plan.header().commit();
             // the same plan again (a refused one, say) is not printed again every few seconds
             String shown = commit + plan.steps().stream().map(s -> s.id()).toList() + plan.refusals();
-            boolean again = shown.equals(lastShown);
-            lastShown = shown;
-            if ((plan.hasChanges() && !again) || firstRun.getCount() > 0) {
-                out.println("==> run (" + trigger + ") at " + commit.substring(0, Math.min(12, commit.length())) + ": plan");
+            boolean again = shown.equals(lastShown.put(source, shown));
+            if ((plan.hasChanges() && !again) || !first.containsKey(source)) {
+                out.println("==> " + whose(source) + "run (" + trigger + ") at " + commit.substring(0, Math.min(12, commit.length())) + ": plan");
                 out.print(text.render(plan));
                 out.flush();
             }
         }
 
         @Override
-        public void stepDone(String source, StepResult r) {
-            out.println("  " + r.outcome().name().toLowerCase(Locale.ROOT) + "  " + r.stepId()
+        public synchronized void stepDone(String source, StepResult r) {
+            out.println("  " + whose(source) + r.outcome().name().toLowerCase(Locale.ROOT) + "  " + r.stepId()
                     + (r.message().isEmpty() ? "" : " — " + r.message()));
             out.flush();
         }
 
         @Override
-        public void finished(RunRecord run) {
+        public synchronized void finished(RunRecord run) {
+            String source = run.source();
+            boolean firstRun = !first.containsKey(source);
             String outcome = run.status() + run.message() + run.commit();
-            boolean quiet = (run.succeeded() && run.changes() == 0 || outcome.equals(lastOutcome)) && firstRun.getCount() == 0;
-            lastOutcome = outcome;
+            boolean quiet = (run.succeeded() && run.changes() == 0 || outcome.equals(lastOutcome.put(source, outcome))) && !firstRun;
             if (!quiet) {
-                out.printf("<== %s: %s%s (%.1f s)%n", run.status().reason(), run.message(),
+                out.printf("<== %s%s: %s%s (%.1f s)%n", whose(source), run.status().reason(), run.message(),
                         run.drift() ? " — drift: the cluster had been changed outside kgr" : "", run.took().toMillis() / 1000.0);
                 run.diagnostics().stream().filter(d -> !d.contains("  warning: ")).forEach(d -> out.println("    " + d));
                 out.flush();
             }
-            if (firstRun.getCount() > 0 && kafkaPending && run.succeeded() && service != null) {
+            if (firstRun && kafkaPending.getOrDefault(source, false) && run.succeeded() && service != null) {
                 // the cluster was just created: its brokers answer now, so topics and users follow at once
-                out.println("==> the brokers are up: a second run plans topics and users");
+                out.println("==> " + whose(source) + "the brokers are up: a second run plans topics and users");
                 out.flush();
-                service.runNow(SOURCE, "follow-up");
+                service.runNow(source, "follow-up");
                 return;
             }
-            if (first.compareAndSet(null, run)) firstRun.countDown();
+            if (first.putIfAbsent(source, run) == null) firstRuns.countDown();
         }
     }
 }

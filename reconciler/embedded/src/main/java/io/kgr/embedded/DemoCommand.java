@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the whole product on this machine: an in-memory Kubernetes API server, a Git repository made "
-                + "from samples-repo (or --repo), and kgr serve reconciling them. A repository's KRaft Kafka 4 cluster is "
+                + "from samples-repo (or --repo), and kgr serve reconciling them. A repository's KRaft Kafka 4 clusters are "
                 + "created by kgr, its pods run as real broker processes by a local kubelet; any other repository gets "
                 + "an in-process Kafka cluster and simulated pods. Comes with the embedded environment's jar (make build).")
 public final class DemoCommand implements Callable<Integer> {
@@ -39,8 +39,8 @@ public final class DemoCommand implements Callable<Integer> {
             description = "A folder to start the demo's Git repository from (default: samples-repo), or a Git URL to watch instead.")
     String repo;
 
-    @Option(names = "--cluster", paramLabel = "NAME", description = "The cluster to run (default: the repository's Kafka; with several, the"
-            + " first by name; my-cluster when it declares none).")
+    @Option(names = "--cluster", paramLabel = "NAME", description = "The cluster to run (default: every cluster the repository declares"
+            + " that this machine can run, each by its own source; my-cluster when it declares none).")
     String cluster;
 
     @Option(names = "--once", description = "One reconcile (plan, apply, summary), then stop everything and exit 0 or 1.")

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.eclipse.jgit.api.Git;
@@ -40,7 +42,7 @@ final class DemoGit {
      * A post-receive hook that posts each pushed ref to kgr's webhook with the GitLab-style token header (a shared
      * secret; curl is all it needs). Without curl, the schedule picks the push up instead.
      */
-    static void installHook(Path bare, String webhookUrl, Path tokenFile) throws IOException {
+    static void installHook(Path bare, List<String> webhookUrls, Path tokenFile) throws IOException {
         Path hook = bare.resolve("hooks").resolve("post-receive");
         Files.createDirectories(hook.getParent());
         Files.writeString(hook, """
@@ -48,11 +50,14 @@ final class DemoGit {
                 # installed by kgr demo: tell kgr serve about this push (it also polls on its schedule)
                 command -v curl >/dev/null 2>&1 || exit 0
                 while read old new ref; do
-                  curl -s -o /dev/null -m 5 -X POST -H "X-Gitlab-Token: $(cat '%s')" -H 'X-Gitlab-Event: Push Hook' \\
-                    -H 'Content-Type: application/json' -d "{\\"ref\\":\\"$ref\\",\\"after\\":\\"$new\\"}" '%s' || true
+                  for url in %s; do
+                    curl -s -o /dev/null -m 5 -X POST -H "X-Gitlab-Token: $(cat '%s')" -H 'X-Gitlab-Event: Push Hook' \\
+                      -H 'Content-Type: application/json' -d "{\\"ref\\":\\"$ref\\",\\"after\\":\\"$new\\"}" "$url" || true
+                  done
                 done
                 exit 0
-                """.formatted(tokenFile, webhookUrl));
+                """.formatted(webhookUrls.stream().map(u -> "'" + u + "'").collect(Collectors.joining(" ")),
+                tokenFile));
         try {
             Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
         } catch (UnsupportedOperationException e) {
