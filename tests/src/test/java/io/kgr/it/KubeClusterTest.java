@@ -263,7 +263,7 @@ class KubeClusterTest {
         assertThat(untouched.getMetadata().getLabels()).doesNotContainKey("app.kubernetes.io/managed-by");
         assertThat(json(untouched.getAdditionalProperties().get("spec")).path("partitions").asInt()).isEqualTo(9);
         assertThat(untouched.getAdditionalProperties()).doesNotContainKey("status");
-        assertThat(kgr("plan").out()).contains("were not made by kgr (KafkaTopic/" + ns + ".foreign)");
+        assertThat(kgr("plan").out()).contains("are not this cluster's mirrors (KafkaTopic/" + ns + ".foreign)");
 
         // kubectl patch of a mirror is drift: planned with the field, reverted; the topic itself is untouched
         client.genericKubernetesResources(io.kgr.model.StrimziKinds.of("KafkaTopic").orElseThrow()).inNamespace(ns)

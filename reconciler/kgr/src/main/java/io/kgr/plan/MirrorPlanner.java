@@ -70,7 +70,10 @@ final class MirrorPlanner {
                 continue;
             }
             if (!mine(current, desired.cluster())) {
-                foreign.add(key);
+                Map<String, String> labels = current.getMetadata().getLabels();
+                // a Strimzi resource's name is unique in its namespace: two clusters there need different names
+                foreign.add(Labels.managedByKgr(current) && labels != null && labels.get(Labels.CLUSTER) != null
+                        ? key + " (cluster " + labels.get(Labels.CLUSTER) + "'s mirror)" : key);
                 continue;
             }
             JsonNode have = JSON.valueToTree(current);
@@ -80,7 +83,7 @@ final class MirrorPlanner {
             steps.add(step(change, diff, "the mirror differs from Git (" + d.file() + "): edit Git, not the mirror"));
         }
         if (!foreign.isEmpty()) {
-            notes.add(foreign.size() + " Strimzi resource(s) of the same name exist and were not made by kgr ("
+            notes.add(foreign.size() + " Strimzi resource(s) of the same name exist and are not this cluster's mirrors ("
                     + String.join(", ", foreign.subList(0, Math.min(5, foreign.size()))) + (foreign.size() > 5 ? ", …" : "")
                     + "): kgr leaves them as they are and publishes no mirror in their place");
         }

@@ -51,4 +51,18 @@ class MirrorPlannerTest {
         assertThat(kept.steps()).extracting(Step::id).containsExactly("create-kube-object:KafkaTopic/kept");
         assertThat(kept.notes()).anyMatch(n -> n.contains("KafkaTopic/dropped") && n.contains("pruning is off"));
     }
+
+    @Test
+    void anotherClustersMirrorOfTheSameNameIsLeftAloneAndNamedAsTheirs() {
+        TreeMap<String, GenericKubernetesResource> all = new TreeMap<>(live().strimziResources().orElseThrow());
+        all.put("KafkaTopic/kept", topic("kept", Map.of("app.kubernetes.io/managed-by", "kgr", "strimzi.io/cluster", "c2"),
+                "repo-b"));
+        LiveKube empty = LiveKube.empty("ns");
+        LiveKube live = new LiveKube("ns", empty.services(), empty.configMaps(), empty.claims(), empty.pods(),
+                empty.podSets(), empty.storageClasses(), empty.secrets(), empty.disruptionBudgets(), Optional.of(all));
+        var plan = MirrorPlanner.plan(DESIRED, live, Fixtures.header(), Policy.defaults(true));
+        // neither taken over (two clusters would overwrite each other's mirror on every run) nor deleted
+        assertThat(plan.steps()).extracting(Step::id).containsExactly("delete-kube-object:KafkaTopic/dropped");
+        assertThat(plan.notes()).anyMatch(n -> n.contains("KafkaTopic/kept (cluster c2's mirror)"));
+    }
 }
