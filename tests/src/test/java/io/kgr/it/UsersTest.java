@@ -262,7 +262,7 @@ class UsersTest {
         assertThat(r.err()).contains(
                 "bad-cluster.yaml:13:24  spec.authorization.acls[0].resource.patternType  a cluster resource cannot have patternType prefix",
                 "bad-op.yaml:13:11  spec.authentication.password.valueFrom.secretKeyRef  password secret dave-secret/password not found",
-                "bad-op.yaml:22:29  spec.authorization.acls[0].operations[1]  does not have a value in the enumeration",
+                "bad-op.yaml:22:29  spec.authorization.acls[0].operations[1]  'Fly' is not one of Read, Write,",
                 "ValidationFailed");
         assertThat(admin.describeUserScramCredentials().all().get(30, TimeUnit.SECONDS)).doesNotContainKey("frank");
     }

@@ -1,10 +1,13 @@
 package io.kgr.desired;
 
+import io.kgr.model.Suggestions;
+
 import io.kgr.manifest.Location;
 import io.kgr.model.Labels;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -313,7 +316,9 @@ public final class DesiredStateBuilder {
                 diagnostics.add(Diagnostic.warning(at, labelPath.toString(), m.kind() + " " + m.name()
                         + " is labelled for cluster '" + cluster + "', which no Kafka manifest in the repository declares"
                         + (target == null ? "" : " and which is not the target cluster '" + target + "'")
-                        + "; skipped"));
+                        + "; skipped" + Suggestions.closest(cluster, target == null ? declared
+                                : Stream.concat(declared.stream(), Stream.of(target)).toList())
+                        .map(c -> " (did you mean '" + c + "'?)").orElse("")));
             }
         }
     }

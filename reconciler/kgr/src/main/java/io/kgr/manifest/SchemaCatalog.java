@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
@@ -89,9 +90,31 @@ public final class SchemaCatalog {
                 continue;
             }
             at = document.positions().of(path);
+            if ("enum".equals(keyword)) {
+                Optional<String> message = enumMessage(error);
+                if (message.isPresent()) {
+                    out.add(Diagnostic.error(at, path.toString(), message.get()));
+                    continue;
+                }
+            }
             out.add(Diagnostic.error(at, path.toString(), cleanMessage(error.getMessage())));
         }
         return out;
+    }
+
+    /** A value outside an enumeration: the values allowed, and the one meant when it is a near miss ({@code Raed}). */
+    private static Optional<String> enumMessage(Error error) {
+        JsonNode value = error.getInstanceNode();
+        JsonNode schema = error.getSchemaNode();
+        JsonNode values = schema == null ? null : schema.isArray() ? schema : schema.path("enum");
+        if (value == null || !value.isString() || values == null || !values.isArray()) return Optional.empty();
+        List<String> allowed = new ArrayList<>();
+        values.forEach(v -> allowed.add(v.asString()));
+        String given = value.asString();
+        Optional<String> meant = allowed.stream().filter(a -> a.equalsIgnoreCase(given)).findFirst()
+                .or(() -> Suggestions.closest(given, allowed));
+        return Optional.of("'" + given + "' is not one of " + String.join(", ", allowed)
+                + meant.map(m -> " (did you mean '" + m + "'?)").orElse(""));
     }
 
     /** The raw schema documents, for the fields a schema allows where an unknown one was written. */

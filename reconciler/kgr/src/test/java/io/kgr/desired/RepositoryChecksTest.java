@@ -74,7 +74,8 @@ class RepositoryChecksTest {
         assertThat(r.state().get().cluster()).isEqualTo("my-cluster");
         assertThat(r.state().get().topics()).containsOnlyKeys("right");
         assertThat(of(Severity.WARNING, r)).anySatisfy(w -> assertThat(w).startsWith("a.yaml:5:")
-                .contains("labelled for cluster 'my-clutser', which no Kafka manifest in the repository declares"));
+                .contains("labelled for cluster 'my-clutser', which no Kafka manifest in the repository declares")
+                .endsWith("(did you mean 'my-cluster'?)"));
     }
 
     @Test

@@ -114,11 +114,26 @@ class ManifestLoaderTest {
         String bad = "apiVersion: kafka.strimzi.io/v1alpha1\nkind: KafkaTopic\nmetadata:\n  name: Bad_Name\nspec:\n"
                 + "  partitions: 0\n  replicas: 1.5\n";
         assertThat(errors(snapshot("s.yaml", bad))).containsExactlyInAnyOrder(
-                "s.yaml:1:13  apiVersion  does not have a value in the enumeration [\"kafka.strimzi.io/v1beta2\", \"kafka.strimzi.io/v1\"]",
+                "s.yaml:1:13  apiVersion  'kafka.strimzi.io/v1alpha1' is not one of kafka.strimzi.io/v1beta2, kafka.strimzi.io/v1"
+                        + " (did you mean 'kafka.strimzi.io/v1beta2'?)",
                 "s.yaml:4:9  metadata.name  does not match the regex pattern ^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
                 "s.yaml:6:15  spec.partitions  must have a minimum value of 1",
                 "s.yaml:7:13  spec.replicas  number found, integer expected",
                 "s.yaml:4:3  metadata.labels[\"strimzi.io/cluster\"]  label strimzi.io/cluster is missing and no --cluster was given");
+    }
+
+    @Test
+    void aValueOutsideAnEnumerationGetsTheOneItMostLikelyMeant() {
+        String user = "apiVersion: kafka.strimzi.io/v1\nkind: KafkaUser\nmetadata:\n  name: u\n  labels: {strimzi.io/cluster: c1}\n"
+                + "spec:\n  authentication: {type: TLS}\n  authorization:\n    type: simple\n    acls:\n"
+                + "      - resource: {type: topic, name: t}\n        operations: [Raed, Fly]\n";
+        assertThat(errors(snapshot("u.yaml", user))).containsExactlyInAnyOrder(
+                "u.yaml:7:26  spec.authentication.type  'TLS' is not one of scram-sha-512, scram-sha-256, tls, tls-external"
+                        + " (did you mean 'tls'?)",
+                "u.yaml:12:22  spec.authorization.acls[0].operations[0]  'Raed' is not one of Read, Write, Create, Delete,"
+                        + " Alter, Describe, ClusterAction, AlterConfigs, DescribeConfigs, IdempotentWrite, All (did you mean 'Read'?)",
+                "u.yaml:12:28  spec.authorization.acls[0].operations[1]  'Fly' is not one of Read, Write, Create, Delete,"
+                        + " Alter, Describe, ClusterAction, AlterConfigs, DescribeConfigs, IdempotentWrite, All");
     }
 
     @Test
