@@ -233,8 +233,8 @@ public final class DesiredStateBuilder {
 
     /**
      * What the repository alone proves wrong once it declares the cluster: more replicas (or a higher
-     * {@code min.insync.replicas}) than the cluster has brokers (errors), and users whose authentication no listener
-     * accepts (a warning).
+     * {@code min.insync.replicas}) than the cluster has brokers (errors), users with ACLs on a cluster without an
+     * authorizer (errors: the plan would refuse them), and users whose authentication no listener accepts (a warning).
      */
     private static void againstTheCluster(ClusterSpec k, Map<String, TopicSpec> topics, Map<String, Manifest> topicOrigins,
                                           Map<String, UserSpec> users, Map<String, Manifest> userOrigins,
@@ -258,6 +258,16 @@ public final class DesiredStateBuilder {
                             + " could succeed; lower it to at most " + brokers));
                 }
             }
+        }
+        boolean authorizer = k.authorization().isPresent() || k.config().containsKey("authorizer.class.name");
+        for (UserSpec u : users.values()) {
+            Manifest m = userOrigins.get(u.name());
+            if (authorizer || u.acls().isEmpty() || m == null) continue;
+            // the plan would refuse it (ACLs can be neither read nor written without an authorizer), and with it the run
+            FieldPath at = FieldPath.ROOT.child("spec").child("authorization");
+            diagnostics.add(Diagnostic.error(m.at(at), at.toString(), "user " + u.name() + " declares ACLs, but cluster "
+                    + k.name() + " has no authorizer (its Kafka sets no spec.kafka.authorization): add authorization:"
+                    + " {type: simple} to the Kafka, or remove the user's authorization"));
         }
         Set<String> accepted = new TreeSet<>();
         k.listeners().forEach(l -> l.authentication().ifPresent(accepted::add));

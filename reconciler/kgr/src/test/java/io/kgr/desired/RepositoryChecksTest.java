@@ -66,6 +66,29 @@ class RepositoryChecksTest {
     }
 
     @Test
+    void aUserWithAclsOnAClusterWithoutAnAuthorizerIsAnErrorWithTheFix() {
+        String user = """
+                apiVersion: kafka.strimzi.io/v1
+                kind: KafkaUser
+                metadata: {name: reader, labels: {strimzi.io/cluster: my-cluster}}
+                spec:
+                  authorization:
+                    type: simple
+                    acls:
+                      - resource: {type: topic, name: orders}
+                        operations: [Read]
+                """;
+        var r = DesiredStateBuilder.read(Map.of("kafka.yaml", KAFKA, "u.yaml", user));
+        assertThat(of(Severity.ERROR, r)).singleElement().asString().startsWith("u.yaml:6:5  spec.authorization")
+                .contains("user reader declares ACLs, but cluster my-cluster has no authorizer",
+                        "add authorization: {type: simple} to the Kafka");
+        // with the authorizer declared, the same user is fine
+        var withAuthorizer = DesiredStateBuilder.read(Map.of("kafka.yaml", KAFKA.replace("    listeners:",
+                "    authorization: {type: simple}\n    listeners:"), "u.yaml", user));
+        assertThat(of(Severity.ERROR, withAuthorizer)).isEmpty();
+    }
+
+    @Test
     void aMisspeltClusterLabelNeverBecomesTheTarget() {
         var r = DesiredStateBuilder.read(Map.of("kafka.yaml", KAFKA,
                 "a.yaml", topic("typo", "my-clutser", "  partitions: 1\n"),
