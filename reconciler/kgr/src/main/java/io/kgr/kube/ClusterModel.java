@@ -62,6 +62,8 @@ public final class ClusterModel {
     public static final String MANAGED_BY = Labels.MANAGED_BY;
     public static final String REVISION = "kgr.io/revision";
     public static final String CLUSTER_ID = "kgr.io/cluster-id";
+    /** On a pod set and its pods: the names of the cluster's own listeners ({@link ServerProperties.InternalNames#recorded}). */
+    public static final String INTERNAL_LISTENERS = "kgr.io/internal-listeners";
     public static final String DELETE_CLAIM = "kgr.io/delete-claim";
     public static final String POD_NAME = "strimzi.io/pod-name";
     public static final String POOL = "strimzi.io/pool-name";
@@ -92,8 +94,14 @@ public final class ClusterModel {
      * Secret, and the certificate annotations of each pod (which CA certificates it trusts and which certificate it
      * serves: a change of either needs a restart, so they are part of the pod's revision).
      */
-    public record Security(boolean internalTls, boolean certificates, Map<String, ? extends Map<String, String>> podAnnotations) {
+    public record Security(boolean internalTls, boolean certificates, Map<String, ? extends Map<String, String>> podAnnotations,
+                           ServerProperties.InternalNames names) {
         public static final Security NONE = new Security(false, false, Map.of());
+
+        /** With kgr's older listener names. */
+        public Security(boolean internalTls, boolean certificates, Map<String, ? extends Map<String, String>> podAnnotations) {
+            this(internalTls, certificates, podAnnotations, ServerProperties.InternalNames.KGR);
+        }
     }
 
     private final ClusterSpec c;
@@ -131,7 +139,8 @@ public final class ClusterModel {
             List<Pod> poolPods = new ArrayList<>();
             for (int id : nodeIds.getOrDefault(pool.name(), new TreeSet<>())) {
                 String pod = Names.pod(c, pool, id);
-                String properties = ServerProperties.render(c, namespace, pool, id, nodeIds, security.internalTls());
+                String properties = ServerProperties.render(c, namespace, pool, id, nodeIds, security.internalTls(),
+                        security.names());
                 configMaps.add(new ConfigMapBuilder().withMetadata(meta(pod, labels(pool, id), Map.of()))
                         .withData(new TreeMap<>(Map.of("server.properties", properties))).build());
                 for (ClusterSpec.Volume v : pool.storage().volumes()) {
@@ -413,6 +422,9 @@ public final class ClusterModel {
         annotations.putAll(certificates);
         annotations.put(REVISION, revision(SERIALIZATION.asJson(spec) + "\n" + staticPart(properties)
                 + (certificates.isEmpty() ? "" : "\n" + new TreeMap<>(certificates))));
+        if (security.names().equals(ServerProperties.InternalNames.STRIMZI)) {
+            annotations.put(INTERNAL_LISTENERS, security.names().recorded());
+        }
         return new PodBuilder().withMetadata(meta(name, labels, annotations)).withSpec(spec).build();
     }
 
@@ -423,8 +435,15 @@ public final class ClusterModel {
         spec.put("selector", Map.of("matchLabels", new TreeMap<>(Map.of(CLUSTER, c.name(), POOL, pool.name()))));
         spec.put("pods", podMaps);
         return new GenericKubernetesResourceBuilder().withApiVersion(PODSET_API).withKind("PodSet")
-                .withMetadata(meta(Names.podSet(c, pool), poolLabels(pool), Map.of(CLUSTER_ID, clusterId)))
+                .withMetadata(meta(Names.podSet(c, pool), poolLabels(pool), podSetAnnotations()))
                 .withAdditionalProperties(Map.of("spec", spec)).build();
+    }
+
+    /** The cluster id, and Strimzi's listener names where the cluster uses them (kgr's older names are not recorded). */
+    private Map<String, String> podSetAnnotations() {
+        Map<String, String> out = new TreeMap<>(Map.of(CLUSTER_ID, clusterId));
+        if (security.names().equals(ServerProperties.InternalNames.STRIMZI)) out.put(INTERNAL_LISTENERS, security.names().recorded());
+        return out;
     }
 
     private static ContainerPort containerPort(String name, int port) {

@@ -34,6 +34,7 @@ import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.kgr.desired.ClusterSpec;
 import io.kgr.kube.ClusterModel;
+import io.kgr.kube.ServerProperties;
 import io.kgr.kube.NodeIds;
 import io.kgr.observe.LiveKube;
 import io.kgr.observe.LivePartition;
@@ -132,9 +133,32 @@ final class KubePlanner {
         this.ids = NodeIds.assign(spec.pools(), existing);
         boolean internalTls = spec.kraft() && !plaintextInternals();
         this.certificates = CertPlanner.plan(spec, live, options.now(), ids, internalTls, options.tlsUsers());
-        this.desired = new ClusterModel(spec, live.namespace(), ids, clusterId(),
-                new ClusterModel.Security(internalTls, CertPlanner.needed(spec, internalTls),
-                        certificates.podAnnotations())).generate();
+        this.desired = new ClusterModel(spec, live.namespace(), ids, clusterId(), security(internalTls)).generate();
+    }
+
+    private ClusterModel.Security security(boolean internalTls) {
+        return new ClusterModel.Security(internalTls, CertPlanner.needed(spec, internalTls), certificates.podAnnotations(),
+                internalNames());
+    }
+
+    /**
+     * The names of the cluster's own listeners: what its pods or pod sets record, else what its nodes' configuration shows,
+     * else kgr's older names for nodes made before the names were recorded; Strimzi's for a new cluster. A cluster never
+     * changes them: nodes renamed one by one would stop finding each other's replication and controller listeners.
+     */
+    private ServerProperties.InternalNames internalNames() {
+        for (HasMetadata o : Stream.concat(live.pods().values().stream(), live.podSets().values().stream()).toList()) {
+            if (!mine(o) || o.getMetadata().getAnnotations() == null) continue;
+            String recorded = o.getMetadata().getAnnotations().get(ClusterModel.INTERNAL_LISTENERS);
+            if (ServerProperties.InternalNames.STRIMZI.recorded().equals(recorded)) return ServerProperties.InternalNames.STRIMZI;
+        }
+        for (ConfigMap cm : live.configMaps().values()) {
+            if (!mine(cm) || cm.getData() == null) continue;
+            var shown = ServerProperties.InternalNames.of(cm.getData().getOrDefault("server.properties", ""));
+            if (shown.isPresent()) return shown.get();
+        }
+        boolean nodes = live.podSets().values().stream().anyMatch(this::mine) || live.pods().values().stream().anyMatch(this::mine);
+        return nodes ? ServerProperties.InternalNames.KGR : ServerProperties.InternalNames.STRIMZI;
     }
 
     /** The same planner with pruning on or off. */
@@ -928,8 +952,7 @@ final class KubePlanner {
             ids.forEach((p, s) -> withIt.put(p, new TreeSet<>(s)));
             withIt.computeIfAbsent(pool, p -> new TreeSet<>()).add(id);
             boolean internalTls = spec.kraft() && !plaintextInternals();
-            Optional<Pod> pod = new ClusterModel(spec, live.namespace(), withIt, clusterId(),
-                    new ClusterModel.Security(internalTls, CertPlanner.needed(spec, internalTls), certificates.podAnnotations()))
+            Optional<Pod> pod = new ClusterModel(spec, live.namespace(), withIt, clusterId(), security(internalTls))
                     .generate().pods().stream().filter(p -> p.getMetadata().getName().equals(name)).findFirst();
             if (pod.isEmpty()) continue;
             Change.CreatePod create = new Change.CreatePod(name, SERIALIZATION.asJson(pod.get()));

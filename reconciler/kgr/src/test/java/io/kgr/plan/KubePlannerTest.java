@@ -134,6 +134,51 @@ class KubePlannerTest {
         assertThat(k.refusals()).isEmpty();
     }
 
+    /** The server.properties a plan writes for a node (its ConfigMap's create or update). */
+    private static String propertiesPlanned(KubePlanner.Part k, String pod) {
+        return k.in(Phase.KUBERNETES_PREREQUISITES).stream().map(Step::change)
+                .filter(c -> c instanceof Change.ApplyKubeObject a && a.objectKind().equals("ConfigMap") && a.name().equals(pod))
+                .map(c -> ((Change.ApplyKubeObject) c).manifest()).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aNewClusterGetsStrimzisInternalListenerNamesAndAClusterKeepsTheNamesItWasMadeWith() {
+        // a new cluster: its nodes speak Strimzi's names, and its pods and pod sets record them
+        KubePlanner.Part fresh = new KubePlanner(spec(""), LiveKube.empty("ns"), Optional.empty(), "id").plan();
+        assertThat(propertiesPlanned(fresh, "c1-brokers-0")).contains("controller.listener.names=CONTROLPLANE-9090",
+                "inter.broker.listener.name=REPLICATION-9091", "REPLICATION-9091://0.0.0.0:9091",
+                "CONTROLPLANE-9090:SSL", "listener.name.replication-9091.ssl.client.auth=required")
+                .doesNotContain("=REPLICATION\\n", "CONTROLLER:");
+        assertThat(propertiesPlanned(fresh, "c1-controllers-3")).contains("CONTROLPLANE-9090://0.0.0.0:9090");
+        assertThat(fresh.in(Phase.POD_SETS)).hasSize(2 + 6).allSatisfy(st -> assertThat(
+                st.change() instanceof Change.ApplyKubeObject a ? a.manifest() : ((Change.CreatePod) st.change()).manifest())
+                .contains("\"kgr.io/internal-listeners\":\"strimzi\""));
+
+        // a cluster made with kgr's older names keeps them: renaming node by node would cut replication
+        KubePlanner.Part older = new KubePlanner(spec(""), liveFrom(spec("")), Optional.of(kafka(3)), "id").plan();
+        assertThat(older.in(Phase.KUBERNETES_PREREQUISITES)).isEmpty();
+        assertThat(older.in(Phase.ROLLS)).isEmpty();
+        KubePlanner.Part olderChanged = new KubePlanner(spec(", log.retention.ms: 1000"), liveFrom(spec("")),
+                Optional.of(kafka(3)), "id").plan();
+        assertThat(propertiesPlanned(olderChanged, "c1-brokers-0")).contains("inter.broker.listener.name=REPLICATION\\n")
+                .doesNotContain("REPLICATION-9091");
+
+        // a cluster with Strimzi's names that lost its ConfigMaps and pod sets keeps them too: its pods record them
+        var objects = new ClusterModel(spec(""), "ns", NodeIds.assign(spec("").pools(), Map.of()), "id",
+                new ClusterModel.Security(false, false, Map.of(), io.kgr.kube.ServerProperties.InternalNames.STRIMZI)).generate();
+        LiveKube lost = liveFrom(spec(""));
+        lost.configMaps().clear();
+        lost.podSets().clear();
+        lost.pods().clear();
+        for (Pod p : objects.pods()) {
+            p.setStatus(new PodStatusBuilder().withPhase("Running").withConditions(new PodConditionBuilder().withType("Ready")
+                    .withStatus("True").build()).build());
+            lost.pods().put(p.getMetadata().getName(), p);
+        }
+        KubePlanner.Part restored = new KubePlanner(spec(""), lost, Optional.of(kafka(3)), "id").plan();
+        assertThat(propertiesPlanned(restored, "c1-brokers-0")).contains("inter.broker.listener.name=REPLICATION-9091");
+    }
+
     @Test
     void aDynamicSettingChangesConfigurationButRollsNothing() {
         KubePlanner.Part k = new KubePlanner(spec(", log.retention.ms: 1000"), liveFrom(spec("")), Optional.of(kafka(3)), "id").plan();
