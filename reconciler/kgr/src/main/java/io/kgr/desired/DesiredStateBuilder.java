@@ -130,6 +130,7 @@ public final class DesiredStateBuilder {
             }
             users.put(user.name(), user);
         }
+        if (declaredClusters.size() > 1) sameNameInOneNamespace(manifests, diagnostics);
         Optional<ClusterSpec> kafka = ClusterSpecBuilder.build(manifests, Optional.ofNullable(cluster), diagnostics);
         kafka.ifPresent(k -> againstTheCluster(k, topics, topicOrigins, users, userOrigins, diagnostics));
         if (cluster != null) nothingForTheTarget(manifests, cluster, topics.isEmpty() && users.isEmpty(), skipped, diagnostics);
@@ -340,6 +341,28 @@ public final class DesiredStateBuilder {
         diagnostics.add(Diagnostic.error(m.start(), "metadata.name", kind + " '" + name + "' is declared twice: also in "
                 + first.file() + ":" + first.start().line()));
         return true;
+    }
+
+    /**
+     * Two clusters' resources of one kind under one name (and namespace, when the manifests give one): a namespace
+     * holds one such object, so where the clusters share a namespace only one of them can be published there (kgr
+     * publishes the mirror of whichever it plans first; Strimzi would take only one of them).
+     */
+    private static void sameNameInOneNamespace(Manifests manifests, List<Diagnostic> diagnostics) {
+        for (String kind : List.of("KafkaNodePool", "KafkaTopic", "KafkaUser")) {
+            Map<String, Manifest> first = new HashMap<>();
+            for (Manifest m : manifests.ofKind(kind)) {
+                String cluster = label(m);
+                if (cluster == null) continue;
+                String key = m.body().path("metadata").path("namespace").asString("") + "/" + m.name();
+                Manifest earlier = first.putIfAbsent(key, m);
+                if (earlier == null || cluster.equals(label(earlier))) continue;
+                diagnostics.add(Diagnostic.warning(m.start(), "metadata.name", kind + " " + m.name() + " of cluster '"
+                        + cluster + "' has the name of cluster '" + label(earlier) + "''s, declared at " + earlier.file() + ":"
+                        + earlier.start().line() + ": if the two clusters share a namespace, it holds one " + kind + " of"
+                        + " that name, so only one of them is published there; give them different names"));
+            }
+        }
     }
 
     private static FieldPath labelsPath() {

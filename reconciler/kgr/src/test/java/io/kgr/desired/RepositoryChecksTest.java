@@ -89,6 +89,20 @@ class RepositoryChecksTest {
     }
 
     @Test
+    void twoClustersPoolsOfOneNameAreAWarningAsANamespaceHoldsOne() {
+        String other = KAFKA.replace("my-cluster", "other-cluster");
+        var r = DesiredStateBuilder.read(Map.of("a/kafka.yaml", KAFKA, "b/kafka.yaml", other), Optional.of("my-cluster"));
+        assertThat(r.ok()).isTrue();
+        assertThat(of(Severity.WARNING, r)).anySatisfy(w -> assertThat(w).startsWith("b/kafka.yaml:")
+                .contains("KafkaNodePool dual of cluster 'other-cluster' has the name of cluster 'my-cluster''s,"
+                        + " declared at a/kafka.yaml:", "give them different names"));
+        // pools named apart: nothing to say
+        var apart = DesiredStateBuilder.read(Map.of("a/kafka.yaml", KAFKA, "b/kafka.yaml",
+                other.replace("name: dual", "name: other-dual")), Optional.of("my-cluster"));
+        assertThat(of(Severity.WARNING, apart)).noneMatch(w -> w.contains("has the name of"));
+    }
+
+    @Test
     void aMisspeltClusterLabelNeverBecomesTheTarget() {
         var r = DesiredStateBuilder.read(Map.of("kafka.yaml", KAFKA,
                 "a.yaml", topic("typo", "my-clutser", "  partitions: 1\n"),
