@@ -1,5 +1,6 @@
 package io.kgr.observe;
 
+import java.util.OptionalLong;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -182,7 +183,58 @@ public final class AdminKafkaState implements KafkaState {
     }
 
     /** Everything ({@code earlier} null), or {@code earlier} with {@code only} read again. */
+    /** How long a read waits for the brokers to catch up with the metadata log ({@link #metadataSettled}). */
+    static final Duration SETTLING = Duration.ofSeconds(2);
+
+    /**
+     * Waits (at most {@link #SETTLING}) until every live node has fetched the metadata log up to its high watermark, so
+     * that this read sees every write committed before it. A broker applies the log a moment after the controller
+     * commits it: an ACL created through one broker was missing from another's answer a moment later, and the next
+     * plan created it again and called it drift. Clusters that cannot say (ZooKeeper mode, no permission) are read at
+     * once, as before.
+     */
+    private void metadataSettled() {
+        long deadline = System.nanoTime() + SETTLING.toNanos();
+        try {
+            long committed = -1; // the high watermark when the read began: the log moves on meanwhile (idle records)
+            while (true) {
+                QuorumInfo quorum = admin.describeMetadataQuorum().quorumInfo().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                if (committed < 0) committed = quorum.highWatermark();
+                List<Fetcher> fetchers = new ArrayList<>();
+                for (QuorumInfo.ReplicaState r : concat(quorum.voters(), quorum.observers())) {
+                    fetchers.add(new Fetcher(r.logEndOffset(), r.lastFetchTimestamp()));
+                }
+                if (!behind(committed, System.currentTimeMillis(), fetchers) || System.nanoTime() > deadline) return;
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            // read as before
+        }
+    }
+
+    /** A node of the metadata quorum as its leader sees it: how far it has fetched, and when it last fetched. */
+    record Fetcher(long logEndOffset, OptionalLong lastFetchMs) {
+    }
+
+    /**
+     * Whether a live node has not yet fetched the log up to the high watermark. A node that has not fetched for 5 s is
+     * down or cut off, and not waited for (it would hold every read up for the whole wait).
+     */
+    static boolean behind(long highWatermark, long nowMs, List<Fetcher> fetchers) {
+        return fetchers.stream().anyMatch(f -> f.logEndOffset() < highWatermark
+                && f.lastFetchMs().orElse(nowMs) >= nowMs - 5_000);
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
     private LiveState read(LiveState earlier, Set<String> only) throws ObserveException {
+        metadataSettled();
         try {
             DescribeClusterResult cluster = admin.describeCluster();
             // internal and tool-private topics (__*) are observed too — never managed, but their replicas live on the
