@@ -1,5 +1,6 @@
 package io.kgr.inventory;
 
+import io.kgr.model.AclRule;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,6 +58,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaInventoryStore implements InventoryStore {
     public static final String TOPIC = "__kgr_inventory";
+    /** The binding that keeps everyone but super users off the inventory ({@link #protect}): kgr's own, not a user's. */
+    public static final AclRule PROTECTION = new AclRule("User:*", "*", "ALL", "DENY", "TOPIC", TOPIC, "LITERAL");
     /** Records keyed {@code <cluster>/<source>#key} hold a source's secret key, apart from its inventory. */
     static final String KEY_SUFFIX = "#key";
     /** Records keyed {@code <cluster>/<source>#moves} hold the replica moves in flight that the source started. */

@@ -21,6 +21,7 @@ import io.kgr.plan.Change.DeleteScramCredential;
 import io.kgr.plan.Change.DeleteUserSecret;
 import io.kgr.plan.Change.UpsertScramCredential;
 import io.kgr.inventory.Inventories;
+import io.kgr.inventory.KafkaInventoryStore;
 import io.kgr.inventory.Inventory;
 import io.kgr.inventory.ManagedUser;
 
@@ -279,6 +280,7 @@ final class UserPlanner {
         owned.users().values().forEach(u -> ownAcls.addAll(u.acls()));
         TreeMap<String, Integer> foreignAcls = new TreeMap<>();
         for (AclRule a : live.acls()) {
+            if (a.equals(KafkaInventoryStore.PROTECTION)) continue; // kgr's own guard of its inventory
             if (!managedPrincipals.contains(a.principal()) && !ownAcls.contains(a)) {
                 foreignAcls.merge(a.principal(), 1, Integer::sum);
             }

@@ -108,7 +108,9 @@ class UserPlannerTest {
     @Test
     void removesOnlyAclsKgrCreatedAndListsTheOthers() {
         AclRule manual = new AclRule("User:u", "*", "DELETE", "ALLOW", "TOPIC", "t", "LITERAL");
-        Plan p = plan(scram("pw-1", List.of(READ), Map.of()), live(true, List.of(WRITE, manual), Map.of(), true),
+        // kgr's own guard of its inventory topic is neither removed nor listed as someone else's
+        Plan p = plan(scram("pw-1", List.of(READ), Map.of()), live(true, List.of(WRITE, manual,
+                        io.kgr.inventory.KafkaInventoryStore.PROTECTION), Map.of(), true),
                 owning(applied("pw-1", List.of(WRITE), Set.of())), false);
         assertThat(ids(p)).containsExactly("create-acls:u", "delete-acls:u", "update-inventory:c1/repo-a");
         assertThat(((Change.DeleteAcls) p.steps().get(1).change()).acls()).containsExactly(WRITE);
