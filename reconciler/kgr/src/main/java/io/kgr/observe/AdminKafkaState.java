@@ -190,8 +190,9 @@ public final class AdminKafkaState implements KafkaState {
      * Waits (at most {@link #SETTLING}) until every live node has fetched the metadata log up to its high watermark, so
      * that this read sees every write committed before it. A broker applies the log a moment after the controller
      * commits it: an ACL created through one broker was missing from another's answer a moment later, and the next
-     * plan created it again and called it drift. Clusters that cannot say (ZooKeeper mode, no permission) are read at
-     * once, as before.
+     * plan created it again and called it drift. This narrows that window, it does not close it: a broker applies
+     * what it fetched a moment after the leader sees the fetch. Clusters that cannot say (ZooKeeper mode, no
+     * permission) are read at once, as before.
      */
     private void metadataSettled() {
         long deadline = System.nanoTime() + SETTLING.toNanos();
