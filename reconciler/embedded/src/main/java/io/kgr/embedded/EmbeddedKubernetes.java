@@ -59,6 +59,9 @@ public final class EmbeddedKubernetes implements AutoCloseable {
                         .withKind(k[0]).withPlural(k[1]).withScope("Namespaced").withStatusSubresource(true).build());
             }
         }
+        // Strimzi's own pod sets, for clusters made as Strimzi's cluster operator makes them (a takeover in place)
+        kinds.add(new CustomResourceDefinitionContext.Builder().withGroup("core.strimzi.io").withVersion("v1")
+                .withKind("StrimziPodSet").withPlural("strimzipodsets").withScope("Namespaced").withStatusSubresource(true).build());
         KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher(kinds);
         PrinterColumns columns = new PrinterColumns();
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),

@@ -97,13 +97,29 @@ public final class LocalKubelet implements AutoCloseable {
         this.endpoints = new EndpointsController(client, namespace);
     }
 
-    /** Whether this kubelet runs the pod: a KRaft Kafka 4.x node made by kgr. */
+    /**
+     * Whether this kubelet runs the pod: a KRaft Kafka 4.x node made by kgr, or made as Strimzi's cluster operator makes
+     * them (its image {@code quay.io/strimzi/kafka:<strimzi>-kafka-4.x}, run as {@link #strimziShaped} says).
+     */
     public static boolean runs(Pod pod) {
         var labels = pod.getMetadata().getLabels();
-        if (labels == null || !Labels.KGR.equals(labels.get(Labels.MANAGED_BY))) return false;
+        if (labels == null) return false;
+        String managedBy = labels.get(Labels.MANAGED_BY);
+        if (!Labels.KGR.equals(managedBy) && !Labels.STRIMZI_OPERATOR.equals(managedBy)) return false;
         if (labels.getOrDefault("strimzi.io/name", "").endsWith("-zookeeper")) return false;
         String image = pod.getSpec().getContainers().get(0).getImage();
-        return image != null && image.matches("apache/kafka:4\\..*");
+        return image != null && (image.matches("apache/kafka:4\\..*") || image.matches(".*/strimzi/kafka:.*-kafka-4\\..*"));
+    }
+
+    /**
+     * Whether the pod's container is Strimzi's ({@code kafka_run.sh}): it reads {@code server.config} and
+     * {@code cluster.id} from its ConfigMap, resolves {@code ${strimzienv:…}} from its environment and
+     * {@code ${strimzisecrets:namespace/secret:key}} from Secrets (here: the Secret's keys written to a folder, read with
+     * Kafka's DirectoryConfigProvider). A pod kgr took over keeps running so until kgr replaces it.
+     */
+    static boolean strimziShaped(Pod pod) {
+        var command = pod.getSpec().getContainers().get(0).getCommand();
+        return command != null && command.stream().anyMatch(c -> c.endsWith("kafka_run.sh"));
     }
 
     /**
@@ -196,17 +212,24 @@ public final class LocalKubelet implements AutoCloseable {
         Optional<Integer> id = nodeId(name);
         if (id.isEmpty()) return null;
         ConfigMap config = client.configMaps().inNamespace(namespace).withName(name).get();
-        if (config == null || config.getData() == null || !config.getData().containsKey("server.properties")) return null;
+        boolean strimzi = strimziShaped(pod);
+        String key = strimzi ? "server.config" : "server.properties";
+        if (config == null || config.getData() == null || !config.getData().containsKey(key)) return null;
         String address = address(pod.getMetadata().getLabels().get(Labels.CLUSTER), id.get());
-        String properties = localise(config.getData().get("server.properties"), address, mounts(pod));
         Path dir = Files.createDirectories(root.resolve("pods").resolve(name));
+        String localised = localise(config.getData().get(key), address, mounts(pod));
+        String properties = strimzi ? strimziProviders(localised, dir) : localised;
         Path file = dir.resolve("server.properties");
         Files.writeString(file, properties, StandardCharsets.UTF_8);
-        String clusterId = env(pod, "KAFKA_CLUSTER_ID");
+        String clusterId = strimzi ? config.getData().getOrDefault("cluster.id", "").trim() : env(pod, "KAFKA_CLUSTER_ID");
         Path logFile = dir.resolve("kafka.log");
         // format once: --ignore-formatted makes a rolled node keep its data
-        Process format = java(List.of("kafka.tools.StorageTool", "format", "--ignore-formatted", "-t", clusterId, "-c",
-                file.toString()), logFile, "256m");
+        List<String> formatArgs = new ArrayList<>(List.of("kafka.tools.StorageTool", "format", "--ignore-formatted", "-t",
+                clusterId, "-c", file.toString()));
+        // Strimzi's kafka_run.sh formats with the metadata version its ConfigMap names
+        String release = strimzi ? config.getData().getOrDefault("metadata.version", "").trim() : "";
+        if (!release.isEmpty()) formatArgs.addAll(List.of("--release-version", release));
+        Process format = java(formatArgs, logFile, "256m");
         try {
             if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
                 log.warn("local kubelet: formatting storage of {} failed (see {})", name, logFile);
@@ -220,7 +243,7 @@ public final class LocalKubelet implements AutoCloseable {
         // KAFKA_OPTS as kafka-run-class.sh passes it (kgr's agent, say), its paths and wildcard binds made local
         List<String> args = new ArrayList<>(options(env(pod, "KAFKA_OPTS"), address, mounts(pod)));
         args.addAll(List.of("kafka.Kafka", file.toString()));
-        Process broker = java(args, logFile, "512m");
+        Process broker = java(args, logFile, "512m", strimzi ? environment(pod) : Map.of());
         Node n = new Node(name, pod.getMetadata().getUid(), address, pod.getSpec().getContainers().get(0).getReadinessProbe(),
                 broker, Instant.now(), restarts);
         nodes.put(name, n);
@@ -240,18 +263,65 @@ public final class LocalKubelet implements AutoCloseable {
         List<String> out = new ArrayList<>();
         for (String o : opts.trim().split("\\s+")) {
             if (o.isEmpty()) continue;
-            for (var e : mounts.entrySet()) o = o.replace(e.getKey() + "/", e.getValue().toString() + "/");
-            out.add(o.replace("0.0.0.0", address));
+            out.add(replaceMounts(o, mounts).replace("0.0.0.0", address));
         }
         return out;
     }
 
     private Process java(List<String> args, Path logFile, String heap) throws IOException {
+        return java(args, logFile, heap, Map.of());
+    }
+
+    private Process java(List<String> args, Path logFile, String heap, Map<String, String> env) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classpath));
         cmd.addAll(args);
-        return new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    /** The container's plain environment variables, as its process sees them. */
+    private static Map<String, String> environment(Pod pod) {
+        Map<String, String> out = new HashMap<>();
+        var env = pod.getSpec().getContainers().get(0).getEnv();
+        if (env != null) env.stream().filter(e -> e.getValue() != null).forEach(e -> out.put(e.getName(), e.getValue()));
+        return out;
+    }
+
+    private static final Pattern STRIMZI_SECRET = Pattern.compile("\\$\\{strimzisecrets:([^/}]+)/([^:}]+):([^}]+)}");
+
+    /**
+     * Strimzi's {@code server.config} made runnable here: each {@code ${strimzisecrets:ns/secret:key}} (Strimzi's own
+     * provider, which reads Secrets from the API server) becomes {@code ${strimzidir:<folder>:key}}, the Secret's keys
+     * written to a folder of the pod; the providers' path allow-lists (which name the container's paths) go.
+     */
+    String strimziProviders(String config, Path podDir) throws IOException {
+        Matcher m = STRIMZI_SECRET.matcher(config);
+        StringBuilder out = new StringBuilder();
+        Set<String> written = new HashSet<>();
+        while (m.find()) {
+            Path folder = podDir.resolve("strimzi-secret-" + m.group(2));
+            if (written.add(m.group(2))) {
+                Files.createDirectories(folder);
+                Secret secret = client.secrets().inNamespace(m.group(1)).withName(m.group(2)).get();
+                if (secret != null && secret.getData() != null) {
+                    for (var e : secret.getData().entrySet()) Files.write(folder.resolve(e.getKey()), Base64.getDecoder().decode(e.getValue()));
+                }
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement("${strimzidir:" + folder + ":" + m.group(3) + "}"));
+        }
+        m.appendTail(out);
+        StringBuilder kept = new StringBuilder();
+        for (String line : out.toString().split("\n")) {
+            if (line.startsWith("config.providers.strimzisecrets.") || line.matches("config\\.providers\\.[^.]+\\.param\\.allowed\\.paths=.*")) continue;
+            if (line.startsWith("config.providers=")) line = line.replace("strimzisecrets,", "").replace(",strimzisecrets", "");
+            // the nodes' certificates name their DNS names, which here are addresses (the chain is still checked)
+            if (line.equals("ssl.endpoint.identification.algorithm=HTTPS")) line = "ssl.endpoint.identification.algorithm=";
+            kept.append(line).append('\n');
+        }
+        return kept.toString();
     }
 
     /** Mount path → local folder, for the pod's data volumes (claims by name, emptyDirs per pod). */
@@ -326,12 +396,28 @@ public final class LocalKubelet implements AutoCloseable {
         StringBuilder out = new StringBuilder();
         while (m.find()) m.appendReplacement(out, address(m.group(3), Integer.parseInt(m.group(2))));
         m.appendTail(out);
-        String text = out.toString().replace("0.0.0.0", address);
-        for (var e : mounts.entrySet()) text = text.replace(e.getKey() + "/", e.getValue().toString() + "/");
+        String text = replaceMounts(out.toString().replace("0.0.0.0", address), mounts);
         StringBuilder extra = new StringBuilder();
         Matcher tls = Pattern.compile("(?m)^(listener\\.name\\.[^.]+\\.)ssl\\.keystore\\.location=").matcher(text);
         while (tls.find()) extra.append(tls.group(1)).append("ssl.endpoint.identification.algorithm=\n");
         return extra.isEmpty() ? text : text + "# local kubelet: pod names are loopback addresses here\n" + extra;
+    }
+
+    /**
+     * Mount paths turned into their folders in one pass, longest first: a folder of this kubelet may itself lie under
+     * a path a pod mounts (Strimzi's pods mount /tmp), and must not be replaced again.
+     */
+    static String replaceMounts(String text, Map<String, Path> mounts) {
+        if (mounts.isEmpty()) return text;
+        Map<String, String> to = new HashMap<>();
+        mounts.forEach((k, v) -> to.put(k.endsWith("/") ? k : k + "/", v.toString() + "/"));
+        String alternatives = to.keySet().stream().sorted(java.util.Comparator.comparingInt(String::length).reversed())
+                .map(Pattern::quote).collect(java.util.stream.Collectors.joining("|"));
+        Matcher m = Pattern.compile(alternatives).matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) m.appendReplacement(out, Matcher.quoteReplacement(to.get(m.group())));
+        m.appendTail(out);
+        return out.toString();
     }
 
     private void report(Pod pod, Node n) {
