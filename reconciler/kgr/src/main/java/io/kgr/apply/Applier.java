@@ -234,7 +234,7 @@ public final class Applier {
     /** A kind of change added to the plan fails to compile here until it is given an executor. */
     private static Executor executorOf(Change.Kind kind) {
         return switch (kind) {
-            case APPLY_KUBE_OBJECT, EXPAND_VOLUME, CREATE_POD, ROLL_POD, DELETE_KUBE_OBJECT, UNREGISTER_BROKER, ISSUE_CA,
+            case TAKE_OVER_OBJECT, APPLY_KUBE_OBJECT, EXPAND_VOLUME, CREATE_POD, ROLL_POD, DELETE_KUBE_OBJECT, UNREGISTER_BROKER, ISSUE_CA,
                     ISSUE_CERTIFICATE -> Executor.KUBERNETES;
             case CREATE_TOPIC, INCREASE_PARTITIONS, ALTER_TOPIC_CONFIG, CHANGE_REPLICATION_FACTOR, MOVE_REPLICAS,
                     DELETE_TOPIC, UPSERT_SCRAM_CREDENTIAL, CREATE_USER_SECRET, DELETE_USER_SECRET, DELETE_SCRAM_CREDENTIAL,
@@ -318,7 +318,7 @@ public final class Applier {
             case CREATE_ACLS -> () -> users.createAcls(batch);
             case DELETE_ACLS -> () -> users.deleteAcls(batch);
             case ALTER_USER_QUOTAS -> () -> users.alterQuotas(batch);
-            case APPLY_KUBE_OBJECT, EXPAND_VOLUME, CREATE_POD, ROLL_POD, DELETE_KUBE_OBJECT, UNREGISTER_BROKER, ISSUE_CA,
+            case TAKE_OVER_OBJECT, APPLY_KUBE_OBJECT, EXPAND_VOLUME, CREATE_POD, ROLL_POD, DELETE_KUBE_OBJECT, UNREGISTER_BROKER, ISSUE_CA,
                     ISSUE_CERTIFICATE, UPDATE_INVENTORY -> throw new IllegalStateException(kind + " is not run on the brokers");
         };
         run.run();

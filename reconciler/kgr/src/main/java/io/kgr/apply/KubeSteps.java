@@ -27,6 +27,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -81,6 +82,7 @@ final class KubeSteps {
                 case ROLL_POD -> () -> roll((Change.RollPod) change);
                 case DELETE_KUBE_OBJECT -> () -> delete((Change.DeleteKubeObject) change);
                 case UNREGISTER_BROKER -> () -> unregisterStranded(((Change.UnregisterBroker) change).nodeId());
+                case TAKE_OVER_OBJECT -> () -> new TakeOver(client, namespace).apply((Change.TakeOverObject) change);
                 case ISSUE_CA -> () -> new CertSteps(client, namespace).issueCa((Change.IssueCa) change);
                 case ISSUE_CERTIFICATE -> () -> new CertSteps(client, namespace).issueCertificate((Change.IssueCertificate) change);
                 case CREATE_TOPIC, INCREASE_PARTITIONS, ALTER_TOPIC_CONFIG, CHANGE_REPLICATION_FACTOR, MOVE_REPLICAS,
@@ -295,6 +297,7 @@ final class KubeSteps {
             case "PodDisruptionBudget" -> client.policy().v1().podDisruptionBudget().inNamespace(namespace).withName(c.name()).delete();
             case "PersistentVolumeClaim" -> client.persistentVolumeClaims().inNamespace(namespace).withName(c.name()).delete();
             case "PodSet" -> client.genericKubernetesResources(KubeObserver.POD_SETS).inNamespace(namespace).withName(c.name()).delete();
+            case "StrimziPodSet" -> releaseStrimziPodSet(c.name());
             case "Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser" -> {
                 var mirrors = client.genericKubernetesResources(StrimziKinds.of(c.objectKind()).orElseThrow()).inNamespace(namespace);
                 var mirror = mirrors.withName(c.name()).get();
@@ -307,6 +310,35 @@ final class KubeSteps {
                 }
             }
             default -> throw new IllegalArgumentException("kgr does not delete " + c.objectKind());
+        }
+    }
+
+    /**
+     * A pod set of Strimzi's whose pods kgr took over: deleted with its pods orphaned, and only once no pod names it as
+     * its owner any more (a pod that still did would be deleted with it).
+     */
+    private void releaseStrimziPodSet(String name) throws StepFailed {
+        for (var context : StrimziKinds.STRIMZI_POD_SETS) {
+            GenericKubernetesResource set;
+            try {
+                set = client.genericKubernetesResources(context).inNamespace(namespace).withName(name).get();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 404) continue;
+                throw e;
+            }
+            if (set == null) continue;
+            if (!Labels.managedByStrimzi(set)) throw new StepFailed("StrimziPodSet " + name + " is not labelled as Strimzi's");
+            String uid = set.getMetadata().getUid();
+            for (Pod p : client.pods().inNamespace(namespace).list().getItems()) {
+                if (p.getMetadata().getOwnerReferences() != null
+                        && p.getMetadata().getOwnerReferences().stream().anyMatch(r -> uid.equals(r.getUid()))) {
+                    throw new StepFailed("pod " + p.getMetadata().getName() + " still belongs to StrimziPodSet " + name
+                            + ": it is not deleted (the pod would go with it)");
+                }
+            }
+            client.genericKubernetesResources(context).inNamespace(namespace).withName(name)
+                    .withPropagationPolicy(DeletionPropagation.ORPHAN).delete();
+            return;
         }
     }
 

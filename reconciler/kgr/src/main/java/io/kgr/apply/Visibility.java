@@ -76,7 +76,7 @@ final class Visibility {
             // Kubernetes steps wait for their own objects; reassignments wait for their end; the rest is not read back
             case CREATE_TOPIC, DELETE_TOPIC, CHANGE_REPLICATION_FACTOR, MOVE_REPLICAS, CREATE_USER_SECRET,
                     DELETE_USER_SECRET, UPDATE_INVENTORY, APPLY_KUBE_OBJECT, EXPAND_VOLUME, CREATE_POD, ROLL_POD,
-                    DELETE_KUBE_OBJECT, UNREGISTER_BROKER, ALTER_BROKER_CONFIG, REMOVE_THROTTLES, ISSUE_CA,
+                    DELETE_KUBE_OBJECT, TAKE_OVER_OBJECT, UNREGISTER_BROKER, ALTER_BROKER_CONFIG, REMOVE_THROTTLES, ISSUE_CA,
                     ISSUE_CERTIFICATE -> false;
         };
     }

@@ -16,6 +16,15 @@ public final class Labels {
     public static final String CLUSTER = "strimzi.io/cluster";
     public static final String BROKER_ROLE = "strimzi.io/broker-role";
     public static final String CONTROLLER_ROLE = "strimzi.io/controller-role";
+    /** The managed-by value of what Strimzi's cluster operator made. */
+    public static final String STRIMZI_OPERATOR = "strimzi-cluster-operator";
+    /**
+     * On each object kgr took over in place from Strimzi's cluster operator (value {@value #STRIMZI_OPERATOR}); on a
+     * pod, it also says that the pod still runs as Strimzi made it, until kgr replaces it.
+     */
+    public static final String TAKEN_OVER = "kgr.io/taken-over-from";
+    /** On the {@code Kafka} manifest in Git: the operator's consent to take a Strimzi-made cluster over in place. */
+    public static final String TAKE_OVER = "kgr.io/take-over";
 
     private Labels() {
     }
@@ -24,6 +33,12 @@ public final class Labels {
     public static boolean managedByKgr(HasMetadata object) {
         Map<String, String> labels = object == null || object.getMetadata() == null ? null : object.getMetadata().getLabels();
         return labels != null && KGR.equals(labels.get(MANAGED_BY));
+    }
+
+    /** Whether Strimzi's cluster operator made this object (and kgr has not taken it over). */
+    public static boolean managedByStrimzi(HasMetadata object) {
+        Map<String, String> labels = object == null || object.getMetadata() == null ? null : object.getMetadata().getLabels();
+        return labels != null && STRIMZI_OPERATOR.equals(labels.get(MANAGED_BY));
     }
 
     /** The cluster the object is labelled with; null when none. */

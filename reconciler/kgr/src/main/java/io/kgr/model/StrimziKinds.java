@@ -19,7 +19,18 @@ public final class StrimziKinds {
             context("Kafka", "kafkas"), context("KafkaNodePool", "kafkanodepools"),
             context("KafkaTopic", "kafkatopics"), context("KafkaUser", "kafkausers"));
 
+    /**
+     * Strimzi's own pod sets ({@code core.strimzi.io}), which its cluster operator makes for a cluster's pods: served as
+     * {@code v1} by Strimzi 1.x and as {@code v1beta2} before, so both are asked, in this order.
+     */
+    public static final List<ResourceDefinitionContext> STRIMZI_POD_SETS = List.of(podSets("v1"), podSets("v1beta2"));
+
     private StrimziKinds() {
+    }
+
+    private static ResourceDefinitionContext podSets(String version) {
+        return new ResourceDefinitionContext.Builder().withGroup("core.strimzi.io").withVersion(version)
+                .withKind("StrimziPodSet").withPlural("strimzipodsets").withNamespaced(true).build();
     }
 
     private static ResourceDefinitionContext context(String kind, String plural) {

@@ -86,8 +86,9 @@ public final class KubeObserver {
     }
 
     /**
-     * The namespace's certificate Secrets: Strimzi's CA Secrets (kgr's or the user's own), and those kgr made for
-     * nodes and TLS users; other Secrets (passwords) are not read here.
+     * The namespace's certificate Secrets: Strimzi's CA Secrets (kgr's or the user's own), those kgr made for nodes and
+     * TLS users, and those Strimzi's cluster operator made for a cluster's nodes; other Secrets (passwords) are not read
+     * here.
      */
     private TreeMap<String, Secret> certificateSecrets() {
         TreeMap<String, Secret> out = new TreeMap<>();
@@ -96,13 +97,15 @@ public final class KubeObserver {
             var labels = s.getMetadata().getLabels() == null ? Map.<String, String>of() : s.getMetadata().getLabels();
             boolean ca = name.endsWith("-cluster-ca") || name.endsWith("-cluster-ca-cert") || name.endsWith("-clients-ca")
                     || name.endsWith("-clients-ca-cert");
-            if (ca || labels.containsKey(CertSecrets.CERTIFICATE_LABEL)) out.put(name, s);
+            // Strimzi's certificate Secrets of a cluster it made (its nodes' among them), for a takeover in place
+            boolean strimzi = Labels.STRIMZI_OPERATOR.equals(labels.get(Labels.MANAGED_BY)) && "Kafka".equals(labels.get("strimzi.io/kind"));
+            if (ca || strimzi || labels.containsKey(CertSecrets.CERTIFICATE_LABEL)) out.put(name, s);
         }
         return out;
     }
 
     /**
-     * The namespace's Strimzi resources by "Kind/name"; empty when their CRDs are not installed (404) or kgr may not
+     * The namespace's Strimzi resources by "Kind/name" (Strimzi's pod sets among them, when served); empty when their CRDs are not installed (404) or kgr may not
      * read them (403: an older RBAC without kafka.strimzi.io), so that a run goes on without mirrors.
      */
     private Optional<SortedMap<String, GenericKubernetesResource>> strimziResources() {
@@ -114,6 +117,16 @@ public final class KubeObserver {
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 404 || e.getCode() == 403) return Optional.empty();
                 throw e;
+            }
+        }
+        // Strimzi's own pod sets ("StrimziPodSet/name"): what a takeover in place releases last
+        for (var version : StrimziKinds.STRIMZI_POD_SETS) {
+            try {
+                client.genericKubernetesResources(version).inNamespace(namespace).list().getItems()
+                        .forEach(r -> out.put("StrimziPodSet/" + r.getMetadata().getName(), r));
+                break;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 404 && e.getCode() != 403) throw e;
             }
         }
         return Optional.of(out);

@@ -29,6 +29,7 @@ public sealed interface Change {
      */
     enum Kind {
         // declared in the order a phase applies them (Plan.ORDER sorts by phase, then kind, then subject)
+        TAKE_OVER_OBJECT("take-over-object"),
         ISSUE_CA("issue-ca"),
         ISSUE_CERTIFICATE("issue-certificate"),
         APPLY_KUBE_OBJECT("create-kube-object", "update-kube-object"),
@@ -91,6 +92,7 @@ public sealed interface Change {
         R createPod(CreatePod change);
         R rollPod(RollPod change);
         R deleteKubeObject(DeleteKubeObject change);
+        R takeOverObject(TakeOverObject change);
         R unregisterBroker(UnregisterBroker change);
         R alterBrokerConfig(AlterBrokerConfig change);
         R removeThrottles(RemoveThrottles change);
@@ -317,6 +319,27 @@ public sealed interface Change {
         public <R> R accept(Visitor<R> visitor) { return visitor.deleteKubeObject(this); }
         public String subject() { return objectKind + "/" + name; }
         public Action action() { return Action.DELETE; }
+    }
+
+    /**
+     * An object Strimzi's cluster operator made, taken over in place as it is (nothing restarts): kgr's labels and
+     * annotations added, the owner references to Strimzi's resources dropped (so that deleting the {@code Kafka} resource
+     * no longer deletes it). Applied only to the object the plan saw ({@code uid}) while it is still Strimzi's; an
+     * object already taken over is done. A node's certificate Secret ({@code nodeCertificate}) also gets the files kgr's
+     * brokers read, made from the key and certificate it holds (nothing is re-issued); no value is in the plan.
+     */
+    record TakeOverObject(String objectKind, String name, String uid, SortedMap<String, String> labels,
+                          SortedMap<String, String> annotations, boolean nodeCertificate) implements Change {
+        public TakeOverObject {
+            labels = Collections.unmodifiableSortedMap(new TreeMap<>(labels));
+            annotations = Collections.unmodifiableSortedMap(new TreeMap<>(annotations));
+        }
+
+        public String kind() { return "take-over-object"; }
+        public Kind type() { return Kind.TAKE_OVER_OBJECT; }
+        public <R> R accept(Visitor<R> visitor) { return visitor.takeOverObject(this); }
+        public String subject() { return objectKind + "/" + name; }
+        public Action action() { return Action.UPDATE; }
     }
 
     /**

@@ -161,6 +161,20 @@ final class KubePlanner {
         return nodes ? ServerProperties.InternalNames.KGR : ServerProperties.InternalNames.STRIMZI;
     }
 
+    /** The objects Git's model gives the cluster, as this planner made them. */
+    ClusterModel.Objects desiredObjects() {
+        return desired;
+    }
+
+    /** The nodes whose certificates this plan issues anew (a new key): their pods run with the old one until they roll. */
+    Set<String> reissuedNodeCertificates() {
+        Set<String> out = new TreeSet<>();
+        for (Step s : certificates.steps()) {
+            if (s.change() instanceof Change.IssueCertificate c && c.purpose().equals("node") && c.newKey()) out.add(c.secret());
+        }
+        return out;
+    }
+
     /** The same planner with pruning on or off. */
     KubePlanner pruning(boolean on) {
         return new KubePlanner(spec, live, kafka, newClusterId, options.pruning(on));
@@ -217,9 +231,10 @@ final class KubePlanner {
         String what = found.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "));
         return Optional.of("cluster " + spec.name() + " in namespace " + live.namespace() + " was made by Strimzi (" + what
                 + " labelled " + ClusterModel.MANAGED_BY + "=" + STRIMZI_OPERATOR + "): kgr does not take over a running"
-                + " Strimzi cluster in place. To manage its topics and users beside Strimzi, keep its Kafka and"
-                + " KafkaNodePool manifests out of this source's path; to run it with kgr, make a new cluster with kgr and"
-                + " move the data (docs/migration.md, (a) and (b))");
+                + " Strimzi cluster in place without your consent. To manage its topics and users beside Strimzi, keep its"
+                + " Kafka and KafkaNodePool manifests out of this source's path; to take it over as it runs, stop Strimzi's"
+                + " operator, pause the Kafka resource and annotate the Kafka in Git " + Labels.TAKE_OVER + ": strimzi"
+                + " (docs/migration.md, (a) and (b))");
     }
 
     private static final String STRIMZI_OPERATOR = "strimzi-cluster-operator";
@@ -393,7 +408,8 @@ final class KubePlanner {
      */
     private void checkRelease(short finalized) {
         // only a change of release rolls the nodes onto it: where they run this image already, nothing is planned
-        boolean changes = live.pods().values().stream().filter(this::mine).anyMatch(p -> p.getSpec() != null
+        // (a pod taken over from Strimzi runs Strimzi's image of the release Git says: the takeover checked Git's specs)
+        boolean changes = live.pods().values().stream().filter(this::mine).filter(p -> !takenOver(p)).anyMatch(p -> p.getSpec() != null
                 && p.getSpec().getContainers().stream().noneMatch(c -> spec.image().equals(c.getImage())));
         if (finalized < 0 || !changes) return;
         KafkaReleases.highestMetadataVersion(spec.version()).ifPresent(highest -> {
@@ -427,6 +443,11 @@ final class KubePlanner {
             }
         }
         return out;
+    }
+
+    /** A pod kgr took over from Strimzi that still runs as Strimzi made it. */
+    private static boolean takenOver(Pod p) {
+        return p.getMetadata().getAnnotations() != null && p.getMetadata().getAnnotations().containsKey(Labels.TAKEN_OVER);
     }
 
     private boolean mine(HasMetadata o) {

@@ -62,13 +62,17 @@ public final class Planner {
     public Plan plan(DesiredState desired, Optional<LiveState> live, Inventories inventories, Policy policy,
                      PlanHeader header, Optional<LiveKube> kube, String newClusterId,
                      String whyNoKafka) {
-        Optional<KubePlanner> kubePlanner = kube.isEmpty() || desired.kafka().isEmpty() ? Optional.empty()
-                : Optional.of(new KubePlanner(desired.kafka().get(), kube.get(), live, newClusterId,
-                        new KubePlanner.Options(policy.prune(), policy.deleteNothing(), policy.allowNodeRemoval(),
-                                desired.users().values().stream().filter(u -> u.authentication().equals("tls"))
-                                        .map(UserSpec::name).sorted().toList(), header.createdAt(),
-                                live.map(l -> KgrMoves.inFlight(inventories.movesInFlight(), l)).orElse(Map.of()),
-                                live.map(l -> KgrMoves.draining(inventories.movesInFlight(), l)).orElse(Set.of()))));
+        KubePlanner.Options kubeOptions = new KubePlanner.Options(policy.prune(), policy.deleteNothing(), policy.allowNodeRemoval(),
+                desired.users().values().stream().filter(u -> u.authentication().equals("tls"))
+                        .map(UserSpec::name).sorted().toList(), header.createdAt(),
+                live.map(l -> KgrMoves.inFlight(inventories.movesInFlight(), l)).orElse(Map.of()),
+                live.map(l -> KgrMoves.draining(inventories.movesInFlight(), l)).orElse(Set.of()));
+        // a cluster Strimzi made, taken over in place: the rest is planned against the namespace as the takeover leaves it
+        Optional<StrimziTakeover.Result> takeover = kube.isEmpty() || desired.kafka().isEmpty() ? Optional.empty()
+                : StrimziTakeover.plan(desired, desired.kafka().get(), kube.get(), live, newClusterId, kubeOptions);
+        Optional<LiveKube> planned = takeover.map(t -> Optional.of(t.live())).orElse(kube);
+        Optional<KubePlanner> kubePlanner = planned.isEmpty() || desired.kafka().isEmpty() ? Optional.empty()
+                : Optional.of(new KubePlanner(desired.kafka().get(), planned.get(), live, newClusterId, kubeOptions));
         // brokers that Git removes get no new replicas, and shrinking partitions give theirs up first; brokers that the
         // plan starts are up before topics change, so topics may use them
         Set<Integer> leaving = kubePlanner.map(KubePlanner::leavingBrokers).orElse(Set.of());
@@ -83,7 +87,9 @@ public final class Planner {
         List<Refusal> drainRefusals = new ArrayList<>();
         List<Step> drains = live.isPresent() && !leaving.isEmpty()
                 ? drains(live.get(), base, leaving, joining, drainRefusals) : List.of();
-        KubePlanner.Part kubePart = k.plan(Reassignments.of(base).with(drains));
+        KubePlanner.Part kubePart = takeover.isPresent() && !takeover.get().refusals().isEmpty()
+                ? new KubePlanner.Part(List.of(), takeover.get().refusals(), takeover.get().notes())
+                : StrimziTakeover.first(takeover, k.plan(Reassignments.of(base).with(drains)));
         List<Step> prunedNodes = kubePart.in(Phase.PRUNE);
         List<Step> steps = new ArrayList<>(kubePart.steps().stream().filter(s -> s.phase() != Phase.PRUNE).toList());
         List<Step> inventory = base.steps().stream().filter(st -> st.change() instanceof Change.UpdateInventory).toList();

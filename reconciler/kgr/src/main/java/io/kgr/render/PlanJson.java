@@ -279,6 +279,15 @@ public final class PlanJson {
             }
 
             @Override
+            public Void takeOverObject(Change.TakeOverObject c) {
+                o.put("objectKind", c.objectKind()).put("name", c.name()).put("uid", c.uid())
+                        .put("nodeCertificate", c.nodeCertificate());
+                stringMap(o.putObject("labels"), c.labels());
+                stringMap(o.putObject("annotations"), c.annotations());
+                return null;
+            }
+
+            @Override
             public Void alterBrokerConfig(Change.AlterBrokerConfig c) {
                 stringMap(o.putObject("set"), c.set());
                 ArrayNode delete = o.putArray("delete");
@@ -451,6 +460,8 @@ public final class PlanJson {
             case ROLL_POD -> new Change.RollPod(req(c, "pod"), c.path("nodeId").asInt(), c.path("broker").asBoolean(), object(c));
             case DELETE_KUBE_OBJECT -> new Change.DeleteKubeObject(req(c, "objectKind"), req(c, "name"));
             case UNREGISTER_BROKER -> new Change.UnregisterBroker(c.path("nodeId").asInt(-1));
+            case TAKE_OVER_OBJECT -> new Change.TakeOverObject(req(c, "objectKind"), req(c, "name"), req(c, "uid"),
+                    readMap(c.path("labels")), readMap(c.path("annotations")), c.path("nodeCertificate").asBoolean());
             case ALTER_BROKER_CONFIG -> {
                 TreeSet<String> delete = new TreeSet<>();
                 c.path("delete").forEach(k -> delete.add(k.asString()));

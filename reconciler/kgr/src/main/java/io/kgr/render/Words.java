@@ -142,6 +142,11 @@ final class Words {
             }
 
             @Override
+            public String takeOverObject(Change.TakeOverObject c) {
+                return "take over " + c.objectKind() + " " + c.name() + " from Strimzi, as it runs";
+            }
+
+            @Override
             public String unregisterBroker(Change.UnregisterBroker c) {
                 return "unregister removed broker " + c.nodeId() + " from the cluster's metadata";
             }

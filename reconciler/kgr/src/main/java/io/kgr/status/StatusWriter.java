@@ -221,7 +221,7 @@ public final class StatusWriter {
                         ? (a.objectKind().equals("KafkaTopic") ? "KafkaTopic@" : a.objectKind() + "/") + a.name()
                         : "Kafka/" + cluster;
                 case MOVE_REPLICAS, UPDATE_INVENTORY, EXPAND_VOLUME, CREATE_POD, ROLL_POD, DELETE_KUBE_OBJECT,
-                        UNREGISTER_BROKER, ALTER_BROKER_CONFIG, REMOVE_THROTTLES, ISSUE_CA, ISSUE_CERTIFICATE -> "Kafka/" + cluster;
+                        TAKE_OVER_OBJECT, UNREGISTER_BROKER, ALTER_BROKER_CONFIG, REMOVE_THROTTLES, ISSUE_CA, ISSUE_CERTIFICATE -> "Kafka/" + cluster;
             };
         }
     }
