@@ -47,6 +47,7 @@ final class StrimziMadeCluster {
     static final String KAFKA_SPEC = """
             {"kafka": {"version": "4.1.0",
                        "listeners": [{"name": "plain", "port": 9092, "type": "internal", "tls": false}],
+                       "authorization": {"type": "simple", "superUsers": ["ANONYMOUS"]},
                        "config": {"offsets.topic.replication.factor": 1, "transaction.state.log.replication.factor": 1,
                                   "transaction.state.log.min.isr": 1, "min.insync.replicas": 1,
                                   "group.initial.rebalance.delay.ms": 0}}}
@@ -203,6 +204,8 @@ final class StrimziMadeCluster {
         c.append("config.providers.strimzidir.class=org.apache.kafka.common.config.provider.DirectoryConfigProvider\n");
         c.append("config.providers.strimzidir.param.allowed.paths=/opt/kafka\n");
         c.append("config.providers.strimzisecrets.class=io.strimzi.kafka.KubernetesSecretConfigProvider\n");
+        c.append("authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer\n");
+        c.append("super.users=User:CN=").append(name).append("-kafka,O=io.strimzi;User:CN=cluster-operator,O=io.strimzi;User:ANONYMOUS\n");
         c.append("offsets.topic.replication.factor=1\ntransaction.state.log.replication.factor=1\n");
         c.append("transaction.state.log.min.isr=1\nmin.insync.replicas=1\ngroup.initial.rebalance.delay.ms=0\n");
         return c.toString();

@@ -95,12 +95,23 @@ public final class ClusterModel {
      * serves: a change of either needs a restart, so they are part of the pod's revision).
      */
     public record Security(boolean internalTls, boolean certificates, Map<String, ? extends Map<String, String>> podAnnotations,
-                           ServerProperties.InternalNames names) {
+                           ServerProperties.InternalNames names, boolean takenOver) {
         public static final Security NONE = new Security(false, false, Map.of());
 
         /** With kgr's older listener names. */
         public Security(boolean internalTls, boolean certificates, Map<String, ? extends Map<String, String>> podAnnotations) {
             this(internalTls, certificates, podAnnotations, ServerProperties.InternalNames.KGR);
+        }
+
+        /** A cluster kgr made (not one it took over from Strimzi). */
+        public Security(boolean internalTls, boolean certificates, Map<String, ? extends Map<String, String>> podAnnotations,
+                        ServerProperties.InternalNames names) {
+            this(internalTls, certificates, podAnnotations, names, false);
+        }
+
+        /** The subject of kgr's own client certificate on this cluster ({@link CertSecrets#STRIMZI_OPERATOR_SUBJECT} if taken over). */
+        public String adminSubject(String cluster) {
+            return takenOver ? CertSecrets.STRIMZI_OPERATOR_SUBJECT : CertSecrets.kgrSubject(cluster);
         }
     }
 
@@ -140,7 +151,7 @@ public final class ClusterModel {
             for (int id : nodeIds.getOrDefault(pool.name(), new TreeSet<>())) {
                 String pod = Names.pod(c, pool, id);
                 String properties = ServerProperties.render(c, namespace, pool, id, nodeIds, security.internalTls(),
-                        security.names());
+                        security.names(), security.adminSubject(c.name()));
                 configMaps.add(new ConfigMapBuilder().withMetadata(meta(pod, labels(pool, id), Map.of()))
                         .withData(new TreeMap<>(Map.of("server.properties", properties))).build());
                 for (ClusterSpec.Volume v : pool.storage().volumes()) {
@@ -439,10 +450,15 @@ public final class ClusterModel {
                 .withAdditionalProperties(Map.of("spec", spec)).build();
     }
 
-    /** The cluster id, and Strimzi's listener names where the cluster uses them (kgr's older names are not recorded). */
+    /**
+     * The cluster id, Strimzi's listener names where the cluster uses them (kgr's older names are not recorded), and
+     * whether kgr took the cluster over from Strimzi.
+     */
     private Map<String, String> podSetAnnotations() {
         Map<String, String> out = new TreeMap<>(Map.of(CLUSTER_ID, clusterId));
         if (security.names().equals(ServerProperties.InternalNames.STRIMZI)) out.put(INTERNAL_LISTENERS, security.names().recorded());
+        // for good: the cluster's admin identity stays Strimzi's operator's after its last Strimzi pod is replaced
+        if (security.takenOver()) out.put(Labels.TAKEN_OVER, Labels.STRIMZI_OPERATOR);
         return out;
     }
 

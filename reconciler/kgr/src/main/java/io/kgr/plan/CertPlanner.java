@@ -87,9 +87,15 @@ final class CertPlanner {
      */
     static Certificates plan(ClusterSpec spec, LiveKube live, Instant now, Map<String, SortedSet<Integer>> ids,
                              boolean internalTls, List<String> tlsUsers) {
+        return plan(spec, live, now, ids, internalTls, tlsUsers, CertSecrets.kgrSubject(spec.name()));
+    }
+
+    /** @param adminSubject the subject of kgr's own client certificate (a super user of the cluster's nodes) */
+    static Certificates plan(ClusterSpec spec, LiveKube live, Instant now, Map<String, SortedSet<Integer>> ids,
+                             boolean internalTls, List<String> tlsUsers, String adminSubject) {
         if (!needed(spec, internalTls)) return Certificates.none();
         CertPlanner planner = new CertPlanner(spec, live, now);
-        planner.plan(ids, internalTls);
+        planner.plan(ids, internalTls, adminSubject);
         planner.users(tlsUsers);
         return new Certificates(List.copyOf(planner.steps), List.copyOf(planner.refusals), List.copyOf(planner.notes),
                 planner.podAnnotations, Map.copyOf(planner.podSteps));
@@ -101,7 +107,7 @@ final class CertPlanner {
     }
 
     /** Plans both CAs, then each node's certificate and kgr's. */
-    private void plan(Map<String, SortedSet<Integer>> ids, boolean internalTls) {
+    private void plan(Map<String, SortedSet<Integer>> ids, boolean internalTls, String adminSubject) {
         ca(CertSecrets.CLUSTER_CA, spec.clusterCa());
         ca(CertSecrets.CLIENTS_CA, spec.clientsCa());
         if (!usable()) return;
@@ -110,7 +116,7 @@ final class CertPlanner {
         }
         if (internalTls) {
             String secret = CertSecrets.kgr(spec.name());
-            leaf(secret, "kgr", CertSecrets.kgrSubject(spec.name()), List.of(), CertSecrets.CLUSTER_CA,
+            leaf(secret, "kgr", adminSubject, List.of(), CertSecrets.CLUSTER_CA,
                     spec.clusterCa(), List.of(CertSecrets.CLUSTER_CA), "kgr's own admin client (a super user)");
         }
         dropOldCertificates(ids);

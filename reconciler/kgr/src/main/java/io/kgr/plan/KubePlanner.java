@@ -132,13 +132,24 @@ final class KubePlanner {
         existing.remove("zookeeper"); // ZooKeeper's own ids are not Kafka node ids
         this.ids = NodeIds.assign(spec.pools(), existing);
         boolean internalTls = spec.kraft() && !plaintextInternals();
-        this.certificates = CertPlanner.plan(spec, live, options.now(), ids, internalTls, options.tlsUsers());
+        this.takenOverCluster = takenOverCluster();
+        this.certificates = CertPlanner.plan(spec, live, options.now(), ids, internalTls, options.tlsUsers(),
+                takenOverCluster ? CertSecrets.STRIMZI_OPERATOR_SUBJECT : CertSecrets.kgrSubject(spec.name()));
         this.desired = new ClusterModel(spec, live.namespace(), ids, clusterId(), security(internalTls)).generate();
     }
 
     private ClusterModel.Security security(boolean internalTls) {
         return new ClusterModel.Security(internalTls, CertPlanner.needed(spec, internalTls), certificates.podAnnotations(),
-                internalNames());
+                internalNames(), takenOverCluster);
+    }
+
+    private final boolean takenOverCluster;
+
+    /** Whether kgr took this cluster over from Strimzi: its pod sets record it for good, its pods while Strimzi's run. */
+    private boolean takenOverCluster() {
+        return Stream.concat(live.pods().values().stream(), live.podSets().values().stream())
+                .anyMatch(o -> mine(o) && o.getMetadata().getAnnotations() != null
+                        && o.getMetadata().getAnnotations().containsKey(Labels.TAKEN_OVER));
     }
 
     /**

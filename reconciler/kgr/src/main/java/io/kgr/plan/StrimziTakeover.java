@@ -322,6 +322,7 @@ final class StrimziTakeover {
             labels.put(CertSecrets.CERTIFICATE_LABEL, ca ? "ca" : "node");
         }
         Map<String, String> annotations = new TreeMap<>(extraAnnotations);
+        annotations.put(Labels.TAKEN_OVER, Labels.STRIMZI_OPERATOR);
         // the id the volumes were formatted with: else the model would give the pods a new one (and a new revision)
         if (o.getKind().equals("PersistentVolumeClaim")) clusterId().ifPresent(id -> annotations.put(ClusterModel.CLUSTER_ID, id));
         if (o.getKind().equals("Pod")) annotations.put(ClusterModel.INTERNAL_LISTENERS, ServerProperties.InternalNames.STRIMZI.recorded());

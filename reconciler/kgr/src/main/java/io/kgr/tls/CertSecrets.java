@@ -66,6 +66,12 @@ public final class CertSecrets {
         return "CN=" + cluster + "-kgr,O=io.kgr";
     }
 
+    /**
+     * The subject of Strimzi's cluster operator's client certificate, a super user of every cluster Strimzi runs: kgr's
+     * own on a cluster it took over from Strimzi, so that the nodes Strimzi made let kgr in.
+     */
+    public static final String STRIMZI_OPERATOR_SUBJECT = "CN=cluster-operator,O=io.strimzi";
+
     /** The subject of every node's certificate (brokers and controllers), as Strimzi names it. */
     public static String nodeSubject(String cluster) {
         return "CN=" + cluster + "-kafka,O=io.strimzi";
