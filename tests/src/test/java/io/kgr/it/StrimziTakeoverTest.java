@@ -183,6 +183,20 @@ class StrimziTakeoverTest {
         Pod last = kube.client().pods().inNamespace("kafka").withName(strimzi.pod()).get();
         assertThat(last.getMetadata().getUid()).isEqualTo(before.getMetadata().getUid());
         assertThat(last.getStatus().getContainerStatuses().get(0).getRestartCount()).isZero();
+
+        // the first change that needs a restart replaces Strimzi's pod with kgr's, on the same volume, certificate and id
+        Files.writeString(repo.resolve("kafka.yaml"), Files.readString(repo.resolve("kafka.yaml"))
+                .replace("      group.initial.rebalance.delay.ms: 0\n", "      group.initial.rebalance.delay.ms: 0\n      auto.create.topics.enable: false\n"));
+        Kgr.Result roll = kgr("apply", "--auto-approve", "--pod-ready-timeout", "120", "-o", "json");
+        assertThat(roll.exitCode()).as(roll.all()).isZero();
+        assertThat(roll.applied()).contains("roll-pod:legacy-dual-0");
+        Pod kgrs = kube.client().pods().inNamespace("kafka").withName(strimzi.pod()).get();
+        assertThat(kgrs.getMetadata().getUid()).isNotEqualTo(before.getMetadata().getUid());
+        assertThat(kgrs.getMetadata().getAnnotations()).doesNotContainKey("kgr.io/taken-over-from");
+        assertThat(kgrs.getSpec().getContainers().get(0).getImage()).startsWith("apache/kafka:");
+        assertThat(readAll()).hasSize(RECORDS);
+        Kgr.Result settled = kgr("plan", "-o", "json");
+        assertThat(settled.steps()).as(settled.all()).noneMatch(s -> s.startsWith("roll-pod") || s.startsWith("issue-"));
     }
 
     private static List<String> readAll() {

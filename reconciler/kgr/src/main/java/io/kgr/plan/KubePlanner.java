@@ -577,7 +577,9 @@ final class KubePlanner {
             int id = Pods.nodeId(name).orElse(-1);
             boolean broker = "true".equals(pod.getMetadata().getLabels().get(Labels.BROKER_ROLE));
             Pod current = live.pods().get(name);
-            String why = Pods.ready(current) ? "its configuration changed in a way that needs a restart"
+            String why = takenOver(current) ? "it still runs as Strimzi made it, and Git changed what needs a restart:"
+                    + " kgr's pod replaces it (same node id, volumes and certificate)"
+                    : Pods.ready(current) ? "its configuration changed in a way that needs a restart"
                     : "it is not ready, and its configuration changed";
             boolean wasReady = Pods.ready(current);
             Step roll = new Step(Step.idOf(new Change.RollPod(name, id, broker, "")), Phase.ROLLS,

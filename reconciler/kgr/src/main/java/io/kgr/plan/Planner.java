@@ -67,10 +67,13 @@ public final class Planner {
                         .map(UserSpec::name).sorted().toList(), header.createdAt(),
                 live.map(l -> KgrMoves.inFlight(inventories.movesInFlight(), l)).orElse(Map.of()),
                 live.map(l -> KgrMoves.draining(inventories.movesInFlight(), l)).orElse(Set.of()));
+        // a Kafka paused in Git (Strimzi's annotation) keeps its Kubernetes objects as they are; topics and users go on
+        Optional<String> paused = desired.kafka().flatMap(k -> pausedInGit(desired, k.name()));
+        Optional<LiveKube> objects = paused.isPresent() ? Optional.empty() : kube;
         // a cluster Strimzi made, taken over in place: the rest is planned against the namespace as the takeover leaves it
-        Optional<StrimziTakeover.Result> takeover = kube.isEmpty() || desired.kafka().isEmpty() ? Optional.empty()
-                : StrimziTakeover.plan(desired, desired.kafka().get(), kube.get(), live, newClusterId, kubeOptions);
-        Optional<LiveKube> planned = takeover.map(t -> Optional.of(t.live())).orElse(kube);
+        Optional<StrimziTakeover.Result> takeover = objects.isEmpty() || desired.kafka().isEmpty() ? Optional.empty()
+                : StrimziTakeover.plan(desired, desired.kafka().get(), objects.get(), live, newClusterId, kubeOptions);
+        Optional<LiveKube> planned = takeover.map(t -> Optional.of(t.live())).orElse(objects);
         Optional<KubePlanner> kubePlanner = planned.isEmpty() || desired.kafka().isEmpty() ? Optional.empty()
                 : Optional.of(new KubePlanner(desired.kafka().get(), planned.get(), live, newClusterId, kubeOptions));
         // brokers that Git removes get no new replicas, and shrinking partitions give theirs up first; brokers that the
@@ -78,11 +81,19 @@ public final class Planner {
         Set<Integer> leaving = kubePlanner.map(KubePlanner::leavingBrokers).orElse(Set.of());
         Set<Integer> joining = kubePlanner.map(KubePlanner::joiningBrokers).orElse(Set.of());
         Optional<MirrorPlanner.Part> mirrors = kube.map(k -> MirrorPlanner.plan(desired, k, header, policy));
-        Plan base = live.isPresent() ? new Run(desired, live.get(), inventories, policy, leaving, joining,
-                kubePlanner.isPresent())
+        // a refused takeover leaves the cluster Strimzi's: its dynamic broker settings are not kgr's to set either
+        boolean runsCluster = kubePlanner.isPresent() && takeover.map(t -> t.refusals().isEmpty()).orElse(true);
+        Plan base = live.isPresent() ? new Run(desired, live.get(), inventories, policy, leaving, joining, runsCluster)
                 .declaredBefore(kube.map(k -> dynamicKeysConfigured(k, desired.kafka().get().name())).orElse(Set.of())).plan(header)
                 : new Plan(header, List.of(), List.of(), List.of(), List.of());
-        if (kubePlanner.isEmpty()) return withMirrors(base, mirrors);
+        if (kubePlanner.isEmpty()) {
+            Plan plan = withMirrors(base, mirrors);
+            if (paused.isEmpty() || kube.isEmpty()) return plan;
+            List<String> notes = new ArrayList<>(plan.notes().stream().filter(n -> !n.endsWith(NOT_PLANNED)).toList());
+            notes.add("Kafka " + desired.kafka().get().name() + " is paused in Git (" + paused.get() + "): its Kubernetes"
+                    + " objects (pods, volumes, certificates, Services) are left as they are; topics and users are planned");
+            return new Plan(plan.header(), plan.steps(), plan.refusals(), plan.unmanaged(), notes, plan.flags());
+        }
         KubePlanner k = kubePlanner.get();
         List<Refusal> drainRefusals = new ArrayList<>();
         List<Step> drains = live.isPresent() && !leaving.isEmpty()
@@ -106,7 +117,7 @@ public final class Planner {
         refusals.addAll(kubePart.refusals());
         refusals.addAll(base.refusals());
         List<String> notes = new ArrayList<>(kubePart.notes());
-        notes.addAll(base.notes());
+        base.notes().stream().filter(n -> runsCluster || !n.endsWith(NOT_PLANNED)).forEach(notes::add);
         if (live.isEmpty()) {
             notes.add("Kafka of cluster " + desired.kafka().get().name() + " does not answer yet"
                     + (whyNoKafka.isBlank() ? "" : " (" + whyNoKafka + ")") + ": topics and users are"
@@ -127,6 +138,16 @@ public final class Planner {
         List<String> notes = new ArrayList<>(plan.notes());
         notes.addAll(mirrors.get().notes());
         return new Plan(plan.header(), Plan.ordered(steps), plan.refusals(), plan.unmanaged(), notes, plan.flags());
+    }
+
+    private static final String NOT_PLANNED = " are not planned by this version of kgr yet";
+
+    /** Strimzi's annotation on the Kafka manifest that tells operators to leave the cluster alone, if Git has it. */
+    private static Optional<String> pausedInGit(DesiredState desired, String cluster) {
+        return desired.declared().stream().filter(d -> d.kind().equals("Kafka") && d.name().equals(cluster)).findFirst()
+                .filter(d -> "true".equals(d.body().path("metadata").path("annotations")
+                        .path(StrimziTakeover.PAUSE).asString("")))
+                .map(d -> StrimziTakeover.PAUSE + ": \"true\"");
     }
 
     /** The users this plan removes from the source's inventory (pruned). */
@@ -377,7 +398,7 @@ public final class Planner {
                         + " their replicas are compared as the move's target, and kgr leaves the move alone");
             }
             if (!kubernetesPlanned) desired.kafka().ifPresent(k -> notes.add("Kafka " + k.name() + " and its node pools are validated; its pods,"
-                    + " volumes, services and configuration are not planned by this version of kgr yet"));
+                    + " volumes, services and configuration" + NOT_PLANNED));
 
             List<Step> steps = new ArrayList<>();
             // cluster-wide broker settings are part of running the cluster: only where kgr runs it (on a topics-only target

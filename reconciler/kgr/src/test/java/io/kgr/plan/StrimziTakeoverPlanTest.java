@@ -1,0 +1,132 @@
+package io.kgr.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.kgr.desired.DesiredState;
+import io.kgr.desired.DesiredStateBuilder;
+import io.kgr.observe.LiveKube;
+
+/**
+ * What keeps a takeover of a Strimzi-made cluster from being planned (the plan is refused, nothing else of the cluster's
+ * objects is planned), and what does not: Strimzi's objects kgr does not use, and a Kafka paused in Git.
+ */
+class StrimziTakeoverPlanTest {
+    private static final String KAFKA = """
+            apiVersion: kafka.strimzi.io/v1
+            kind: Kafka
+            metadata:
+              name: c1
+              annotations: {kgr.io/take-over: strimzi%s}
+            spec:
+              kafka:
+                listeners: [{name: plain, port: 9092, type: internal, tls: false}]
+                config: {num.io.threads: %s}
+            """;
+
+    private static DesiredState desired(String ioThreads, String extraAnnotation) {
+        var r = DesiredStateBuilder.read(Map.of("k.yaml", KAFKA.formatted(extraAnnotation, ioThreads), "p.yaml", KubePlannerTest.POOLS));
+        return r.state().orElseThrow();
+    }
+
+    /** The namespace as Strimzi left it: kgr's model of the same Git, labelled as Strimzi's, and Strimzi's Kafka resource. */
+    private static LiveKube strimziMade(int ioThreads, long generation, long observed, boolean paused) {
+        LiveKube made = KubePlannerTest.liveFrom(desired("8", "").kafka().orElseThrow());
+        made.podSets().clear();
+        made.configMaps().remove("c1-kgr-agent");
+        made.disruptionBudgets().clear();
+        List.of(made.pods(), made.services(), made.configMaps()).forEach(objects -> objects.values().forEach(o -> {
+            o.getMetadata().getLabels().put("app.kubernetes.io/managed-by", "strimzi-cluster-operator");
+            o.getMetadata().setAnnotations(null);
+        }));
+        Map<String, String> annotations = paused ? Map.of("strimzi.io/pause-reconciliation", "true") : Map.of();
+        GenericKubernetesResource kafka = new GenericKubernetesResourceBuilder().withApiVersion("kafka.strimzi.io/v1")
+                .withKind("Kafka").withNewMetadata().withName("c1").withGeneration(generation).withAnnotations(annotations)
+                .endMetadata().build();
+        kafka.setAdditionalProperty("spec", Map.of("kafka", Map.of("listeners", List.of(Map.of("name", "plain", "port", 9092,
+                "type", "internal", "tls", false)), "config", Map.of("num.io.threads", ioThreads))));
+        kafka.setAdditionalProperty("status", Map.of("observedGeneration", observed, "clusterId", "abc"));
+        TreeMap<String, GenericKubernetesResource> strimzi = new TreeMap<>(Map.of("Kafka/c1", kafka));
+        for (String pool : List.of("brokers", "controllers")) {
+            var doc = DesiredStateBuilder.read(Map.of("k.yaml", KAFKA.formatted("", "8"), "p.yaml", KubePlannerTest.POOLS))
+                    .state().orElseThrow().declared().stream().filter(d -> d.name().equals(pool)).findFirst().orElseThrow();
+            GenericKubernetesResource p = new GenericKubernetesResourceBuilder().withApiVersion("kafka.strimzi.io/v1")
+                    .withKind("KafkaNodePool").withNewMetadata().withName(pool).endMetadata().build();
+            p.setAdditionalProperty("spec", new io.fabric8.kubernetes.client.utils.KubernetesSerialization()
+                    .convertValue(doc.body().get("spec"), Map.class));
+            strimzi.put("KafkaNodePool/" + pool, p);
+        }
+        return new LiveKube("ns", made.services(), made.configMaps(), made.claims(), made.pods(), made.podSets(),
+                made.storageClasses(), made.secrets(), made.disruptionBudgets(), Optional.of(strimzi));
+    }
+
+    private static Plan plan(DesiredState desired, LiveKube live) {
+        return new Planner().plan(desired, Optional.of(KubePlannerTest.kafka(3)), Fixtures.owning(), Policy.defaults(false),
+                Fixtures.header(), Optional.of(live), "new-id");
+    }
+
+    private static List<String> kubeSteps(Plan plan) {
+        return plan.steps().stream().filter(s -> s.phase() != Phase.MIRRORS && !(s.change() instanceof Change.UpdateInventory))
+                .map(Step::id).toList();
+    }
+
+    @Test
+    void gitThatDiffersFromWhatStrimziRunsIsRefusedWithTheField() {
+        Plan plan = plan(desired("8", ""), strimziMade(4, 1, 1, true));
+        assertThat(plan.refusals()).singleElement().satisfies(r -> assertThat(r.reason())
+                .contains("Git's specs differ from what Strimzi runs").contains("spec.kafka.config.num.io.threads: 4 on the cluster, 8 in Git")
+                .contains("kgr import"));
+        assertThat(kubeSteps(plan)).isEmpty();
+    }
+
+    @Test
+    void aSpecStrimziHasNotReconciledYetIsRefused() {
+        Plan plan = plan(desired("8", ""), strimziMade(8, 3, 2, true));
+        assertThat(plan.refusals()).singleElement().satisfies(r -> assertThat(r.reason())
+                .contains("generation 3, observed 2"));
+        assertThat(kubeSteps(plan)).isEmpty();
+    }
+
+    @Test
+    void aPausedReconciledClusterGitAgreesWithIsTakenOverWithoutARoll() {
+        Plan plan = plan(desired("8", ""), strimziMade(8, 1, 1, true));
+        assertThat(plan.refusals()).isEmpty();
+        assertThat(kubeSteps(plan)).contains("take-over-object:Pod/c1-brokers-0", "take-over-object:ConfigMap/c1-controllers-3",
+                "take-over-object:Service/c1-kafka-bootstrap").noneMatch(id -> id.startsWith("roll-pod") || id.startsWith("create-pod"));
+        // a step on an object waits for the object's takeover
+        Step config = plan.steps().stream().filter(s -> s.id().equals("update-kube-object:ConfigMap/c1-brokers-0")).findFirst().orElseThrow();
+        assertThat(config.dependsOn()).contains("take-over-object:ConfigMap/c1-brokers-0");
+        assertThat(plan.notes()).anyMatch(n -> n.contains("6 pod(s) keep running as Strimzi made them"));
+    }
+
+    @Test
+    void strimzisObjectsKgrDoesNotUseAreLeftAloneAndRefuseNothing() {
+        LiveKube live = KubePlannerTest.liveFrom(desired("8", "").kafka().orElseThrow());
+        HasMetadata budget = new PodDisruptionBudgetBuilder().withNewMetadata().withName("c1-kafka")
+                .withLabels(Map.of("app.kubernetes.io/managed-by", "strimzi-cluster-operator", "strimzi.io/cluster", "c1"))
+                .endMetadata().build();
+        live.disruptionBudgets().put("c1-kafka", (io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget) budget);
+        Plan plan = plan(desired("8", ""), live);
+        assertThat(plan.refusals()).isEmpty();
+        assertThat(plan.notes()).anyMatch(n -> n.contains("are not used by kgr and are left as they are (PodDisruptionBudget/c1-kafka)"));
+        assertThat(kubeSteps(plan)).noneMatch(id -> id.contains("c1-kafka") && !id.contains("bootstrap") && !id.contains("brokers"));
+    }
+
+    @Test
+    void aKafkaPausedInGitKeepsItsObjectsAsTheyAre() {
+        Plan plan = plan(desired("8", ", strimzi.io/pause-reconciliation: \"true\""), strimziMade(4, 1, 1, true));
+        assertThat(plan.refusals()).isEmpty();
+        assertThat(kubeSteps(plan)).isEmpty();
+        assertThat(plan.notes()).anyMatch(n -> n.contains("Kafka c1 is paused in Git (strimzi.io/pause-reconciliation: \"true\")"));
+    }
+}
