@@ -42,10 +42,12 @@ final class TakeOver {
             throw new KubeSteps.StepFailed(c.objectKind() + " " + c.name() + " was replaced since the plan (another uid)");
         }
         if (Labels.managedByKgr(current)) return; // taken over by an earlier run that stopped after this write
-        if (!Labels.managedByStrimzi(current)) {
+        boolean userSecret = current instanceof Secret && current.getMetadata().getLabels() != null
+                && "KafkaUser".equals(current.getMetadata().getLabels().get("strimzi.io/kind"));
+        if (!Labels.managedByStrimzi(current) && !userSecret) {
             throw new KubeSteps.StepFailed(c.objectKind() + " " + c.name() + " is no longer labelled as Strimzi's");
         }
-        Map<String, String> labels = new TreeMap<>(current.getMetadata().getLabels());
+        Map<String, String> labels = new TreeMap<>(current.getMetadata().getLabels() == null ? Map.of() : current.getMetadata().getLabels());
         labels.putAll(c.labels());
         current.getMetadata().setLabels(labels);
         Map<String, String> annotations = new TreeMap<>(current.getMetadata().getAnnotations() == null

@@ -99,7 +99,10 @@ public final class KubeObserver {
                     || name.endsWith("-clients-ca-cert");
             // Strimzi's certificate Secrets of a cluster it made (its nodes' among them), for a takeover in place
             boolean strimzi = Labels.STRIMZI_OPERATOR.equals(labels.get(Labels.MANAGED_BY)) && "Kafka".equals(labels.get("strimzi.io/kind"));
-            if (ca || strimzi || labels.containsKey(CertSecrets.CERTIFICATE_LABEL)) out.put(name, s);
+            // and those Strimzi's User Operator made for TLS users (their certificates, kept when kgr takes a cluster over)
+            boolean strimziUser = "KafkaUser".equals(labels.get("strimzi.io/kind")) && labels.containsKey(Labels.CLUSTER)
+                    && !Labels.KGR.equals(labels.get(Labels.MANAGED_BY));
+            if (ca || strimzi || strimziUser || labels.containsKey(CertSecrets.CERTIFICATE_LABEL)) out.put(name, s);
         }
         return out;
     }

@@ -93,6 +93,7 @@ final class StrimziTakeover {
             named.add("Secret/" + CertSecrets.caCert(spec.name(), ca));
         }
         model.pods().forEach(p -> named.add("Secret/" + p.getMetadata().getName()));
+        desired.users().values().stream().filter(u -> u.authentication().equals("tls")).forEach(u -> named.add("Secret/" + u.name()));
         List<HasMetadata> taken = strimzi.stream().filter(o -> named.contains(key(o))).toList();
         List<HasMetadata> leftAlone = strimzi.stream().filter(o -> !named.contains(key(o))).toList();
         if (!leftAlone.isEmpty()) {
@@ -140,14 +141,9 @@ final class StrimziTakeover {
                     annotations.put(ClusterModel.DELETE_CLAIM, String.valueOf("true".equals(annotation(o, "strimzi.io/delete-claim"))));
                 }
                 case "Secret" -> {
-                    boolean ca = o.getMetadata().getName().startsWith(spec.name() + "-cluster-ca")
-                            || o.getMetadata().getName().startsWith(spec.name() + "-clients-ca");
-                    labels.put(CertSecrets.CERTIFICATE_LABEL, ca ? "ca" : "node");
-                    labels.put("strimzi.io/kind", "Kafka");
-                    if (!ca) {
-                        nodeCertificate = true;
-                        annotations.putAll(nodeCertificateAnnotations((Secret) o));
-                    }
+                    labels.putAll(secretLabels((Secret) o));
+                    annotations.putAll(secretAnnotations((Secret) o));
+                    nodeCertificate = "node".equals(labels.get(CertSecrets.CERTIFICATE_LABEL));
                 }
                 default -> {
                 }
@@ -273,26 +269,22 @@ final class StrimziTakeover {
     }
 
     /**
-     * The generations kgr keeps on a node's certificate Secret, where Strimzi's did not say them: the certificate counts
-     * as signed by the cluster CA's current key only if that key's certificate verifies it (else kgr re-issues it, and
-     * its pod rolls, as the plan then says).
+     * The generations kgr keeps on a certificate Secret (a node's or a TLS user's), where Strimzi's did not say them: the
+     * certificate counts as signed by its CA's current key only if that key's certificate verifies it (else kgr
+     * re-issues it, and a node's pod rolls, as the plan then says).
      */
-    private SortedMap<String, String> nodeCertificateAnnotations(Secret node) {
+    private SortedMap<String, String> certificateAnnotations(Secret secret, String prefix, String signer, List<String> trusts) {
         SortedMap<String, String> out = new TreeMap<>();
-        String pod = node.getMetadata().getName();
-        Secret clusterCaCert = live.secrets().get(CertSecrets.caCert(spec.name(), CertSecrets.CLUSTER_CA));
-        Secret clusterCaKey = live.secrets().get(CertSecrets.caKey(spec.name(), CertSecrets.CLUSTER_CA));
-        Secret clientsCaCert = live.secrets().get(CertSecrets.caCert(spec.name(), CertSecrets.CLIENTS_CA));
-        out.put(CertSecrets.CERT_GENERATION, String.valueOf(Math.max(0, CertSecrets.annotation(node, CertSecrets.CERT_GENERATION, 0))));
-        out.put(CertSecrets.generationOf(CertSecrets.CLUSTER_CA, "cert"),
-                String.valueOf(CertSecrets.annotation(clusterCaCert, CertSecrets.CA_CERT_GENERATION, 0)));
-        out.put(CertSecrets.generationOf(CertSecrets.CLIENTS_CA, "cert"),
-                String.valueOf(CertSecrets.annotation(clientsCaCert, CertSecrets.CA_CERT_GENERATION, 0)));
-        Optional<X509Certificate> ca = CertSecrets.certificate(clusterCaCert, "ca.crt");
-        Optional<X509Certificate> cert = CertSecrets.certificate(node, pod + ".crt");
+        out.put(CertSecrets.CERT_GENERATION, String.valueOf(Math.max(0, CertSecrets.annotation(secret, CertSecrets.CERT_GENERATION, 0))));
+        for (String ca : trusts) {
+            out.put(CertSecrets.generationOf(ca, "cert"), String.valueOf(CertSecrets.annotation(
+                    live.secrets().get(CertSecrets.caCert(spec.name(), ca)), CertSecrets.CA_CERT_GENERATION, 0)));
+        }
+        Optional<X509Certificate> ca = CertSecrets.certificate(live.secrets().get(CertSecrets.caCert(spec.name(), signer)), "ca.crt");
+        Optional<X509Certificate> cert = CertSecrets.certificate(secret, prefix + ".crt");
         if (ca.isPresent() && cert.isPresent() && Pki.signedBy(cert.get(), ca.get())) {
-            out.put(CertSecrets.generationOf(CertSecrets.CLUSTER_CA, "key"),
-                    String.valueOf(CertSecrets.annotation(clusterCaKey, CertSecrets.CA_KEY_GENERATION, 0)));
+            out.put(CertSecrets.generationOf(signer, "key"), String.valueOf(CertSecrets.annotation(
+                    live.secrets().get(CertSecrets.caKey(spec.name(), signer)), CertSecrets.CA_KEY_GENERATION, 0)));
         }
         return out;
     }
@@ -316,20 +308,47 @@ final class StrimziTakeover {
     private HasMetadata takeOver(HasMetadata o, Map<String, String> extraAnnotations) {
         Map<String, String> labels = new TreeMap<>();
         labels.put(Labels.MANAGED_BY, Labels.KGR);
-        if (o.getKind().equals("Secret")) {
-            String name = o.getMetadata().getName();
-            boolean ca = name.startsWith(spec.name() + "-cluster-ca") || name.startsWith(spec.name() + "-clients-ca");
-            labels.put(CertSecrets.CERTIFICATE_LABEL, ca ? "ca" : "node");
-        }
         Map<String, String> annotations = new TreeMap<>(extraAnnotations);
         annotations.put(Labels.TAKEN_OVER, Labels.STRIMZI_OPERATOR);
         // the id the volumes were formatted with: else the model would give the pods a new one (and a new revision)
         if (o.getKind().equals("PersistentVolumeClaim")) clusterId().ifPresent(id -> annotations.put(ClusterModel.CLUSTER_ID, id));
         if (o.getKind().equals("Pod")) annotations.put(ClusterModel.INTERNAL_LISTENERS, ServerProperties.InternalNames.STRIMZI.recorded());
-        if (o.getKind().equals("Secret") && "node".equals(labels.get(CertSecrets.CERTIFICATE_LABEL))) {
-            annotations.putAll(nodeCertificateAnnotations((Secret) o));
+        if (o instanceof Secret secret) {
+            labels.putAll(secretLabels(secret));
+            annotations.putAll(secretAnnotations(secret));
         }
         return takeOver(o, labels, annotations);
+    }
+
+    /** A TLS user's Secret, as Strimzi's User Operator made it (its certificate from the clients CA). */
+    private static boolean userSecret(HasMetadata o) {
+        return o instanceof Secret && o.getMetadata().getLabels() != null
+                && "KafkaUser".equals(o.getMetadata().getLabels().get("strimzi.io/kind"));
+    }
+
+    /** What a certificate Secret is to kgr: a CA's, a node's or a TLS user's. */
+    private Map<String, String> secretLabels(Secret s) {
+        Map<String, String> out = new TreeMap<>();
+        out.put(Labels.MANAGED_BY, Labels.KGR);
+        if (userSecret(s)) {
+            out.put(CertSecrets.CERTIFICATE_LABEL, "user");
+            out.put("kgr.io/user", s.getMetadata().getName());
+            return out;
+        }
+        String name = s.getMetadata().getName();
+        boolean ca = name.startsWith(spec.name() + "-cluster-ca") || name.startsWith(spec.name() + "-clients-ca");
+        out.put(CertSecrets.CERTIFICATE_LABEL, ca ? "ca" : "node");
+        out.put("strimzi.io/kind", "Kafka");
+        return out;
+    }
+
+    private SortedMap<String, String> secretAnnotations(Secret s) {
+        if (userSecret(s)) return certificateAnnotations(s, "user", CertSecrets.CLIENTS_CA, List.of(CertSecrets.CLIENTS_CA));
+        if ("node".equals(secretLabels(s).get(CertSecrets.CERTIFICATE_LABEL))) {
+            return certificateAnnotations(s, s.getMetadata().getName(), CertSecrets.CLUSTER_CA,
+                    List.of(CertSecrets.CLUSTER_CA, CertSecrets.CLIENTS_CA));
+        }
+        return new TreeMap<>();
     }
 
     private static HasMetadata takeOver(HasMetadata o, Map<String, String> labels, Map<String, String> annotations) {
@@ -373,7 +392,10 @@ final class StrimziTakeover {
                 secrets, budgets, live.strimziResources());
     }
 
-    /** Strimzi's objects of this cluster in the namespace: what its cluster operator labelled as its own. */
+    /**
+     * Strimzi's objects of this cluster in the namespace: what its cluster operator labelled as its own, and the Secrets
+     * its User Operator made for the TLS users Git declares (kgr issues their certificates once it runs the cluster).
+     */
     private List<HasMetadata> strimziObjects() {
         List<HasMetadata> out = new ArrayList<>();
         for (Map<String, ? extends HasMetadata> objects : List.of(live.pods(), live.services(), live.secrets(),
@@ -382,6 +404,10 @@ final class StrimziTakeover {
                 if (Labels.managedByStrimzi(o) && spec.name().equals(Labels.clusterOf(o))) out.add(o);
             }
         }
+        desired.users().values().stream().filter(u -> u.authentication().equals("tls")).forEach(u -> {
+            Secret s = live.secrets().get(u.name());
+            if (s != null && !Labels.managedByKgr(s) && userSecret(s) && spec.name().equals(Labels.clusterOf(s))) out.add(s);
+        });
         return out;
     }
 

@@ -122,6 +122,63 @@ class StrimziTakeoverPlanTest {
         assertThat(kubeSteps(plan)).noneMatch(id -> id.contains("c1-kafka") && !id.contains("bootstrap") && !id.contains("brokers"));
     }
 
+    /**
+     * A TLS user whose certificate Strimzi's User Operator issued keeps it: its Secret is taken over with the cluster
+     * (kgr issues it only once it is due), and the cluster's CAs and node certificates are kept as well.
+     */
+    @Test
+    void aTlsUsersCertificateFromStrimziIsKept() {
+        String kafka = KAFKA.formatted("", "8").replace("listeners: [{name: plain, port: 9092, type: internal, tls: false}]",
+                "listeners: [{name: plain, port: 9092, type: internal, tls: false}, {name: tls, port: 9093, type: internal, tls: true, authentication: {type: tls}}]");
+        String user = """
+                apiVersion: kafka.strimzi.io/v1
+                kind: KafkaUser
+                metadata: {name: alice, labels: {strimzi.io/cluster: c1}}
+                spec: {authentication: {type: tls}}
+                """;
+        DesiredState desired = DesiredStateBuilder.read(Map.of("k.yaml", kafka, "p.yaml", KubePlannerTest.POOLS, "u.yaml", user))
+                .state().orElseThrow();
+        LiveKube made = strimziMade(8, 1, 1, true);
+        // Strimzi's Kafka resource says what Git says, listeners included
+        var kafkaSpec = new io.fabric8.kubernetes.client.utils.KubernetesSerialization().convertValue(
+                desired.declared().stream().filter(d -> d.kind().equals("Kafka")).findFirst().orElseThrow().body().get("spec"), Map.class);
+        made.strimziResources().get().get("Kafka/c1").setAdditionalProperty("spec", kafkaSpec);
+        java.time.Instant from = Fixtures.T0.minusSeconds(3600);
+        var clusterKey = io.kgr.tls.Pki.newKey();
+        var clusterCa = io.kgr.tls.Pki.selfSignedCa(clusterKey, "CN=cluster-ca v0,O=io.strimzi", from, 365);
+        var clientsKey = io.kgr.tls.Pki.newKey();
+        var clientsCa = io.kgr.tls.Pki.selfSignedCa(clientsKey, "CN=clients-ca v0,O=io.strimzi", from, 365);
+        Map<String, String> strimzi = Map.of("app.kubernetes.io/managed-by", "strimzi-cluster-operator", "strimzi.io/cluster", "c1",
+                "strimzi.io/kind", "Kafka");
+        put(made, secret("c1-cluster-ca", strimzi, Map.of("ca.key", io.kgr.tls.Pki.pem(clusterKey.getPrivate()))));
+        put(made, secret("c1-cluster-ca-cert", strimzi, Map.of("ca.crt", io.kgr.tls.Pki.pem(List.of(clusterCa)))));
+        put(made, secret("c1-clients-ca", strimzi, Map.of("ca.key", io.kgr.tls.Pki.pem(clientsKey.getPrivate()))));
+        put(made, secret("c1-clients-ca-cert", strimzi, Map.of("ca.crt", io.kgr.tls.Pki.pem(List.of(clientsCa)))));
+        var aliceKey = io.kgr.tls.Pki.newKey();
+        var alice = io.kgr.tls.Pki.sign(clientsKey.getPrivate(), clientsCa, aliceKey.getPublic(), "CN=alice", List.of(), from, 365);
+        put(made, secret("alice", Map.of("app.kubernetes.io/managed-by", "strimzi-user-operator", "strimzi.io/cluster", "c1",
+                "strimzi.io/kind", "KafkaUser"), Map.of("user.crt", io.kgr.tls.Pki.pem(List.of(alice)),
+                "user.key", io.kgr.tls.Pki.pem(aliceKey.getPrivate()), "ca.crt", io.kgr.tls.Pki.pem(List.of(clientsCa)))));
+
+        Plan plan = plan(desired, made);
+        assertThat(plan.refusals()).isEmpty();
+        assertThat(kubeSteps(plan)).contains("take-over-object:Secret/alice", "take-over-object:Secret/c1-clients-ca-cert")
+                .noneMatch(id -> id.equals("issue-certificate:alice") || id.startsWith("issue-ca"));
+        Step taken = plan.steps().stream().filter(s -> s.id().equals("take-over-object:Secret/alice")).findFirst().orElseThrow();
+        assertThat(((Change.TakeOverObject) taken.change()).labels()).containsEntry("kgr.io/certificate", "user");
+    }
+
+    private static void put(LiveKube live, io.fabric8.kubernetes.api.model.Secret s) {
+        live.secrets().put(s.getMetadata().getName(), s);
+    }
+
+    private static io.fabric8.kubernetes.api.model.Secret secret(String name, Map<String, String> labels, Map<String, String> data) {
+        Map<String, String> encoded = new TreeMap<>();
+        data.forEach((k, v) -> encoded.put(k, java.util.Base64.getEncoder().encodeToString(v.getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
+        return new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName(name).withUid("uid-" + name)
+                .withLabels(new TreeMap<>(labels)).endMetadata().withData(encoded).build();
+    }
+
     @Test
     void aKafkaPausedInGitKeepsItsObjectsAsTheyAre() {
         Plan plan = plan(desired("8", ", strimzi.io/pause-reconciliation: \"true\""), strimziMade(4, 1, 1, true));
