@@ -75,6 +75,16 @@ final class ClusterSpecBuilder {
                         "no Kafka named '" + owner + "' in the repository for this node pool"));
             }
         }
+        for (Manifest k : kafkas) {
+            // the consent to take a Strimzi-made cluster over in place: any other value would silently not be consent
+            JsonNode takeOver = k.body().path("metadata").path("annotations").path("kgr.io/take-over");
+            if (!takeOver.isMissingNode() && !"strimzi".equals(takeOver.asString(""))) {
+                FieldPath path = FieldPath.ROOT.child("metadata").child("annotations").child("kgr.io/take-over");
+                diagnostics.add(Diagnostic.error(k.at(path), path.toString(), "'" + takeOver.asString("") + "' is not a"
+                        + " takeover kgr knows: the only value is 'strimzi' (take over in place a cluster Strimzi's cluster"
+                        + " operator made; see docs/migration.md)"));
+            }
+        }
         Manifest kafka = cluster.isPresent() ? byName.get(cluster.get()) : kafkas.size() == 1 ? kafkas.get(0) : null;
         if (kafka == null || !kafka.schemaValid()) return Optional.empty();
         List<Manifest> pools = manifests.ofKind("KafkaNodePool").stream()

@@ -180,6 +180,17 @@ class StrimziTakeoverPlanTest {
     }
 
     @Test
+    void aConsentOtherThanStrimziIsAnErrorAtItsLine() {
+        var r = DesiredStateBuilder.read(Map.of("k.yaml", KAFKA.formatted("", "8").replace("strimzi}", "'yes'}"),
+                "p.yaml", KubePlannerTest.POOLS));
+        assertThat(r.ok()).isFalse();
+        assertThat(r.diagnostics()).anySatisfy(d -> {
+            assertThat(d.file() + ":" + d.line() + " " + d.field()).isEqualTo("k.yaml:5 metadata.annotations[\"kgr.io/take-over\"]");
+            assertThat(d.message()).contains("'yes' is not a takeover kgr knows: the only value is 'strimzi'");
+        });
+    }
+
+    @Test
     void aKafkaPausedInGitKeepsItsObjectsAsTheyAre() {
         Plan plan = plan(desired("8", ", strimzi.io/pause-reconciliation: \"true\""), strimziMade(4, 1, 1, true));
         assertThat(plan.refusals()).isEmpty();
