@@ -207,6 +207,11 @@ final class StrimziTakeover {
      */
     private List<Refusal> preconditions() {
         List<Refusal> out = new ArrayList<>();
+        if (!spec.kraft()) {
+            out.add(new Refusal("Kafka", spec.name(), "cluster " + spec.name() + " runs in ZooKeeper mode: kgr takes only KRaft"
+                    + " clusters over in place; migrate it to KRaft with Strimzi first"));
+            return out;
+        }
         Optional<GenericKubernetesResource> kafkaResource = live.strimziResources().map(m -> m.get("Kafka/" + spec.name()));
         if (kafkaResource.isEmpty()) {
             out.add(new Refusal("Kafka", spec.name(), "cannot take cluster " + spec.name() + " over from Strimzi: its Kafka"

@@ -180,6 +180,30 @@ class StrimziTakeoverPlanTest {
     }
 
     @Test
+    void aZooKeeperClusterIsNotTakenOver() {
+        String zk = """
+                apiVersion: kafka.strimzi.io/v1beta2
+                kind: Kafka
+                metadata:
+                  name: c1
+                  annotations: {kgr.io/take-over: strimzi}
+                spec:
+                  kafka:
+                    version: 3.6.0
+                    replicas: 1
+                    listeners: [{name: plain, port: 9092, type: internal, tls: false}]
+                    storage: {type: ephemeral}
+                  zookeeper: {replicas: 1, storage: {type: ephemeral}}
+                """;
+        DesiredState desired = DesiredStateBuilder.read(Map.of("k.yaml", zk)).state().orElseThrow();
+        LiveKube made = KubePlannerTest.liveFrom(desired.kafka().orElseThrow());
+        made.pods().values().forEach(p -> p.getMetadata().getLabels().put("app.kubernetes.io/managed-by", "strimzi-cluster-operator"));
+        Plan plan = plan(desired, made);
+        assertThat(plan.refusals()).singleElement().satisfies(r -> assertThat(r.reason()).contains("runs in ZooKeeper mode"));
+        assertThat(kubeSteps(plan)).isEmpty();
+    }
+
+    @Test
     void aConsentOtherThanStrimziIsAnErrorAtItsLine() {
         var r = DesiredStateBuilder.read(Map.of("k.yaml", KAFKA.formatted("", "8").replace("strimzi}", "'yes'}"),
                 "p.yaml", KubePlannerTest.POOLS));
