@@ -301,7 +301,8 @@ final class StrimziTakeover {
         List<String> owners = o.getMetadata().getOwnerReferences() == null ? List.of() : o.getMetadata().getOwnerReferences()
                 .stream().filter(r -> r.getApiVersion() != null && r.getApiVersion().contains("strimzi.io/"))
                 .map(r -> r.getKind() + "/" + r.getName()).toList();
-        if (!owners.isEmpty()) out.add(FieldChange.of("metadata.ownerReferences", String.join(", ", owners), null));
+        // without them, deleting Strimzi's resources no longer deletes the object
+        if (!owners.isEmpty()) out.add(FieldChange.of("metadata.ownerReferences", String.join(", ", owners), "(none)"));
         return out;
     }
 
