@@ -80,7 +80,11 @@ final class StrimziTakeover {
 
     private Optional<Result> plan() {
         List<HasMetadata> strimzi = strimziObjects();
-        if (strimzi.isEmpty()) return Optional.empty();
+        if (strimzi.isEmpty()) {
+            // a takeover stopped after its last object but before Strimzi's pod sets went: they go now
+            List<Step> releases = takenBefore() ? releases(List.of()) : List.of();
+            return releases.isEmpty() ? Optional.empty() : Optional.of(new Result(releases, List.of(), List.of(), live));
+        }
         List<String> notes = new ArrayList<>();
         // a first view to learn which objects kgr's model names: every Strimzi object as if it were kgr's
         LiveKube all = view(strimzi, o -> takeOver(o, Map.of()), List.of());
@@ -101,7 +105,10 @@ final class StrimziTakeover {
                     + " left as they are (" + leftAlone.stream().map(StrimziTakeover::key).limit(8).collect(Collectors.joining(", "))
                     + (leftAlone.size() > 8 ? ", …" : "") + "): they go with Strimzi's Kafka resource when you delete it");
         }
-        if (taken.isEmpty()) return Optional.of(new Result(List.of(), List.of(), notes, view(List.of(), o -> o, leftAlone)));
+        if (taken.isEmpty()) {
+            return Optional.of(new Result(takenBefore() ? releases(List.of()) : List.of(), List.of(), notes,
+                    view(List.of(), o -> o, leftAlone)));
+        }
         String consent = annotation(manifest("Kafka", spec.name()).map(d -> d.body().path("metadata").path("annotations")), Labels.TAKE_OVER);
         if (!"strimzi".equals(consent)) return Optional.empty();
 
@@ -158,16 +165,32 @@ final class StrimziTakeover {
             if (o.getKind().equals("Pod")) podSteps.add(step.id());
             after.put(key(o), takeOver(o, change));
         }
-        for (GenericKubernetesResource set : strimziPodSets()) {
-            var change = new Change.DeleteKubeObject("StrimziPodSet", set.getMetadata().getName());
-            steps.add(new Step(Step.idOf(change), Phase.KUBERNETES_PREREQUISITES, change, Risk.SAFE, List.of(),
-                    "Strimzi's pod set, once kgr has taken its pods over: deleted with its pods orphaned (they keep running)",
-                    podSteps));
-        }
+        steps.addAll(releases(podSteps));
         notes.add("cluster " + spec.name() + " is taken over from Strimzi in place: its " + wantedPods.keySet().stream()
                 .filter(p -> after.containsKey("Pod/" + p)).count() + " pod(s) keep running as Strimzi made them, recorded at"
                 + " the revision Git gives them; each is replaced by kgr's pod at the next change that needs a restart");
         return Optional.of(new Result(steps, List.of(), notes, view(taken, o -> after.get(key(o)), leftAlone)));
+    }
+
+    /**
+     * Strimzi's pod sets of the cluster, deleted with their pods orphaned once those pods are kgr's ({@code after}: the
+     * steps that take them over; apply checks again that no pod names a pod set as its owner).
+     */
+    private List<Step> releases(List<String> after) {
+        List<Step> out = new ArrayList<>();
+        for (GenericKubernetesResource set : strimziPodSets()) {
+            var change = new Change.DeleteKubeObject("StrimziPodSet", set.getMetadata().getName());
+            out.add(new Step(Step.idOf(change), Phase.KUBERNETES_PREREQUISITES, change, Risk.SAFE, List.of(),
+                    "Strimzi's pod set, once kgr has taken its pods over: deleted with its pods orphaned (they keep running)",
+                    after));
+        }
+        return out;
+    }
+
+    /** Whether kgr took pods of this cluster over from Strimzi in an earlier run (they record it). */
+    private boolean takenBefore() {
+        return live.pods().values().stream().anyMatch(p -> Labels.managedByKgr(p) && spec.name().equals(Labels.clusterOf(p))
+                && p.getMetadata().getAnnotations() != null && p.getMetadata().getAnnotations().containsKey(Labels.TAKEN_OVER));
     }
 
     /**

@@ -179,6 +179,56 @@ class StrimziTakeoverPlanTest {
                 .withLabels(new TreeMap<>(labels)).endMetadata().withData(encoded).build();
     }
 
+    /**
+     * A takeover stopped part way (a kill after the pods were taken over, then one after every object but before
+     * Strimzi's pod set went) is continued by the next plans: the rest is taken over, nothing rolls, the pod set goes.
+     */
+    @Test
+    void aTakeoverStoppedPartWayIsContinued() {
+        LiveKube made = strimziMade(8, 1, 1, true);
+        GenericKubernetesResource set = new GenericKubernetesResourceBuilder().withApiVersion("core.strimzi.io/v1")
+                .withKind("StrimziPodSet").withNewMetadata().withName("c1-brokers")
+                .withLabels(Map.of("strimzi.io/cluster", "c1", "app.kubernetes.io/managed-by", "strimzi-cluster-operator"))
+                .endMetadata().build();
+        made.strimziResources().get().put("StrimziPodSet/c1-brokers", set);
+        DesiredState desired = desired("8", "");
+        Plan first = plan(desired, made);
+        takeOver(made, first, "Pod");
+
+        Plan next = plan(desired, made);
+        assertThat(next.refusals()).isEmpty();
+        assertThat(kubeSteps(next)).contains("take-over-object:Service/c1-kafka-bootstrap", "delete-kube-object:StrimziPodSet/c1-brokers")
+                .noneMatch(id -> id.startsWith("take-over-object:Pod/") || id.startsWith("roll-pod") || id.startsWith("create-pod"));
+        takeOver(made, next, "");
+
+        Plan last = plan(desired, made);
+        assertThat(last.refusals()).isEmpty();
+        assertThat(kubeSteps(last)).contains("delete-kube-object:StrimziPodSet/c1-brokers")
+                .noneMatch(id -> id.startsWith("take-over-object") || id.startsWith("roll-pod") || id.startsWith("create-pod"));
+    }
+
+    /** What the plan's takeover steps of one kind (all: "") do to the objects, as apply would. */
+    private static void takeOver(LiveKube live, Plan plan, String kind) {
+        for (Step s : plan.steps()) {
+            if (!(s.change() instanceof Change.TakeOverObject t) || !(kind.isEmpty() || t.objectKind().equals(kind))) continue;
+            Map<String, ? extends HasMetadata> objects = switch (t.objectKind()) {
+                case "Pod" -> live.pods();
+                case "Service" -> live.services();
+                case "ConfigMap" -> live.configMaps();
+                case "PersistentVolumeClaim" -> live.claims();
+                default -> live.secrets();
+            };
+            HasMetadata o = objects.get(t.name());
+            Map<String, String> labels = new TreeMap<>(o.getMetadata().getLabels());
+            labels.putAll(t.labels());
+            o.getMetadata().setLabels(labels);
+            Map<String, String> annotations = new TreeMap<>(o.getMetadata().getAnnotations() == null ? Map.of() : o.getMetadata().getAnnotations());
+            annotations.putAll(t.annotations());
+            o.getMetadata().setAnnotations(annotations);
+            o.getMetadata().setOwnerReferences(null);
+        }
+    }
+
     @Test
     void aZooKeeperClusterIsNotTakenOver() {
         String zk = """
