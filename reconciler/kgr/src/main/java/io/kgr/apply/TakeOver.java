@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -54,20 +53,9 @@ final class TakeOver {
                 ? Map.of() : current.getMetadata().getAnnotations());
         annotations.putAll(c.annotations());
         current.getMetadata().setAnnotations(annotations);
-        current.getMetadata().setOwnerReferences(kept(current.getMetadata().getOwnerReferences()));
+        current.getMetadata().setOwnerReferences(Labels.ownersOtherThanStrimzi(current.getMetadata().getOwnerReferences()));
         if (c.nodeCertificate()) completeNodeCertificate((Secret) current, c.name());
         client.resource(current).inNamespace(namespace).update();
-    }
-
-    /** Owner references to anything but Strimzi's resources (whose deletion would otherwise delete the object). */
-    static List<OwnerReference> kept(List<OwnerReference> refs) {
-        List<OwnerReference> out = new ArrayList<>();
-        if (refs != null) {
-            for (OwnerReference r : refs) {
-                if (r.getApiVersion() == null || !r.getApiVersion().contains("strimzi.io/")) out.add(r);
-            }
-        }
-        return out.isEmpty() ? null : out;
     }
 
     /**

@@ -1,8 +1,11 @@
 package io.kgr.model;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 
 /**
  * The labels kgr reads and writes on Kubernetes objects, in one place: Strimzi's names where Strimzi has one (so that
@@ -39,6 +42,17 @@ public final class Labels {
     public static boolean managedByStrimzi(HasMetadata object) {
         Map<String, String> labels = object == null || object.getMetadata() == null ? null : object.getMetadata().getLabels();
         return labels != null && STRIMZI_OPERATOR.equals(labels.get(MANAGED_BY));
+    }
+
+    /**
+     * An object's owner references without those to Strimzi's resources (whose deletion would delete the object):
+     * what a takeover from Strimzi leaves; null when none is left.
+     */
+    public static List<OwnerReference> ownersOtherThanStrimzi(List<OwnerReference> refs) {
+        if (refs == null) return null;
+        List<OwnerReference> kept = refs.stream()
+                .filter(r -> r.getApiVersion() == null || !r.getApiVersion().contains("strimzi.io/")).toList();
+        return kept.isEmpty() ? null : new ArrayList<>(kept);
     }
 
     /** The cluster the object is labelled with; null when none. */

@@ -388,15 +388,8 @@ final class StrimziTakeover {
         Map<String, String> a = new TreeMap<>(copy.getMetadata().getAnnotations() == null ? Map.of() : copy.getMetadata().getAnnotations());
         a.putAll(annotations);
         copy.getMetadata().setAnnotations(a);
-        copy.getMetadata().setOwnerReferences(keptOwners(copy));
+        copy.getMetadata().setOwnerReferences(Labels.ownersOtherThanStrimzi(copy.getMetadata().getOwnerReferences()));
         return copy;
-    }
-
-    private static List<io.fabric8.kubernetes.api.model.OwnerReference> keptOwners(HasMetadata o) {
-        if (o.getMetadata().getOwnerReferences() == null) return null;
-        var kept = o.getMetadata().getOwnerReferences().stream()
-                .filter(r -> r.getApiVersion() == null || !r.getApiVersion().contains("strimzi.io/")).toList();
-        return kept.isEmpty() ? null : new ArrayList<>(kept);
     }
 
     /**
