@@ -90,8 +90,12 @@ public final class Planner {
             Plan plan = withMirrors(base, mirrors);
             if (paused.isEmpty() || kube.isEmpty()) return plan;
             List<String> notes = new ArrayList<>(plan.notes().stream().filter(n -> !n.endsWith(NOT_PLANNED)).toList());
+            boolean takeOver = desired.declared().stream().anyMatch(d -> d.kind().equals("Kafka")
+                    && d.body().path("metadata").path("annotations").has(io.kgr.model.Labels.TAKE_OVER));
             notes.add("Kafka " + desired.kafka().get().name() + " is paused in Git (" + paused.get() + "): its Kubernetes"
-                    + " objects (pods, volumes, certificates, Services) are left as they are; topics and users are planned");
+                    + " objects (pods, volumes, certificates, Services) are left as they are; topics and users are planned"
+                    + (takeOver ? "; to take it over from Strimzi, remove the annotation from Git and keep it on the cluster's"
+                    + " Kafka resource" : ""));
             return new Plan(plan.header(), plan.steps(), plan.refusals(), plan.unmanaged(), notes, plan.flags());
         }
         KubePlanner k = kubePlanner.get();

@@ -275,6 +275,23 @@ final class StrimziTakeover {
                     + " takeover keeps Strimzi's pods running as they are, which is right only while Git says what they run;"
                     + " make Git equal to the cluster first (kgr import), take it over, then change it"));
         }
+        // kgr learns the node ids from the pods: a pod Strimzi's pod sets list but that is gone would get another id
+        List<String> missing = new ArrayList<>();
+        for (GenericKubernetesResource set : strimziPodSets()) {
+            Object pods = set.getAdditionalProperties().get("spec") instanceof Map<?, ?> m ? m.get("pods") : null;
+            if (!(pods instanceof List<?> list)) continue;
+            for (Object pod : list) {
+                if (pod instanceof Map<?, ?> p && p.get("metadata") instanceof Map<?, ?> meta && meta.get("name") != null
+                        && !live.pods().containsKey(String.valueOf(meta.get("name")))) {
+                    missing.add(meta.get("name") + " (StrimziPodSet " + set.getMetadata().getName() + ")");
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            out.add(new Refusal("Kafka", spec.name(), "Strimzi's pod sets list pods that do not run: " + String.join(", ", missing)
+                    + "; kgr takes over only nodes it can see (a missing one's id would be given again): let Strimzi"
+                    + " bring them back (remove the pause until they run), then take the cluster over"));
+        }
         if (clusterId().isEmpty()) {
             out.add(new Refusal("Kafka", spec.name(), "the cluster's id is unknown: neither the Kafka resource's status"
                     + " (clusterId) nor Kafka says it; kgr will not record the volumes without it"));

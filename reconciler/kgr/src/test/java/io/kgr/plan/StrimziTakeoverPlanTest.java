@@ -207,6 +207,23 @@ class StrimziTakeoverPlanTest {
                 .noneMatch(id -> id.startsWith("take-over-object") || id.startsWith("roll-pod") || id.startsWith("create-pod"));
     }
 
+    @Test
+    void aPodStrimzisPodSetListsButThatIsGoneIsRefused() {
+        LiveKube made = strimziMade(8, 1, 1, true);
+        GenericKubernetesResource set = new GenericKubernetesResourceBuilder().withApiVersion("core.strimzi.io/v1")
+                .withKind("StrimziPodSet").withNewMetadata().withName("c1-brokers")
+                .withLabels(Map.of("strimzi.io/cluster", "c1", "app.kubernetes.io/managed-by", "strimzi-cluster-operator"))
+                .endMetadata().build();
+        set.setAdditionalProperty("spec", Map.of("pods", List.of(Map.of("metadata", Map.of("name", "c1-brokers-0")),
+                Map.of("metadata", Map.of("name", "c1-brokers-1")), Map.of("metadata", Map.of("name", "c1-brokers-2")))));
+        made.strimziResources().get().put("StrimziPodSet/c1-brokers", set);
+        made.pods().remove("c1-brokers-1");
+        Plan plan = plan(desired("8", ""), made);
+        assertThat(plan.refusals()).singleElement().satisfies(r -> assertThat(r.reason())
+                .contains("Strimzi's pod sets list pods that do not run: c1-brokers-1 (StrimziPodSet c1-brokers)"));
+        assertThat(kubeSteps(plan)).isEmpty();
+    }
+
     /** What the plan's takeover steps of one kind (all: "") do to the objects, as apply would. */
     private static void takeOver(LiveKube live, Plan plan, String kind) {
         for (Step s : plan.steps()) {
@@ -269,6 +286,7 @@ class StrimziTakeoverPlanTest {
         Plan plan = plan(desired("8", ", strimzi.io/pause-reconciliation: \"true\""), strimziMade(4, 1, 1, true));
         assertThat(plan.refusals()).isEmpty();
         assertThat(kubeSteps(plan)).isEmpty();
-        assertThat(plan.notes()).anyMatch(n -> n.contains("Kafka c1 is paused in Git (strimzi.io/pause-reconciliation: \"true\")"));
+        assertThat(plan.notes()).anyMatch(n -> n.contains("Kafka c1 is paused in Git (strimzi.io/pause-reconciliation: \"true\")")
+                && n.contains("to take it over from Strimzi, remove the annotation from Git and keep it on the cluster's Kafka resource"));
     }
 }
