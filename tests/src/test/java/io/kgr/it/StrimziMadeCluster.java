@@ -142,15 +142,19 @@ final class StrimziMadeCluster {
         client.pods().inNamespace(ns).resource(p).create();
     }
 
-    /** Strimzi's annotation that stops its operator acting on the cluster. */
+    /** Strimzi's annotation that stops its operator acting on the cluster, and the condition the operator then sets. */
     void pause() {
-        client.genericKubernetesResources(StrimziKinds.of("Kafka").orElseThrow()).inNamespace(ns).withName(name)
-                .edit(k -> {
-                    Map<String, String> a = new TreeMap<>(k.getMetadata().getAnnotations() == null ? Map.of() : k.getMetadata().getAnnotations());
-                    a.put("strimzi.io/pause-reconciliation", "true");
-                    k.getMetadata().setAnnotations(a);
-                    return k;
-                });
+        var kafkas = client.genericKubernetesResources(StrimziKinds.of("Kafka").orElseThrow()).inNamespace(ns);
+        GenericKubernetesResource k = kafkas.withName(name).edit(r -> {
+            Map<String, String> a = new TreeMap<>(r.getMetadata().getAnnotations() == null ? Map.of() : r.getMetadata().getAnnotations());
+            a.put("strimzi.io/pause-reconciliation", "true");
+            r.getMetadata().setAnnotations(a);
+            return r;
+        });
+        Map<String, Object> status = new TreeMap<>(JSON.convertValue(k.getAdditionalProperties().get("status"), Map.class));
+        status.put("conditions", List.of(Map.of("type", "ReconciliationPaused", "status", "True")));
+        k.setAdditionalProperty("status", status);
+        kafkas.resource(k).updateStatus();
     }
 
     private Pod podObject() {

@@ -134,6 +134,7 @@ class StrimziTakeoverTest {
         strimzi.pause();
         Kgr.Result plan = kgr("plan", "-o", "json");
         assertThat(plan.json().path("refusals")).as(plan.all()).isEmpty();
+        assertThat(plan.notes()).noneMatch(n -> n.contains("ReconciliationPaused"));
         assertThat(plan.steps()).contains("take-over-object:Pod/legacy-dual-0", "take-over-object:Secret/legacy-dual-0",
                 "take-over-object:PersistentVolumeClaim/data-0-legacy-dual-0", "take-over-object:Secret/legacy-cluster-ca",
                 "take-over-object:Service/legacy-kafka-bootstrap", "delete-kube-object:StrimziPodSet/legacy-dual");

@@ -114,6 +114,13 @@ final class StrimziTakeover {
 
         List<Refusal> refusals = preconditions();
         if (!refusals.isEmpty()) return Optional.of(new Result(List.of(), refusals, notes, live));
+        if (!pausedSeen()) {
+            // the annotation is there, but a running operator finishes the reconciliation it is in (a roll, say) first
+            notes.add("Strimzi's Kafka " + spec.name() + " is annotated " + PAUSE + " but shows no ReconciliationPaused"
+                    + " condition: if Strimzi's operator still runs, it may not have seen the pause yet and may still be"
+                    + " rolling a pod; wait for the condition (kubectl wait kafka/" + spec.name() + " -n " + live.namespace()
+                    + " --for=condition=ReconciliationPaused), or make sure the operator is stopped, before applying");
+        }
         String clusterId = clusterId().orElseThrow();
 
         Map<String, Pod> wantedPods = new TreeMap<>();
@@ -297,6 +304,15 @@ final class StrimziTakeover {
                     + " (clusterId) nor Kafka says it; kgr will not record the volumes without it"));
         }
         return out;
+    }
+
+    /** Whether Strimzi's operator said it saw the pause (its Kafka's condition ReconciliationPaused is True). */
+    private boolean pausedSeen() {
+        JsonNode k = JSON.valueToTree(live.strimziResources().orElseThrow().get("Kafka/" + spec.name()));
+        for (JsonNode c : k.path("status").path("conditions")) {
+            if ("ReconciliationPaused".equals(c.path("type").asString("")) && "True".equals(c.path("status").asString(""))) return true;
+        }
+        return false;
     }
 
     private static JsonNode specOnly(JsonNode resource) {

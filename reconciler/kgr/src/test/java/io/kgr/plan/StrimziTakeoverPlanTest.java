@@ -107,6 +107,12 @@ class StrimziTakeoverPlanTest {
         Step config = plan.steps().stream().filter(s -> s.id().equals("update-kube-object:ConfigMap/c1-brokers-0")).findFirst().orElseThrow();
         assertThat(config.dependsOn()).contains("take-over-object:ConfigMap/c1-brokers-0");
         assertThat(plan.notes()).anyMatch(n -> n.contains("6 pod(s) keep running as Strimzi made them"));
+        // the fixture's Kafka shows no ReconciliationPaused condition: the plan says what that may mean
+        assertThat(plan.notes()).anyMatch(n -> n.contains("shows no ReconciliationPaused condition"));
+        LiveKube seen = strimziMade(8, 1, 1, true);
+        seen.strimziResources().get().get("Kafka/c1").setAdditionalProperty("status", Map.of("observedGeneration", 1,
+                "clusterId", "abc", "conditions", List.of(Map.of("type", "ReconciliationPaused", "status", "True"))));
+        assertThat(plan(desired("8", ""), seen).notes()).noneMatch(n -> n.contains("ReconciliationPaused"));
     }
 
     @Test
