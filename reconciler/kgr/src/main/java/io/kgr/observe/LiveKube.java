@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
+import io.kgr.model.Labels;
 
 /**
  * The Kubernetes objects of a cluster's namespace that kgr compares with Git, by name. {@code secrets} are the
@@ -67,8 +68,10 @@ public record LiveKube(String namespace, SortedMap<String, Service> services, So
     }
 
     /**
-     * Changes whenever any of these objects changes (resource versions): a saved plan checks it before applying. The
-     * Strimzi mirrors are left out: apply rewrites them whole from Git, and their status changes after every run.
+     * Changes whenever any of these objects changes (resource versions): a saved plan checks it before applying. kgr's
+     * Strimzi mirrors are left out: apply rewrites them whole from Git, and their status changes after every run. Strimzi
+     * resources kgr did not make count: a saved takeover plan made while Strimzi's Kafka was paused must not be applied
+     * after the pause was lifted.
      */
     public String fingerprint() {
         try {
@@ -78,6 +81,11 @@ public record LiveKube(String namespace, SortedMap<String, Service> services, So
                 m.forEach((name, o) -> d.update((o.getKind() + "/" + name + "@" + o.getMetadata().getResourceVersion() + "\n")
                         .getBytes(StandardCharsets.UTF_8)));
             }
+            strimziResources.ifPresent(resources -> resources.forEach((key, r) -> {
+                if (!Labels.managedByKgr(r)) {
+                    d.update((key + "@" + r.getMetadata().getResourceVersion() + "\n").getBytes(StandardCharsets.UTF_8));
+                }
+            }));
             return HexFormat.of().formatHex(d.digest()).substring(0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
