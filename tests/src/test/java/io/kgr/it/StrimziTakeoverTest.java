@@ -132,7 +132,8 @@ class StrimziTakeoverTest {
         assertThat(unpaused.steps()).isEmpty();
 
         strimzi.pause();
-        Kgr.Result plan = kgr("plan", "-o", "json");
+        Path planFile = tmp.resolve("takeover.json");
+        Kgr.Result plan = kgr("plan", "-o", "json", "--out", planFile.toString());
         assertThat(plan.json().path("refusals")).as(plan.all()).isEmpty();
         assertThat(plan.notes()).noneMatch(n -> n.contains("ReconciliationPaused"));
         assertThat(plan.steps()).contains("take-over-object:Pod/legacy-dual-0", "take-over-object:Secret/legacy-dual-0",
@@ -141,6 +142,18 @@ class StrimziTakeoverTest {
         // nothing of Strimzi's that kgr does not use is touched, and nothing restarts
         assertThat(plan.steps()).noneMatch(s -> s.startsWith("roll-pod") || s.startsWith("create-pod")
                 || s.contains("legacy-cluster-operator-certs") || s.contains("PodDisruptionBudget/legacy-kafka"));
+
+        // Strimzi's pod set goes only once no pod names it as owner. The plan says so in its order (a plan file
+        // without the pod's takeover before it is not read), and apply checks it again: a hand-cut plan of that step
+        // alone, its dependency removed, deletes nothing while the pod is still Strimzi's
+        Path podSetOnly = Kgr.cutPlan(planFile, List.of("delete-kube-object:StrimziPodSet/legacy-dual"), tmp.resolve("cut.json"));
+        Files.writeString(podSetOnly, Files.readString(podSetOnly).replaceAll("\"dependsOn\"\\s*:\\s*\\[[^]]*]", "\"dependsOn\":[]"));
+        Kgr.Result early = kgr("apply", "--plan", podSetOnly.toString(), "-o", "json");
+        assertThat(early.exitCode()).as(early.all()).isNotZero();
+        assertThat(early.message("delete-kube-object:StrimziPodSet/legacy-dual"))
+                .contains("pod legacy-dual-0 still belongs to StrimziPodSet legacy-dual");
+        assertThat(kube.client().genericKubernetesResources(StrimziKinds.STRIMZI_POD_SETS.get(0)).inNamespace("kafka")
+                .withName("legacy-dual").get()).isNotNull();
 
         Kgr.Result applied = kgr("apply", "--auto-approve", "-o", "json");
         assertThat(applied.exitCode()).as(applied.all()).isZero();

@@ -192,11 +192,7 @@ class StrimziTakeoverPlanTest {
     @Test
     void aTakeoverStoppedPartWayIsContinued() {
         LiveKube made = strimziMade(8, 1, 1, true);
-        GenericKubernetesResource set = new GenericKubernetesResourceBuilder().withApiVersion("core.strimzi.io/v1")
-                .withKind("StrimziPodSet").withNewMetadata().withName("c1-brokers")
-                .withLabels(Map.of("strimzi.io/cluster", "c1", "app.kubernetes.io/managed-by", "strimzi-cluster-operator"))
-                .endMetadata().build();
-        made.strimziResources().get().put("StrimziPodSet/c1-brokers", set);
+        strimziPodSet(made);
         DesiredState desired = desired("8", "");
         Plan first = plan(desired, made);
         takeOver(made, first, "Pod");
@@ -216,18 +212,24 @@ class StrimziTakeoverPlanTest {
     @Test
     void aPodStrimzisPodSetListsButThatIsGoneIsRefused() {
         LiveKube made = strimziMade(8, 1, 1, true);
-        GenericKubernetesResource set = new GenericKubernetesResourceBuilder().withApiVersion("core.strimzi.io/v1")
-                .withKind("StrimziPodSet").withNewMetadata().withName("c1-brokers")
-                .withLabels(Map.of("strimzi.io/cluster", "c1", "app.kubernetes.io/managed-by", "strimzi-cluster-operator"))
-                .endMetadata().build();
+        GenericKubernetesResource set = strimziPodSet(made);
         set.setAdditionalProperty("spec", Map.of("pods", List.of(Map.of("metadata", Map.of("name", "c1-brokers-0")),
                 Map.of("metadata", Map.of("name", "c1-brokers-1")), Map.of("metadata", Map.of("name", "c1-brokers-2")))));
-        made.strimziResources().get().put("StrimziPodSet/c1-brokers", set);
         made.pods().remove("c1-brokers-1");
         Plan plan = plan(desired("8", ""), made);
         assertThat(plan.refusals()).singleElement().satisfies(r -> assertThat(r.reason())
                 .contains("Strimzi's pod sets list pods that do not run: c1-brokers-1 (StrimziPodSet c1-brokers)"));
         assertThat(kubeSteps(plan)).isEmpty();
+    }
+
+    /** Strimzi's pod set of pool brokers, put into the namespace. */
+    private static GenericKubernetesResource strimziPodSet(LiveKube live) {
+        GenericKubernetesResource set = new GenericKubernetesResourceBuilder().withApiVersion("core.strimzi.io/v1")
+                .withKind("StrimziPodSet").withNewMetadata().withName("c1-brokers")
+                .withLabels(Map.of("strimzi.io/cluster", "c1", "app.kubernetes.io/managed-by", "strimzi-cluster-operator"))
+                .endMetadata().build();
+        live.strimziResources().get().put("StrimziPodSet/c1-brokers", set);
+        return set;
     }
 
     /** What the plan's takeover steps of one kind (all: "") do to the objects, as apply would. */
